@@ -1,0 +1,48 @@
+"""`palveluopas` command line: one entry point, sub-commands registered by their owners.
+
+Each feature keeps its commands beside its code (`knowledge/cli.py`, `bot/commands/...`) and
+exposes `register(subparsers)`; this module only assembles them, so adding a command does not
+touch the others.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+
+# Modules that expose `register(subparsers)`. Each sub-parser sets `handler` (args -> exit code).
+COMMAND_MODULES: tuple[str, ...] = (
+    "bot.commands.run",
+    "bot.commands.chat",
+    "bot.commands.db",
+    "knowledge.cli",
+    "bot.commands.qna",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="palveluopas", description="Palveluopas: Teams-avustaja perhesosiaalityöhön ja lastensuojeluun")
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            # Only tolerate the module itself missing (a feature not yet built), never a
+            # broken import inside it.
+            if exc.name != name:
+                raise
+            continue
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    return handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
