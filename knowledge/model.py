@@ -12,9 +12,14 @@ lower-case ASCII words joined by `-`, namespaced with `.` (e.g. `ammatillinen-tu
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
+
+if TYPE_CHECKING:
+    from knowledge.problems import Problem
 
 RecordId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)*$")]
 """A stable identifier: `word-word` segments joined by dots, lower-case ASCII."""
@@ -33,6 +38,16 @@ DocumentId = Literal[
 
 class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+RecordKind = Literal[
+    "service", "criterion", "contraindication", "prerequisite",
+    "process", "phase", "step", "faq", "term",
+]
+"""Kinds of record that carry an id in the one id namespace of the knowledge base."""
+
+RecordPath = tuple[str | int, ...]
+"""Keys and list indices from the top of a file to a record, e.g. `("criteria", 2)`."""
 
 
 class Localized(Record):
@@ -180,6 +195,16 @@ class ServiceCard(Record):
     incomplete_note: str | None = None
     """Required when `complete` is false: what the sources do not say."""
 
+    def records(self) -> Iterator[tuple[RecordKind, RecordPath, IdRecord]]:
+        """This card and every record with an id inside it, with its path in the file."""
+        yield "service", (), self
+        for i, criterion in enumerate(self.criteria):
+            yield "criterion", ("criteria", i), criterion
+        for i, contra in enumerate(self.contraindications):
+            yield "contraindication", ("contraindications", i), contra
+        for i, prerequisite in enumerate(self.prerequisites):
+            yield "prerequisite", ("prerequisites", i), prerequisite
+
 
 # --- Process instructions -----------------------------------------------------------------
 
@@ -225,6 +250,14 @@ class Process(Record):
     complete: bool = True
     incomplete_note: str | None = None
 
+    def records(self) -> Iterator[tuple[RecordKind, RecordPath, IdRecord]]:
+        """This process, its phases and steps, with their paths in the file."""
+        yield "process", (), self
+        for i, phase in enumerate(self.phases):
+            yield "phase", ("phases", i), phase
+            for j, step in enumerate(phase.steps):
+                yield "step", ("phases", i, "steps", j), step
+
 
 # --- Onboarding answers -------------------------------------------------------------------
 
@@ -254,6 +287,10 @@ class FaqFile(Record):
     topic: NonEmpty
     entries: tuple[FaqEntry, ...] = Field(min_length=1)
 
+    def records(self) -> Iterator[tuple[RecordKind, RecordPath, IdRecord]]:
+        for i, entry in enumerate(self.entries):
+            yield "faq", ("entries", i), entry
+
 
 # --- Glossary -----------------------------------------------------------------------------
 
@@ -276,12 +313,35 @@ class Glossary(Record):
 
     terms: tuple[GlossaryTerm, ...] = Field(min_length=1)
 
+    def records(self) -> Iterator[tuple[RecordKind, RecordPath, IdRecord]]:
+        for i, term in enumerate(self.terms):
+            yield "term", ("terms", i), term
+
 
 # --- The whole -----------------------------------------------------------------------------
 
 
+IdRecord = (
+    ServiceCard | Criterion | ContraIndication | Prerequisite
+    | Process | ProcessPhase | ProcessStep | FaqEntry | GlossaryTerm
+)
+
+
+class IndexedRecord(NamedTuple):
+    """A record found by id, with the service card or process it belongs to (if any)."""
+
+    kind: RecordKind
+    record: IdRecord
+    owner: ServiceCard | Process | None
+
+
 class KnowledgeBase(Record):
-    """The loaded, validated knowledge base. Built once; never mutated."""
+    """The loaded, validated knowledge base. Built once; never mutated.
+
+    Lookups go through read-only indices built once in `model_post_init`; where an id is
+    defined twice (only possible when the model is built by hand, the loader rejects it)
+    the first definition wins, as the linear searches this replaced did.
+    """
 
     services: tuple[ServiceCard, ...]
     processes: tuple[Process, ...]
@@ -291,19 +351,80 @@ class KnowledgeBase(Record):
     version: str = ""
     """Content hash, for logs and /readyz."""
 
-    def service(self, service_id: str) -> ServiceCard | None:
-        return next((s for s in self.services if s.id == service_id), None)
+    _index: Mapping[str, IndexedRecord] = PrivateAttr(default_factory=dict)
+    _by_kind: Mapping[RecordKind, Mapping[str, IdRecord]] = PrivateAttr(default_factory=dict)
+    _steps: Mapping[str, tuple[Process, ProcessPhase, ProcessStep]] = PrivateAttr(
+        default_factory=dict
+    )
+    _questions: Mapping[str, FinderQuestion] = PrivateAttr(default_factory=dict)
+    _warnings: tuple[Problem, ...] = PrivateAttr(default=())
 
-    def process(self, process_id: str) -> Process | None:
-        return next((p for p in self.processes if p.id == process_id), None)
-
-    def step(self, step_id: str) -> tuple[Process, ProcessPhase, ProcessStep] | None:
+    def model_post_init(self, context: Any, /) -> None:
+        index: dict[str, IndexedRecord] = {}
+        by_kind: dict[RecordKind, dict[str, IdRecord]] = {}
+        steps: dict[str, tuple[Process, ProcessPhase, ProcessStep]] = {}
+        for kind, record, owner in self._all_records():
+            index.setdefault(record.id, IndexedRecord(kind, record, owner))
+            by_kind.setdefault(kind, {}).setdefault(record.id, record)
         for process in self.processes:
             for phase in process.phases:
                 for step in phase.steps:
-                    if step.id == step_id:
-                        return process, phase, step
-        return None
+                    steps.setdefault(step.id, (process, phase, step))
+        questions: dict[str, FinderQuestion] = {}
+        for question in self.finder.questions:
+            questions.setdefault(question.id, question)
+        self._index = MappingProxyType(index)
+        self._by_kind = MappingProxyType({k: MappingProxyType(v) for k, v in by_kind.items()})
+        self._steps = MappingProxyType(steps)
+        self._questions = MappingProxyType(questions)
+
+    def _all_records(self) -> Iterator[tuple[RecordKind, IdRecord, ServiceCard | Process | None]]:
+        for owner in (*self.services, *self.processes):
+            for kind, _path, record in owner.records():
+                yield kind, record, None if record is owner else owner
+        for entry in self.faq:
+            yield "faq", entry, None
+        for kind, _path, record in self.glossary.records():
+            yield kind, record, None
+
+    def _get(self, kind: RecordKind, record_id: str) -> Any:
+        return self._by_kind.get(kind, {}).get(record_id)
+
+    def service(self, service_id: str) -> ServiceCard | None:
+        return self._get("service", service_id)
+
+    def process(self, process_id: str) -> Process | None:
+        return self._get("process", process_id)
+
+    def step(self, step_id: str) -> tuple[Process, ProcessPhase, ProcessStep] | None:
+        return self._steps.get(step_id)
 
     def faq_entry(self, faq_id: str) -> FaqEntry | None:
-        return next((f for f in self.faq if f.id == faq_id), None)
+        return self._get("faq", faq_id)
+
+    def phase(self, phase_id: str) -> ProcessPhase | None:
+        return self._get("phase", phase_id)
+
+    def term(self, term_id: str) -> GlossaryTerm | None:
+        return self._get("term", term_id)
+
+    def finder_question(self, question_id: str) -> FinderQuestion | None:
+        return self._questions.get(question_id)
+
+    def record(self, record_id: str) -> IndexedRecord | None:
+        """Any record with an id (service, criterion, ..., FAQ entry, glossary term)."""
+        return self._index.get(record_id)
+
+    def record_ids(self) -> tuple[str, ...]:
+        return tuple(self._index)
+
+    @property
+    def kb_warnings(self) -> tuple[Problem, ...]:
+        """Warnings the loader found; empty when the model was built by hand."""
+        return self._warnings
+
+    def with_warnings(self, warnings: tuple[Problem, ...]) -> KnowledgeBase:
+        """A copy carrying the loader's warnings; this instance stays as it was."""
+        copy = self.model_copy()
+        copy._warnings = tuple(warnings)
+        return copy
