@@ -1,0 +1,169 @@
+"""The service finder: which question to ask next, and which services fit the answers so far.
+
+The finder's questions (`knowledge/finder.yaml`) are linked to the principle cards through
+`implied_by` on criteria and contra-indications. An answer therefore settles some items of
+some cards: a criterion met (or met only after consideration) raises a service's rank, an
+unmet criterion or an applying contra-indication rules it out. The result lists the fitting
+services best first, each with the criteria that make it fit, and the ruled-out ones with
+the record that ruled them out and what to consider instead. It supports the professional's
+choice; it never makes it.
+
+Plain Python over the knowledge model: no Bot Framework, no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from domain.criteria import Assessment, CheckAnswer, assess, resolve_alternatives
+from knowledge.model import ContraIndication, Criterion, FinderQuestion, KnowledgeBase, ServiceCard
+
+Answers = Mapping[str, str]
+"""Finder question id -> option id."""
+
+CONSIDER_WEIGHT = 0.5
+"""A criterion met only after special consideration counts half a met one."""
+
+
+@dataclass(frozen=True)
+class RankedService:
+    service: ServiceCard
+    score: float
+    """Criteria met, plus CONSIDER_WEIGHT for each met only after consideration."""
+    met: tuple[Criterion, ...]
+    """Criteria the answers show are met: why this service is on the list."""
+    consider: tuple[Criterion, ...]
+    """Criteria met only after special consideration."""
+    unknown: int
+    """Items still to check in the criteria check: criteria and contra-indications the
+    answers do not settle (equals `len(check_items(service, implied_answers(...)))`)."""
+
+
+@dataclass(frozen=True)
+class RuledOut:
+    service: ServiceCard
+    reason: Criterion | ContraIndication
+    """An applying contra-indication if there is one (it names alternatives), else the first
+    unmet criterion."""
+    alternatives: tuple[ServiceCard, ...]
+    """From the contra-indication; empty for an unmet criterion (the model gives criteria no
+    alternatives)."""
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    fits: tuple[RankedService, ...]
+    """Services not ruled out, best first."""
+    ruled_out: tuple[RuledOut, ...]
+    """In card order."""
+    answers: Mapping[str, str]
+    """The answers the result is based on: those naming a known question and option (stale
+    or stray ones are dropped, so the result never claims to rest on them). Read-only."""
+
+
+def implied_answers(card: ServiceCard, answers: Answers) -> dict[str, CheckAnswer]:
+    """Criterion and contra-indication ids whose answer the finder answers imply.
+
+    Only settled items are returned (yes, no, consider): an option listed nowhere in an
+    item's `implied_by` leaves it out, so the criteria check still asks it. 'consider' is a
+    criterion's state only (see `ImpliedBy`); on a contra-indication it is left unknown.
+    """
+    implied: dict[str, CheckAnswer] = {}
+    items: tuple[Criterion | ContraIndication, ...] = (*card.criteria, *card.contraindications)
+    for item in items:
+        link = item.implied_by
+        if link is None:
+            continue
+        option = answers.get(link.question)
+        if option is None:
+            continue
+        if option in link.yes:
+            implied[item.id] = CheckAnswer.YES
+        elif option in link.no:
+            implied[item.id] = CheckAnswer.NO
+        elif option in link.consider and isinstance(item, Criterion):
+            implied[item.id] = CheckAnswer.CONSIDER
+    return implied
+
+
+def _known_answers(kb: KnowledgeBase, answers: Answers) -> dict[str, str]:
+    """Drop answers naming a question or option the finder does not have.
+
+    Dialog state outlives content edits; a stale answer is treated as not given (and so is
+    asked again) rather than silently matching nothing.
+    """
+    options = {q.id: {o.id for o in q.options} for q in kb.finder.questions}
+    return {q: o for q, o in answers.items() if o in options.get(q, ())}
+
+
+def _ruled_out(kb: KnowledgeBase, card: ServiceCard, a: Assessment) -> RuledOut:
+    if a.applying:
+        contra = a.applying[0]
+        return RuledOut(service=card, reason=contra, alternatives=resolve_alternatives(kb, card, (contra,)))
+    return RuledOut(service=card, reason=a.unmet[0], alternatives=())
+
+
+def recommend(kb: KnowledgeBase, answers: Answers) -> Recommendation:
+    """Rank the services for the finder answers given so far.
+
+    Rank: score (criteria met; consider counts half), then fewer items still to check, then
+    card order. A service with no criterion settled by the answers scores 0 and so ranks
+    below every service with evidence; it is listed only while nothing rules it out.
+    """
+    known = _known_answers(kb, answers)
+    fits: list[tuple[RankedService, int]] = []
+    ruled_out: list[RuledOut] = []
+    for index, card in enumerate(kb.services):
+        a = assess(card, implied_answers(card, known))
+        if a.ruled_out:
+            ruled_out.append(_ruled_out(kb, card, a))
+            continue
+        ranked = RankedService(
+            service=card,
+            score=len(a.met) + CONSIDER_WEIGHT * len(a.consider),
+            met=a.met,
+            consider=a.consider,
+            unknown=len(a.unknown),
+        )
+        fits.append((ranked, index))
+    fits.sort(key=lambda pair: (-pair[0].score, pair[0].unknown, pair[1]))
+    return Recommendation(
+        fits=tuple(ranked for ranked, _ in fits),
+        ruled_out=tuple(ruled_out),
+        answers=MappingProxyType(known),
+    )
+
+
+def _outcome(rec: Recommendation, in_play: frozenset[str]) -> Hashable:
+    """What a worker would see change for the services still in play: order, standing, why."""
+    standing = tuple(
+        (r.service.id, r.score, tuple(c.id for c in r.met), tuple(c.id for c in r.consider), r.unknown)
+        for r in rec.fits
+        if r.service.id in in_play
+    )
+    out = tuple((r.service.id, r.reason.id) for r in rec.ruled_out if r.service.id in in_play)
+    return standing, out
+
+
+def next_question(kb: KnowledgeBase, answers: Answers) -> FinderQuestion | None:
+    """The first unanswered question (finder order) whose answer can change the result.
+
+    A question is asked only if its options lead to different outcomes for the services
+    still in play (not already ruled out): one option rules out a service, or changes a
+    service's rank, criteria met or items still to check, where another does not. A question
+    every option of which gives the same outcome is skipped. None when no remaining question
+    can change the result. Deterministic: the same answers always give the same question.
+    """
+    known = _known_answers(kb, answers)
+    in_play = frozenset(r.service.id for r in recommend(kb, known).fits)
+    if not in_play:
+        return None
+    for question in kb.finder.questions:
+        if question.id in known:
+            continue
+        outcomes = {_outcome(recommend(kb, {**known, question.id: option.id}), in_play) for option in question.options}
+        if len(outcomes) > 1:
+            return question
+    return None
