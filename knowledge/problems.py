@@ -40,7 +40,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "KB199": (_E, "other schema error"),
     # Cross-references (layer 2)
     "KB201": (_E, "duplicate id (ids are unique across the whole knowledge base)"),
-    "KB202": (_E, "file name differs from the record's id"),
+    "KB202": (_E, "file name differs from the record's id (services and processes)"),
     "KB203": (_E, "implied_by names an unknown finder question"),
     "KB204": (_E, "implied_by names an unknown option of its finder question"),
     "KB205": (_E, "implied_by lists one option in more than one of yes/no/consider"),
@@ -117,16 +117,17 @@ def summary(problems: Sequence[Problem]) -> str:
     return f"{_count(errors, 'error')}, {_count(warnings, 'warning')}"
 
 
-def format_problems(problems: Sequence[Problem], limit: int = 20) -> str:
-    """Problems for one screen: at most `limit` problem lines, then a summary line.
+def format_problems(problems: Sequence[Problem], max_lines: int = 20) -> str:
+    """Problems for one screen: at most `max_lines` lines, the summary line included.
 
     The bot prints this when it refuses to start, so it points to the full list instead of
     flooding the log.
     """
     ordered = sorted_problems(problems)
-    lines = [str(p) for p in ordered[:limit]]
-    hidden = len(ordered) - limit
-    if hidden > 0:
+    shown = ordered if len(ordered) < max_lines else ordered[: max(max_lines - 2, 0)]
+    lines = [str(p) for p in shown]
+    hidden = len(ordered) - len(shown)
+    if hidden:
         lines.append(f"... and {hidden} more; run `palveluopas kb validate` to see them all")
     lines.append(f"knowledge base: {summary(ordered)}")
     return "\n".join(lines)
