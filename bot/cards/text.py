@@ -1,0 +1,95 @@
+"""Adaptive Cards as plain text: the terminal chat's view and the fallback on activities.
+
+`render_card_text(card)` shows what a person would read on the card: title and text blocks,
+facts as `name: value`, and each submit button numbered `[1]`, `[2]`, ... in reading order
+(body first, then the card's own actions). `submit_actions(card)` lists the same buttons in
+the same order, so a number typed in the terminal picks the button shown with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SubmitAction:
+    number: int
+    title: str
+    data: Any
+    """The button's `data`, which Teams sends back as `activity.value`."""
+
+
+@dataclass
+class _Rendering:
+    lines: list[str] = field(default_factory=list)
+    actions: list[SubmitAction] = field(default_factory=list)
+
+
+def render_card_text(card: Mapping[str, Any]) -> str:
+    return "\n".join(_render(card).lines)
+
+
+def submit_actions(card: Mapping[str, Any]) -> list[SubmitAction]:
+    return _render(card).actions
+
+
+def _render(card: Mapping[str, Any]) -> _Rendering:
+    out = _Rendering()
+    _elements(card.get("body") or (), out, indent="")
+    _actions(card.get("actions") or (), out, indent="")
+    return out
+
+
+def _elements(elements: Iterable[Any], out: _Rendering, indent: str) -> None:
+    for element in elements:
+        if not isinstance(element, Mapping) or element.get("isVisible") is False:
+            continue
+        kind = element.get("type")
+        if kind == "TextBlock":
+            _line(out, indent, str(element.get("text", "")))
+        elif kind == "RichTextBlock":
+            _line(out, indent, "".join(str(i.get("text", "")) if isinstance(i, Mapping) else str(i) for i in element.get("inlines") or ()))
+        elif kind == "FactSet":
+            for fact in element.get("facts") or ():
+                if isinstance(fact, Mapping):
+                    _line(out, indent, f"{fact.get('title', '')}: {fact.get('value', '')}")
+        elif kind == "Image":
+            if element.get("altText"):
+                _line(out, indent, f"[{element['altText']}]")
+        elif kind in ("Container", "Column"):
+            _elements(element.get("items") or (), out, indent)
+        elif kind == "ColumnSet":
+            for column in element.get("columns") or ():
+                if isinstance(column, Mapping):
+                    _elements(column.get("items") or (), out, indent)
+        elif kind == "ActionSet":
+            _actions(element.get("actions") or (), out, indent)
+        elif isinstance(kind, str) and kind.startswith("Input."):
+            label = element.get("label") or element.get("placeholder") or element.get("id", "")
+            _line(out, indent, f"({label})")
+        if isinstance(element.get("selectAction"), Mapping):
+            _actions((element["selectAction"],), out, indent)
+
+
+def _actions(actions: Iterable[Any], out: _Rendering, indent: str) -> None:
+    for action in actions:
+        if not isinstance(action, Mapping) or action.get("isEnabled") is False:
+            continue
+        kind, title = action.get("type"), str(action.get("title", ""))
+        if kind == "Action.Submit":
+            number = len(out.actions) + 1
+            out.actions.append(SubmitAction(number=number, title=title, data=action.get("data")))
+            _line(out, indent, f"[{number}] {title}")
+        elif kind == "Action.OpenUrl":
+            _line(out, indent, f"{title}: {action.get('url', '')}")
+        elif kind == "Action.ShowCard" and isinstance(action.get("card"), Mapping):
+            _line(out, indent, f"{title}:")
+            _elements(action["card"].get("body") or (), out, indent + "  ")
+            _actions(action["card"].get("actions") or (), out, indent + "  ")
+
+
+def _line(out: _Rendering, indent: str, text: str) -> None:
+    for line in text.strip().splitlines():
+        out.lines.append(f"{indent}{line}")

@@ -1,0 +1,47 @@
+"""Structured logs: one JSON object per line, with ids and outcomes, never message text.
+
+Call `log_event(logger, "turn", conversation_id=..., outcome="ok", latency_ms=12)`; the
+fields become keys of the line. What a worker typed or a card submitted never goes in a
+field: ids, counts, types and outcomes only (see the README's privacy rules).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from typing import Final
+
+_FIELDS: Final = "fields"
+
+
+def log_event(logger: logging.Logger, event: str, *, level: int = logging.INFO, exc_info: BaseException | bool = False, **fields: object) -> None:
+    logger.log(level, event, exc_info=exc_info, extra={_FIELDS: fields})
+
+
+class JsonLineFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, object] = {
+            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "event": record.getMessage(),
+        }
+        line.update(getattr(record, _FIELDS, {}))
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+
+def configure_logging(level: str) -> None:
+    """Send every logger's records to stderr as JSON lines (idempotent)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonLineFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    # aiohttp's access log repeats what our turn log says, without the ids; the Bot
+    # Framework SDK's msrest logs request bodies at DEBUG, which would carry message text.
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    logging.getLogger("msrest").setLevel(logging.WARNING)
