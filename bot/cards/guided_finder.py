@@ -1,0 +1,113 @@
+"""Service finder cards: one question a card, then the ranked result."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.cards.guided_common import (
+    Card,
+    Element,
+    Origin,
+    Ui,
+    action_sets,
+    bullets,
+    card,
+    container,
+    facts,
+    heading,
+    nav_actions,
+    notice,
+    source_block,
+    subheading,
+    text,
+)
+from bot.cards.guided_service import service_names
+from domain.finder import RankedService, Recommendation, RuledOut
+from knowledge.model import FinderQuestion, KnowledgeBase
+
+
+def question_card(ui: Ui, question: FinderQuestion, number: int, origin: Origin) -> Card:
+    body: list[Element] = [
+        heading(ui("finder.title"), size="Medium"),
+        text(ui("finder.progress", n=number), subtle=True, spacing="None"),
+        text(f"**{question.text.get(ui.lang)}**"),
+    ]
+    if question.help:
+        body.append(text(question.help.get(ui.lang), subtle=True))
+    body += action_sets([origin.button(option.label.get(ui.lang), "answer", option.id) for option in question.options])
+    if number == 1:
+        body.append(text(ui("finder.intro"), subtle=True, spacing="Medium"))
+    return card(body, nav_actions(ui, origin))
+
+
+def answers_facts(kb: KnowledgeBase, ui: Ui, answers: Mapping[str, str]) -> Element | None:
+    """The answers the result rests on, question by question, so the worker can check them."""
+    pairs = []
+    for question_id, option_id in answers.items():
+        question = kb.finder_question(question_id)
+        option = next((o for o in question.options if o.id == option_id), None) if question else None
+        if question and option:
+            pairs.append((question.text.get(ui.lang), option.label.get(ui.lang)))
+    return facts(pairs)
+
+
+def result_card(kb: KnowledgeBase, ui: Ui, result: Recommendation, origin: Origin) -> Card:
+    body: list[Element] = [heading(ui("finder.results_title"))]
+    answered = answers_facts(kb, ui, result.answers)
+    if answered:
+        body += [text(ui("finder.based_on"), subtle=True), answered]
+    if result.fits:
+        body.append(subheading(ui("finder.fits_title")))
+        body += [_fit(ui, n, ranked, origin) for n, ranked in enumerate(result.fits, start=1)]
+    else:
+        body.append(notice(ui("finder.no_fits")))
+    if result.ruled_out:
+        body.append(subheading(ui("finder.ruled_out_title")))
+        body += [_ruled_out(kb, ui, item, origin) for item in result.ruled_out]
+    body.append(text(ui("common.decision_note"), subtle=True, spacing="Medium"))
+    actions = [origin.button(ui("finder.restart"), "restart"), *nav_actions(ui, origin)]
+    return card(body, actions)
+
+
+def _service_buttons(ui: Ui, service_id: str, origin: Origin) -> list[Element]:
+    """Every service in the result offers its criteria check and its card."""
+    return action_sets(
+        [
+            origin.button(ui("finder.check_criteria"), "criteria", service_id, primary=True),
+            origin.button(ui("finder.show_card"), "card", service_id),
+        ]
+    )
+
+
+def _fit(ui: Ui, number: int, ranked: RankedService, origin: Origin) -> Element:
+    service = ranked.service
+    parts: list[Element | None] = [
+        text(f"**{number}. {service.name.get(ui.lang)}**"),
+        text(service.summary, spacing="None"),
+    ]
+    if ranked.met:
+        parts += [text(ui("finder.fits_because"), spacing="Small"), bullets(c.explanation for c in ranked.met)]
+    if ranked.consider:
+        parts += [text(ui("finder.consider"), spacing="Small"), bullets(c.explanation for c in ranked.consider)]
+    if ranked.unknown:
+        parts.append(text(ui("finder.still_to_check", n=ranked.unknown), subtle=True))
+    if not service.complete:
+        parts.append(notice(ui("finder.thin_card"), color="Warning"))
+    parts += _service_buttons(ui, service.id, origin)
+    parts.append(source_block(ui, service.sources))
+    return container(*parts, separator=True)
+
+
+def _ruled_out(kb: KnowledgeBase, ui: Ui, item: RuledOut, origin: Origin) -> Element:
+    instead = service_names(kb, ui, (s.id for s in item.alternatives))
+    parts: list[Element | None] = [
+        text(f"**{item.service.name.get(ui.lang)}**"),
+        text(ui("finder.ruled_out_because", reason=item.reason.explanation), spacing="None"),
+        text(ui("common.instead", services=", ".join(instead)) if instead else ui("common.no_alternative"), subtle=True),
+    ]
+    parts += action_sets(
+        [origin.button(ui("common.open_card", service=name), "card", alt.id) for alt, name in zip(item.alternatives, instead)]
+    )
+    parts += _service_buttons(ui, item.service.id, origin)
+    parts.append(source_block(ui, item.service.sources))
+    return container(*parts, separator=True)
