@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+from rapidfuzz import fuzz
 from rapidfuzz import process as fuzzy
 
 from knowledge.files import LoadedFile
@@ -62,7 +64,7 @@ class CrossRefInput:
 @dataclass(frozen=True)
 class _Definition:
     kind: RecordKind
-    source: LoadedFile[ServiceCard] | LoadedFile[Process] | LoadedFile[FaqFile] | LoadedFile[Glossary]
+    source: LoadedFile[Any]
     path: YamlPath
     record: IdRecord
 
@@ -91,7 +93,7 @@ def check_cross_references(kb: CrossRefInput) -> list[Problem]:
 
 
 def _definitions(kb: CrossRefInput) -> Iterator[_Definition]:
-    sources: list = [*kb.services, *kb.processes, *kb.faq_files]
+    sources: list[LoadedFile[Any]] = [*kb.services, *kb.processes, *kb.faq_files]
     if kb.glossary is not None:
         sources.append(kb.glossary)
     for source in sources:
@@ -194,7 +196,8 @@ def _implied_by(
             yield card.problem(
                 "KB203",
                 (*base, "question"),
-                f"unknown finder question '{implied.question}'{_suggest(implied.question, questions)}",
+                f"unknown finder question '{implied.question}'"
+                f"{_suggest(implied.question, set(questions))}",
             )
         return
     listed_in: dict[str, str] = {}
@@ -222,7 +225,7 @@ def _implied_by(
 
 def _references(kb: CrossRefInput, ids: _Ids) -> Iterator[Problem]:
     def unknown(
-        source: LoadedFile, path: YamlPath, ref: str, kinds: tuple[RecordKind, ...], code: str
+        source: LoadedFile[Any], path: YamlPath, ref: str, kinds: tuple[RecordKind, ...], code: str
     ) -> Iterator[Problem]:
         if any(ref in ids.by_kind[k] for k in kinds) or ref in kb.unvalidated:
             return
@@ -291,7 +294,9 @@ def _completeness(kb: CrossRefInput) -> Iterator[Problem]:
                 yield from _note(process, path, step.complete, step.incomplete_note)
 
 
-def _note(source: LoadedFile, path: YamlPath, complete: bool, note: str | None) -> Iterator[Problem]:
+def _note(
+    source: LoadedFile[Any], path: YamlPath, complete: bool, note: str | None
+) -> Iterator[Problem]:
     has_note = bool(note and note.strip())
     if not complete and not has_note:
         yield source.problem(
@@ -329,6 +334,7 @@ def _glossary(kb: CrossRefInput) -> Iterator[Problem]:
                 )
 
 
-def _suggest(wrong: str, candidates: set[str] | dict[str, frozenset[str]]) -> str:
-    match = fuzzy.extractOne(wrong, list(candidates), score_cutoff=70)
+def _suggest(wrong: str, candidates: set[str]) -> str:
+    # Plain edit-distance ratio: WRatio's partial matching suggests unrelated ids.
+    match = fuzzy.extractOne(wrong, list(candidates), scorer=fuzz.ratio, score_cutoff=75)
     return f" (did you mean '{match[0]}'?)" if match else ""

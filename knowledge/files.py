@@ -123,7 +123,8 @@ class LoadedFile(Generic[M]):
     model: M
 
     def problem(self, code: str, path: YamlPath, message: str) -> Problem:
-        return Problem.of(code, self.file.display, self.lines.line(path), format_path(path), message)
+        line = self.lines.line(path)
+        return Problem.of(code, self.file.display, line, format_path(path), message)
 
     def location(self, path: YamlPath) -> str:
         return f"{self.file.display}:{self.lines.line(path)}"

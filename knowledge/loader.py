@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from knowledge.crossref import CrossRefInput, check_cross_references
 from knowledge.files import DEFAULT_ROOT, FileKind, KbFile, LoadedFile, discover, read_text
@@ -124,15 +125,15 @@ class _Collected:
         self.digest.update(kb_file.path.relative_to(root).as_posix().encode() + b"\0")
         self.digest.update(text.encode() + b"\0")
         loaded, problems = _load_file(kb_file, text)
-        if loaded is None or any(p.is_error for p in problems):
+        if loaded is None:
             # Keep the failed file's words: references to its ids are then not reported
             # as unknown while the author fixes the file itself.
             self.unvalidated.update(_ID_LIKE.findall(text))
-            return problems
-        self._add(loaded)
+        else:
+            self._add(loaded)
         return problems
 
-    def _add(self, loaded: LoadedFile) -> None:
+    def _add(self, loaded: LoadedFile[Any]) -> None:
         kind = loaded.file.layout.kind
         if kind == "service":
             self.services.append(loaded)
@@ -170,7 +171,7 @@ class _Collected:
 
     def locations(self) -> Mapping[str, str]:
         found: dict[str, str] = {}
-        sources: list[LoadedFile] = [*self.services, *self.processes, *self.faq_files]
+        sources: list[LoadedFile[Any]] = [*self.services, *self.processes, *self.faq_files]
         if self.glossary is not None:
             sources.append(self.glossary)
         for source in sources:
@@ -190,9 +191,8 @@ _KINDS_IN_FILE: dict[FileKind, tuple[RecordKind, ...]] = {
 
 def _absent_kinds(files: list[KbFile]) -> frozenset[RecordKind]:
     present = {f.layout.kind for f in files}
-    return frozenset(
-        kind for file_kind, kinds in _KINDS_IN_FILE.items() if file_kind not in present for kind in kinds
-    )
+    absent = [kinds for file_kind, kinds in _KINDS_IN_FILE.items() if file_kind not in present]
+    return frozenset(kind for kinds in absent for kind in kinds)
 
 
 def _load_file(kb_file: KbFile, text: str) -> tuple[LoadedFile | None, list[Problem]]:

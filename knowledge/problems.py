@@ -64,7 +64,7 @@ CODES: dict[str, tuple[Severity, str]] = {
 """Code -> (severity, meaning). `knowledge/README.md` repeats this table for authors."""
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong with the knowledge base, located as precisely as the YAML allows.
 

@@ -12,6 +12,7 @@ from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
+from rapidfuzz import fuzz
 from rapidfuzz import process as fuzzy
 
 from knowledge.model import Record
@@ -88,7 +89,7 @@ def _did_you_mean(model: type[BaseModel], loc: YamlPath) -> str:
     allowed = _fields_at(model, loc[:-1])
     if not allowed or not isinstance(loc[-1], str):
         return ""
-    match = fuzzy.extractOne(loc[-1], allowed, score_cutoff=75)
+    match = fuzzy.extractOne(loc[-1], allowed, scorer=fuzz.ratio, score_cutoff=75)
     if match:
         return f" (did you mean '{match[0]}'?)"
     return f"; allowed: {', '.join(allowed)}"

@@ -62,7 +62,8 @@ def collect(kb: KnowledgeBase) -> Stats:
         steps_incomplete=sum(not step.complete for step in steps),
         faq_entries=len(kb.faq),
         phrasings={
-            lang: sum(len(getattr(e.phrasings, lang)) for e in kb.faq) for lang in ("fi", "sv", "en")
+            lang: sum(len(getattr(entry.phrasings, lang)) for entry in kb.faq)
+            for lang in ("fi", "sv", "en")
         },
         glossary_terms=len(kb.glossary.terms),
         finder_questions=len(kb.finder.questions),

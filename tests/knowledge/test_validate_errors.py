@@ -229,7 +229,7 @@ def test_related_naming_a_faq_entry_says_what_it_is(kb_tree: KbTree) -> None:
 
 
 def test_unknown_process_step_of_a_card_is_an_error(kb_tree: KbTree) -> None:
-    kb_tree.replace(CARD, "process_steps: [perhesosiaalityo.esitys.laava]", "process_steps: [perhesosiaalityo.esitys]")
+    kb_tree.replace(CARD, "[perhesosiaalityo.esitys.laava]", "[perhesosiaalityo.esitys]")
 
     problem = only(validate(kb_tree.root), "KB214")
 
@@ -264,7 +264,8 @@ def test_finder_question_no_record_uses_is_a_warning(kb_tree: KbTree) -> None:
         "finder.yaml",
         "questions:\n",
         "questions:\n  - id: kieli\n    text: {fi: Millä kielellä}\n"
-        "    options:\n      - {id: fi, label: {fi: suomi}}\n      - {id: sv, label: {fi: ruotsi}}\n",
+        "    options:\n      - {id: fi, label: {fi: suomi}}\n"
+        "      - {id: sv, label: {fi: ruotsi}}\n",
     )
 
     result = validate(kb_tree.root)
@@ -286,7 +287,9 @@ def test_card_without_criteria_is_a_warning_unless_marked_incomplete(kb_tree: Kb
     )
     kb_tree.replace(OTHER_CARD, criteria, "")
     warned = only(validate(kb_tree.root), "KB222")
-    kb_tree.replace(OTHER_CARD, "summary:", "complete: false\nincomplete_note: Ei kriteerejä.\nsummary:")
+    kb_tree.replace(
+        OTHER_CARD, "summary:", "complete: false\nincomplete_note: Ei kriteerejä.\nsummary:"
+    )
 
     assert warned.severity is Severity.WARNING
     assert "KB222" not in codes(validate(kb_tree.root))

@@ -63,5 +63,7 @@ def test_a_self_referencing_alias_does_not_hang() -> None:
 
 
 def test_paths_print_with_dots_and_indices() -> None:
-    assert format_path(("criteria", 2, "implied_by", "question")) == "criteria[2].implied_by.question"
+    path = ("criteria", 2, "implied_by", "question")
+
+    assert format_path(path) == "criteria[2].implied_by.question"
     assert format_path(()) == ""
