@@ -1,0 +1,218 @@
+"""Measuring the matcher on the evaluation set, and choosing the band thresholds from it.
+
+The evaluation set (`tests/domain/qna/eval_questions.yaml`) holds questions written the way
+workers type, each labelled with the record that answers it, plus out-of-scope questions the
+bot must not answer confidently. `evaluate` reports accuracy; `sweep` picks thresholds:
+
+- confident (score, margin): the pair with the most confident answers among those where at
+  most `MAX_WRONG_CONFIDENT` of the confident answers are wrong (an out-of-scope question
+  answered confidently is wrong); ties go to the higher score, then the higher margin, so
+  the choice leans safe.
+- unsure: the score that best separates "worth offering" (an in-scope question whose answer is
+  in the top three) from "not covered" (out-of-scope), as balanced accuracy of the two; ties
+  go to the lower value, so an answer the worker could have picked is rarely hidden.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import yaml
+
+from domain.qna.index import QnaIndex
+from domain.qna.retrieve import Band, Candidate, choose_band, rank
+from domain.qna.normalize import detect_language
+
+MAX_WRONG_CONFIDENT: Final = 0.02
+DEFAULT_EVAL_PATH: Final = Path(__file__).resolve().parents[2] / "tests" / "domain" / "qna" / "eval_questions.yaml"
+GENERAL_DOCUMENT: Final = "general"
+"""Per-document bucket of glossary terms that no document defines."""
+
+
+@dataclass(frozen=True)
+class EvalQuestion:
+    text: str
+    lang: str
+    expected: frozenset[str]
+    """Record ids that answer it (empty for out-of-scope)."""
+
+    @property
+    def in_scope(self) -> bool:
+        return bool(self.expected)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    question: EvalQuestion
+    candidates: tuple[Candidate, ...]
+    document: str
+
+    @property
+    def best(self) -> float:
+        return self.candidates[0].score if self.candidates else 0.0
+
+    @property
+    def margin(self) -> float:
+        if not self.candidates:
+            return 0.0
+        return self.best - (self.candidates[1].score if len(self.candidates) > 1 else 0.0)
+
+    def rank_of_answer(self) -> int | None:
+        for pos, cand in enumerate(self.candidates):
+            if cand.ref.id in self.question.expected:
+                return pos
+        return None
+
+    @property
+    def top1(self) -> bool:
+        return self.rank_of_answer() == 0
+
+    @property
+    def top3(self) -> bool:
+        pos = self.rank_of_answer()
+        return pos is not None and pos < 3
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    confident: float
+    margin: float
+    unsure: float
+
+
+@dataclass
+class Report:
+    total: int
+    top1: float
+    top3: float
+    wrong_confident: float
+    """Share of confident answers that are wrong (out-of-scope answered confidently included)."""
+    confident_share: float
+    """Share of in-scope questions answered confidently."""
+    out_of_scope_none: float
+    """Share of out-of-scope questions that got no match."""
+    by_language: dict[str, tuple[int, float, float]] = field(default_factory=dict)
+    by_document: dict[str, tuple[int, float, float]] = field(default_factory=dict)
+    misses: list[tuple[str, str, str]] = field(default_factory=list)
+    """(question, expected, got) for top-1 misses, for the curator's eye."""
+
+
+def load_questions(path: Path = DEFAULT_EVAL_PATH) -> tuple[list[EvalQuestion], list[EvalQuestion]]:
+    """(in-scope, out-of-scope) questions of an evaluation file."""
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    in_scope = [
+        EvalQuestion(text=str(item["q"]), lang=str(item.get("lang", "fi")), expected=frozenset([str(item["id"]), *map(str, item.get("accept", ()))]))
+        for item in data.get("questions", ())
+    ]
+    out_of_scope = [EvalQuestion(text=str(item["q"]), lang=str(item.get("lang", "fi")), expected=frozenset()) for item in data.get("out_of_scope", ())]
+    return in_scope, out_of_scope
+
+
+def run(index: QnaIndex, questions: Iterable[EvalQuestion]) -> list[Outcome]:
+    """Rank every question as the bot would: language from the labelled locale plus the
+    stop-word guess."""
+    outcomes: list[Outcome] = []
+    for q in questions:
+        lang = detect_language(q.text, q.lang)
+        candidates = rank(index, q.text, lang)
+        document = GENERAL_DOCUMENT
+        if q.expected:
+            for info in index.records:
+                if info.ref.id in q.expected:
+                    document = info.source.document if info.source else GENERAL_DOCUMENT
+                    break
+        outcomes.append(Outcome(question=q, candidates=candidates, document=document))
+    return outcomes
+
+
+def _band(outcome: Outcome, t: Thresholds) -> Band:
+    return choose_band(outcome.candidates, confident=t.confident, margin=t.margin, unsure=t.unsure)
+
+
+def report(outcomes: Sequence[Outcome], thresholds: Thresholds) -> Report:
+    scoped = [o for o in outcomes if o.question.in_scope]
+    unscoped = [o for o in outcomes if not o.question.in_scope]
+    n = max(len(scoped), 1)
+    confident = [o for o in outcomes if _band(o, thresholds) == "confident"]
+    wrong = [o for o in confident if not o.top1]
+
+    def split(key: str) -> dict[str, tuple[int, float, float]]:
+        groups: dict[str, list[Outcome]] = defaultdict(list)
+        for o in scoped:
+            groups[o.question.lang if key == "lang" else o.document].append(o)
+        return {k: (len(v), sum(o.top1 for o in v) / len(v), sum(o.top3 for o in v) / len(v)) for k, v in sorted(groups.items())}
+
+    return Report(
+        total=len(scoped),
+        top1=sum(o.top1 for o in scoped) / n,
+        top3=sum(o.top3 for o in scoped) / n,
+        wrong_confident=len(wrong) / len(confident) if confident else 0.0,
+        confident_share=sum(1 for o in confident if o.question.in_scope) / n,
+        out_of_scope_none=(sum(1 for o in unscoped if _band(o, thresholds) == "none") / len(unscoped)) if unscoped else 1.0,
+        by_language=split("lang"),
+        by_document=split("doc"),
+        misses=[
+            (o.question.text, "/".join(sorted(o.question.expected)), str(o.candidates[0].ref) if o.candidates else "-")
+            for o in scoped
+            if not o.top1
+        ],
+    )
+
+
+def _grid(start: float, stop: float, step: float) -> list[float]:
+    count = int(round((stop - start) / step)) + 1
+    return [round(start + i * step, 4) for i in range(count)]
+
+
+def sweep(outcomes: Sequence[Outcome]) -> Thresholds:
+    """Thresholds chosen from the outcomes as described in the module docstring."""
+    scoped = [o for o in outcomes if o.question.in_scope]
+    unscoped = [o for o in outcomes if not o.question.in_scope]
+
+    best_key: tuple[int, float, float] | None = None
+    best_pair = (1.0, 1.0)
+    for score in _grid(0.3, 1.0, 0.01):
+        for margin in _grid(0.0, 0.3, 0.01):
+            confident = [o for o in outcomes if o.best >= score and o.margin >= margin]
+            if not confident:
+                continue
+            wrong = sum(1 for o in confident if not o.top1)
+            if wrong / len(confident) > MAX_WRONG_CONFIDENT:
+                continue
+            key = (sum(1 for o in confident if o.question.in_scope), score, margin)
+            if best_key is None or key > best_key:
+                best_key, best_pair = key, (score, margin)
+
+    worth = [o for o in scoped if o.top3]
+    best_unsure, best_balance = 0.0, -1.0
+    for t in _grid(0.1, 0.8, 0.01):
+        kept = sum(1 for o in worth if o.best >= t) / max(len(worth), 1)
+        dropped = sum(1 for o in unscoped if o.best < t) / max(len(unscoped), 1)
+        balance = (kept + dropped) / 2
+        if balance > best_balance + 1e-9:
+            best_unsure, best_balance = t, balance
+    return Thresholds(confident=best_pair[0], margin=best_pair[1], unsure=min(best_unsure, best_pair[0]))
+
+
+def format_report(rep: Report, thresholds: Thresholds, show_misses: bool = False) -> str:
+    lines = [
+        f"questions: {rep.total} in scope",
+        f"top-1 accuracy: {rep.top1:.1%}",
+        f"top-3 accuracy: {rep.top3:.1%}",
+        f"confident answers that are wrong: {rep.wrong_confident:.1%}",
+        f"answered confidently: {rep.confident_share:.1%} of in-scope questions",
+        f"out-of-scope questions with no match: {rep.out_of_scope_none:.1%}",
+        f"thresholds: confident >= {thresholds.confident} with margin >= {thresholds.margin}, unsure >= {thresholds.unsure}",
+        "by language (n, top-1, top-3):",
+        *(f"  {k}: {n}, {a:.1%}, {b:.1%}" for k, (n, a, b) in rep.by_language.items()),
+        "by source document (n, top-1, top-3):",
+        *(f"  {k}: {n}, {a:.1%}, {b:.1%}" for k, (n, a, b) in rep.by_document.items()),
+    ]
+    if show_misses:
+        lines.append("top-1 misses (question | expected | got):")
+        lines.extend(f"  {q} | {e} | {g}" for q, e, g in rep.misses)
+    return "\n".join(lines)

@@ -1,0 +1,515 @@
+"""The Q&A index: every askable text of the knowledge base, tokenised once at load time.
+
+`build_index(kb)` turns FAQ phrasings and answers, service cards, process steps and glossary
+terms into *documents* made of *slots*. A slot is one word of the text (or one glossary
+concept spanning several words) with the keys it may be matched by:
+
+- its folded Snowball stems (both routes, see `normalize.keys_of`),
+- the parts of a compound word whose parts occur on their own elsewhere in the knowledge base
+  (`lastensuojeluilmoitus` also answers to `ilmoitus`), at a reduced factor,
+- `@<term-id>` for every glossary term it is a form of (term, expansion or synonym), so `SHL`
+  in a question meets `sosiaalihuoltolain` in an answer.
+
+Each slot is weighted by the IDF of its key over *records* (not documents), so a word repeated
+in the ten phrasings of one FAQ entry is still rare. The index is immutable; `retrieve.ask`
+reads it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+from rapidfuzz import fuzz, process
+
+from domain.qna.normalize import LANGUAGES, QUESTION_WORD_FACTOR, fold, is_question_word, is_stop_word, keys_of, normalize, words
+from knowledge.model import KnowledgeBase, Source
+
+if TYPE_CHECKING:
+    from domain.qna.retrieve import QnaResult
+
+QnaKind = Literal["faq", "service", "step", "term"]
+"""What a Q&A answer can be: an FAQ entry, a service card, a process step or a glossary term."""
+
+# How much a match in each field is worth next to a match in an FAQ phrasing, which is
+# written as a question and so is the best evidence that a record answers one. Short fields
+# (names, questions, terms) are also scored on how much of *them* the question covers; long
+# fields (descriptions, answers, definitions) only on how much of the question they cover,
+# since a question never repeats a whole paragraph.
+FIELD_WEIGHTS: Final[Mapping[str, float]] = MappingProxyType(
+    {
+        "phrasing": 1.0,
+        "term": 0.96,
+        "expansion": 0.96,
+        "synonym": 0.93,
+        "step-title": 0.92,
+        # A card is the answer to "what is X", but its name and keywords also occur in many
+        # questions about X that an FAQ entry answers better: slightly below phrasings.
+        "name": 0.86,
+        "keyword": 0.81,
+        "criterion": 0.77,
+        "summary": 0.76,
+        "description": 0.67,
+        "answer": 0.8,
+        "step-what": 0.8,
+        "definition": 0.8,
+    }
+)
+LONG_FIELDS: Final = frozenset({"summary", "answer", "step-what", "definition", "description"})
+
+PART_FACTOR: Final = 0.7
+"""A compound's part is weaker evidence than the whole word."""
+CONCEPT_COMPONENT_FACTOR: Final = 0.6
+"""A word of a multi-word glossary form alone matches only part of the concept."""
+FUZZY_CUTOFF: Final = 80.0
+"""rapidfuzz ratio (0-100) below which two keys are different words."""
+FUZZY_FLOOR: Final = 0.6
+FUZZY_CEILING: Final = 0.95
+"""A near spelling scores between these, scaled from the cutoff to 100."""
+FUZZY_MIN_LENGTH: Final = 4
+FUZZY_LIMIT: Final = 6
+_MIN_PART: Final = 4
+_MIN_COMPOUND: Final = 8
+_CONCEPT_FUZZ: Final = 88.0
+
+
+@dataclass(frozen=True, slots=True)
+class RecordRef:
+    kind: QnaKind
+    id: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.id}"
+
+    @classmethod
+    def parse(cls, value: object) -> RecordRef | None:
+        """`kind:id` back to a reference; None for anything malformed (card data is untrusted)."""
+        if not isinstance(value, str) or ":" not in value:
+            return None
+        kind, _, record_id = value.partition(":")
+        if kind not in ("faq", "service", "step", "term") or not record_id:
+            return None
+        return cls(kind, record_id)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    weight: float
+    """IDF of the slot's main key."""
+    keys: tuple[tuple[str, float], ...]
+    """(key, factor) alternatives; the first is the main key."""
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    record: int
+    """Position in `QnaIndex.records`."""
+    field: str
+    lang: str
+    text: str
+    slots: tuple[Slot, ...]
+    weight: float
+    long: bool
+    total_weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class RecordInfo:
+    ref: RecordRef
+    title: Mapping[str, str]
+    """Button label per language (Finnish always present)."""
+    source: Source | None
+
+
+@dataclass(frozen=True)
+class QnaIndex:
+    """Immutable search structure over one knowledge-base version."""
+
+    version: str
+    records: tuple[RecordInfo, ...]
+    docs: tuple[Doc, ...]
+    postings: Mapping[str, tuple[tuple[int, int, float], ...]]
+    """key -> (doc, slot, factor) for every slot alternative."""
+    idf: Mapping[str, float]
+    max_idf: float
+    vocabulary: tuple[str, ...]
+    """Every word key (not concepts), for fuzzy look-ups."""
+    tokenizer: Tokenizer = field(repr=False)
+    """Splits questions exactly as the knowledge base was split. Its memo caches are pure
+    functions of the knowledge base, so the index stays immutable in effect."""
+    _by_ref: Mapping[RecordRef, int] = field(repr=False)
+
+    def record(self, ref: RecordRef) -> RecordInfo | None:
+        pos = self._by_ref.get(ref)
+        return None if pos is None else self.records[pos]
+
+    def ask(self, text: str, lang: str = "fi") -> QnaResult:
+        """Candidates and band for a question; `lang` is the activity's locale language."""
+        from domain.qna.retrieve import ask
+
+        return ask(self, text, lang)
+
+    def title(self, ref: RecordRef, lang: str) -> str:
+        info = self.record(ref)
+        if info is None:
+            return ref.id
+        return info.title.get(lang) or info.title["fi"]
+
+
+# --- Building --------------------------------------------------------------------------------
+
+
+@dataclass
+class _RawDoc:
+    record: int
+    field: str
+    lang: str
+    text: str
+
+
+def _collect(kb: KnowledgeBase) -> tuple[list[RecordInfo], list[_RawDoc]]:
+    """Every askable text of the knowledge base, tagged with its record and field."""
+    records: list[RecordInfo] = []
+    raw: list[_RawDoc] = []
+
+    def add(ref: RecordRef, title: Mapping[str, str], source: Source | None, texts: Iterable[tuple[str, str, str]]) -> None:
+        pos = len(records)
+        records.append(RecordInfo(ref=ref, title=MappingProxyType(dict(title)), source=source))
+        raw.extend(_RawDoc(pos, fld, lang, text) for fld, lang, text in texts if text and text.strip())
+
+    for entry in kb.faq:
+        texts: list[tuple[str, str, str]] = []
+        titles: dict[str, str] = {}
+        for lang in LANGUAGES:
+            phrasings: tuple[str, ...] = getattr(entry.phrasings, lang)
+            texts.extend(("phrasing", lang, p) for p in phrasings)
+            if phrasings:
+                titles[lang] = phrasings[0]
+            answer = getattr(entry.answer, lang)
+            if answer:
+                texts.append(("answer", lang, answer))
+        add(RecordRef("faq", entry.id), titles, entry.source, texts)
+
+    for card in kb.services:
+        texts = [("name", lang, name) for lang in LANGUAGES if (name := getattr(card.name, lang))]
+        texts += [("summary", "fi", card.summary), ("description", "fi", card.description)]
+        texts += [("criterion", "fi", c.question) for c in card.criteria]
+        texts += [("criterion", "fi", c.question) for c in card.contraindications]
+        texts += [("keyword", "fi", k) for k in card.keywords]
+        titles = {lang: name for lang in LANGUAGES if (name := getattr(card.name, lang))}
+        add(RecordRef("service", card.id), titles, card.sources[0], texts)
+
+    for proc in kb.processes:
+        for phase in proc.phases:
+            for step in phase.steps:
+                texts = [("step-title", "fi", step.title), ("step-what", "fi", step.what)]
+                add(RecordRef("step", step.id), {"fi": step.title}, step.source, texts)
+
+    for term in kb.glossary.terms:
+        texts = [("term", "fi", term.term), ("definition", "fi", term.definition)]
+        if term.expansion:
+            texts.append(("expansion", "fi", term.expansion))
+        texts += [("synonym", "fi", s) for s in term.synonyms]
+        title = f"{term.term} ({term.expansion})" if term.expansion else term.term
+        add(RecordRef("term", term.id), {"fi": title}, term.source, texts)
+
+    return records, raw
+
+
+def concept_forms_of(kb: KnowledgeBase) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+    """Glossary forms by first key: how a term, its expansion and synonyms are spotted."""
+    forms: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
+    for term in kb.glossary.terms:
+        surface = [term.term, *(term.synonyms), *([term.expansion] if term.expansion else [])]
+        seen: set[tuple[str, ...]] = set()
+        for text in surface:
+            form_keys = tuple(keys_of(w, "fi")[0] for w in words(text))
+            if form_keys and form_keys not in seen:
+                seen.add(form_keys)
+                forms[form_keys[0]].append((term.id, form_keys))
+    return forms
+
+
+SlotSpec = tuple[list[tuple[str, float]], str, float]
+"""A slot before weighting: (key, factor) alternatives, main key, weight factor."""
+
+
+class Tokenizer:
+    """Turns text into slots: shared by the index build and every query.
+
+    Holds caches (a word's compound split, a key's concept candidates) that are pure
+    functions of the knowledge base, so building them lazily does not change results.
+    """
+
+    def __init__(self, known_words: frozenset[str], concept_forms: Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]]) -> None:
+        self.known_words = known_words
+        self.concept_forms = concept_forms
+        self.concept_first_keys = tuple(concept_forms)
+        self.vocabulary: tuple[str, ...] = ()
+        self._vocabulary_set: frozenset[str] = frozenset()
+        self._split_cache: dict[str, tuple[str, ...]] = {}
+        self._concept_cache: dict[str, tuple[str, ...]] = {}
+        self._fuzzy_cache: dict[str, tuple[tuple[str, float], ...]] = {}
+
+    def split_compound(self, word: str) -> tuple[str, ...]:
+        """Keys of the parts of a compound, when every part is a word of the knowledge base.
+
+        Finnish glues nouns together (`lasten` + `suojelu` + `ilmoitus`); splitting against the
+        knowledge base's own vocabulary, rather than a dictionary, keeps only splits that can
+        match something.
+        """
+        folded = fold(word)
+        cached = self._split_cache.get(folded)
+        if cached is not None:
+            return cached
+        parts = self._split(folded, depth=0) if len(folded) >= _MIN_COMPOUND else None
+        result = tuple(keys_of(p, "fi")[0] for p in parts) if parts and len(parts) > 1 else ()
+        _remember(self._split_cache, folded, result)
+        return result
+
+    def _split(self, word: str, depth: int) -> list[str] | None:
+        if word in self.known_words or keys_of(word, "fi")[0] in self.known_words:
+            return [word]
+        if depth >= 3 or len(word) < 2 * _MIN_PART:
+            return None
+        # Longest head first: `sosiaalihuolto|laki` before `sosiaali|huoltolaki` finds the
+        # fewest parts, and the last part (the head noun in Finnish) stays whole.
+        for cut in range(len(word) - _MIN_PART, _MIN_PART - 1, -1):
+            head, tail = word[:cut], word[cut:]
+            if head in self.known_words:
+                rest = self._split(tail, depth + 1)
+                if rest:
+                    return [head, *rest]
+        return None
+
+    def concept_candidates(self, key: str) -> tuple[str, ...]:
+        """Glossary first keys that `key` may stand for (exact, inflected or mistyped)."""
+        cached = self._concept_cache.get(key)
+        if cached is not None:
+            return cached
+        found = [key] if key in self.concept_forms else []
+        if len(key) >= 5:
+            for cand, _score, _ in process.extract(key, self.concept_first_keys, scorer=fuzz.ratio, score_cutoff=80.0, limit=None):
+                if cand != key and concept_key_match(key, cand):
+                    found.append(cand)
+        result = tuple(found)
+        _remember(self._concept_cache, key, result)
+        return result
+
+    def set_vocabulary(self, vocabulary: tuple[str, ...]) -> None:
+        """Called once by `build_index` when the index's word keys are known."""
+        self.vocabulary = vocabulary
+        self._vocabulary_set = frozenset(vocabulary)
+        self._fuzzy_cache.clear()
+
+    def vocabulary_matches(self, key: str) -> tuple[tuple[str, float], ...]:
+        """Index keys `key` may mean, with a similarity in (0, 1]: itself, and near spellings.
+
+        Near spellings are found with rapidfuzz's normalised Indel similarity; only keys of
+        four letters or more get them, since one wrong letter in a short word is another
+        word. A near spelling scores below an exact key, so the right spelling wins ties.
+        """
+        cached = self._fuzzy_cache.get(key)
+        if cached is not None:
+            return cached
+        found: dict[str, float] = {}
+        if key in self._vocabulary_set:
+            found[key] = 1.0
+        if len(key) >= FUZZY_MIN_LENGTH and not key.startswith("@"):
+            for cand, score, _ in process.extract(key, self.vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=FUZZY_LIMIT):
+                if cand not in found:
+                    found[cand] = FUZZY_FLOOR + (score - FUZZY_CUTOFF) / (100.0 - FUZZY_CUTOFF) * (FUZZY_CEILING - FUZZY_FLOOR)
+        result = tuple(found.items())
+        _remember(self._fuzzy_cache, key, result)
+        return result
+
+    def slots(self, text: str, lang: str, query: bool = False) -> list[SlotSpec]:
+        """(alternatives, main key, weight factor) per slot of `text`; the caller multiplies
+        the factor with the main key's IDF.
+
+        Stop words are dropped unless nothing else is left ("mikä se on?" still asks
+        something). A question in Swedish or English may use Finnish terms, so its words
+        also get their Finnish stems.
+        """
+        tokens = words(text, lang)
+        kept = [w for w in tokens if not _is_stop_anywhere(w)] or tokens
+        per_word: list[list[tuple[str, float]]] = []
+        factors: list[float] = []
+        for w in kept:
+            factors.append(QUESTION_WORD_FACTOR if is_question_word(w) else 1.0)
+            alts: dict[str, float] = {}
+            for k in keys_of(w, lang):
+                alts.setdefault(k, 1.0)
+            if lang != "fi" and query:
+                for k in keys_of(w, "fi"):
+                    alts.setdefault(k, 1.0)
+            for part in self.split_compound(w):
+                if part not in alts:
+                    alts[part] = PART_FACTOR
+            per_word.append(list(alts.items()))
+        return self._merge_concepts(per_word, factors)
+
+    def _merge_concepts(self, per_word: list[list[tuple[str, float]]], factors: list[float]) -> list[SlotSpec]:
+        out: list[SlotSpec] = []
+        i = 0
+        while i < len(per_word):
+            match = self._concept_at(per_word, i)
+            if match is None:
+                alts = per_word[i]
+                out.append((alts, alts[0][0], factors[i]))
+                i += 1
+                continue
+            length, term_ids = match
+            alts_map: dict[str, float] = {}
+            for term_id in term_ids:
+                alts_map[f"@{term_id}"] = 1.0
+            factor = 1.0 if length == 1 else CONCEPT_COMPONENT_FACTOR
+            for word_alts in per_word[i : i + length]:
+                for k, f in word_alts:
+                    alts_map[k] = max(alts_map.get(k, 0.0), f * factor)
+            alts = list(alts_map.items())
+            out.append((alts, alts[0][0], 1.0))
+            i += length
+        return out
+
+    def _concept_at(self, per_word: list[list[tuple[str, float]]], i: int) -> tuple[int, list[str]] | None:
+        """The longest glossary form starting at word `i`: (words spanned, term ids)."""
+        best_len = 0
+        best_terms: list[str] = []
+        for key, factor in per_word[i]:
+            if factor < 1.0:
+                continue
+            for first in self.concept_candidates(key):
+                for term_id, form in self.concept_forms[first]:
+                    n = len(form)
+                    if n < best_len or i + n > len(per_word):
+                        continue
+                    if all(_word_matches(per_word[i + j], form[j]) for j in range(1, n)):
+                        if n > best_len:
+                            best_len, best_terms = n, []
+                        if term_id not in best_terms:
+                            best_terms.append(term_id)
+        return (best_len, best_terms) if best_len else None
+
+
+_CACHE_LIMIT: Final = 50_000
+
+
+def _remember(cache: dict[str, tuple[Any, ...]], key: str, value: tuple[Any, ...]) -> None:
+    # Questions are untrusted input: without a bound every new typo would stay in memory.
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    cache[key] = value
+
+
+def _word_matches(alts: list[tuple[str, float]], form_key: str) -> bool:
+    return any(f >= 1.0 and (k == form_key or concept_key_match(k, form_key)) for k, f in alts)
+
+
+def concept_key_match(key: str, form_key: str) -> bool:
+    """Whether a word's key is an inflected or mistyped form of a glossary form's key.
+
+    Stems of one Finnish word differ at the end under consonant gradation
+    (`sosiaalihuoltolak` / `sosiaalihuoltol`), so a long shared beginning counts; a typo
+    anywhere counts when the words are long enough for one wrong letter to be unambiguous.
+    """
+    if key == form_key:
+        return True
+    if min(len(key), len(form_key)) < 5:
+        return False
+    common = len(_common_prefix(key, form_key))
+    if common >= len(form_key) - 2 and common >= len(key) - 3:
+        return True
+    return min(len(key), len(form_key)) >= 6 and fuzz.ratio(key, form_key) >= _CONCEPT_FUZZ
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return a[:n]
+
+
+_ALL_STOP_LANGS: Final = LANGUAGES
+
+
+def _is_stop_anywhere(word: str) -> bool:
+    # The question's language is a guess; a stop word of any of the three is never a topic.
+    return any(is_stop_word(word, lang) for lang in _ALL_STOP_LANGS)
+
+
+def build_index(kb: KnowledgeBase) -> QnaIndex:
+    """Tokenise the knowledge base once; called on every knowledge (re)load."""
+    records, raw = _collect(kb)
+
+    known: set[str] = set()
+    for doc in raw:
+        for w in words(doc.text, doc.lang):
+            if len(w) >= _MIN_PART and not _is_stop_anywhere(w):
+                known.add(fold(w))
+                known.add(keys_of(w, "fi")[0])
+    forms = {k: tuple(v) for k, v in concept_forms_of(kb).items()}
+    tokenizer = Tokenizer(frozenset(known), forms)
+
+    tokenised = [tokenizer.slots(doc.text, doc.lang) for doc in raw]
+
+    # Document frequency over records: any alternative of any slot counts.
+    df: dict[str, int] = defaultdict(int)
+    keys_per_record: dict[int, set[str]] = defaultdict(set)
+    for doc, slots in zip(raw, tokenised):
+        bucket = keys_per_record[doc.record]
+        for alts, _main, _factor in slots:
+            bucket.update(k for k, _f in alts)
+    for bucket in keys_per_record.values():
+        for k in bucket:
+            df[k] += 1
+    n_records = max(len(records), 1)
+    idf = {k: math.log(1.0 + n_records / count) for k, count in df.items()}
+    max_idf = math.log(1.0 + n_records)
+
+    docs: list[Doc] = []
+    postings: dict[str, list[tuple[int, int, float]]] = defaultdict(list)
+    for doc, slots in zip(raw, tokenised):
+        built: list[Slot] = []
+        for alts, main, factor in slots:
+            built.append(Slot(weight=idf.get(main, max_idf) * factor, keys=tuple(alts)))
+        if not built:
+            continue
+        pos = len(docs)
+        for j, slot in enumerate(built):
+            for k, f in slot.keys:
+                postings[k].append((pos, j, f))
+        docs.append(
+            Doc(
+                record=doc.record,
+                field=doc.field,
+                lang=doc.lang,
+                text=doc.text.strip(),
+                slots=tuple(built),
+                weight=FIELD_WEIGHTS[doc.field],
+                long=doc.field in LONG_FIELDS,
+                total_weight=sum(s.weight for s in built),
+            )
+        )
+
+    vocabulary = tuple(sorted(k for k in postings if not k.startswith("@")))
+    tokenizer.set_vocabulary(vocabulary)
+
+    return QnaIndex(
+        version=kb.version,
+        records=tuple(records),
+        docs=tuple(docs),
+        postings=MappingProxyType({k: tuple(v) for k, v in postings.items()}),
+        idf=MappingProxyType(idf),
+        max_idf=max_idf,
+        vocabulary=vocabulary,
+        tokenizer=tokenizer,
+        _by_ref=MappingProxyType({info.ref: i for i, info in enumerate(records)}),
+    )
+

@@ -1,0 +1,204 @@
+"""Text normalisation for Q&A matching: case, punctuation, diacritics, stems, language.
+
+Everything here is a pure function of its input, so the index (built once) and the query
+(every turn) go through exactly the same steps and compare like with like.
+
+A word becomes one or more *keys*: ASCII-folded Snowball stems. Two routes are kept because
+people type `aiti` for `äiti`: `fold(stem(word))` is what the stemmer makes of the word as
+written, and `stem(fold(word))` is what it makes of the word as typed without diacritics.
+The Finnish stemmer reads vowel harmony from ä/ö, so the two routes sometimes differ; keeping
+both on each side makes the diacritic-free spelling match either way.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Final
+
+import snowballstemmer
+
+LANGUAGES: Final = ("fi", "sv", "en")
+
+_STEMMER_NAMES: Final = {"fi": "finnish", "sv": "swedish", "en": "english"}
+
+# Letters outside ASCII that people drop when typing fast. NFKD would also do this, but it
+# turns `ß`/`æ` into nothing useful and costs more; the explicit table is the whole alphabet
+# of our three languages.
+_FOLD: Final = str.maketrans({"ä": "a", "ö": "o", "å": "a", "é": "e", "è": "e", "ü": "u", "æ": "a", "ø": "o", "š": "s", "ž": "z"})
+
+# A word is letters and digits; `§` is kept as a word because "36 §" is how workers cite
+# sections. Hyphens split words (`LS-ilmoitus` -> `ls ilmoitus`), and the glossary matches
+# multi-word forms, so an abbreviation written with or without the hyphen meets the same
+# concept.
+_WORD: Final = re.compile(r"[^\W_]+|§", re.UNICODE)
+
+# Spoken Finnish as typed in chat, mapped to the written form the stemmer knows. Only whole
+# words, only forms that cannot be anything else.
+_COLLOQUIAL_FI: Final = {
+    "onks": "onko", "onkse": "onko", "voiks": "voiko", "saaks": "saako", "pitääks": "pitääkö", "pitaaks": "pitääkö",
+    "tarviiks": "tarvitseeko", "tarvii": "tarvitsee", "tarvis": "tarvitsee", "miks": "miksi", "mites": "miten",
+    "mist": "mistä", "mihi": "mihin", "mis": "missä", "kukas": "kuka", "mikäs": "mikä", "mikas": "mikä",
+    "mä": "minä", "oo": "ole", "oon": "olen", "ootko": "oletko", "sä": "sinä", "mun": "minun", "sun": "sinun", "mul": "minulla", "mulla": "minulla",
+    "sulla": "sinulla", "meil": "meillä", "kaa": "kanssa", "ku": "kun", "et": "että", "tää": "tämä",
+    "toi": "tuo", "noi": "nuo", "nää": "nämä", "ny": "nyt", "vaa": "vain", "kans": "myös", "paljonks": "paljonko",
+    "kauanks": "kauanko", "kauaks": "kauanko", "teenks": "teenkö", "kelle": "kenelle", "kenel": "kenellä",
+    "sossu": "sosiaalityöntekijä", "sossut": "sosiaalityöntekijät", "sossun": "sosiaalityöntekijän",
+}
+
+# Function words that carry no topic. Question words (mikä, kuka, milloin, kauanko, ...) are
+# deliberately absent: "kuka järjestää" and "milloin sopii" ask different things about the
+# same service, and the IDF weighting already keeps them from dominating.
+STOP_WORDS: Final[dict[str, frozenset[str]]] = {
+    "fi": frozenset(
+        """
+        ja sekä tai on ole olla oli ovat olen olet ollut olisi se ne sen sitä niitä että kun jos niin myös kuin nyt
+        vain vaan siis sitten jo vielä mutta minä minun minulla minua sinä sinun sinulla me meillä te he hän
+        tämä tätä tässä tuo tuota nämä nuo joka jotka jota mitäs no noh hei moi moikka terve kiitos kiitti
+        tota tuota niinku niinkun ihan aika oikein just juuri eli ym esim jne olis oisko ois mm ts
+        voisitko voitko kerro kertoa kertoisitko haluan haluaisin tietää tiedätkö osaatko apua auta
+        """.split()
+    ),
+    "sv": frozenset(
+        """
+        och eller är var vara har hade ha en ett den det de som att på i för till av med om så men jag du vi ni
+        han hon man mig dig oss er sig min din vår er denna detta dessa här där nu bara också ju väl hej tack
+        kan kunde skulle vill ska får
+        """.split()
+    ),
+    "en": frozenset(
+        """
+        a an the and or is are was were be been being do does did have has had to of in on at for from with
+        by about as it its this that these those i me my we our you your he she they them there here so
+        just please hi hello thanks thank can could would should will shall may might tell know
+        """.split()
+    ),
+}
+
+# Interrogatives and question verbs. They tell what is asked about a topic ("kuka" vs
+# "milloin"), so they are kept, but at QUESTION_WORD_FACTOR of their IDF: over FAQ phrasings
+# they are rarer than the topic words of busy subjects (`perhekuntoutus` appears in twenty
+# records, `kauan` in ten), and left at full weight they outvote the topic.
+QUESTION_WORDS: Final = frozenset(
+    """
+    mikä mitä mitkä mikäli minkä millainen millaisia millaisissa millä mistä mihin missä miksi miten milloin
+    kuka ketkä keitä kenelle kenen keneltä kenellä kumpi kumman kuinka kauan kauanko paljonko montako moneltako
+    voiko onko saako pitääkö tarvitseeko tarvitaanko kuuluuko koskeeko tehdäänkö käytetäänkö
+    vad vem vilka vilken hur när var varför vart
+    what who which when where why how whom whose
+    """.split()
+)
+QUESTION_WORD_FACTOR: Final = 0.4
+
+
+def is_question_word(word: str) -> bool:
+    return word in QUESTION_WORDS or word in _FOLDED_QUESTION_WORDS
+
+
+# Words that mark a language without being topic words; used only to guess the language.
+# Finnish markers cover the inflected question words that Swedish and English never contain.
+_LANGUAGE_MARKERS: Final[dict[str, frozenset[str]]] = {
+    "fi": frozenset(
+        """
+        ja on onko ei mikä mitä miten milloin kuka kenelle kenen missä mihin mistä miksi kauanko paljonko voiko
+        pitääkö saako tarvitseeko kun jos että se ne tämä lapsi lapsen perhe perheen asiakas asiakkaan kanssa
+        """.split()
+    ),
+    "sv": frozenset(
+        """
+        och är vad hur när vem vilka vilken var varför får kan ska måste barn barnet familj familjen för med
+        som att det den en ett inte eller till av på om jag vi hos
+        """.split()
+    ),
+    "en": frozenset(
+        """
+        and is are what how when who which where why can must should does do the a an of to for with child
+        family not or in on my we i it
+        """.split()
+    ),
+}
+
+
+def fold(text: str) -> str:
+    """`text` without the diacritics people leave out (`äiti` -> `aiti`)."""
+    return text.translate(_FOLD)
+
+
+def normalize(text: str) -> str:
+    """Case, Unicode form, punctuation and whitespace folded; diacritics kept.
+
+    NFKC first so that a pasted `ä` made of `a` + combining diaeresis compares equal to the
+    precomposed letter.
+    """
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(_WORD.findall(text))
+
+
+def words(text: str, lang: str = "fi") -> list[str]:
+    """Normalised words of `text`, Finnish chat forms written out."""
+    out = normalize(text).split()
+    if lang == "fi":
+        out = [_COLLOQUIAL_FI.get(w, w) for w in out]
+    return out
+
+
+def comparable(text: str) -> str:
+    """The form two texts are compared in to decide they are "the same question"."""
+    return fold(normalize(text))
+
+
+@lru_cache(maxsize=8)
+def _stemmer(lang: str) -> snowballstemmer.Stemmer:  # type: ignore[name-defined]
+    return snowballstemmer.stemmer(_STEMMER_NAMES.get(lang, "finnish"))
+
+
+@lru_cache(maxsize=65536)
+def keys_of(word: str, lang: str) -> tuple[str, ...]:
+    """The keys of one normalised word: folded stems by both routes, the first the canonical.
+
+    Cached because the vocabulary of the field is small and the same words recur in every
+    question; the stemmer is pure Python and the dominant cost of normalising a query.
+    """
+    stemmer = _stemmer(lang)
+    written = fold(stemmer.stemWord(word))
+    typed = stemmer.stemWord(fold(word))
+    if typed == written:
+        return (written,)
+    return (written, typed)
+
+
+def is_stop_word(word: str, lang: str) -> bool:
+    return word in STOP_WORDS.get(lang, frozenset()) or fold(word) in _FOLDED_STOP_WORDS.get(lang, frozenset())
+
+
+_FOLDED_STOP_WORDS: Final = {lang: frozenset(fold(w) for w in ws) for lang, ws in STOP_WORDS.items()}
+_FOLDED_QUESTION_WORDS: Final = frozenset(fold(w) for w in QUESTION_WORDS)
+
+
+def detect_language(text: str, locale_lang: str = "fi") -> str:
+    """Guess the language of a question: the activity's locale, corrected by marker words.
+
+    Cheap on purpose (a set intersection): a Finnish worker with an English Teams client
+    still types Finnish, and a Swedish-speaking worker may use a Finnish client. The locale
+    wins ties and short questions without markers.
+    """
+    tokens = normalize(text).split()
+    if not tokens:
+        return locale_lang if locale_lang in LANGUAGES else "fi"
+    counts = {lang: sum(1 for t in tokens if t in markers) for lang, markers in _LANGUAGE_MARKERS.items()}
+    # Finnish-only letters-less words still show Finnish through typical endings; a word
+    # ending in a Finnish case ending that no Swedish or English word has tips the balance.
+    counts["fi"] += sum(1 for t in tokens if _FI_ENDING.search(t))
+    if any(ch in text.casefold() for ch in "å"):
+        counts["sv"] += 1
+    best = max(counts.values())
+    if best == 0:
+        return locale_lang if locale_lang in LANGUAGES else "fi"
+    leaders = [lang for lang, n in counts.items() if n == best]
+    if locale_lang in leaders:
+        return locale_lang
+    return leaders[0] if len(leaders) == 1 else ("fi" if "fi" in leaders else leaders[0])
+
+
+_FI_ENDING: Final = re.compile(r"(?:ssa|ssä|sta|stä|lla|llä|lta|ltä|lle|ksi|tta|ttä|ko|kö|nen|isen|uun|ään|een|iin)$")
