@@ -59,7 +59,7 @@ def justification_text(result: CheckResult) -> str:
     card = result.service
     lines: list[str] = [f"Perustelut: {card.name.fi}", "", VERDICT_LINES[result.verdict], ""]
     if not card.complete:
-        lines += ["Palvelukortti on suppea, joten soveltuvuus on harkittu tapauskohtaisesti.", ""]
+        lines += ["Palvelun periaatekortti on suppea, joten soveltuvuus harkitaan tapauskohtaisesti.", ""]
     lines += _section("Täyttyvät soveltuvuusperusteet:", (f"{_question(c.question)} Kyllä." for c in result.met))
     lines += _section(
         "Erityistä harkintaa vaativat perusteet:",

@@ -112,7 +112,7 @@ def test_fitting_service_text_has_no_empty_sections(kb: KnowledgeBase) -> None:
 def test_thin_card_says_it_was_weighed_case_by_case(kb: KnowledgeBase) -> None:
     text = text_for(kb, {"ohut.tarve": Y}, "ohut")
     assert "Arvion mukaan palvelu voi soveltua" in text
-    assert "Palvelukortti on suppea" in text
+    assert "Palvelun periaatekortti on suppea, joten soveltuvuus harkitaan tapauskohtaisesti." in text
 
 
 def test_text_carries_no_free_text_from_the_answers(kb: KnowledgeBase) -> None:
