@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 from rapidfuzz import fuzz, process
 
-from domain.qna.normalize import LANGUAGES, QUESTION_WORD_FACTOR, fold, is_question_word, is_stop_word, keys_of, normalize, words
+from domain.qna.normalize import LANGUAGES, QUESTION_WORD_FACTOR, fold, is_definition_cue, is_question_word, is_stop_word, keys_of, normalize, words
 from knowledge.model import KnowledgeBase, Source
 
 if TYPE_CHECKING:
@@ -43,9 +43,11 @@ QnaKind = Literal["faq", "service", "step", "term"]
 FIELD_WEIGHTS: Final[Mapping[str, float]] = MappingProxyType(
     {
         "phrasing": 1.0,
-        "term": 0.96,
-        "expansion": 0.96,
-        "synonym": 0.93,
+        # A glossary term answers "what is X"; in any other question about X it is only a
+        # word of it, and an FAQ entry or card is the better answer.
+        "term": 0.86,
+        "expansion": 0.86,
+        "synonym": 0.84,
         "step-title": 0.92,
         # A card is the answer to "what is X", but its name and keywords also occur in many
         # questions about X that an FAQ entry answers better: slightly below phrasings.
@@ -60,6 +62,9 @@ FIELD_WEIGHTS: Final[Mapping[str, float]] = MappingProxyType(
     }
 )
 LONG_FIELDS: Final = frozenset({"summary", "answer", "step-what", "definition", "description"})
+DEFINITION_FIELDS: Final = frozenset({"term", "expansion", "synonym"})
+"""Fields that name a thing: "mikä on X" / "what is X" asks for exactly them, so question
+words do not count against them (see `retrieve.rank`)."""
 
 PART_FACTOR: Final = 0.7
 """A compound's part is weaker evidence than the whole word."""
@@ -114,6 +119,8 @@ class Doc:
     slots: tuple[Slot, ...]
     weight: float
     long: bool
+    names: bool
+    """A DEFINITION_FIELDS text."""
     total_weight: float
 
 
@@ -234,8 +241,9 @@ def concept_forms_of(kb: KnowledgeBase) -> dict[str, list[tuple[str, tuple[str, 
     return forms
 
 
-SlotSpec = tuple[list[tuple[str, float]], str, float]
-"""A slot before weighting: (key, factor) alternatives, main key, weight factor."""
+SlotSpec = tuple[list[tuple[str, float]], str, float, bool]
+"""A slot before weighting: (key, factor) alternatives, main key, weight factor, and whether
+the word is a definition cue ("mikä", "what", ...)."""
 
 
 class Tokenizer:
@@ -339,8 +347,10 @@ class Tokenizer:
         kept = [w for w in tokens if not _is_stop_anywhere(w)] or tokens
         per_word: list[list[tuple[str, float]]] = []
         factors: list[float] = []
+        cues: list[bool] = []
         for w in kept:
             factors.append(QUESTION_WORD_FACTOR if is_question_word(w) else 1.0)
+            cues.append(is_definition_cue(w))
             alts: dict[str, float] = {}
             for k in keys_of(w, lang):
                 alts.setdefault(k, 1.0)
@@ -351,16 +361,16 @@ class Tokenizer:
                 if part not in alts:
                     alts[part] = PART_FACTOR
             per_word.append(list(alts.items()))
-        return self._merge_concepts(per_word, factors)
+        return self._merge_concepts(per_word, factors, cues)
 
-    def _merge_concepts(self, per_word: list[list[tuple[str, float]]], factors: list[float]) -> list[SlotSpec]:
+    def _merge_concepts(self, per_word: list[list[tuple[str, float]]], factors: list[float], cues: list[bool]) -> list[SlotSpec]:
         out: list[SlotSpec] = []
         i = 0
         while i < len(per_word):
             match = self._concept_at(per_word, i)
             if match is None:
                 alts = per_word[i]
-                out.append((alts, alts[0][0], factors[i]))
+                out.append((alts, alts[0][0], factors[i], cues[i]))
                 i += 1
                 continue
             length, term_ids = match
@@ -372,7 +382,7 @@ class Tokenizer:
                 for k, f in word_alts:
                     alts_map[k] = max(alts_map.get(k, 0.0), f * factor)
             alts = list(alts_map.items())
-            out.append((alts, alts[0][0], 1.0))
+            out.append((alts, alts[0][0], 1.0, False))
             i += length
         return out
 
@@ -464,7 +474,7 @@ def build_index(kb: KnowledgeBase) -> QnaIndex:
     keys_per_record: dict[int, set[str]] = defaultdict(set)
     for doc, slots in zip(raw, tokenised):
         bucket = keys_per_record[doc.record]
-        for alts, _main, _factor in slots:
+        for alts, _main, _factor, _cue in slots:
             bucket.update(k for k, _f in alts)
     for bucket in keys_per_record.values():
         for k in bucket:
@@ -477,7 +487,7 @@ def build_index(kb: KnowledgeBase) -> QnaIndex:
     postings: dict[str, list[tuple[int, int, float]]] = defaultdict(list)
     for doc, slots in zip(raw, tokenised):
         built: list[Slot] = []
-        for alts, main, factor in slots:
+        for alts, main, factor, _cue in slots:
             built.append(Slot(weight=idf.get(main, max_idf) * factor, keys=tuple(alts)))
         if not built:
             continue
@@ -494,6 +504,7 @@ def build_index(kb: KnowledgeBase) -> QnaIndex:
                 slots=tuple(built),
                 weight=FIELD_WEIGHTS[doc.field],
                 long=doc.field in LONG_FIELDS,
+                names=doc.field in DEFINITION_FIELDS,
                 total_weight=sum(s.weight for s in built),
             )
         )

@@ -92,6 +92,17 @@ QUESTION_WORDS: Final = frozenset(
 QUESTION_WORD_FACTOR: Final = 0.4
 
 
+# What "what is X" is made of, in the three languages: for a glossary term these words are
+# the whole question, so they do not count against it.
+DEFINITION_CUES: Final = frozenset(
+    "mikä mitä mika mita tarkoittaa tarkoitetaan tarkottaa on vad är betyder innebär what is does mean means".split()
+)
+
+
+def is_definition_cue(word: str) -> bool:
+    return word in DEFINITION_CUES
+
+
 def is_question_word(word: str) -> bool:
     return word in QUESTION_WORDS or word in _FOLDED_QUESTION_WORDS
 

@@ -86,7 +86,7 @@ def rank(index: QnaIndex, text: str, lang: str) -> tuple[Candidate, ...]:
     # knowledge base; a word found nowhere gets UNKNOWN_WORD_FACTOR of the rarest.
     slot_matches: list[list[tuple[str, float]]] = []
     weights: list[float] = []
-    for alts, main, factor in query:
+    for alts, main, factor, _cue in query:
         matched: dict[str, float] = {}
         for key, factor in alts:
             for vkey, sim in tokenizer.vocabulary_matches(key) if not key.startswith("@") else ((key, 1.0),):
@@ -103,6 +103,10 @@ def rank(index: QnaIndex, text: str, lang: str) -> tuple[Candidate, ...]:
             weights.append(index.max_idf * UNKNOWN_WORD_FACTOR * factor)
     total_weight = sum(weights)
     n_slots = len(query)
+    # For texts that name a thing, "mikä on" / "what is" is the whole question: leave the
+    # question words out of the weight they must cover.
+    content = [0.0 if cue else w for w, (_a, _m, _f, cue) in zip(weights, query)]
+    content_weight = sum(content) or total_weight
 
     # Best similarity of each question slot per document, and of each document slot.
     q_best: dict[int, list[float]] = {}
@@ -128,7 +132,10 @@ def rank(index: QnaIndex, text: str, lang: str) -> tuple[Candidate, ...]:
     other: dict[int, dict[str, float]] = {}
     for doc_pos, row in q_best.items():
         doc = docs[doc_pos]
-        q_cov = sum(w * s for w, s in zip(weights, row)) / total_weight
+        if doc.names:
+            q_cov = sum(w * s for w, s in zip(content, row)) / content_weight
+        else:
+            q_cov = sum(w * s for w, s in zip(weights, row)) / total_weight
         if doc.long:
             score = doc.weight * q_cov
         else:

@@ -1,0 +1,57 @@
+"""Normalisation: case, punctuation, diacritics, stems, chat forms, language guess."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.qna.normalize import comparable, detect_language, fold, is_question_word, keys_of, normalize, words
+
+
+def test_normalize_folds_case_punctuation_and_whitespace() -> None:
+    assert normalize("  Mikä   on SHL?!  ") == "mikä on shl"
+    assert normalize("LS-ilmoitus") == "ls ilmoitus"
+    assert normalize("SHL 36 §:n mukainen") == "shl 36 § n mukainen"
+
+
+def test_normalize_composes_combining_diacritics() -> None:
+    assert normalize("a\u0308iti") == "äiti"
+
+
+def test_fold_drops_the_diacritics_people_leave_out() -> None:
+    assert fold("äiti öisin åland") == "aiti oisin aland"
+    assert comparable("Äidin  tuki!") == "aidin tuki"
+
+
+@pytest.mark.parametrize(("written", "typed"), [("äidin", "aidin"), ("tytöllä", "tytolla"), ("perhekuntoutukseen", "perhekuntoutukseen")])
+def test_a_word_typed_without_diacritics_shares_a_key(written: str, typed: str) -> None:
+    assert set(keys_of(written, "fi")) & set(keys_of(typed, "fi"))
+
+
+def test_inflected_forms_share_a_stem() -> None:
+    assert keys_of("tukiperheessä", "fi")[0] == keys_of("tukiperhe", "fi")[0]
+    assert keys_of("perhekuntoutuksen", "fi")[0] == keys_of("perhekuntoutukseen", "fi")[0]
+
+
+def test_finnish_chat_forms_are_written_out() -> None:
+    assert words("onks tää oikein") == ["onko", "tämä", "oikein"]
+    assert words("mites sossu") == ["miten", "sosiaalityöntekijä"]
+
+
+def test_question_words_are_recognised_with_or_without_diacritics() -> None:
+    assert is_question_word("mitä") and is_question_word("mita") and is_question_word("when")
+    assert not is_question_word("tukiperhe")
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "expected"),
+    [
+        ("kuinka usein lapsi käy tukiperheessä", "fi", "fi"),
+        ("hur ofta är barnet i stödfamiljen", "fi", "sv"),
+        ("how often does the child visit the support family", "fi", "en"),
+        ("kuinka usein lapsi käy tukiperheessä", "en", "fi"),
+        ("tukiperhe", "sv", "sv"),  # no markers: the locale decides
+        ("", "en", "en"),
+    ],
+)
+def test_detect_language(text: str, locale: str, expected: str) -> None:
+    assert detect_language(text, locale) == expected

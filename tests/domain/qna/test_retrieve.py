@@ -1,0 +1,131 @@
+"""The matcher on a small knowledge base built in code: bands, inflection, typos,
+abbreviations, other languages."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from domain.qna import QnaIndex, RecordRef, ask, build_index
+from domain.qna.retrieve import QUESTION_MAX_CHARS, Candidate, choose_band
+from tests.domain.qna.small_kb import small_kb
+
+
+def top(index: QnaIndex, text: str, lang: str = "fi") -> str:
+    result = index.ask(text, lang)
+    assert result.top is not None, f"no candidates for {text!r}"
+    return str(result.top.ref)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("minkä ikäisille tukihenkilö sopii", "faq:faq.tukihenkilo-ika"),  # inflected
+        ("minka ikaisille tukihenkilo sopii", "faq:faq.tukihenkilo-ika"),  # no diacritics
+        ("tukihenkilön ikäräja", "faq:faq.tukihenkilo-ika"),  # typo
+        ("montako viikonloppua tukiperheessä ollaan", "faq:faq.tukiperhe-kesto"),
+        ("kuinka nopeasti LS-ilmoitus käsitellään", "faq:faq.ls-ilmoitus-kasittely"),  # abbreviation
+        ("missä ajassa ls ilmoitus", "faq:faq.ls-ilmoitus-kasittely"),  # abbreviation without hyphen
+        ("mikä pykälä shl asiakassuunnitelma", "faq:faq.shl-asiakassuunnitelma"),  # SHL = sosiaalihuoltolaki
+        ("tukari", "service:ammatillinen-tukihenkilo"),  # a card keyword
+        ("esitä palvelu laavaan", "step:lastensuojelu.esitys.laava"),  # a process step
+        ("laava", "term:laava"),  # a glossary term
+    ],
+)
+def test_finnish_questions_find_their_record(small_index: QnaIndex, question: str, expected: str) -> None:
+    assert top(small_index, question) == expected
+
+
+def test_a_swedish_question_is_understood(small_index: QnaIndex) -> None:
+    result = small_index.ask("för vilken ålder passar stödperson", "fi")
+    assert result.lang == "sv"
+    assert result.top is not None and str(result.top.ref) == "faq:faq.tukihenkilo-ika"
+    assert result.band == "confident"
+
+
+def test_an_english_question_is_understood(small_index: QnaIndex) -> None:
+    result = small_index.ask("what age is the support person for", "fi")
+    assert result.lang == "en"
+    assert result.top is not None and str(result.top.ref) == "faq:faq.tukihenkilo-ika"
+
+
+def test_an_english_glossary_synonym_reaches_the_finnish_term(small_index: QnaIndex) -> None:
+    assert top(small_index, "child welfare notification", "en") in {"term:ls-ilmoitus", "faq:faq.ls-ilmoitus-kasittely"}
+
+
+def test_confident_band(small_index: QnaIndex) -> None:
+    result = small_index.ask("minkä ikäisille ammatillinen tukihenkilö sopii")
+    assert result.band == "confident"
+    assert result.top is not None and result.top.field == "phrasing"
+    assert result.top.phrasing == "Minkä ikäisille ammatillinen tukihenkilö sopii?"
+
+
+def test_unsure_band_offers_candidates(small_index: QnaIndex) -> None:
+    # One word shared by an FAQ entry and a card: either could be meant.
+    result = small_index.ask("tukihenkilö")
+    assert result.band == "unsure"
+    assert {str(c.ref) for c in result.candidates[:2]} == {"faq:faq.tukihenkilo-ika", "service:ammatillinen-tukihenkilo"}
+
+
+@pytest.mark.parametrize("question", ["kissan ruokinta", "miten vaihdan teamsin salasanan", "", "?!", "ja on se"])
+def test_no_match_band(small_index: QnaIndex, question: str) -> None:
+    assert small_index.ask(question).band == "none"
+
+
+def test_candidates_are_one_per_record_best_first(small_index: QnaIndex) -> None:
+    result = small_index.ask("ammatillinen tukihenkilö ikä")
+    refs = [c.ref for c in result.candidates]
+    assert len(refs) == len(set(refs))
+    scores = [c.score for c in result.candidates]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_very_long_input_is_cut_not_choked_on(small_index: QnaIndex) -> None:
+    text = "minkä ikäisille tukihenkilö sopii " + "sana " * 2000
+    result = small_index.ask(text)
+    assert len(text) > QUESTION_MAX_CHARS
+    assert result.top is not None
+
+
+def test_the_index_is_immutable(small_index: QnaIndex) -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        small_index.version = "x"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        small_index.postings["x"] = ()  # type: ignore[index]
+
+
+def test_the_index_is_deterministic() -> None:
+    first, second = build_index(small_kb()), build_index(small_kb())
+    for question in ("tukihenkilö", "ls ilmoitus", "what age"):
+        assert ask(first, question) == ask(second, question)
+
+
+def test_record_titles_by_language(small_index: QnaIndex) -> None:
+    ref = RecordRef("faq", "faq.tukihenkilo-ika")
+    assert small_index.title(ref, "fi") == "Minkä ikäisille ammatillinen tukihenkilö sopii?"
+    assert small_index.title(ref, "en") == "What age is the professional support person for?"
+    assert small_index.title(RecordRef("term", "shl"), "sv") == "SHL (sosiaalihuoltolaki)"
+
+
+@pytest.mark.parametrize("value", ["faq:faq.x", "service:tukiperhe", "step:a.b", "term:shl"])
+def test_record_refs_round_trip(value: str) -> None:
+    ref = RecordRef.parse(value)
+    assert ref is not None and str(ref) == value
+
+
+@pytest.mark.parametrize("value", [None, 3, "", "faq", "bogus:x", "faq:", {"kind": "faq"}])
+def test_malformed_record_refs_are_rejected(value: object) -> None:
+    assert RecordRef.parse(value) is None
+
+
+def _cands(*scores: float) -> tuple[Candidate, ...]:
+    return tuple(Candidate(RecordRef("faq", f"f{i}"), s, "x", "phrasing") for i, s in enumerate(scores))
+
+
+def test_band_rules() -> None:
+    assert choose_band((), confident=0.6, margin=0.1, unsure=0.4) == "none"
+    assert choose_band(_cands(0.9, 0.5), confident=0.6, margin=0.1, unsure=0.4) == "confident"
+    assert choose_band(_cands(0.9, 0.85), confident=0.6, margin=0.1, unsure=0.4) == "unsure"
+    assert choose_band(_cands(0.5), confident=0.6, margin=0.1, unsure=0.4) == "unsure"
+    assert choose_band(_cands(0.3), confident=0.6, margin=0.1, unsure=0.4) == "none"
