@@ -10,13 +10,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import yaml
 from rapidfuzz import process as fuzzy
 
 from knowledge import editor_schema, stats
 from knowledge.loader import ValidationResult, validate
 from knowledge.model import KnowledgeBase
 from knowledge.problems import format_problems, summary
+from knowledge.yaml_lines import dump_yaml
 
 __all__ = ["format_problems", "register"]
 
@@ -78,12 +78,12 @@ def cmd_show(args: argparse.Namespace) -> int:
         where = result.locations.get(args.id, "")
         owner = f" in {found.owner.id}" if found.owner is not None else ""
         print(f"# {found.kind} {args.id}{owner}  {where}".rstrip())
-        print(_as_yaml(found.record.model_dump(mode="json", exclude_defaults=True)), end="")
+        print(dump_yaml(found.record.model_dump(mode="json", exclude_defaults=True)), end="")
         return 0
     question = kb.finder_question(args.id)
     if question is not None:
         print(f"# finder question {args.id}")
-        print(_as_yaml(question.model_dump(mode="json", exclude_defaults=True)), end="")
+        print(dump_yaml(question.model_dump(mode="json", exclude_defaults=True)), end="")
         return 0
     known = [*kb.record_ids(), *(q.id for q in kb.finder.questions)]
     close = [match for match, _score, _i in fuzzy.extract(args.id, known, limit=5, score_cutoff=60)]
@@ -116,6 +116,3 @@ def _loaded(result: ValidationResult) -> KnowledgeBase | None:
         print(format_problems(result.problems), file=sys.stderr)
     return result.kb
 
-
-def _as_yaml(data: object) -> str:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)

@@ -31,13 +31,18 @@ class _LineLoader(yaml.SafeLoader):
     """SafeLoader with YAML 1.2 booleans."""
 
 
-_LineLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != _BOOL_TAG]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_LineLoader.add_implicit_resolver(
-    _BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
+class _Dumper(yaml.SafeDumper):
+    """SafeDumper with YAML 1.2 booleans, so `yes:` is written as authors write it."""
+
+
+for _cls in (_LineLoader, _Dumper):
+    _cls.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != _BOOL_TAG]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    _cls.add_implicit_resolver(
+        _BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+    )
 
 
 class YamlSyntaxError(Exception):
@@ -99,6 +104,11 @@ def parse_yaml(text: str) -> ParsedYaml:
     finally:
         loader.dispose()
     return ParsedYaml(data, LineMap(walker.lines), tuple(walker.duplicates))
+
+
+def dump_yaml(data: Any) -> str:
+    """Block-style YAML that `parse_yaml` reads back to the same data."""
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
 
 
 def format_path(path: YamlPath) -> str:

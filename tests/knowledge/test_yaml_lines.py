@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.yaml_lines import YamlSyntaxError, format_path, parse_yaml
+from knowledge.yaml_lines import YamlSyntaxError, dump_yaml, format_path, parse_yaml
 
 
 def test_every_key_and_list_item_has_its_line() -> None:
@@ -67,3 +67,12 @@ def test_paths_print_with_dots_and_indices() -> None:
 
     assert format_path(path) == "criteria[2].implied_by.question"
     assert format_path(()) == ""
+
+
+def test_dumped_yaml_keeps_yes_and_no_as_plain_words_and_reads_back() -> None:
+    data = {"yes": ["a"], "no": ["on"], "flag": True, "text": "ä"}
+
+    dumped = dump_yaml(data)
+
+    assert dumped.splitlines()[0] == "yes:"
+    assert parse_yaml(dumped).data == data
