@@ -41,7 +41,9 @@ class _BotFrameworkConfiguration:
     def __init__(self, settings: Settings) -> None:
         self.APP_ID = settings.app_id
         self.APP_PASSWORD = settings.app_password
-        self.APP_TYPE = settings.app_type
+        # In local mode there are no credentials whatever the type; botbuilder would refuse
+        # a single-tenant configuration without them.
+        self.APP_TYPE = settings.app_type if not settings.local_mode else "MultiTenant"
         self.APP_TENANTID = settings.tenant_id
 
 
@@ -68,10 +70,13 @@ class PalveluopasAdapter(CloudAdapter):
             return activity_or_error
         activity = activity_or_error
         try:
-            invoke_response = await self.process_activity(request.headers.get("Authorization", ""), activity, bot.on_turn)
-        except PermissionError:
-            # Raised while authenticating, before any turn ran.
+            authentication = await self.bot_framework_authentication.authenticate_request(activity, request.headers.get("Authorization", ""))
+        except Exception as exc:
+            # Missing, malformed, expired or unverifiable (signing keys out of reach): no turn
+            # runs without a verified token. The kind of failure is logged, the token never.
+            log_event(log, "unauthorized", level=logging.WARNING, reason=type(exc).__name__, channel_id=activity.channel_id)
             return error_response(HTTPStatus.UNAUTHORIZED, "Unauthorized", "a valid Bot Framework token is required")
+        invoke_response = await self.process_activity(authentication, activity, bot.on_turn)
         if invoke_response is None:
             return web.Response(status=HTTPStatus.CREATED)
         body = invoke_response.body

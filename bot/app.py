@@ -38,6 +38,7 @@ from bot.middleware import TurnLogMiddleware, TypingMiddleware
 from bot.settings import Settings
 from bot.storage import SqlStorage
 from dialogs.root import build_root_dialog
+from knowledge.problems import format_problems
 
 log = logging.getLogger(__name__)
 
@@ -147,11 +148,9 @@ async def admin_reload(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     if not _admin_allowed(settings, request.headers.get("Authorization", "")):
         raise web.HTTPNotFound()
-    from knowledge.cli import format_problems
-
     problems = await asyncio.to_thread(request.app[KNOWLEDGE].reload)
     version = request.app[KNOWLEDGE].snapshot.kb.version
-    if problems:
+    if any(problem.is_error for problem in problems):
         return web.json_response({"outcome": "rejected", "version": version, "problems": format_problems(problems)}, status=HTTPStatus.UNPROCESSABLE_ENTITY)
     return web.json_response({"outcome": "reloaded", "version": version})
 

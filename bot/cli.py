@@ -17,6 +17,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bot.commands.run",
     "bot.commands.chat",
     "bot.commands.db",
+    "bot.commands.teams",
     "knowledge.cli",
     "bot.commands.qna",
 )

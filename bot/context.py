@@ -16,17 +16,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Strings
 from bot.logs import log_event
 from bot.settings import Settings
+from knowledge.loader import load_knowledge_base
 from knowledge.model import KnowledgeBase
-
-if TYPE_CHECKING:
-    from knowledge.problems import Problem
+from knowledge.problems import Problem
+from knowledge.reload import reload_or_keep
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +53,7 @@ class KnowledgeProvider:
         # A reload runs in a worker thread (SIGHUP, the admin endpoint) while turns keep
         # reading `snapshot`; the lock only keeps two reloads from racing each other.
         self._reload_lock = threading.Lock()
-        self._snapshot = self._build()
+        self._snapshot = self._snapshot_of(load_knowledge_base(root))
 
     @property
     def root(self) -> Path:
@@ -65,24 +64,20 @@ class KnowledgeProvider:
         return self._snapshot
 
     def reload(self) -> list[Problem]:
-        """Load again; on errors keep serving the old snapshot and return the problems."""
-        from knowledge.loader import KnowledgeBaseError
-
+        """Load again. On errors keep serving the old snapshot; returns the problems found
+        (errors when rejected, else the new knowledge base's warnings)."""
         with self._reload_lock:
-            try:
-                snapshot = self._build()
-            except KnowledgeBaseError as exc:
-                problems = list(exc.problems)
-                log_event(log, "kb_reload", level=logging.WARNING, outcome="rejected", problems=len(problems), kept_version=self._snapshot.kb.version)
+            current = self._snapshot.kb
+            kb, problems = reload_or_keep(current, self._root)
+            if kb is current:
+                log_event(log, "kb_reload", level=logging.WARNING, outcome="rejected", codes=sorted({p.code for p in problems}), kept_version=current.version)
                 return problems
-            self._snapshot = snapshot  # a single reference assignment: readers see old or new, never half
-            log_event(log, "kb_reload", outcome="ok", version=snapshot.kb.version)
-            return []
+            # One reference assignment: a turn reads the old snapshot or the new, never a mix.
+            self._snapshot = self._snapshot_of(kb)
+            log_event(log, "kb_reload", outcome="ok", version=kb.version, warnings=len(problems))
+            return problems
 
-    def _build(self) -> KnowledgeSnapshot:
-        from knowledge.loader import load_knowledge_base
-
-        kb = load_knowledge_base(self._root)
+    def _snapshot_of(self, kb: KnowledgeBase) -> KnowledgeSnapshot:
         derived = {name: build(kb) for name, build in self._builders.items()}
         return KnowledgeSnapshot(kb=kb, derived=MappingProxyType(derived))
 

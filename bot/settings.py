@@ -56,10 +56,11 @@ class Settings:
         app_type = text("MicrosoftAppType", "MultiTenant")
         if app_type not in APP_TYPES:
             raise SettingsError(f"MicrosoftAppType must be one of {', '.join(APP_TYPES)}, not {app_type!r}")
-        if app_type == "SingleTenant" and not (text("MicrosoftAppId") and text("MicrosoftAppPassword") and text("MicrosoftAppTenantId")):
-            raise SettingsError("MicrosoftAppType=SingleTenant needs MicrosoftAppId, MicrosoftAppPassword and MicrosoftAppTenantId")
-        if app_type == "UserAssignedMSI" and not (text("MicrosoftAppId") and text("MicrosoftAppTenantId")):
-            raise SettingsError("MicrosoftAppType=UserAssignedMSI needs MicrosoftAppId and MicrosoftAppTenantId")
+        if text("MicrosoftAppId"):
+            needed = {"SingleTenant": ("MicrosoftAppPassword", "MicrosoftAppTenantId"), "UserAssignedMSI": ("MicrosoftAppTenantId",)}.get(app_type, ())
+            missing = [name for name in needed if not text(name)]
+            if missing:
+                raise SettingsError(f"MicrosoftAppType={app_type} also needs {' and '.join(missing)}")
         log_level = text("LOG_LEVEL", "INFO").upper()
         if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise SettingsError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {log_level!r}")

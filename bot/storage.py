@@ -17,12 +17,12 @@ import json
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from botbuilder.core import Storage
 from jsonpickle.pickler import Pickler
 from jsonpickle.unpickler import Unpickler
-from sqlalchemy import DateTime, String, Text, delete, select, update
+from sqlalchemy import CursorResult, DateTime, String, Text, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
@@ -82,7 +82,7 @@ class SqlStorage(Storage):
                 else:
                     # Compare-and-set in one statement: the row lock (PostgreSQL) or the write
                     # lock (SQLite) makes a concurrent writer of the same eTag match nothing.
-                    result = await session.execute(update(BotStateRow).where(BotStateRow.key == key, BotStateRow.etag == expected).values(**values))
+                    result = cast(CursorResult[Any], await session.execute(update(BotStateRow).where(BotStateRow.key == key, BotStateRow.etag == expected).values(**values)))
                     if result.rowcount != 1:
                         raise StorageConflictError(key)
                 new_etags[key] = etag

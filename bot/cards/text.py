@@ -23,20 +23,23 @@ class SubmitAction:
 
 @dataclass
 class _Rendering:
+    first_number: int = 1
     lines: list[str] = field(default_factory=list)
     actions: list[SubmitAction] = field(default_factory=list)
 
 
-def render_card_text(card: Mapping[str, Any]) -> str:
-    return "\n".join(_render(card).lines)
+def render_card_text(card: Mapping[str, Any], first_number: int = 1) -> str:
+    """The card as text; buttons are numbered from `first_number` (to continue a numbering
+    across the cards of one reply)."""
+    return "\n".join(_render(card, first_number).lines)
 
 
-def submit_actions(card: Mapping[str, Any]) -> list[SubmitAction]:
-    return _render(card).actions
+def submit_actions(card: Mapping[str, Any], first_number: int = 1) -> list[SubmitAction]:
+    return _render(card, first_number).actions
 
 
-def _render(card: Mapping[str, Any]) -> _Rendering:
-    out = _Rendering()
+def _render(card: Mapping[str, Any], first_number: int) -> _Rendering:
+    out = _Rendering(first_number=first_number)
     _elements(card.get("body") or (), out, indent="")
     _actions(card.get("actions") or (), out, indent="")
     return out
@@ -79,7 +82,7 @@ def _actions(actions: Iterable[Any], out: _Rendering, indent: str) -> None:
             continue
         kind, title = action.get("type"), str(action.get("title", ""))
         if kind == "Action.Submit":
-            number = len(out.actions) + 1
+            number = out.first_number + len(out.actions)
             out.actions.append(SubmitAction(number=number, title=title, data=action.get("data")))
             _line(out, indent, f"[{number}] {title}")
         elif kind == "Action.OpenUrl":

@@ -92,7 +92,7 @@ def postgres_unreachable_reason(url: str) -> str | None:
     """None when PostgreSQL answers at `url`; otherwise why not."""
     try:
         run_in_thread(_execute(url, "SELECT 1"))
-    except (OSError, asyncpg.PostgresError, asyncio.TimeoutError) as exc:
+    except (TimeoutError, OSError, asyncpg.PostgresError) as exc:
         safe = make_url(url).render_as_string(hide_password=True)
         return f"PostgreSQL unreachable at {safe}: {type(exc).__name__}: {exc}"
     return None
@@ -111,18 +111,26 @@ def new_database_name() -> str:
     return f"pv_test_{uuid.uuid4().hex[:12]}"
 
 
+def with_database(base_url: str, name: str) -> str:
+    return make_url(base_url).set(database=name).render_as_string(hide_password=False)
+
+
+async def create_empty_postgres_database(base_url: str, name: str) -> None:
+    await _execute(base_url, f'CREATE DATABASE "{name}"')
+
+
 def migrated_postgres_template(base_url: str) -> str:
     """A migrated database to copy per test; returns its name."""
     name = new_database_name()
-    run_in_thread(_execute(base_url, f'CREATE DATABASE "{name}"'))
-    run_in_thread(upgrade(make_url(base_url).set(database=name).render_as_string(hide_password=False)))
+    run_in_thread(create_empty_postgres_database(base_url, name))
+    run_in_thread(upgrade(with_database(base_url, name)))
     return name
 
 
 async def create_postgres_database(base_url: str, template: str) -> str:
     name = new_database_name()
     await _execute(base_url, f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-    return make_url(base_url).set(database=name).render_as_string(hide_password=False)
+    return with_database(base_url, name)
 
 
 async def drop_postgres_database(base_url: str, url: str) -> None:
