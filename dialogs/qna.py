@@ -71,6 +71,10 @@ class _QnaTurns(Dialog):
 
     async def begin_dialog(self, dialog_context: DialogContext, options: object = None) -> DialogTurnResult:
         question = options.get("question") if isinstance(options, dict) else None
+        if question is None and parse_submit(dialog_context.context.activity.value) is None:
+            # Begun without options by typed text (e.g. as a conversation's first dialog):
+            # that text is the question. From the menu button there is none: say how to ask.
+            question = dialog_context.context.activity.text
         state = dialog_context.active_dialog.state
         state.update({"seq": 0, "answer": None, "offers": [], "follow_ups": [], "feedback": False, "question": ""})
         if not isinstance(question, str) or not question.strip():
