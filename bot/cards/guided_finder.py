@@ -23,7 +23,7 @@ from bot.cards.guided_common import (
 )
 from bot.cards.guided_service import service_names
 from domain.finder import RankedService, Recommendation, RuledOut
-from knowledge.model import FinderQuestion, KnowledgeBase
+from knowledge.model import FinderQuestion, KnowledgeBase, ServiceCard
 
 
 def question_card(ui: Ui, question: FinderQuestion, number: int, origin: Origin) -> Card:
@@ -69,12 +69,15 @@ def result_card(kb: KnowledgeBase, ui: Ui, result: Recommendation, origin: Origi
     return card(body, actions)
 
 
-def _service_buttons(ui: Ui, service_id: str, origin: Origin) -> list[Element]:
-    """Every service in the result offers its criteria check and its card."""
+def _service_buttons(ui: Ui, service: ServiceCard, origin: Origin) -> list[Element]:
+    """Every service in the result offers its criteria check and its card. The titles name
+    the service: in a text channel (and to a screen reader) the buttons stand without the
+    card's grouping, and two alike titles could not be told apart by typing."""
+    name = service.name.get(ui.lang)
     return action_sets(
         [
-            origin.button(ui("finder.check_criteria"), "criteria", service_id, primary=True),
-            origin.button(ui("finder.show_card"), "card", service_id),
+            origin.button(ui("finder.check_criteria", service=name), "criteria", service.id, primary=True),
+            origin.button(ui("common.open_card", service=name), "card", service.id),
         ]
     )
 
@@ -93,7 +96,7 @@ def _fit(ui: Ui, number: int, ranked: RankedService, origin: Origin) -> Element:
         parts.append(text(ui("finder.still_to_check", n=ranked.unknown), subtle=True))
     if not service.complete:
         parts.append(notice(ui("finder.thin_card"), color="Warning"))
-    parts += _service_buttons(ui, service.id, origin)
+    parts += _service_buttons(ui, service, origin)
     parts.append(source_block(ui, service.sources))
     return container(*parts, separator=True)
 
@@ -108,6 +111,6 @@ def _ruled_out(kb: KnowledgeBase, ui: Ui, item: RuledOut, origin: Origin) -> Ele
     parts += action_sets(
         [origin.button(ui("common.open_card", service=name), "card", alt.id) for alt, name in zip(item.alternatives, instead)]
     )
-    parts += _service_buttons(ui, item.service.id, origin)
+    parts += _service_buttons(ui, item.service, origin)
     parts.append(source_block(ui, item.service.sources))
     return container(*parts, separator=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import get_args
 
 from bot.cards.guided_common import (
     Action,
@@ -21,7 +22,7 @@ from bot.cards.guided_common import (
     subheading,
     text,
 )
-from knowledge.model import KnowledgeBase, Process, ProcessPhase, ProcessStep, ServiceCard
+from knowledge.model import KnowledgeBase, Process, ProcessPhase, ProcessStep, ServiceCard, Track
 
 
 @dataclass(frozen=True)
@@ -42,14 +43,22 @@ class StepView:
     service: ServiceCard | None = None
 
 
+def processes_in_track_order(kb: KnowledgeBase) -> list[Process]:
+    """Family social work, child protection, then the feedback loop (the order of `Track`),
+    whatever order the files load in."""
+    order = get_args(Track)
+    return sorted(kb.processes, key=lambda p: order.index(p.track))
+
+
 def pick_process_card(kb: KnowledgeBase, ui: Ui, origin: Origin, service: ServiceCard | None, *, back: bool = True) -> Card:
     body: list[Element] = [heading(ui("process.title")), text(ui("process.pick"))]
     if service:
         body.append(text(ui("process.for_service", service=service.name.get(ui.lang)), subtle=True))
-    listing = bullets(f"**{p.name.get(ui.lang)}**: {p.summary}" for p in kb.processes)
+    processes = processes_in_track_order(kb)
+    listing = bullets(f"**{p.name.get(ui.lang)}**: {p.summary}" for p in processes)
     if listing:
         body.append(listing)
-    body += action_sets([origin.button(p.name.get(ui.lang), "pick", p.id) for p in kb.processes])
+    body += action_sets([origin.button(p.name.get(ui.lang), "pick", p.id) for p in processes])
     return card(body, nav_actions(ui, origin, back=back))
 
 

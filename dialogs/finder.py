@@ -1,0 +1,88 @@
+"""Service finder: the questions that tell the services apart, then the ranked result.
+
+Flow (the step table in `__init__`):
+
+1. `question`: the next question whose answer would change the result (`next_question`),
+   options as buttons; repeats until no question is left that would.
+2. `result`: the fitting services best first with the criteria that make them fit, the
+   ruled-out ones with the reason and what to consider instead. Every service offers its
+   criteria check (the answers given here travel along) and its card.
+
+Back removes the last answer. The answers are kept in order as `[question, option]` pairs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from bot.cards.guided_finder import question_card, result_card
+from bot.cards.payload import Submit
+from bot.context import BotServices
+from dialogs.guided import Call, End, Goto, GuidedDialog, Outcome, Screen, Stay, Step, Turn
+from dialogs.ids import CARD_DIALOG_ID, CRITERIA_DIALOG_ID, FINDER_DIALOG_ID
+from dialogs.records import chosen_service
+from domain.finder import next_question, recommend
+from knowledge.model import KnowledgeBase
+
+
+def finder_answers(data: Mapping[str, Any]) -> dict[str, str]:
+    """The answers in the dialog's data as the domain takes them: question id -> option id."""
+    return {str(q): str(o) for q, o in data.get("answers", [])}
+
+
+class FinderDialog(GuidedDialog):
+    DIALOG_ID: Final = FINDER_DIALOG_ID
+
+    def __init__(self, services: BotServices) -> None:
+        super().__init__(services)
+        self.steps = {
+            "question": Step(show=self.show_question, act=self.answer, back=self.undo_last_answer),
+            "result": Step(show=self.show_result, act=self.act_on_result, back=self.undo_last_answer),
+        }
+
+    def call_targets(self) -> tuple[str, ...]:
+        return (CRITERIA_DIALOG_ID, CARD_DIALOG_ID)
+
+    def start(self, kb: KnowledgeBase, options: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+        return "question", {"answers": []}
+
+    # 1. question ---------------------------------------------------------------------------
+
+    def show_question(self, turn: Turn) -> Screen | Outcome:
+        answers = finder_answers(turn.data)
+        question = next_question(turn.kb, answers)
+        if question is None:
+            return Goto("result")
+        return Screen(question_card(turn.ui, question, len(answers) + 1, turn.origin))
+
+    def answer(self, turn: Turn, submit: Submit) -> Outcome:
+        question = next_question(turn.kb, finder_answers(turn.data))
+        if submit.action != "answer" or question is None or submit.value not in {o.id for o in question.options}:
+            # The token matched but the option does not belong to the question now asked:
+            # only possible when the knowledge base changed in between. Ask again.
+            return Stay(turn.ui("common.stale"))
+        turn.data.setdefault("answers", []).append([question.id, submit.value])
+        return Goto("question")
+
+    def undo_last_answer(self, turn: Turn) -> Outcome:
+        answers = turn.data.setdefault("answers", [])
+        if not answers:
+            return End()
+        answers.pop()
+        return Goto("question")
+
+    # 2. result -----------------------------------------------------------------------------
+
+    def show_result(self, turn: Turn) -> Screen | Outcome:
+        return Screen(result_card(turn.kb, turn.ui, recommend(turn.kb, finder_answers(turn.data)), turn.origin))
+
+    def act_on_result(self, turn: Turn, submit: Submit) -> Outcome:
+        if submit.action == "restart":
+            turn.data["answers"] = []
+            return Goto("question")
+        service = chosen_service(turn, submit, "criteria", "card")
+        if service is None:
+            return Stay(turn.ui("common.unknown_service"))
+        target = CRITERIA_DIALOG_ID if submit.action == "criteria" else CARD_DIALOG_ID
+        return Call(target, {"service": service, "finder_answers": finder_answers(turn.data)})

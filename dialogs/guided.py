@@ -1,0 +1,284 @@
+"""Guided dialogs as explicit step tables.
+
+A guided dialog (finder, criteria check, process guide, service card) declares its flow in
+one place, `self.steps`, top to bottom: each `Step` says what card it shows (`show`), what a
+button press on that card does (`act`), and where "back" leads (`back`). Step functions are
+plain and synchronous: they read the knowledge snapshot and the dialog's data and return a
+`Screen` or an `Outcome`; sending, persisting and stale-button checks happen here, once.
+
+State is plain JSON-able data in the dialog instance (`step`, `seq`, `data`), so a
+conversation continues where it was after a restart; knowledge records are referred to by
+id and looked up again from the current snapshot every turn.
+
+Every card's buttons carry the step token `<dialog>:<step>:<seq>`. `seq` grows on every
+transition, so a button from an earlier card (even of the same step, e.g. the previous
+finder question) is recognised as stale and never recorded as an answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Final
+
+from botbuilder.core import TurnContext
+from botbuilder.dialogs import Dialog, DialogContext, DialogInstance, DialogReason, DialogTurnResult
+
+from bot.cards.guided_common import Card, Origin, Ui
+from bot.cards.payload import Submit, parse_submit
+from bot.cards.text import submit_actions
+from bot.context import BotServices
+from bot.i18n import language_of
+from dialogs.base import PalveluopasDialog
+from dialogs.choices import Ambiguous, Matched, Option, match_option
+from dialogs.reply import send_screen
+from knowledge.model import KnowledgeBase
+
+TO_MENU: Final = "pv:to-menu"
+"""Result a guided dialog ends with when the worker asked for the main menu: every guided
+dialog above it ends too, and the root shows the menu."""
+
+
+# --- What a step returns ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Screen:
+    """A card to show. `extra_text` goes only into the text rendering, for what the card holds
+    in an input field (the copyable justification), which the card→text renderer omits."""
+
+    card: Card
+    extra_text: str = ""
+
+
+@dataclass(frozen=True)
+class Goto:
+    """Enter a step (the same one again for a new question): new token, card shown."""
+
+    step: str
+
+
+@dataclass(frozen=True)
+class Stay:
+    """Remain at the current step and show its card again, after an optional notice."""
+
+    notice: str | None = None
+
+
+@dataclass(frozen=True)
+class End:
+    """End this dialog; `result` goes to the dialog that started it."""
+
+    result: object = None
+
+
+@dataclass(frozen=True)
+class Call:
+    """Start another guided dialog on top of this one; `on_return` runs when it ends."""
+
+    dialog_id: str
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+Outcome = Goto | Stay | End | Call
+
+
+@dataclass
+class Turn:
+    """One turn as a step sees it: the knowledge snapshot, UI strings, this dialog's data."""
+
+    context: TurnContext
+    kb: KnowledgeBase
+    ui: Ui
+    data: dict[str, Any]
+    """The dialog's own persisted data; steps change it in place."""
+    origin: Origin
+    """Dialog id and the current step token, for building the step's buttons."""
+
+
+@dataclass(frozen=True)
+class Step:
+    show: Callable[[Turn], Screen | Outcome]
+    act: Callable[[Turn, Submit], Outcome]
+    back: Callable[[Turn], Outcome]
+
+
+# --- The dialog ------------------------------------------------------------------------------
+
+
+class GuidedDialog(PalveluopasDialog):
+    """Base of the guided dialogs: subclasses set `DIALOG_ID`, `self.steps` and `start`."""
+
+    DIALOG_ID: ClassVar[str]
+    MAX_STEP_CHAIN: ClassVar[int] = 20
+    """Guard against a content error making two steps hand over to each other forever."""
+
+    def __init__(self, services: BotServices) -> None:
+        super().__init__(services)
+        self.steps: dict[str, Step] = {}
+        self.add_dialog(_StepRunner(self))
+
+    # Subclass API -------------------------------------------------------------------------
+
+    def start(self, kb: KnowledgeBase, options: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+        """The first step and the initial data, from the options the dialog was begun with."""
+        raise NotImplementedError
+
+    def on_return(self, turn: Turn, dialog_id: str, result: object) -> Outcome:
+        """A dialog this one called has ended: by default show the current step again."""
+        if result == TO_MENU:
+            return End(TO_MENU)
+        return Stay()
+
+    def call_targets(self) -> tuple[str, ...]:
+        """DIALOG_IDs this dialog may `Call`; `wire` registers them in its dialog set."""
+        return ()
+
+    # Wiring -------------------------------------------------------------------------------
+
+    def wire(self, dialogs: Mapping[str, Dialog]) -> None:
+        """Register the dialogs this one calls. Done after all are built, since they call one
+        another (card → criteria → card) and a component can only resume or reprompt dialogs
+        in its own set."""
+        for dialog_id in self.call_targets():
+            self.add_dialog(dialogs[dialog_id])
+
+    # Helpers for steps -----------------------------------------------------------------------
+
+    def ui(self, context: TurnContext) -> Ui:
+        return Ui(self.services.strings, language_of(context.activity.locale))
+
+    def kb(self) -> KnowledgeBase:
+        # Read the snapshot per use, never keep it: a reload swaps it between turns.
+        return self.services.knowledge.snapshot.kb
+
+    # Commands from the base class -------------------------------------------------------------
+
+    async def on_back(self, inner_dc: DialogContext) -> DialogTurnResult | None:
+        runner = _runner(inner_dc)
+        if runner is None:
+            return None
+        return await runner.back(inner_dc)
+
+    async def on_help(self, inner_dc: DialogContext) -> DialogTurnResult:
+        ui = self.ui(inner_dc.context)
+        await inner_dc.context.send_activity(f"{ui(f'help.{self.DIALOG_ID}')}\n\n{ui('help.general')}")
+        await inner_dc.reprompt_dialog()
+        return Dialog.end_of_turn
+
+
+def _runner(inner_dc: DialogContext) -> _StepRunner | None:
+    active = inner_dc.active_dialog
+    dialog = inner_dc.dialogs.find_dialog(active.id) if active else None
+    return dialog if isinstance(dialog, _StepRunner) else None
+
+
+class _StepRunner(Dialog):
+    """The inner dialog that runs a GuidedDialog's step table."""
+
+    def __init__(self, owner: GuidedDialog) -> None:
+        super().__init__(f"{owner.DIALOG_ID}.steps")
+        self.owner = owner
+
+    # Dialog protocol ----------------------------------------------------------------------------
+
+    async def begin_dialog(self, dialog_context: DialogContext, options: object = None) -> DialogTurnResult:
+        given = options if isinstance(options, Mapping) else {}
+        first, data = self.owner.start(self.owner.kb(), given)
+        dialog_context.active_dialog.state.update({"step": first, "seq": 0, "data": data})
+        return await self._apply(dialog_context, Goto(first))
+
+    async def continue_dialog(self, dialog_context: DialogContext) -> DialogTurnResult:
+        activity = dialog_context.context.activity
+        submit = parse_submit(activity.value)
+        turn, step = self._turn(dialog_context.context, dialog_context.active_dialog)
+        if submit is not None:
+            if not self._is_current(turn, submit):
+                return await self._apply(dialog_context, Stay(turn.ui("common.stale")))
+            return await self._apply(dialog_context, step.act(turn, submit))
+        typed = (activity.text or "").strip()
+        if not typed:
+            return await self._apply(dialog_context, Stay())
+        return await self._apply(dialog_context, self._typed(turn, step, typed))
+
+    async def resume_dialog(self, dialog_context: DialogContext, reason: DialogReason, result: object = None) -> DialogTurnResult:
+        turn, _ = self._turn(dialog_context.context, dialog_context.active_dialog)
+        called = turn.data.pop("calling", "")
+        return await self._apply(dialog_context, self.owner.on_return(turn, called, result))
+
+    async def reprompt_dialog(self, context: TurnContext, instance: DialogInstance) -> None:
+        turn, step = self._turn(context, instance)
+        shown = step.show(turn)
+        if isinstance(shown, Screen):
+            await send_screen(context, shown)
+
+    # Back (from the base class's command handling) ----------------------------------------------
+
+    async def back(self, inner_dc: DialogContext) -> DialogTurnResult:
+        turn, step = self._turn(inner_dc.context, inner_dc.active_dialog)
+        submit = parse_submit(inner_dc.context.activity.value)
+        if submit is not None and not self._is_current(turn, submit):
+            # A back button on an earlier card: going back from here would skip a step.
+            return await self._apply(inner_dc, Stay(turn.ui("common.stale")))
+        return await self._apply(inner_dc, step.back(turn))
+
+    # Internals --------------------------------------------------------------------------------------
+
+    def _turn(self, context: TurnContext, instance: DialogInstance) -> tuple[Turn, Step]:
+        state = instance.state
+        name = state.get("step", "")
+        if name not in self.owner.steps:
+            # State from an older version naming a step that no longer exists: start over
+            # rather than crash the conversation.
+            first, data = self.owner.start(self.owner.kb(), {})
+            state.update({"step": first, "seq": int(state.get("seq", 0)) + 1, "data": data})
+            name = first
+        origin = Origin(self.owner.DIALOG_ID, f"{self.owner.DIALOG_ID}:{name}:{state.get('seq', 0)}")
+        turn = Turn(context=context, kb=self.owner.kb(), ui=self.owner.ui(context), data=state.setdefault("data", {}), origin=origin)
+        return turn, self.owner.steps[name]
+
+    @staticmethod
+    def _is_current(turn: Turn, submit: Submit) -> bool:
+        return submit.dialog == turn.origin.dialog and submit.step == turn.origin.step
+
+    def _typed(self, turn: Turn, step: Step, typed: str) -> Outcome:
+        """Typed text at a step: the button it names (number or label), else a re-prompt."""
+        shown = step.show(turn)
+        if not isinstance(shown, Screen):
+            return Stay()
+        options: list[Option[Submit]] = []
+        for action in submit_actions(shown.card):
+            submit = parse_submit(action.data)
+            if submit is not None:
+                options.append(Option(action.title, submit))
+        match = match_option(typed, options)
+        if isinstance(match, Matched):
+            if match.value.action == "back":
+                return step.back(turn)
+            return step.act(turn, match.value)
+        if isinstance(match, Ambiguous):
+            return Stay(turn.ui("common.ambiguous", text=typed, options=", ".join(match.labels)))
+        return Stay(turn.ui("common.not_understood", text=typed))
+
+    async def _apply(self, dc: DialogContext, outcome: Outcome) -> DialogTurnResult:
+        """Carry out what a step decided, following hand-overs between steps."""
+        instance = dc.active_dialog
+        for _ in range(self.owner.MAX_STEP_CHAIN):
+            if isinstance(outcome, End):
+                return await dc.end_dialog(outcome.result)
+            if isinstance(outcome, Call):
+                turn, _ = self._turn(dc.context, instance)
+                turn.data["calling"] = outcome.dialog_id
+                return await dc.begin_dialog(outcome.dialog_id, dict(outcome.options))
+            if isinstance(outcome, Goto):
+                instance.state["step"] = outcome.step
+                instance.state["seq"] = int(instance.state.get("seq", 0)) + 1
+            elif outcome.notice:
+                await dc.context.send_activity(outcome.notice)
+            turn, step = self._turn(dc.context, instance)
+            shown = step.show(turn)
+            if isinstance(shown, Screen):
+                await send_screen(dc.context, shown)
+                return Dialog.end_of_turn
+            outcome = shown
+        raise RuntimeError(f"{self.owner.DIALOG_ID}: steps handed over more than {self.owner.MAX_STEP_CHAIN} times")

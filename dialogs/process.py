@@ -1,0 +1,149 @@
+"""Process guide: one process phase by phase, step by step.
+
+Flow (the step table in `__init__`):
+
+1. `pick`: family social work, child protection or the feedback loop (skipped when the
+   dialog is begun with a process).
+2. `step`: one card a step saying what to do, who, in which system and by when (and, for
+   an incomplete step, that the source does not say, with the note). Next, previous, jump to
+   a phase, main menu.
+
+Begun from a service (its card or criteria check), the route also holds that service's own
+steps: those whose `services` name it and those its card lists in `process_steps`. Without
+a service only the steps common to every service are shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from bot.cards.guided_process import StepView, pick_process_card, step_card
+from bot.cards.payload import Submit
+from bot.context import BotServices
+from dialogs.guided import TO_MENU, End, Goto, GuidedDialog, Outcome, Screen, Stay, Step, Turn
+from dialogs.ids import PROCESS_DIALOG_ID
+from dialogs.records import current_service, option_service
+from knowledge.model import KnowledgeBase, Process, ProcessPhase, ProcessStep, ServiceCard
+
+Route = list[tuple[ProcessPhase, list[ProcessStep]]]
+
+
+def route(process: Process, service: ServiceCard | None) -> Route:
+    """The phases and steps the guide walks, phases without a visible step left out."""
+    listed = set(service.process_steps) if service else set()
+
+    def visible(step: ProcessStep) -> bool:
+        if step.id in listed:
+            return True
+        if not step.services:
+            return True
+        return service is not None and service.id in step.services
+
+    phases: Route = []
+    for phase in process.phases:
+        steps = [step for step in phase.steps if visible(step)]
+        if steps:
+            phases.append((phase, steps))
+    return phases
+
+
+def step_view(process: Process, walk: Route, step_id: str | None, service: ServiceCard | None) -> StepView:
+    """Where `step_id` stands in the route; the first step when it is not on it."""
+    flat = [(p, s) for p, (_, steps) in enumerate(walk) for s in range(len(steps))]
+    position = next(((p, s) for p, s in flat if walk[p][1][s].id == step_id), flat[0])
+    phase_index, step_index = position
+    phase, steps = walk[phase_index]
+    return StepView(
+        process=process,
+        phase=phase,
+        step=steps[step_index],
+        phase_number=phase_index + 1,
+        phase_count=len(walk),
+        step_number=step_index + 1,
+        step_count=len(steps),
+        is_first=position == flat[0],
+        is_last=position == flat[-1],
+        phases=[p for p, _ in walk],
+        service=service,
+    )
+
+
+class ProcessDialog(GuidedDialog):
+    DIALOG_ID: Final = PROCESS_DIALOG_ID
+
+    def __init__(self, services: BotServices) -> None:
+        super().__init__(services)
+        self.steps = {
+            "pick": Step(show=self.show_pick, act=self.pick, back=lambda turn: End()),
+            "step": Step(show=self.show_step, act=self.move, back=self.step_back),
+        }
+
+    def start(self, kb: KnowledgeBase, options: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+        process = options.get("process")
+        if not (isinstance(process, str) and kb.process(process) is not None):
+            process = None
+        data = {"process": process, "service": option_service(kb, options), "given": process is not None, "at": None}
+        return ("step" if process else "pick"), data
+
+    def _walk(self, turn: Turn) -> tuple[Process, Route] | None:
+        process_id = turn.data.get("process")
+        process = turn.kb.process(process_id) if isinstance(process_id, str) else None
+        return (process, route(process, current_service(turn))) if process else None
+
+    # 1. pick -------------------------------------------------------------------------------
+
+    def show_pick(self, turn: Turn) -> Screen | Outcome:
+        return Screen(pick_process_card(turn.kb, turn.ui, turn.origin, current_service(turn)))
+
+    def pick(self, turn: Turn, submit: Submit) -> Outcome:
+        if submit.action != "pick" or not submit.value or turn.kb.process(submit.value) is None:
+            return Stay(turn.ui("common.stale"))
+        turn.data.update(process=submit.value, at=None)
+        return Goto("step")
+
+    # 2. step -------------------------------------------------------------------------------
+
+    def show_step(self, turn: Turn) -> Screen | Outcome:
+        walked = self._walk(turn)
+        if walked is None:
+            turn.data.update(process=None, given=False, at=None)
+            return Goto("pick")
+        process, walk = walked
+        view = step_view(process, walk, turn.data.get("at"), current_service(turn))
+        turn.data["at"] = view.step.id
+        return Screen(step_card(turn.ui, view, turn.origin))
+
+    def move(self, turn: Turn, submit: Submit) -> Outcome:
+        if submit.action == "menu":
+            return End(TO_MENU)
+        walked = self._walk(turn)
+        if walked is None:
+            return Stay()
+        _, walk = walked
+        flat = [step.id for _, steps in walk for step in steps]
+        at = turn.data.get("at")
+        index = flat.index(at) if at in flat else 0
+        if submit.action == "next" and index + 1 < len(flat):
+            turn.data["at"] = flat[index + 1]
+            return Goto("step")
+        if submit.action == "phase":
+            target = next((steps[0].id for phase, steps in walk if phase.id == submit.value), None)
+            if target is None:
+                return Stay(turn.ui("common.stale"))
+            turn.data["at"] = target
+            return Goto("step")
+        return Stay()
+
+    def step_back(self, turn: Turn) -> Outcome:
+        walked = self._walk(turn)
+        flat = [step.id for _, steps in walked[1] for step in steps] if walked else []
+        at = turn.data.get("at")
+        index = flat.index(at) if at in flat else 0
+        if index > 0:
+            turn.data["at"] = flat[index - 1]
+            return Goto("step")
+        if turn.data.get("given"):
+            return End()
+        turn.data.update(process=None, at=None)
+        return Goto("pick")

@@ -1,0 +1,58 @@
+"""Reading the knowledge records a guided dialog refers to, from its options, data and buttons.
+
+Everything here is untrusted in the same way: options may come from an older dialog, data
+from state stored before a content change, a button value from an old card. An id the
+current knowledge base lacks is treated as not given, never as an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from bot.cards.guided_service import pick_service_card
+from bot.cards.payload import Submit
+from dialogs.guided import End, Goto, Outcome, Screen, Stay, Step, Turn
+from knowledge.model import KnowledgeBase, ServiceCard
+
+
+def option_service(kb: KnowledgeBase, options: Mapping[str, Any]) -> str | None:
+    """The `service` a dialog was begun with, if the knowledge base has it."""
+    service = options.get("service")
+    return service if isinstance(service, str) and kb.service(service) is not None else None
+
+
+def option_finder_answers(options: Mapping[str, Any]) -> dict[str, str]:
+    """The finder answers (question id -> option id) a dialog was handed, as plain strings."""
+    answers = options.get("finder_answers")
+    return {str(q): str(o) for q, o in answers.items()} if isinstance(answers, Mapping) else {}
+
+
+def current_service(turn: Turn) -> ServiceCard | None:
+    service_id = turn.data.get("service")
+    return turn.kb.service(service_id) if isinstance(service_id, str) else None
+
+
+def chosen_service(turn: Turn, submit: Submit, *actions: str) -> str | None:
+    """The service a button names, when the button is one of `actions` and the service exists."""
+    if submit.action not in actions or not submit.value or turn.kb.service(submit.value) is None:
+        return None
+    return submit.value
+
+
+def pick_service_step(title_key: str, prompt_key: str, then: str, **reset: Any) -> Step:
+    """The step that asks which service, one button each, and on a valid choice stores it in
+    `data["service"]` (with `reset` applied) and goes to `then`. Back leaves the dialog."""
+
+    def show(turn: Turn) -> Screen | Outcome:
+        ui = turn.ui
+        return Screen(pick_service_card(turn.kb, ui, turn.origin, title=ui(title_key), prompt=ui(prompt_key)))
+
+    def act(turn: Turn, submit: Submit) -> Outcome:
+        service = chosen_service(turn, submit, "pick")
+        if service is None:
+            return Stay(turn.ui("common.unknown_service"))
+        turn.data.update(service=service, **reset)
+        return Goto(then)
+
+    return Step(show=show, act=act, back=lambda turn: End())
