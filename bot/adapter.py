@@ -108,9 +108,12 @@ class PalveluopasAdapter(CloudAdapter):
             return
         await context.send_activity(self._strings.get("core.error_apology", lang, error_id=error_id))
         # Whatever the dialog stack held led to the failure; starting over beats failing again.
-        await self._conversation_state.clear_state(context)
-        await self._conversation_state.save_changes(context, force=True)
-        await self._user_state.save_changes(context)
+        try:
+            await self._conversation_state.clear_state(context)
+            await self._conversation_state.save_changes(context, force=True)
+            await self._user_state.save_changes(context)
+        except Exception as exc:  # e.g. the database is down: the apology still goes out
+            log_event(log, "state_reset_failed", level=logging.ERROR, exc_info=exc, error_id=error_id, error_type=type(exc).__name__)
 
 
 async def _read_activity(request: web.Request, limit: int) -> Activity | web.Response:

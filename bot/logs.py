@@ -45,3 +45,5 @@ def configure_logging(level: str) -> None:
     # Framework SDK's msrest logs request bodies at DEBUG, which would carry message text.
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     logging.getLogger("msrest").setLevel(logging.WARNING)
+    # Alembic announces its dialect on every schema check; the outcome is what matters.
+    logging.getLogger("alembic").setLevel(logging.WARNING)

@@ -79,3 +79,13 @@ async def test_a_button_of_a_dialog_that_has_ended_is_answered_without_an_error(
 
     assert shown_text(replies).strip()
     assert "Virhetunnus" not in shown_text(replies)
+
+
+async def test_a_card_submit_in_a_channel_carries_a_mention_but_no_text(bot_client: TestClient) -> None:
+    welcome = await send(bot_client, text="hei")
+    mention = {"type": "mention", "text": "<at>Palveluopas</at>", "mentioned": {"id": "palveluopas", "name": "Palveluopas"}}
+
+    replies = await send(bot_client, value=button(welcome, "Prosessiohjeet"), entities=[mention], channel_id="msteams")
+
+    assert shown_text(replies).strip()
+    assert "Virhetunnus" not in shown_text(replies)

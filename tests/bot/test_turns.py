@@ -115,3 +115,12 @@ async def test_the_logs_carry_ids_outcome_and_latency_but_never_the_message_text
     assert len(turns) == 2
     assert {turn["conversation_id"] for turn in turns} == {"conv-private"}
     assert all(turn["outcome"] == "ok" and turn["latency_ms"] >= 0 and turn["activity_id"] for turn in turns)
+
+
+async def test_when_the_database_is_down_the_user_still_gets_the_apology(aiohttp_client: Any, kb_root: Any, knowledge: KnowledgeProvider) -> None:
+    down = Settings(database_url="postgresql+asyncpg://postgres@127.0.0.1:1/nothing", knowledge_root=kb_root)
+    client = await aiohttp_client(create_app(down, knowledge=knowledge))
+
+    replies = await send(client, text="hei")
+
+    assert texts(replies)[0].startswith("Pahoittelen, jokin meni vikaan")
