@@ -83,7 +83,19 @@ class ProcessDialog(GuidedDialog):
         process = options.get("process")
         if not (isinstance(process, str) and kb.process(process) is not None):
             process = None
-        data = {"process": process, "service": option_service(kb, options), "given": process is not None, "at": None}
+        service = option_service(kb, options)
+        at = options.get("step")
+        found = kb.step(at) if isinstance(at, str) else None
+        if found is not None and found[0].id == (process or found[0].id):
+            # A link straight to a step (from a Q&A answer): its process, and for a step of
+            # one service only, that service, so the step is on the route shown.
+            process = found[0].id
+            step = found[2]
+            if step.services and service not in step.services:
+                service = next((s for s in step.services if kb.service(s) is not None), service)
+        else:
+            at = None
+        data = {"process": process, "service": service, "given": process is not None, "at": at}
         return ("step" if process else "pick"), data
 
     def _walk(self, turn: Turn) -> tuple[Process, Route] | None:

@@ -1,0 +1,185 @@
+"""Every card the guided dialogs can send is valid Adaptive Card 1.5 and keeps our conventions.
+
+The cards are generated from the real knowledge base: every service (its card, each of its
+criteria questions, summaries of each verdict), every finder question and result, every
+process step with and without each service. So a content change that breaks a card (an
+over-long list, a missing field) fails here, not in Teams.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from bot.cards.guided_common import MAX_ACTIONS_PER_SET, Card, Origin, Ui
+from bot.cards.guided_criteria import ASKED_ANSWERS, summary_card
+from bot.cards.guided_criteria import question_card as criteria_question_card
+from bot.cards.guided_finder import question_card as finder_question_card
+from bot.cards.guided_finder import result_card
+from bot.cards.guided_process import pick_process_card, step_card
+from bot.cards.guided_service import pick_service_card, service_card
+from bot.cards.payload import parse_submit
+from bot.cards.text import render_card_text, submit_actions
+from bot.i18n import LANGUAGES, Strings
+from dialogs.process import route, step_view
+from domain.criteria import CheckAnswer, check_items, evaluate
+from domain.finder import recommend
+from domain.justification import justification_text
+from knowledge.loader import load_knowledge_base
+from knowledge.model import KnowledgeBase
+
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "adaptive-cards-1.5" / "adaptive-card.json"
+ORIGIN = Origin("test", "test:step:1")
+TEAMS_MAX_ACTIONS = 6
+"""Teams shows at most six buttons in a card's action bar."""
+
+
+@cache
+def validator() -> jsonschema.protocols.Validator:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return jsonschema.validators.validator_for(schema)(schema)
+
+
+KB_ROOTS = {
+    "real": None,  # knowledge/: what workers get
+    "dialog-tests": Path(__file__).resolve().parents[2] / "dialogs" / "kb",  # incomplete steps, thin cards, alternatives
+}
+
+
+@cache
+def load(name: str) -> KnowledgeBase:
+    return load_knowledge_base(KB_ROOTS[name])
+
+
+@cache
+def strings() -> Strings:
+    return Strings.load()
+
+
+def all_cards(base: KnowledgeBase, ui: Ui) -> Iterator[tuple[str, Card]]:
+    yield "pick-service", pick_service_card(base, ui, ORIGIN, title="t", prompt="p")
+    yield "pick-process", pick_process_card(base, ui, ORIGIN, None)
+    for service in base.services:
+        yield f"card:{service.id}", service_card(base, ui, service, ORIGIN)
+        yield f"pick-process:{service.id}", pick_process_card(base, ui, ORIGIN, service)
+        items = check_items(service, {})
+        for n, item in enumerate(items, start=1):
+            yield f"criteria:{item.id}", criteria_question_card(ui, service, item, n, len(items), 2, ORIGIN)
+        for answer in (*ASKED_ANSWERS, CheckAnswer.CONSIDER):
+            result = evaluate(base, service, {item.id: answer for item in items})
+            yield f"summary:{service.id}:{answer.value}", summary_card(ui, result, justification_text(result), ORIGIN)
+    yield "result:none", result_card(base, ui, recommend(base, {}), ORIGIN)
+    for n, question in enumerate(base.finder.questions, start=1):
+        yield f"finder:{question.id}", finder_question_card(ui, question, n, ORIGIN)
+        for option in question.options:
+            yield f"result:{question.id}={option.id}", result_card(base, ui, recommend(base, {question.id: option.id}), ORIGIN)
+    for process in base.processes:
+        for service in (None, *base.services):
+            walk = route(process, service)
+            for _phase, steps in walk:
+                for step in steps:
+                    view = step_view(process, walk, step.id, service)
+                    yield f"step:{process.id}:{step.id}:{service.id if service else '-'}", step_card(ui, view, ORIGIN)
+
+
+def cases() -> list[Any]:
+    return [pytest.param(name, lang, id=f"{name}-{lang}") for name in KB_ROOTS for lang in LANGUAGES]
+
+
+def _walk(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _walk(value)
+
+
+FREE_TEXT = frozenset({"text", "title", "value", "label", "fallbackText", "data"})
+"""Fields whose content the schema does not constrain beyond 'a string' (or any object)."""
+
+
+def skeleton(node: Any) -> Any:
+    """The card's structure: free text blanked and repeated list items kept once. The schema
+    constrains no string's content and no list's length, so a card is valid exactly when its
+    skeleton is, and the (slow) check runs on a few small skeletons instead of every card."""
+    if isinstance(node, dict):
+        return {key: ("" if key in FREE_TEXT and isinstance(value, str | dict) else skeleton(value)) for key, value in node.items()}
+    if isinstance(node, list):
+        unique = {json.dumps(item, sort_keys=True): item for item in map(skeleton, node)}
+        return list(unique.values())
+    return node
+
+
+@pytest.mark.parametrize(("kb_name", "lang"), cases())
+def test_every_guided_card_validates_against_the_adaptive_card_1_5_schema(kb_name: str, lang: str) -> None:
+    kb = load(kb_name)
+    generated = list(all_cards(kb, Ui(strings(), lang)))
+    # Every service, question and step produced cards: a generator that silently yields
+    # nothing would make the test pass vacuously.
+    assert len(generated) > len(kb.services) + len(kb.finder.questions)
+    checked: dict[str, str] = {}
+    for name, card in generated:
+        assert card["version"] == "1.5", name
+        shape = skeleton(card)
+        key = json.dumps(shape, sort_keys=True)
+        if key not in checked:
+            checked[key] = name
+            error = jsonschema.exceptions.best_match(validator().iter_errors(shape))
+            assert error is None, f"{name}: {error.message[:300] if error else ''} at {list(error.absolute_path) if error else ''}"
+
+
+@pytest.mark.parametrize(("kb_name", "lang"), cases())
+def test_every_button_carries_a_valid_submit_payload_and_rows_fit_teams(kb_name: str, lang: str) -> None:
+    for name, card in all_cards(load(kb_name), Ui(strings(), lang)):
+        assert len(card.get("actions", [])) <= TEAMS_MAX_ACTIONS, name
+        for node in _walk(card):
+            if node.get("type") == "ActionSet":
+                assert len(node["actions"]) <= MAX_ACTIONS_PER_SET, name
+            if node.get("type") == "Action.Submit":
+                submit = parse_submit(node["data"])
+                assert submit is not None and submit.dialog == ORIGIN.dialog and submit.step == ORIGIN.step, name
+                assert node["title"].strip(), name
+
+
+@pytest.mark.parametrize("kb_name", list(KB_ROOTS))
+def test_ui_strings_are_never_shown_as_raw_keys(kb_name: str) -> None:
+    for lang in LANGUAGES:
+        for name, card in all_cards(load(kb_name), Ui(strings(), lang)):
+            rendered = render_card_text(card)
+            assert "dialogs." not in rendered, f"{lang} {name}: a missing UI string shows its key"
+
+
+@pytest.mark.parametrize("kb_name", list(KB_ROOTS))
+def test_every_card_renders_as_text_with_its_buttons_numbered(kb_name: str) -> None:
+    for name, card in all_cards(load(kb_name), Ui(strings(), "fi")):
+        rendered = render_card_text(card)
+        actions = submit_actions(card)
+        assert actions, name
+        for action in actions:
+            assert f"[{action.number}] {action.title}" in rendered, name
+
+
+def test_ui_strings_of_the_dialogs_exist_in_finnish_swedish_and_english() -> None:
+    table = strings()
+    keys = {lang: {k for k in table.keys(lang) if k.startswith("dialogs.")} for lang in LANGUAGES}
+    assert keys["fi"], "no dialogs.* strings loaded"
+    assert keys["sv"] == keys["fi"], f"sv differs: {sorted(keys['sv'] ^ keys['fi'])}"
+    assert keys["en"] == keys["fi"], f"en differs: {sorted(keys['en'] ^ keys['fi'])}"
+
+
+def test_the_skeleton_shortcut_still_catches_an_invalid_card() -> None:
+    card = service_card(load("dialog-tests"), Ui(strings(), "fi"), load("dialog-tests").services[0], ORIGIN)
+    card["body"][1]["size"] = "Enormous"  # not a FontSize
+    card["actions"][0]["bogus"] = True  # Action.Submit allows no other properties
+
+    errors = list(validator().iter_errors(skeleton(card)))
+
+    assert errors

@@ -1,0 +1,114 @@
+"""Main menu and routing: the welcome card's buttons, typed commands in three languages, and
+what happens to everything else."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.i18n import Strings
+from dialogs.base import command_words
+from tests.dialogs.conversation import AdapterConversation
+
+FINDER_QUESTION = "Minkä ikäinen lapsi on?"
+CRITERIA_PICK = "Minkä palvelun kriteerit tarkistetaan?"
+PROCESS_PICK = "Minkä prosessin ohjeen haluat?"
+CARD_PICK = "Minkä palvelun kortin haluat nähdä?"
+
+
+async def test_the_welcome_card_offers_every_capability_as_a_button(chat: AdapterConversation) -> None:
+    await chat.say("hei")
+
+    assert chat.button_titles == ["Valitse palvelu", "Tarkista palvelun kriteerit", "Prosessiohjeet", "Näytä palvelukortti", "Kysy perehdytyksestä"]
+
+
+@pytest.mark.parametrize(
+    ("button", "expected"),
+    [("Valitse palvelu", FINDER_QUESTION), ("Tarkista palvelun kriteerit", CRITERIA_PICK), ("Prosessiohjeet", PROCESS_PICK), ("Näytä palvelukortti", CARD_PICK)],
+)
+async def test_each_welcome_button_starts_its_dialog(chat: AdapterConversation, button: str, expected: str) -> None:
+    await chat.say("hei")
+
+    assert expected in await chat.press(button)
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("valitse palvelu", FINDER_QUESTION),
+        ("Välj tjänst", FINDER_QUESTION),
+        ("choose service!", FINDER_QUESTION),
+        ("tarkista kriteerit", CRITERIA_PICK),
+        ("kontrollera kriterier", CRITERIA_PICK),
+        ("check criteria", CRITERIA_PICK),
+        ("prosessi", PROCESS_PICK),
+        ("process", PROCESS_PICK),
+        ("näytä kortti", CARD_PICK),
+        ("show card", CARD_PICK),
+    ],
+)
+async def test_typed_commands_in_finnish_swedish_and_english_start_the_dialogs(chat: AdapterConversation, command: str, expected: str) -> None:
+    await chat.say("hei")
+
+    assert expected in await chat.say(command)
+
+
+async def test_a_command_typed_mid_dialog_switches_to_that_dialog(chat: AdapterConversation) -> None:
+    await chat.say("valitse palvelu")
+    await chat.press("10–17-vuotias")
+
+    shown = await chat.say("prosessi")
+
+    assert PROCESS_PICK in shown
+    assert "Takaisin" in chat.button_titles
+    # The finder was left: back now leaves the guide, it does not return to the finder.
+    assert "Voinko auttaa vielä jossakin?" in await chat.say("takaisin")
+
+
+async def test_menu_word_leaves_any_dialog_for_the_menu(chat: AdapterConversation) -> None:
+    await chat.say("tarkista kriteerit")
+
+    shown = await chat.say("päävalikko")
+
+    assert "Voinko auttaa vielä jossakin?" in shown
+
+
+async def test_feedback_is_not_routed_while_its_dialog_does_not_exist(chat: AdapterConversation) -> None:
+    await chat.say("hei")
+
+    shown = await chat.say("palaute")
+
+    # Not a command yet: like any other text it goes to the onboarding Q&A.
+    assert "palautetta" not in " ".join(chat.button_titles).lower()
+    assert FINDER_QUESTION not in shown and PROCESS_PICK not in shown
+
+
+async def test_other_text_goes_to_the_onboarding_qna(chat: AdapterConversation) -> None:
+    await chat.say("hei")
+
+    shown = await chat.say("mikä on testipalvelu")
+
+    assert "Testipalvelu on olemassa vain testejä varten." in shown
+
+
+async def test_help_at_the_menu_shows_the_welcome_again(chat: AdapterConversation) -> None:
+    await chat.say("hei")
+
+    shown = await chat.say("apu")
+
+    assert chat.texts[0].startswith("Hei! Olen Palveluopas")
+    assert "Valitse palvelu" in shown
+
+
+def test_every_command_phrase_means_one_thing_only() -> None:
+    strings = Strings.load()
+    seen: dict[str, str] = {}
+    for lang in ("fi", "sv", "en"):
+        for key in strings.keys(lang):
+            if key.startswith("dialogs.commands."):
+                name = key.removeprefix("dialogs.commands.")
+                for phrase in strings.get(key, lang).split("|"):
+                    phrase = phrase.strip().casefold()
+                    assert seen.setdefault(phrase, name) == name, f"{phrase!r} is both {seen[phrase]} and {name}"
+    assert command_words(strings)["peruuta"] == "cancel"
+    assert command_words(strings)["tillbaka"] == "back"
+    assert command_words(strings)["help"] == "help"
