@@ -2,7 +2,8 @@
 
 Floors are the figures reached when the thresholds were last swept (see `domain/qna/bands.py`),
 so a regression fails CI. The issue's targets (top-1 >= 90 %, top-3 >= 97 %) are not reached
-yet; they are named here so that raising the floors to them is a one-line change.
+yet; they are named here so that raising the floors to them is a one-line change. The set is
+split into a dev part (thresholds are swept on it) and a held-out part (only reported).
 """
 
 from __future__ import annotations
@@ -14,15 +15,15 @@ import pytest
 
 from domain.qna import QnaIndex, build_index
 from domain.qna.bands import CONFIDENT_MARGIN, CONFIDENT_SCORE, UNSURE_SCORE
-from domain.qna.evaluate import MAX_WRONG_CONFIDENT, Report, Thresholds, load_questions, report, run
+from domain.qna.evaluate import ALL, DEV, HELD_OUT, MAX_WRONG_CONFIDENT, Report, Thresholds, load_questions, part_of, report, run
 from domain.qna.normalize import comparable
 from knowledge.loader import load_knowledge_base
 from knowledge.model import DocumentId, KnowledgeBase
 
 TARGET_TOP1: Final = 0.90
 TARGET_TOP3: Final = 0.97
-FLOOR_TOP1: Final = 0.80
-FLOOR_TOP3: Final = 0.91
+FLOOR_TOP1: Final = 0.78
+FLOOR_TOP3: Final = 0.88
 
 
 @pytest.fixture(scope="module")
@@ -78,3 +79,17 @@ def test_no_question_is_a_knowledge_base_phrasing(kb: KnowledgeBase) -> None:
     in_scope, out_of_scope = load_questions()
     copied = [q.text for q in [*in_scope, *out_of_scope] if comparable(q.text) in phrasings]
     assert not copied
+
+
+def test_the_set_is_split_into_dev_and_held_out_parts(eval_report: Report) -> None:
+    in_scope, out_of_scope = load_questions()
+    held_out = [q for q in in_scope if q.part == HELD_OUT]
+    assert 0.2 <= len(held_out) / len(in_scope) <= 0.4
+    assert any(q.part == HELD_OUT for q in out_of_scope) and any(q.part == DEV for q in out_of_scope)
+    assert list(eval_report.by_part) == [DEV, HELD_OUT, ALL]
+    assert eval_report.by_part[DEV].total + eval_report.by_part[HELD_OUT].total == eval_report.by_part[ALL].total == len(in_scope)
+
+
+def test_a_questions_part_depends_only_on_its_normalised_text() -> None:
+    assert part_of("Tukiperhe kuinka usein?") == part_of("tukiperhe  kuinka usein")
+    assert {part_of(f"kysymys {n}") for n in range(40)} == {DEV, HELD_OUT}
