@@ -162,7 +162,7 @@ class GuidedDialog(PalveluopasDialog):
 
     async def on_help(self, inner_dc: DialogContext) -> DialogTurnResult:
         ui = self.ui(inner_dc.context)
-        await inner_dc.context.send_activity(f"{ui(f'help.{self.DIALOG_ID}')}\n\n{ui('help.general')}")
+        await inner_dc.context.send_activity(f"{ui(f'help.{self.DIALOG_ID}')}\n\n{ui('help.general')}\n\n{ui('help.commands')}")
         await inner_dc.reprompt_dialog()
         return Dialog.end_of_turn
 

@@ -29,8 +29,11 @@ CARD_VERSION: Final = "1.5"
 SCHEMA_URL: Final = "http://adaptivecards.io/schemas/adaptive-card.json"
 MAX_ACTIONS_PER_SET: Final = 5
 """Teams shows a limited number of buttons in one row; longer lists are split into sets."""
-MAX_TITLE: Final = 60
-"""Button titles longer than this are cut: Teams truncates them anyway, mid-word."""
+MAX_TITLE: Final = 100
+"""Button titles longer than this are cut (a runaway label, not a normal option)."""
+LONG_LABEL: Final = 30
+"""Options with a label longer than this are stacked one button a row, full width, so each
+label shows whole instead of being squeezed into a shared row."""
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,13 @@ def action_sets(actions: Sequence[Action]) -> list[Element]:
     ]
 
 
+def choice_buttons(actions: Sequence[Action]) -> list[Element]:
+    """Answer options: a shared row for short labels, one full-width row each for long ones."""
+    if any(len(action["title"]) > LONG_LABEL for action in actions):
+        return [{"type": "ActionSet", "actions": [action]} for action in actions]
+    return action_sets(actions)
+
+
 def copyable(block_id: str, label: str, value: str) -> Element:
     """A read-and-copy text field: Teams lets the user select and copy an input's text,
     not a TextBlock's, so ready-to-paste text goes into a multi-line Input.Text."""
@@ -144,15 +154,22 @@ def nav_actions(ui: Ui, origin: Origin, *, back: bool = True) -> list[Action]:
     return actions
 
 
-def source_label(ui: Ui, sources: Iterable[Source]) -> str:
-    """'Lähde: <document>, <section>' for one or more sources, the document by its readable
-    title (the same titles the pasted justification cites)."""
-    parts = [f"{SOURCE_TITLES.get(item.document, item.document)}, {item.section}" for item in sources]
-    return ui("common.source_line", sources="; ".join(parts))
+def source_label(ui: Ui, sources: Iterable[Source], *, sections: bool = True) -> str:
+    """'Lähde: <document>: <section>; <section>. <document>: ...', each document by its
+    readable title (the titles the pasted justification cites) and named once. Without
+    `sections`, the documents only: for lists of many services, where each card's own
+    view gives the sections."""
+    by_document: dict[str, list[str]] = {}
+    for item in sources:
+        listed = by_document.setdefault(SOURCE_TITLES.get(item.document, item.document), [])
+        if item.section not in listed:
+            listed.append(item.section)
+    parts = [f"{title}: {'; '.join(listed)}" if sections else title for title, listed in by_document.items()]
+    return ui("common.source_line", sources=". ".join(parts))
 
 
-def source_block(ui: Ui, sources: Iterable[Source]) -> Element:
-    return {**text(source_label(ui, sources), subtle=True, spacing="Medium"), "size": "Small", "separator": True}
+def source_block(ui: Ui, sources: Iterable[Source], *, sections: bool = True) -> Element:
+    return {**text(source_label(ui, sources, sections=sections), subtle=True, spacing="Medium"), "size": "Small", "separator": True}
 
 
 def notice(value: str, *, color: str = "Attention") -> Element:

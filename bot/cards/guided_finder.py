@@ -12,6 +12,7 @@ from bot.cards.guided_common import (
     action_sets,
     bullets,
     card,
+    choice_buttons,
     container,
     facts,
     heading,
@@ -34,7 +35,7 @@ def question_card(ui: Ui, question: FinderQuestion, number: int, origin: Origin)
     ]
     if question.help:
         body.append(text(question.help.get(ui.lang), subtle=True))
-    body += action_sets([origin.button(option.label.get(ui.lang), "answer", option.id) for option in question.options])
+    body += choice_buttons([origin.button(option.label.get(ui.lang), "answer", option.id) for option in question.options])
     if number == 1:
         body.append(text(ui("finder.intro"), subtle=True, spacing="Medium"))
     return card(body, nav_actions(ui, origin))
@@ -97,7 +98,7 @@ def _fit(ui: Ui, number: int, ranked: RankedService, origin: Origin) -> Element:
     if not service.complete:
         parts.append(notice(ui("finder.thin_card"), color="Warning"))
     parts += _service_buttons(ui, service, origin)
-    parts.append(source_block(ui, service.sources))
+    parts.append(source_block(ui, service.sources, sections=False))
     return container(*parts, separator=True)
 
 
@@ -112,5 +113,5 @@ def _ruled_out(kb: KnowledgeBase, ui: Ui, item: RuledOut, origin: Origin) -> Ele
         [origin.button(ui("common.open_card", service=name), "card", alt.id) for alt, name in zip(item.alternatives, instead)]
     )
     parts += _service_buttons(ui, item.service, origin)
-    parts.append(source_block(ui, item.service.sources))
+    parts.append(source_block(ui, item.service.sources, sections=False))
     return container(*parts, separator=True)

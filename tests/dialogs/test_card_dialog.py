@@ -32,7 +32,7 @@ async def test_a_principle_card_is_shown_in_full(chat: AdapterConversation) -> N
         "- Sosiaalihuoltolaki",
         "Perhesosiaalityö: Sosiaaliohjaajien tiimi",
         "Lastensuojelu: Kahden sosiaalityöntekijän tiimi",
-        "Lähde: Perhesosiaalityön ja lastensuojelun yhdenmukaisten palvelujen järjestämisen periaatteet ja prosessi, Testitukihenkilön kortti",
+        "Lähde: Perhesosiaalityön ja lastensuojelun yhdenmukaisten palvelujen järjestämisen periaatteet ja prosessi: Testitukihenkilön kortti",
     ):
         assert expected in shown, expected
     assert chat.button_titles == ["Näytä kortti: Testiperhekuntoutus", "Tarkista kriteerit", "Avaa prosessi", "Takaisin", "Peruuta", "Ohje"]

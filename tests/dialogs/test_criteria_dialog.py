@@ -32,7 +32,7 @@ async def test_each_criterion_and_contra_indication_is_a_yes_no_dont_know_questi
     assert "Milloin palvelu sopii" in shown
     assert "**Onko perheellä vakavia ongelmia, joihin kotiin vietävä tuki ei riitä?**" in shown
     assert chat.button_titles == ["Kyllä", "Ei", "En tiedä", "Takaisin", "Peruuta", "Ohje"]
-    assert "Lähde: Perhesosiaalityön ja lastensuojelun yhdenmukaisten palvelujen järjestämisen periaatteet ja prosessi, Testiperhekuntoutuksen kortti" in shown
+    assert "Lähde: Perhesosiaalityön ja lastensuojelun yhdenmukaisten palvelujen järjestämisen periaatteet ja prosessi: Testiperhekuntoutuksen kortti" in shown
 
     shown = await chat.press("Kyllä")
     assert "Kohta 2/3" in shown and "Milloin palvelu ei sovellu" in shown

@@ -53,7 +53,8 @@ async def test_finder_result_ranks_fitting_services_with_why_and_lists_the_ruled
     assert "Testiperhekuntoutus" in ruled_out
     assert "Ei sovellu: Perheen ongelmat ovat vakavia eikä kotiin vietävä tuki riitä." in ruled_out
     # Where it comes from, and who decides.
-    assert "Lähde: Perhesosiaalityön ja lastensuojelun yhdenmukaisten palvelujen järjestämisen periaatteet ja prosessi, Testitukihenkilön kortti" in shown
+    # A result lists many services: each names its source documents, its card the sections.
+    assert "Lähde: Perhesosiaalityön ja lastensuojelun yhdenmukaisten palvelujen järjestämisen periaatteet ja prosessi\n" in shown
     assert "Päätöksen palvelusta tekee aina asiakkuudesta vastaava ammattilainen." in shown
     for service in ("Testitukihenkilö", "Testitukiperhe", "Testiperhekuntoutus"):
         assert f"Tarkista kriteerit: {service}" in chat.button_titles

@@ -28,7 +28,7 @@ async def test_a_step_says_what_to_do_who_in_which_system_and_by_when_with_its_s
     assert "Kuka: Omatyöntekijä" in shown
     assert "Järjestelmä: Effica" in shown
     assert "Aikataulu: Ennen esitystä" in shown
-    assert "Lähde: Perhesosiaalityön ja lastensuojelun yhdenmukaisten palvelujen järjestämisen periaatteet ja prosessi, Testivalmistelu" in shown
+    assert "Lähde: Perhesosiaalityön ja lastensuojelun yhdenmukaisten palvelujen järjestämisen periaatteet ja prosessi: Testivalmistelu" in shown
 
 
 async def test_an_incomplete_step_says_honestly_that_the_source_does_not_specify_with_the_note(chat: AdapterConversation) -> None:

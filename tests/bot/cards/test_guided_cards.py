@@ -183,3 +183,14 @@ def test_the_skeleton_shortcut_still_catches_an_invalid_card() -> None:
     errors = list(validator().iter_errors(skeleton(card)))
 
     assert errors
+
+
+def test_every_card_message_fits_the_teams_message_size_limit() -> None:
+    from dialogs.guided import Screen
+    from dialogs.reply import MAX_ACTIVITY_BYTES, card_message
+
+    for name, card in all_cards(load("real"), Ui(strings(), "fi")):
+        activity = card_message(Screen(card, extra_text="x" * 3000))
+        size = len(json.dumps(activity.serialize(), ensure_ascii=False).encode())
+        assert size <= MAX_ACTIVITY_BYTES, f"{name}: {size} bytes"
+        assert activity.summary, name
