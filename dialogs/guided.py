@@ -112,6 +112,10 @@ class GuidedDialog(PalveluopasDialog):
     DIALOG_ID: ClassVar[str]
     MAX_STEP_CHAIN: ClassVar[int] = 20
     """Guard against a content error making two steps hand over to each other forever."""
+    MAX_NESTED: ClassVar[int] = 4
+    """Guided dialogs stacked on one another at most (card -> criteria -> card -> ...); a call
+    beyond takes the caller's place instead, so ping-ponging between a card and its check
+    cannot grow the stored state without bound."""
 
     def __init__(self, services: BotServices) -> None:
         super().__init__(services)
@@ -131,17 +135,21 @@ class GuidedDialog(PalveluopasDialog):
         return Stay()
 
     def call_targets(self) -> tuple[str, ...]:
-        """DIALOG_IDs this dialog may `Call`; `wire` registers them in its dialog set."""
+        """DIALOG_IDs this dialog may `Call` (documentation of the flow; `wire` checks them)."""
         return ()
 
     # Wiring -------------------------------------------------------------------------------
 
     def wire(self, dialogs: Mapping[str, Dialog]) -> None:
-        """Register the dialogs this one calls. Done after all are built, since they call one
-        another (card → criteria → card) and a component can only resume or reprompt dialogs
-        in its own set."""
-        for dialog_id in self.call_targets():
-            self.add_dialog(dialogs[dialog_id])
+        """Register every guided dialog in this one's set. Done after all are built, since they
+        call one another (card → criteria → card); all of them, not only `call_targets`,
+        because a component reprompts and cancels its inner stack without its parents' sets,
+        and a call past MAX_NESTED can put any guided dialog in any one's stack."""
+        missing = set(self.call_targets()) - set(dialogs)
+        if missing:
+            raise ValueError(f"{self.DIALOG_ID} calls unknown dialogs: {sorted(missing)}")
+        for dialog in dialogs.values():
+            self.add_dialog(dialog)
 
     # Helpers for steps -----------------------------------------------------------------------
 
@@ -165,6 +173,17 @@ class GuidedDialog(PalveluopasDialog):
         await inner_dc.context.send_activity(f"{ui(f'help.{self.DIALOG_ID}')}\n\n{ui('help.general')}\n\n{ui('help.commands')}")
         await inner_dc.reprompt_dialog()
         return Dialog.end_of_turn
+
+
+def _guided_depth(inner_dc: DialogContext) -> int:
+    """How many guided dialogs are active from the root down to this one's inner context."""
+    depth, outer = 0, inner_dc.parent
+    while outer is not None:
+        active = outer.active_dialog
+        if active is not None and isinstance(outer.find_dialog_sync(active.id), GuidedDialog):
+            depth += 1
+        outer = outer.parent
+    return depth
 
 
 def _runner(inner_dc: DialogContext) -> _StepRunner | None:
@@ -267,6 +286,9 @@ class _StepRunner(Dialog):
             if isinstance(outcome, End):
                 return await dc.end_dialog(outcome.result)
             if isinstance(outcome, Call):
+                if dc.parent is not None and _guided_depth(dc) >= self.owner.MAX_NESTED:
+                    await dc.parent.replace_dialog(outcome.dialog_id, dict(outcome.options))
+                    return Dialog.end_of_turn
                 turn, _ = self._turn(dc.context, instance)
                 turn.data["calling"] = outcome.dialog_id
                 return await dc.begin_dialog(outcome.dialog_id, dict(outcome.options))

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.storage import BotStateRow
 from tests.dialogs.conversation import AdapterConversation
 
 
@@ -91,3 +95,24 @@ async def test_a_menu_button_from_an_old_card_leaves_the_card_for_what_was_asked
 
     assert welcome
     assert "Minkä ikäinen lapsi on?" in shown
+
+
+async def test_going_back_and_forth_between_a_card_and_its_check_keeps_the_stored_stack_bounded(
+    chat: AdapterConversation, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await open_card(chat, "Testiperhekuntoutus")
+    for _ in range(5):
+        await chat.press("Tarkista kriteerit")
+        for answer in ("Kyllä", "Ei", "Ei"):
+            await chat.press(answer)
+        shown = await chat.press("Näytä kortti")
+        assert shown.splitlines()[0] == "Testiperhekuntoutus"
+
+    async with sessionmaker() as session:
+        stored = "\n".join((await session.execute(select(BotStateRow.document))).scalars())
+    # Card and check alternate; past GuidedDialog.MAX_NESTED a call replaces its caller
+    # (ten calls were made: unbounded, eleven guided dialogs would be stored).
+    assert stored.count('"card.steps"') + stored.count('"criteria.steps"') <= 4
+    # Back still works (to whatever the capped stack holds below), never a crash.
+    shown = await chat.say("takaisin")
+    assert "Testiperhekuntoutus" in shown
