@@ -46,6 +46,10 @@ class Ui:
     def __call__(self, key: str, **params: object) -> str:
         return self.strings.get(f"dialogs.{key}", self.lang, **params)
 
+    def count(self, key: str, n: int, **params: object) -> str:
+        """`<key>_one` for exactly one, else `<key>`: the three languages all inflect so."""
+        return self(f"{key}_one" if n == 1 else key, n=n, **params)
+
 
 @dataclass(frozen=True)
 class Origin:

@@ -41,7 +41,7 @@ def question_card(ui: Ui, service: ServiceCard, item: CheckItem, number: int, to
     ]
     body += action_sets([origin.button(ui(f"criteria.answer.{answer.value}"), "answer", answer.value) for answer in ASKED_ANSWERS])
     if number == 1 and implied:
-        body.append(text(ui("criteria.implied", n=implied), subtle=True, spacing="Medium"))
+        body.append(text(ui.count("criteria.implied", implied), subtle=True, spacing="Medium"))
     body.append(source_block(ui, service.sources))
     return card(body, nav_actions(ui, origin))
 

@@ -94,7 +94,7 @@ def _fit(ui: Ui, number: int, ranked: RankedService, origin: Origin) -> Element:
     if ranked.consider:
         parts += [text(ui("finder.consider"), spacing="Small"), bullets(c.explanation for c in ranked.consider)]
     if ranked.unknown:
-        parts.append(text(ui("finder.still_to_check", n=ranked.unknown), subtle=True))
+        parts.append(text(ui.count("finder.still_to_check", ranked.unknown), subtle=True))
     if not service.complete:
         parts.append(notice(ui("finder.thin_card"), color="Warning"))
     parts += _service_buttons(ui, service, origin)
