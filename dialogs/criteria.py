@@ -99,7 +99,7 @@ class CriteriaDialog(GuidedDialog):
             return Goto("question")
         result = evaluate(turn.kb, card, known_answers(card, turn.data))
         text = justification_text(result)
-        return Screen(summary_card(turn.ui, result, text, turn.origin), extra_text=text)
+        return Screen(summary_card(turn.ui, result, text, turn.origin))
 
     def act_on_summary(self, turn: Turn, submit: Submit) -> Outcome:
         if submit.action == "restart":

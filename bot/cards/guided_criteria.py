@@ -67,6 +67,12 @@ def summary_card(ui: Ui, result: CheckResult, justification: str, origin: Origin
     body += [
         copyable(JUSTIFICATION_INPUT_ID, ui("criteria.justification"), justification),
         text(ui("criteria.justification_hint"), subtle=True, spacing="None"),
+        # The same text once more, folded away: text renderings (the terminal chat, channels
+        # without cards) show no input's value, and a reader may prefer it unboxed.
+        {
+            "type": "ActionSet",
+            "actions": [{"type": "Action.ShowCard", "title": ui("criteria.justification_as_text"), "card": {"type": "AdaptiveCard", "body": [text(justification)]}}],
+        },
         source_block(ui, service.sources),
     ]
     actions = [
