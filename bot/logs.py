@@ -11,7 +11,9 @@ import json
 import logging
 import sys
 import time
-from typing import Final
+import traceback
+from types import TracebackType
+from typing import Final, TypeAlias
 
 _FIELDS: Final = "fields"
 
@@ -32,6 +34,33 @@ class JsonLineFormatter(logging.Formatter):
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         return json.dumps(line, ensure_ascii=False, default=str)
+
+    def formatException(self, ei: _ExcInfo) -> str:  # noqa: N802 (logging's name)
+        return format_exception_without_messages(ei[1])
+
+
+_ExcInfo: TypeAlias = tuple[type[BaseException], BaseException, TracebackType | None] | tuple[None, None, None]
+
+
+def format_exception_without_messages(error: BaseException | None) -> str:
+    """The exception's type and stack, and those of its causes, without their messages.
+
+    An exception message can carry what a worker typed (a value that failed to parse) and
+    SQLAlchemy's carry the bound parameters of the failed statement, i.e. stored text. The
+    type and the frames are what a developer needs to find the fault.
+    """
+    if error is None:
+        return ""
+    parts: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        frames = "".join(traceback.format_list(traceback.extract_tb(current.__traceback__)))
+        kind = type(current)
+        parts.append(f"{kind.__module__}.{kind.__qualname__} (message withheld)\n{frames}")
+        current = current.__cause__ or current.__context__
+    return "\ncaused by: ".join(parts)
 
 
 def configure_logging(level: str) -> None:
