@@ -276,8 +276,9 @@ class _StepRunner(Dialog):
                 return step.back(turn)
             return step.act(turn, match.value)
         if isinstance(match, Ambiguous):
-            return Stay(turn.ui("common.ambiguous", text=typed, options=", ".join(match.labels)))
-        return Stay(turn.ui("common.not_understood", text=typed))
+            return Stay(turn.ui("common.ambiguous", options=", ".join(match.labels)))
+        # Never echo what was typed: it may be a client's name or identity code.
+        return Stay(turn.ui("common.not_understood"))
 
     async def _apply(self, dc: DialogContext, outcome: Outcome) -> DialogTurnResult:
         """Carry out what a step decided, following hand-overs between steps."""

@@ -138,8 +138,20 @@ async def test_unknown_text_at_a_question_gets_a_friendly_reprompt_and_nothing_i
 
     shown = await chat.say("en ole varma, ehkä teini")
 
-    assert chat.texts == ["En tunnistanut vastausta ”en ole varma, ehkä teini”. Valitse jokin vaihtoehdoista painikkeella tai kirjoita vaihtoehdon nimi tai numero."]
+    assert chat.texts == ["En tunnistanut vastausta. Valitse jokin vaihtoehdoista painikkeella tai kirjoita vaihtoehdon nimi tai numero."]
     assert AGE_QUESTION in shown and "Kysymys 1" in shown
+
+
+async def test_a_name_and_identity_code_typed_at_a_question_are_never_echoed_back(chat: AdapterConversation) -> None:
+    await chat.say("valitse palvelu")
+
+    shown = await chat.say("Matti Virtanen 010203A123B")
+
+    everything_shown = " ".join([*chat.texts, shown])
+    assert "Matti" not in everything_shown and "Virtanen" not in everything_shown
+    assert "010203A123B" not in everything_shown
+    assert chat.texts[0].startswith("En tunnistanut vastausta.")
+    assert AGE_QUESTION in shown
 
 
 async def test_typed_option_number_or_label_answers_the_question(chat: AdapterConversation) -> None:
@@ -154,7 +166,7 @@ async def test_typed_text_matching_two_options_equally_is_asked_again(chat: Adap
 
     shown = await chat.say("vuotias")
 
-    assert chat.texts[0].startswith("”vuotias” sopii useampaan vaihtoehtoon")
+    assert chat.texts[0].startswith("Vastaus sopii useampaan vaihtoehtoon")
     assert AGE_QUESTION in shown
 
 

@@ -106,7 +106,7 @@ async def test_unknown_text_at_the_process_choice_is_reprompted(chat: AdapterCon
 
     shown = await chat.say("sijaishuolto")
 
-    assert chat.texts[0].startswith("En tunnistanut vastausta ”sijaishuolto”.")
+    assert chat.texts[0].startswith("En tunnistanut vastausta.")
     assert "Minkä prosessin ohjeen haluat?" in shown
 
 

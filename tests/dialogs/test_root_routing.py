@@ -99,6 +99,16 @@ async def test_help_at_the_menu_shows_the_welcome_again(chat: AdapterConversatio
     assert "Valitse palvelu" in shown
 
 
+@pytest.mark.parametrize("greeting", ["moi", "Hei!", "hej", "hello"])
+async def test_a_greeting_later_in_the_conversation_shows_the_welcome_not_a_failed_search(chat: AdapterConversation, greeting: str) -> None:
+    await chat.say("valikko")
+
+    shown = await chat.say(greeting)
+
+    assert chat.texts[0].startswith(("Hei! Olen Palveluopas", "Hej! Jag är Palveluopas", "Hi! I'm Palveluopas"))
+    assert "Valitse palvelu" in shown
+
+
 def test_every_command_phrase_means_one_thing_only() -> None:
     strings = Strings.load()
     seen: dict[str, str] = {}
