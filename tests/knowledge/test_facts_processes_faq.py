@@ -19,9 +19,8 @@ from typing import Any, get_args
 
 import pytest
 
-from knowledge.loader import KnowledgeBaseError, load_knowledge_base
 from knowledge.model import DocumentId, KnowledgeBase, Process, ProcessStep
-from knowledge.problems import format_problems
+from tests.knowledge.real_kb import field_value, load_real_kb
 
 D000, D001, D002, D003, D004 = get_args(DocumentId)
 
@@ -141,17 +140,7 @@ FAMILY_REHABILITATION_TASKS = (
 
 @pytest.fixture(scope="module")
 def kb() -> KnowledgeBase:
-    try:
-        return load_knowledge_base()
-    except KnowledgeBaseError as error:
-        pytest.fail("knowledge base does not load:\n" + format_problems(error.problems, max_lines=50))
-
-
-def field_value(record: Any, path: str) -> Any:
-    value = record
-    for name in path.split("."):
-        value = getattr(value, name)
-    return value
+    return load_real_kb()
 
 
 def holds(value: Any, expected: str | bool) -> bool:

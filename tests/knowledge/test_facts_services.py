@@ -26,10 +26,9 @@ from typing import Any, get_args
 
 import pytest
 
-from knowledge.loader import KnowledgeBaseError, load_knowledge_base
 from knowledge.model import DocumentId, KnowledgeBase, ServiceCard
-from knowledge.problems import format_problems
 from knowledge.text import normalise
+from tests.knowledge.real_kb import field_value, load_real_kb
 
 D000, D001, D002, D003, D004 = get_args(DocumentId)
 
@@ -194,17 +193,7 @@ FACTS: tuple[Fact, ...] = (
 
 @pytest.fixture(scope="module")
 def kb() -> KnowledgeBase:
-    try:
-        return load_knowledge_base()
-    except KnowledgeBaseError as error:
-        pytest.fail("knowledge base does not load:\n" + format_problems(error.problems, max_lines=50))
-
-
-def field_value(record: Any, path: str) -> Any:
-    value = record
-    for name in path.split("."):
-        value = getattr(value, name)
-    return value
+    return load_real_kb()
 
 
 def _flat(text: str) -> str:
