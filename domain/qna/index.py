@@ -1,32 +1,45 @@
 """The Q&A index: every askable text of the knowledge base, tokenised once at load time.
 
-`build_index(kb)` turns FAQ phrasings and answers, service cards, process steps and glossary
-terms into *documents* made of *slots*. A slot is one word of the text (or one glossary
-concept spanning several words) with the keys it may be matched by:
+`build_index(kb)` turns FAQ phrasings and answers, service cards (names, descriptions, criteria,
+keywords), process steps and glossary terms into *records* (what can be answered: one FAQ
+entry, card, step or term, however many texts it has) made of *documents* (one text each, with
+its field), and documents into *slots*. A slot is one word of the text (or one glossary concept
+spanning several words) with the keys it may be matched by:
 
 - its folded Snowball stems (both routes, see `normalize.keys_of`),
 - the parts of a compound word whose parts occur on their own elsewhere in the knowledge base
   (`lastensuojeluilmoitus` also answers to `ilmoitus`), at a reduced factor,
 - `@<term-id>` for every glossary term it is a form of (term, expansion or synonym), so `SHL`
-  in a question meets `sosiaalihuoltolain` in an answer.
+  in a question meets `sosiaalihuoltolain` in an answer, and `barnskyddsanmälan` meets
+  `lastensuojeluilmoitus`.
 
 Each slot is weighted by the IDF of its key over *records* (not documents), so a word repeated
-in the ten phrasings of one FAQ entry is still rare. The index is immutable; `retrieve.ask`
-reads it.
+in the ten phrasings of one FAQ entry is still rare.
+
+Two structures serve the two stages of a question (see `retrieve.py`):
+
+- `postings`: key -> ((record, factor), ...), the inverted index the shortlist is scored from;
+  its length is the number of records that contain the key, whatever the number of texts;
+- `record_docs`: record -> its documents, which only the shortlisted records are scored on.
+
+The index is immutable; its tokenizer memoises pure functions of the knowledge base (compound
+splits, glossary look-ups, near spellings of unknown words, the last bounded), so a question
+never changes what another question gets.
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Final, Generic, Literal, TypeVar
 
 from rapidfuzz import fuzz, process
 
-from domain.qna.normalize import LANGUAGES, QUESTION_WORD_FACTOR, fold, is_definition_cue, is_question_word, is_stop_word, keys_of, normalize, words
+from domain.qna.normalize import LANGUAGES, QUESTION_WORD_FACTOR, comparable, fold, is_definition_cue, is_question_word, is_stop_anywhere, keys_of, words
 from knowledge.model import KnowledgeBase, Source
 
 if TYPE_CHECKING:
@@ -35,36 +48,22 @@ if TYPE_CHECKING:
 QnaKind = Literal["faq", "service", "step", "term"]
 """What a Q&A answer can be: an FAQ entry, a service card, a process step or a glossary term."""
 
-# How much a match in each field is worth next to a match in an FAQ phrasing, which is
-# written as a question and so is the best evidence that a record answers one. Short fields
-# (names, questions, terms) are also scored on how much of *them* the question covers; long
-# fields (descriptions, answers, definitions) only on how much of the question they cover,
-# since a question never repeats a whole paragraph.
-FIELD_WEIGHTS: Final[Mapping[str, float]] = MappingProxyType(
-    {
-        "phrasing": 1.0,
-        # A glossary term answers "what is X"; in any other question about X it is only a
-        # word of it, and an FAQ entry or card is the better answer.
-        "term": 0.86,
-        "expansion": 0.86,
-        "synonym": 0.84,
-        "step-title": 0.92,
-        # A card is the answer to "what is X", but its name and keywords also occur in many
-        # questions about X that an FAQ entry answers better: slightly below phrasings.
-        "name": 0.86,
-        "keyword": 0.81,
-        "criterion": 0.77,
-        "summary": 0.76,
-        "description": 0.67,
-        "answer": 0.8,
-        "step-what": 0.8,
-        "definition": 0.8,
-    }
-)
+FIELDS: Final = (
+    "phrasing", "answer",
+    "name", "keyword", "criterion", "summary", "description",
+    "step-title", "step-what", "process",
+    "term", "expansion", "synonym", "definition",
+)  # fmt: skip
+"""Every field a document can come from; `Weights.field` gives each its weight."""
 LONG_FIELDS: Final = frozenset({"summary", "answer", "step-what", "definition", "description"})
+"""Paragraphs: scored only on how much of the question they cover, since a question never
+repeats a whole paragraph. Short fields (questions, names, terms) are also scored on how much
+of *them* the question covers."""
 DEFINITION_FIELDS: Final = frozenset({"term", "expansion", "synonym"})
 """Fields that name a thing: "mikä on X" / "what is X" asks for exactly them, so question
-words do not count against them (see `retrieve.rank`)."""
+words do not count against them (see `retrieve`)."""
+CONTEXT_FIELDS: Final = frozenset({"process"})
+"""Where a record sits (a step's process): evidence for the record, never its best match."""
 
 PART_FACTOR: Final = 0.7
 """A compound's part is weaker evidence than the whole word."""
@@ -77,6 +76,9 @@ FUZZY_CEILING: Final = 0.95
 """A near spelling scores between these, scaled from the cutoff to 100."""
 FUZZY_MIN_LENGTH: Final = 4
 FUZZY_LIMIT: Final = 6
+FUZZY_CACHE_SIZE: Final = 8192
+"""Unknown words of questions whose near spellings are remembered (least recently used go)."""
+V = TypeVar("V")
 _MIN_PART: Final = 4
 _MIN_COMPOUND: Final = 8
 _CONCEPT_FUZZ: Final = 88.0
@@ -104,7 +106,7 @@ class RecordRef:
 @dataclass(frozen=True, slots=True)
 class Slot:
     weight: float
-    """IDF of the slot's main key."""
+    """IDF of the slot's main key, times its question-word factor."""
     keys: tuple[tuple[str, float], ...]
     """(key, factor) alternatives; the first is the main key."""
 
@@ -117,11 +119,14 @@ class Doc:
     lang: str
     text: str
     slots: tuple[Slot, ...]
-    weight: float
     long: bool
     names: bool
     """A DEFINITION_FIELDS text."""
+    context: bool
+    """A CONTEXT_FIELDS text."""
     total_weight: float
+    plain: str
+    """The text as compared character by character (normalised, diacritics folded)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,8 +144,12 @@ class QnaIndex:
     version: str
     records: tuple[RecordInfo, ...]
     docs: tuple[Doc, ...]
-    postings: Mapping[str, tuple[tuple[int, int, float], ...]]
-    """key -> (doc, slot, factor) for every slot alternative."""
+    record_docs: tuple[tuple[int, ...], ...]
+    """Per record, the positions of its documents in `docs`."""
+    postings: Mapping[str, tuple[tuple[int, float], ...]]
+    """key -> (record, best factor of the key in any of the record's texts)."""
+    twins: tuple[tuple[int, ...], ...]
+    """Per record, the other records with the same answer text (a step of both tracks)."""
     idf: Mapping[str, float]
     max_idf: float
     vocabulary: tuple[str, ...]
@@ -178,15 +187,23 @@ class _RawDoc:
     text: str
 
 
-def _collect(kb: KnowledgeBase) -> tuple[list[RecordInfo], list[_RawDoc]]:
-    """Every askable text of the knowledge base, tagged with its record and field."""
-    records: list[RecordInfo] = []
-    raw: list[_RawDoc] = []
+@dataclass
+class _Collected:
+    records: list[RecordInfo] = field(default_factory=list)
+    docs: list[_RawDoc] = field(default_factory=list)
+    answers: list[str] = field(default_factory=list)
+    """Per record, the text its answer shows (for twins); empty when it has no twin kind."""
 
-    def add(ref: RecordRef, title: Mapping[str, str], source: Source | None, texts: Iterable[tuple[str, str, str]]) -> None:
-        pos = len(records)
-        records.append(RecordInfo(ref=ref, title=MappingProxyType(dict(title)), source=source))
-        raw.extend(_RawDoc(pos, fld, lang, text) for fld, lang, text in texts if text and text.strip())
+    def add(self, ref: RecordRef, title: Mapping[str, str], source: Source | None, texts: Iterable[tuple[str, str, str]], answer: str = "") -> None:
+        pos = len(self.records)
+        self.records.append(RecordInfo(ref=ref, title=MappingProxyType(dict(title)), source=source))
+        self.answers.append(answer)
+        self.docs.extend(_RawDoc(pos, fld, lang, text) for fld, lang, text in texts if text and text.strip())
+
+
+def _collect(kb: KnowledgeBase) -> _Collected:
+    """Every askable text of the knowledge base, tagged with its record and field."""
+    out = _Collected()
 
     for entry in kb.faq:
         texts: list[tuple[str, str, str]] = []
@@ -199,7 +216,7 @@ def _collect(kb: KnowledgeBase) -> tuple[list[RecordInfo], list[_RawDoc]]:
             answer = getattr(entry.answer, lang)
             if answer:
                 texts.append(("answer", lang, answer))
-        add(RecordRef("faq", entry.id), titles, entry.source, texts)
+        out.add(RecordRef("faq", entry.id), titles, entry.source, texts, answer=comparable(entry.answer.fi))
 
     for card in kb.services:
         texts = [("name", lang, name) for lang in LANGUAGES if (name := getattr(card.name, lang))]
@@ -208,13 +225,14 @@ def _collect(kb: KnowledgeBase) -> tuple[list[RecordInfo], list[_RawDoc]]:
         texts += [("criterion", "fi", c.question) for c in card.contraindications]
         texts += [("keyword", "fi", k) for k in card.keywords]
         titles = {lang: name for lang in LANGUAGES if (name := getattr(card.name, lang))}
-        add(RecordRef("service", card.id), titles, card.sources[0], texts)
+        out.add(RecordRef("service", card.id), titles, card.sources[0], texts)
 
     for proc in kb.processes:
         for phase in proc.phases:
             for step in phase.steps:
                 texts = [("step-title", "fi", step.title), ("step-what", "fi", step.what)]
-                add(RecordRef("step", step.id), {"fi": step.title}, step.source, texts)
+                texts += [("process", lang, name) for lang in LANGUAGES if (name := getattr(proc.name, lang))]
+                out.add(RecordRef("step", step.id), {"fi": step.title}, step.source, texts, answer=comparable(f"{step.title} {step.what}"))
 
     for term in kb.glossary.terms:
         texts = [("term", "fi", term.term), ("definition", "fi", term.definition)]
@@ -222,23 +240,29 @@ def _collect(kb: KnowledgeBase) -> tuple[list[RecordInfo], list[_RawDoc]]:
             texts.append(("expansion", "fi", term.expansion))
         texts += [("synonym", "fi", s) for s in term.synonyms]
         title = f"{term.term} ({term.expansion})" if term.expansion else term.term
-        add(RecordRef("term", term.id), {"fi": title}, term.source, texts)
+        out.add(RecordRef("term", term.id), {"fi": title}, term.source, texts)
 
-    return records, raw
+    return out
 
 
-def concept_forms_of(kb: KnowledgeBase) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
-    """Glossary forms by first key: how a term, its expansion and synonyms are spotted."""
-    forms: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
+def concept_forms_of(kb: KnowledgeBase) -> dict[str, dict[tuple[str, ...], tuple[str, ...]]]:
+    """Glossary forms by first key: how a term, its expansion and synonyms are spotted.
+
+    first key -> form (keys of its words) -> the concepts it is a form of. A concept is named
+    by its first term; terms with exactly the same forms are one concept (they cannot be told
+    apart in text anyway), so a form is checked, and a text gets a key, once per concept.
+    """
+    canonical: dict[frozenset[tuple[str, ...]], str] = {}
+    forms: dict[str, dict[tuple[str, ...], list[str]]] = defaultdict(dict)
     for term in kb.glossary.terms:
         surface = [term.term, *(term.synonyms), *([term.expansion] if term.expansion else [])]
-        seen: set[tuple[str, ...]] = set()
-        for text in surface:
-            form_keys = tuple(keys_of(w, "fi")[0] for w in words(text))
-            if form_keys and form_keys not in seen:
-                seen.add(form_keys)
-                forms[form_keys[0]].append((term.id, form_keys))
-    return forms
+        keyed = [form for text in surface if (form := tuple(keys_of(w, "fi")[0] for w in words(text)))]
+        concept = canonical.setdefault(frozenset(keyed), term.id)
+        for form in keyed:
+            ids = forms[form[0]].setdefault(form, [])
+            if concept not in ids:
+                ids.append(concept)
+    return {first: {form: tuple(ids) for form, ids in by_form.items()} for first, by_form in forms.items()}
 
 
 SlotSpec = tuple[list[tuple[str, float]], str, float, bool]
@@ -247,21 +271,22 @@ the word is a definition cue ("mikä", "what", ...)."""
 
 
 class Tokenizer:
-    """Turns text into slots: shared by the index build and every query.
+    """Turns text into slots: shared by the index build and every question.
 
-    Holds caches (a word's compound split, a key's concept candidates) that are pure
-    functions of the knowledge base, so building them lazily does not change results.
+    Holds caches (a word's compound split, a key's concept candidates, an unknown key's near
+    spellings) that are pure functions of the knowledge base, so filling them lazily does not
+    change results. Every cache that question text can grow is bounded.
     """
 
-    def __init__(self, known_words: frozenset[str], concept_forms: Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]]) -> None:
+    def __init__(self, known_words: frozenset[str], concept_forms: Mapping[str, Mapping[tuple[str, ...], tuple[str, ...]]]) -> None:
         self.known_words = known_words
         self.concept_forms = concept_forms
         self.concept_first_keys = tuple(concept_forms)
         self.vocabulary: tuple[str, ...] = ()
         self._vocabulary_set: frozenset[str] = frozenset()
-        self._split_cache: dict[str, tuple[str, ...]] = {}
-        self._concept_cache: dict[str, tuple[str, ...]] = {}
-        self._fuzzy_cache: dict[str, tuple[tuple[str, float], ...]] = {}
+        self._split_cache: _Lru[tuple[str, ...]] = _Lru(FUZZY_CACHE_SIZE * 4)
+        self._concept_cache: _Lru[tuple[str, ...]] = _Lru(FUZZY_CACHE_SIZE * 4)
+        self._fuzzy_cache: _Lru[tuple[tuple[str, float], ...]] = _Lru(FUZZY_CACHE_SIZE)
 
     def split_compound(self, word: str) -> tuple[str, ...]:
         """Keys of the parts of a compound, when every part is a word of the knowledge base.
@@ -274,13 +299,15 @@ class Tokenizer:
         cached = self._split_cache.get(folded)
         if cached is not None:
             return cached
-        parts = self._split(folded, depth=0) if len(folded) >= _MIN_COMPOUND else None
+        # A compound that is itself a word of the knowledge base still gets its parts:
+        # `käsittelyaika` in a question should meet `käsittelyn määräaika` in a text.
+        parts = self._split(folded, depth=0, whole=False) if len(folded) >= _MIN_COMPOUND else None
         result = tuple(keys_of(p, "fi")[0] for p in parts) if parts and len(parts) > 1 else ()
-        _remember(self._split_cache, folded, result)
+        self._split_cache.put(folded, result)
         return result
 
-    def _split(self, word: str, depth: int) -> list[str] | None:
-        if word in self.known_words or keys_of(word, "fi")[0] in self.known_words:
+    def _split(self, word: str, depth: int, whole: bool = True) -> list[str] | None:
+        if whole and (word in self.known_words or keys_of(word, "fi")[0] in self.known_words):
             return [word]
         if depth >= 3 or len(word) < 2 * _MIN_PART:
             return None
@@ -305,7 +332,7 @@ class Tokenizer:
                 if cand != key and concept_key_match(key, cand):
                     found.append(cand)
         result = tuple(found)
-        _remember(self._concept_cache, key, result)
+        self._concept_cache.put(key, result)
         return result
 
     def set_vocabulary(self, vocabulary: tuple[str, ...]) -> None:
@@ -317,9 +344,10 @@ class Tokenizer:
     def vocabulary_matches(self, key: str) -> tuple[tuple[str, float], ...]:
         """Index keys `key` may mean, with a similarity in (0, 1]: itself, and near spellings.
 
-        Near spellings are found with rapidfuzz's normalised Indel similarity; only keys of
-        four letters or more get them, since one wrong letter in a short word is another
-        word. A near spelling scores below an exact key, so the right spelling wins ties.
+        Near spellings are found once per key with rapidfuzz's normalised Indel similarity
+        over the whole vocabulary, and remembered (bounded, least recently used dropped); only
+        keys of four letters or more get them, since one wrong letter in a short word is
+        another word. A near spelling scores below an exact key, so the right spelling wins.
         """
         cached = self._fuzzy_cache.get(key)
         if cached is not None:
@@ -332,19 +360,19 @@ class Tokenizer:
                 if cand not in found:
                     found[cand] = FUZZY_FLOOR + (score - FUZZY_CUTOFF) / (100.0 - FUZZY_CUTOFF) * (FUZZY_CEILING - FUZZY_FLOOR)
         result = tuple(found.items())
-        _remember(self._fuzzy_cache, key, result)
+        self._fuzzy_cache.put(key, result)
         return result
 
-    def slots(self, text: str, lang: str, query: bool = False) -> list[SlotSpec]:
-        """(alternatives, main key, weight factor) per slot of `text`; the caller multiplies
+    def slots(self, text: str, lang: str) -> list[SlotSpec]:
+        """(alternatives, main key, weight factor, cue) per slot of `text`; the caller multiplies
         the factor with the main key's IDF.
 
         Stop words are dropped unless nothing else is left ("mikä se on?" still asks
-        something). A question in Swedish or English may use Finnish terms, so its words
-        also get their Finnish stems.
+        something). Swedish and English text may use Finnish terms (and the glossary's forms
+        are Finnish-stemmed), so its words also get their Finnish stems.
         """
         tokens = words(text, lang)
-        kept = [w for w in tokens if not _is_stop_anywhere(w)] or tokens
+        kept = [w for w in tokens if not is_stop_anywhere(w)] or tokens
         per_word: list[list[tuple[str, float]]] = []
         factors: list[float] = []
         cues: list[bool] = []
@@ -354,7 +382,7 @@ class Tokenizer:
             alts: dict[str, float] = {}
             for k in keys_of(w, lang):
                 alts.setdefault(k, 1.0)
-            if lang != "fi" and query:
+            if lang != "fi":
                 for k in keys_of(w, "fi"):
                     alts.setdefault(k, 1.0)
             for part in self.split_compound(w):
@@ -394,32 +422,48 @@ class Tokenizer:
             if factor < 1.0:
                 continue
             for first in self.concept_candidates(key):
-                for term_id, form in self.concept_forms[first]:
+                for form, term_ids in self.concept_forms[first].items():
                     n = len(form)
                     if n < best_len or i + n > len(per_word):
                         continue
                     if all(_word_matches(per_word[i + j], form[j]) for j in range(1, n)):
                         if n > best_len:
                             best_len, best_terms = n, []
-                        if term_id not in best_terms:
-                            best_terms.append(term_id)
+                        best_terms.extend(t for t in term_ids if t not in best_terms)
         return (best_len, best_terms) if best_len else None
 
 
-_CACHE_LIMIT: Final = 50_000
+class _Lru(Generic[V]):
+    """A bounded memo: questions are untrusted input, and without a bound every new typo would
+    stay in memory."""
 
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._data: OrderedDict[str, V] = OrderedDict()
 
-def _remember(cache: dict[str, tuple[Any, ...]], key: str, value: tuple[Any, ...]) -> None:
-    # Questions are untrusted input: without a bound every new typo would stay in memory.
-    if len(cache) >= _CACHE_LIMIT:
-        cache.clear()
-    cache[key] = value
+    def get(self, key: str) -> V | None:
+        value = self._data.get(key)
+        if value is not None:
+            self._data.move_to_end(key)
+        return value
+
+    def put(self, key: str, value: V) -> None:
+        self._data[key] = value
+        if len(self._data) > self.size:
+            self._data.popitem(last=False)
+
+    def clear(self) -> None:
+        self._data.clear()
+
+    def __len__(self) -> int:
+        return len(self._data)
 
 
 def _word_matches(alts: list[tuple[str, float]], form_key: str) -> bool:
     return any(f >= 1.0 and (k == form_key or concept_key_match(k, form_key)) for k, f in alts)
 
 
+@lru_cache(maxsize=65536)
 def concept_key_match(key: str, form_key: str) -> bool:
     """Whether a word's key is an inflected or mistyped form of a glossary form's key.
 
@@ -446,69 +490,86 @@ def _common_prefix(a: str, b: str) -> str:
     return a[:n]
 
 
-_ALL_STOP_LANGS: Final = LANGUAGES
-
-
-def _is_stop_anywhere(word: str) -> bool:
-    # The question's language is a guess; a stop word of any of the three is never a topic.
-    return any(is_stop_word(word, lang) for lang in _ALL_STOP_LANGS)
-
-
 def build_index(kb: KnowledgeBase) -> QnaIndex:
     """Tokenise the knowledge base once; called on every knowledge (re)load."""
-    records, raw = _collect(kb)
+    collected = _collect(kb)
+    records, raw = collected.records, collected.docs
 
     known: set[str] = set()
     for doc in raw:
         for w in words(doc.text, doc.lang):
-            if len(w) >= _MIN_PART and not _is_stop_anywhere(w):
+            if len(w) >= _MIN_PART and not is_stop_anywhere(w):
                 known.add(fold(w))
                 known.add(keys_of(w, "fi")[0])
-    forms = {k: tuple(v) for k, v in concept_forms_of(kb).items()}
-    tokenizer = Tokenizer(frozenset(known), forms)
+    tokenizer = Tokenizer(frozenset(known), concept_forms_of(kb))
 
-    tokenised = [tokenizer.slots(doc.text, doc.lang) for doc in raw]
+    # The same text recurs (a process name on each of its steps, a step both tracks share):
+    # tokenise it once. Per distinct text: its slots and each key's best factor in it.
+    distinct: dict[tuple[str, str], int] = {}
+    specs: list[list[SlotSpec]] = []
+    text_keys: list[dict[str, float]] = []
+    doc_text: list[int] = []
+    for doc in raw:
+        key = (doc.text, doc.lang)
+        pos = distinct.get(key)
+        if pos is None:
+            pos = distinct[key] = len(specs)
+            spec = tokenizer.slots(doc.text, doc.lang)
+            best: dict[str, float] = {}
+            for alts, _main, _factor, _cue in spec:
+                for k, f in alts:
+                    if f > best.get(k, 0.0):
+                        best[k] = f
+            specs.append(spec)
+            text_keys.append(best)
+        doc_text.append(pos)
 
-    # Document frequency over records: any alternative of any slot counts.
-    df: dict[str, int] = defaultdict(int)
-    keys_per_record: dict[int, set[str]] = defaultdict(set)
-    for doc, slots in zip(raw, tokenised):
-        bucket = keys_per_record[doc.record]
-        for alts, _main, _factor, _cue in slots:
-            bucket.update(k for k, _f in alts)
-    for bucket in keys_per_record.values():
-        for k in bucket:
-            df[k] += 1
+    # Document frequency over records: any alternative of any slot counts. At the same time,
+    # each key's best factor per record, for the postings.
+    best_factor: dict[str, dict[int, float]] = defaultdict(dict)
+    for doc, pos in zip(raw, doc_text):
+        for k, f in text_keys[pos].items():
+            row = best_factor[k]
+            if f > row.get(doc.record, 0.0):
+                row[doc.record] = f
     n_records = max(len(records), 1)
-    idf = {k: math.log(1.0 + n_records / count) for k, count in df.items()}
+    idf = {k: math.log(1.0 + n_records / len(row)) for k, row in best_factor.items()}
     max_idf = math.log(1.0 + n_records)
 
+    built_texts: list[tuple[tuple[Slot, ...], float, str]] = []
+    for (text, _lang), spec in zip(distinct, specs):
+        built = tuple(Slot(weight=idf.get(main, max_idf) * factor, keys=tuple(alts)) for alts, main, factor, _cue in spec)
+        built_texts.append((built, sum(s.weight for s in built), comparable(text)))
+
     docs: list[Doc] = []
-    postings: dict[str, list[tuple[int, int, float]]] = defaultdict(list)
-    for doc, slots in zip(raw, tokenised):
-        built: list[Slot] = []
-        for alts, main, factor, _cue in slots:
-            built.append(Slot(weight=idf.get(main, max_idf) * factor, keys=tuple(alts)))
+    by_record: list[list[int]] = [[] for _ in records]
+    for doc, pos in zip(raw, doc_text):
+        built, total, plain = built_texts[pos]
         if not built:
             continue
-        pos = len(docs)
-        for j, slot in enumerate(built):
-            for k, f in slot.keys:
-                postings[k].append((pos, j, f))
+        by_record[doc.record].append(len(docs))
         docs.append(
             Doc(
                 record=doc.record,
                 field=doc.field,
                 lang=doc.lang,
                 text=doc.text.strip(),
-                slots=tuple(built),
-                weight=FIELD_WEIGHTS[doc.field],
+                slots=built,
                 long=doc.field in LONG_FIELDS,
                 names=doc.field in DEFINITION_FIELDS,
-                total_weight=sum(s.weight for s in built),
+                context=doc.field in CONTEXT_FIELDS,
+                total_weight=total,
+                plain=plain,
             )
         )
 
+    twins_of: dict[str, list[int]] = defaultdict(list)
+    for pos, answer in enumerate(collected.answers):
+        if answer:
+            twins_of[answer].append(pos)
+    twins = tuple(tuple(t for t in twins_of[answer] if t != pos) if answer else () for pos, answer in enumerate(collected.answers))
+
+    postings = {k: tuple(sorted(row.items())) for k, row in best_factor.items()}
     vocabulary = tuple(sorted(k for k in postings if not k.startswith("@")))
     tokenizer.set_vocabulary(vocabulary)
 
@@ -516,11 +577,12 @@ def build_index(kb: KnowledgeBase) -> QnaIndex:
         version=kb.version,
         records=tuple(records),
         docs=tuple(docs),
-        postings=MappingProxyType({k: tuple(v) for k, v in postings.items()}),
+        record_docs=tuple(tuple(d) for d in by_record),
+        postings=MappingProxyType(postings),
+        twins=twins,
         idf=MappingProxyType(idf),
         max_idf=max_idf,
         vocabulary=vocabulary,
         tokenizer=tokenizer,
         _by_ref=MappingProxyType({info.ref: i for i, info in enumerate(records)}),
     )
-

@@ -103,6 +103,24 @@ def is_definition_cue(word: str) -> bool:
     return word in DEFINITION_CUES
 
 
+# A question that asks what a thing *is*: a word that only asks for a meaning anywhere, or "mikä
+# on X" / "what is X" / "vad är X" with a short X. Then a glossary term is the answer the worker
+# wants; in "mitä vastuutiimi tekee" the same "mitä" asks for an FAQ entry.
+_MEANING_WORDS: Final = frozenset("tarkoittaa tarkoitetaan tarkottaa tarkoittanee merkitsee betyder innebär meaning mean means stands".split())
+_WHAT_IS: Final = frozenset({("mikä", "on"), ("mika", "on"), ("mitä", "on"), ("mita", "on"), ("mikä", "oli"), ("what", "is"), ("what", "are"), ("whats",), ("vad", "är"), ("vad", "ar"), ("vad", "betyder")})
+_DEFINITION_MAX_WORDS: Final = 5
+
+
+def is_definition_question(text: str) -> bool:
+    """Whether `text` asks what something is or means (see `_MEANING_WORDS`, `_WHAT_IS`)."""
+    tokens = normalize(text).split()
+    if not tokens or len(tokens) > _DEFINITION_MAX_WORDS + 2:
+        return False
+    if any(fold(t) in _FOLDED_MEANING_WORDS for t in tokens):
+        return True
+    return tuple(tokens[:2]) in _WHAT_IS or tuple(tokens[:1]) in _WHAT_IS
+
+
 def is_question_word(word: str) -> bool:
     return word in QUESTION_WORDS or word in _FOLDED_QUESTION_WORDS
 
@@ -169,11 +187,15 @@ def keys_of(word: str, lang: str) -> tuple[str, ...]:
     """The keys of one normalised word: folded stems by both routes, the first the canonical.
 
     Cached because the vocabulary of the field is small and the same words recur in every
-    question; the stemmer is pure Python and the dominant cost of normalising a query.
+    question; the stemmer is pure Python and the dominant cost of building the index. A word
+    without diacritics has one route only, so it is stemmed once.
     """
     stemmer = _stemmer(lang)
+    folded = fold(word)
     written = fold(stemmer.stemWord(word))
-    typed = stemmer.stemWord(fold(word))
+    if folded == word:
+        return (written,)
+    typed = stemmer.stemWord(folded)
     if typed == written:
         return (written,)
     return (written, typed)
@@ -183,8 +205,16 @@ def is_stop_word(word: str, lang: str) -> bool:
     return word in STOP_WORDS.get(lang, frozenset()) or fold(word) in _FOLDED_STOP_WORDS.get(lang, frozenset())
 
 
+def is_stop_anywhere(word: str) -> bool:
+    """A stop word of any of the three languages, with or without diacritics: the question's
+    language is a guess, and a stop word of any of them is never a topic."""
+    return word in _ANY_STOP_WORD
+
+
 _FOLDED_STOP_WORDS: Final = {lang: frozenset(fold(w) for w in ws) for lang, ws in STOP_WORDS.items()}
+_ANY_STOP_WORD: Final = frozenset().union(*STOP_WORDS.values(), *_FOLDED_STOP_WORDS.values())
 _FOLDED_QUESTION_WORDS: Final = frozenset(fold(w) for w in QUESTION_WORDS)
+_FOLDED_MEANING_WORDS: Final = frozenset(fold(w) for w in _MEANING_WORDS)
 
 
 def detect_language(text: str, locale_lang: str = "fi") -> str:

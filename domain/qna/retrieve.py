@@ -1,39 +1,46 @@
-"""Answering a question from the index: score every document, rank records, pick a band.
+"""Answering a question from the index, in two stages, then a band.
 
-A document's score combines two coverages, each weighted by IDF so rare words count more:
+1. *Shortlist*: each question word is mapped to the index's keys (itself and, once per unknown
+   word, its near spellings), and every record that holds one of them gains the word's IDF
+   times the match's strength, counted once per question word. This reads only the postings of
+   the question's keys, so its cost grows with how common the words are, not with the size of
+   the knowledge base. The best `Weights.shortlist` records go on.
+2. *Scoring* of the shortlisted records' texts. A text's score combines two coverages, each
+   weighted by IDF so rare words count more:
 
-- *question coverage*: how much of the question the document accounts for;
-- *document coverage*: how much of the document the question accounts for (short fields
-  only: a phrasing, a name, a term). This is what separates "kuka järjestää ammatillisen
-  tukihenkilön" from "milloin ammatillinen tukihenkilö ei sovi": both share the service, each
-  matches its own phrasing fully.
+   - *question coverage*: how much of the question the text accounts for;
+   - *text coverage*: how much of the text the question accounts for (short fields only: a
+     phrasing, a name, a term). This is what separates "kuka järjestää ammatillisen
+     tukihenkilön" from "milloin ammatillinen tukihenkilö ei sovi": both share the service,
+     each matches its own phrasing fully;
 
-A record scores as its best document. The band comes from the best score and its margin over
-the runner-up (see `bands.py` for the thresholds and where they come from).
+   blended with rapidfuzz's similarity of the two texts as characters. A record scores as its
+   best text, plus a share of its best text of another field, times the prior of its kind.
+
+Records whose answer is the same text (a step that both tracks share) are one candidate: the
+best of them leads and the others ride along as `twins`, so the margin that decides confidence
+is measured to the next *different* answer. The band comes from the best score and that margin
+(see `bands.py` for the thresholds and where they come from).
 """
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from rapidfuzz import fuzz
+
 from domain.qna.bands import CONFIDENT_MARGIN, CONFIDENT_SCORE, UNSURE_SCORE
-from domain.qna.index import QnaIndex, RecordRef
-from domain.qna.normalize import detect_language
+from domain.qna.index import CONTEXT_FIELDS, QnaIndex, RecordRef
+from domain.qna.normalize import comparable, detect_language, is_definition_question
+from domain.qna.weights import WEIGHTS, Weights
 
 Band = Literal["confident", "unsure", "none"]
 
-SHORT_QUERY_COVERAGE: Final = 0.7
-"""In a short field, the share of the score that comes from covering the question (the rest
-from covering the field). The question side weighs more: workers add context words
-("meillä on perhe jossa...") that no phrasing has, but they rarely ask half a question."""
-UNKNOWN_WORD_FACTOR: Final = 0.6
-"""A word found nowhere in the knowledge base weighs this share of the rarest word: it may be
-a topic we do not cover (lowering confidence) or chat noise (which should not sink a match)."""
 COMPLETE: Final = 0.99
 """Both coverages at least this: the question and the text are the same words."""
-EVIDENCE_BONUS: Final = 0.15
-"""Share of a record's best other-field score added to its best score."""
+SEARCH_WORD_FIELDS: Final = frozenset({"keyword"})
 MAX_CANDIDATES: Final = 5
 QUESTION_MAX_CHARS: Final = 1000
 """Longer input is cut before matching: nobody asks a page, and matching cost grows with it."""
@@ -46,6 +53,8 @@ class Candidate:
     phrasing: str
     """The text that matched best (a phrasing, name, step title, term, ...)."""
     field: str
+    twins: tuple[RecordRef, ...] = ()
+    """Other records with the same answer text (the same step in the other track)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +63,7 @@ class QnaResult:
     """Detected language of the question."""
     band: Band
     candidates: tuple[Candidate, ...]
-    """Best first, one per record, at most MAX_CANDIDATES."""
+    """Best first, one per distinct answer, at most MAX_CANDIDATES."""
 
     @property
     def top(self) -> Candidate | None:
@@ -75,96 +84,184 @@ def choose_band(candidates: tuple[Candidate, ...], confident: float = CONFIDENT_
     return "none"
 
 
-def rank(index: QnaIndex, text: str, lang: str) -> tuple[Candidate, ...]:
-    """Records that match `text`, best first, without a band."""
-    tokenizer = index.tokenizer
-    query = tokenizer.slots(text[:QUESTION_MAX_CHARS], lang, query=True)
-    if not query:
-        return ()
+@dataclass(frozen=True, slots=True)
+class _Query:
+    weights: tuple[float, ...]
+    """Per question slot: IDF times the question-word factor."""
+    content: tuple[float, ...]
+    """The same without definition cues ("mikä", "what"), for texts that name a thing."""
+    total: float
+    content_total: float
+    hits: dict[str, list[tuple[int, float]]]
+    """Index key -> (question slot, match strength) for every key the question may mean."""
+    plain: str
+    definition: bool
 
-    # Weight of each question slot: the IDF of its word, or of the nearest spelling in the
-    # knowledge base; a word found nowhere gets UNKNOWN_WORD_FACTOR of the rarest.
-    slot_matches: list[list[tuple[str, float]]] = []
+
+def _query(index: QnaIndex, text: str, lang: str, w: Weights) -> _Query | None:
+    tokenizer = index.tokenizer
+    slots = tokenizer.slots(text, lang)
+    if not slots:
+        return None
     weights: list[float] = []
-    for alts, main, factor, _cue in query:
+    hits: dict[str, list[tuple[int, float]]] = {}
+    for i, (alts, main, factor, _cue) in enumerate(slots):
         matched: dict[str, float] = {}
-        for key, factor in alts:
+        for key, alt_factor in alts:
             for vkey, sim in tokenizer.vocabulary_matches(key) if not key.startswith("@") else ((key, 1.0),):
-                value = factor * sim
+                value = alt_factor * sim
                 if value > matched.get(vkey, 0.0):
                     matched[vkey] = value
-        slot_matches.append(list(matched.items()))
+        for vkey, value in matched.items():
+            hits.setdefault(vkey, []).append((i, value))
+        # The weight of the slot: the IDF of its word, or of the nearest spelling in the
+        # knowledge base; a word found nowhere gets a share of the rarest word's.
         if main in index.idf:
             weights.append(index.idf[main] * factor)
         elif matched:
             best_key = max(matched, key=lambda k: (matched[k], index.idf.get(k, 0.0)))
             weights.append(index.idf.get(best_key, index.max_idf) * factor)
+        elif any(ch.isdigit() for ch in main):
+            # A number the knowledge base never mentions (a date, a phone or case number)
+            # says nothing about the topic.
+            weights.append(0.0)
         else:
-            weights.append(index.max_idf * UNKNOWN_WORD_FACTOR * factor)
-    total_weight = sum(weights)
-    n_slots = len(query)
-    # For texts that name a thing, "mikä on" / "what is" is the whole question: leave the
-    # question words out of the weight they must cover.
-    content = [0.0 if cue else w for w, (_a, _m, _f, cue) in zip(weights, query)]
-    content_weight = sum(content) or total_weight
-
-    # Best similarity of each question slot per document, and of each document slot.
-    q_best: dict[int, list[float]] = {}
-    d_best: dict[int, dict[int, float]] = {}
-    postings = index.postings
-    for i, matched in enumerate(slot_matches):
-        for vkey, value in matched:
-            for doc_pos, slot_pos, factor in postings.get(vkey, ()):
-                x = value * factor
-                row = q_best.get(doc_pos)
-                if row is None:
-                    row = q_best[doc_pos] = [0.0] * n_slots
-                    d_best[doc_pos] = {}
-                if x > row[i]:
-                    row[i] = x
-                slots = d_best[doc_pos]
-                if x > slots.get(slot_pos, 0.0):
-                    slots[slot_pos] = x
-
-    # Best document per record, and the best of another field of the same record.
-    docs = index.docs
-    best: dict[int, tuple[float, int]] = {}
-    other: dict[int, dict[str, float]] = {}
-    for doc_pos, row in q_best.items():
-        doc = docs[doc_pos]
-        if doc.names:
-            q_cov = sum(w * s for w, s in zip(content, row)) / content_weight
-        else:
-            q_cov = sum(w * s for w, s in zip(weights, row)) / total_weight
-        if doc.long:
-            score = doc.weight * q_cov
-        else:
-            d_cov = sum(doc.slots[j].weight * s for j, s in d_best[doc_pos].items()) / doc.total_weight
-            if q_cov >= COMPLETE and d_cov >= COMPLETE:
-                # The question is this text, word for word (up to inflection): whatever the
-                # field, nothing answers it better.
-                score = 1.0
-            else:
-                score = doc.weight * (SHORT_QUERY_COVERAGE * q_cov + (1.0 - SHORT_QUERY_COVERAGE) * d_cov)
-        current = best.get(doc.record)
-        if current is None or score > current[0]:
-            best[doc.record] = (score, doc_pos)
-        fields = other.setdefault(doc.record, {})
-        if score > fields.get(doc.field, 0.0):
-            fields[doc.field] = score
-
-    # A record whose other fields also speak to the question (an FAQ answer that covers it
-    # as well as a phrasing) is more likely the answer than one matched by a single phrase.
-    final: list[tuple[float, int, int]] = []
-    for rec, (score, doc_pos) in best.items():
-        top_field = docs[doc_pos].field
-        support = max((v for f, v in other[rec].items() if f != top_field), default=0.0)
-        final.append((min(1.0, score + EVIDENCE_BONUS * support), rec, doc_pos))
-    final.sort(key=lambda item: (-item[0], item[1]))
-    return tuple(
-        Candidate(ref=index.records[rec].ref, score=round(score, 4), phrasing=docs[doc_pos].text, field=docs[doc_pos].field)
-        for score, rec, doc_pos in final[:MAX_CANDIDATES]
+            weights.append(index.max_idf * w.unknown_word_factor * factor)
+    content = tuple(0.0 if cue else x for x, (_a, _m, _f, cue) in zip(weights, slots))
+    total = sum(weights)
+    if not total:
+        return None
+    return _Query(
+        weights=tuple(weights),
+        content=content,
+        total=total,
+        content_total=sum(content) or total,
+        hits=hits,
+        plain=comparable(text),
+        definition=is_definition_question(text),
     )
+
+
+def _shortlist(index: QnaIndex, query: _Query, size: int) -> list[int]:
+    """Records by IDF-weighted share of the question they hold anywhere, best `size` first."""
+    per_slot: list[dict[int, float]] = [{} for _ in query.weights]
+    postings = index.postings
+    for key, slot_hits in query.hits.items():
+        records = postings.get(key)
+        if not records:
+            continue
+        for i, value in slot_hits:
+            best = per_slot[i]
+            for rec, factor in records:
+                x = value * factor
+                if x > best.get(rec, 0.0):
+                    best[rec] = x
+    totals: dict[int, float] = {}
+    for weight, best in zip(query.weights, per_slot):
+        for rec, x in best.items():
+            totals[rec] = totals.get(rec, 0.0) + weight * x
+    return [rec for rec, _ in heapq.nlargest(size, totals.items(), key=lambda item: (item[1], -item[0]))]
+
+
+def _score_record(index: QnaIndex, rec: int, query: _Query, w: Weights) -> tuple[float, int]:
+    """(score, best document) of one record; (0, -1) when none of its texts matches."""
+    hits = query.hits
+    n = len(query.weights)
+    fields = w.field
+    best_score, best_doc = 0.0, -1
+    per_field: dict[str, float] = {}
+    named = False
+    """The question is exactly one of the record's names (a glossary term, its synonym)."""
+    for pos in index.record_docs[rec]:
+        doc = index.docs[pos]
+        row = [0.0] * n
+        covered = 0.0
+        for slot in doc.slots:
+            slot_best = 0.0
+            for key, factor in slot.keys:
+                found = hits.get(key)
+                if found is None:
+                    continue
+                for i, value in found:
+                    x = value * factor
+                    if x > row[i]:
+                        row[i] = x
+                    if x > slot_best:
+                        slot_best = x
+            if slot_best:
+                covered += slot.weight * slot_best
+        if not covered:
+            continue
+        if doc.names:
+            q_cov = sum(c * s for c, s in zip(query.content, row)) / query.content_total
+        else:
+            q_cov = sum(c * s for c, s in zip(query.weights, row)) / query.total
+        weight = fields[doc.field]
+        if doc.long:
+            score = weight * q_cov
+        else:
+            d_cov = covered / doc.total_weight
+            if q_cov >= COMPLETE and d_cov >= COMPLETE and doc.field not in SEARCH_WORD_FIELDS:
+                # The question is this text, word for word (up to inflection): whatever the
+                # field, nothing answers it better. Not so for a card's search word: it says
+                # the topic is the card's, not that the card answers the question.
+                score = 1.0
+                named |= doc.names
+            else:
+                score = weight * (w.short_query_coverage * q_cov + (1.0 - w.short_query_coverage) * d_cov)
+                if w.fuzzy_share:
+                    similar = fuzz.token_sort_ratio(query.plain, doc.plain) / 100.0
+                    score = (1.0 - w.fuzzy_share) * score + w.fuzzy_share * weight * similar
+        if score > per_field.get(doc.field, 0.0):
+            per_field[doc.field] = score
+        if not doc.context and score > best_score:
+            best_score, best_doc = score, pos
+    if best_doc < 0:
+        return 0.0, -1
+    top_field = index.docs[best_doc].field
+    # Another field that also speaks to the question, and where the record sits (a step's
+    # process: "lastensuojelussa ..." picks that track's step), each add a share.
+    support = max((v for f, v in per_field.items() if f != top_field and f not in CONTEXT_FIELDS), default=0.0)
+    support += max((v for f, v in per_field.items() if f in CONTEXT_FIELDS), default=0.0)
+    kind = index.records[rec].ref.kind
+    # A question that asks what something is, or that is nothing but a term, wants the term.
+    prior = w.definition_term if kind == "term" and (query.definition or named) else w.kind[kind]
+    return min(1.0, best_score + w.evidence_bonus * support) * prior, best_doc
+
+
+def rank(index: QnaIndex, text: str, lang: str, weights: Weights = WEIGHTS) -> tuple[Candidate, ...]:
+    """Distinct answers that match `text`, best first, without a band."""
+    query = _query(index, text[:QUESTION_MAX_CHARS], lang, weights)
+    if query is None:
+        return ()
+    scored: list[tuple[float, int, int]] = []
+    for rec in _shortlist(index, query, weights.shortlist):
+        score, doc = _score_record(index, rec, query, weights)
+        if doc >= 0:
+            scored.append((score, rec, doc))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+
+    candidates: list[Candidate] = []
+    taken: set[int] = set()
+    for score, rec, doc_pos in scored:
+        if rec in taken:
+            continue
+        twins = index.twins[rec]
+        taken.add(rec)
+        taken.update(twins)
+        doc = index.docs[doc_pos]
+        candidates.append(
+            Candidate(
+                ref=index.records[rec].ref,
+                score=round(score, 4),
+                phrasing=doc.text,
+                field=doc.field,
+                twins=tuple(index.records[t].ref for t in twins),
+            )
+        )
+        if len(candidates) == MAX_CANDIDATES:
+            break
+    return tuple(candidates)
 
 
 def ask(index: QnaIndex, text: str, locale_lang: str = "fi") -> QnaResult:

@@ -1,9 +1,11 @@
 """The matcher on the real knowledge base, measured on the evaluation set.
 
-Floors are the figures reached when the thresholds were last swept (see `domain/qna/bands.py`),
-so a regression fails CI. The issue's targets (top-1 >= 90 %, top-3 >= 97 %) are not reached
-yet; they are named here so that raising the floors to them is a one-line change. The set is
-split into a dev part (thresholds are swept on it) and a held-out part (only reported).
+The set is split into a dev part (weights and thresholds are tuned on it) and a held-out part
+(only reported); the figures asserted here are those of the whole set, as the issue's targets
+are. Top-3 and wrong-when-confident assert the targets themselves (top-3 >= 97 %, at most 2 %
+wrong). Top-1 does not reach its 90 % target yet (89.2 % at the last sweep, see
+`domain/qna/bands.py`): it asserts what is reached, so a regression fails CI, and the target
+is named so that raising it is a one-line change.
 """
 
 from __future__ import annotations
@@ -22,8 +24,7 @@ from knowledge.model import DocumentId, KnowledgeBase
 
 TARGET_TOP1: Final = 0.90
 TARGET_TOP3: Final = 0.97
-FLOOR_TOP1: Final = 0.78
-FLOOR_TOP3: Final = 0.88
+REACHED_TOP1: Final = 0.89
 
 
 @pytest.fixture(scope="module")
@@ -43,9 +44,12 @@ def eval_report(index: QnaIndex) -> Report:
     return report(run(index, [*in_scope, *out_of_scope]), thresholds)
 
 
-def test_accuracy_does_not_regress(eval_report: Report) -> None:
-    assert eval_report.top1 >= FLOOR_TOP1, f"top-1 {eval_report.top1:.1%} (target {TARGET_TOP1:.0%})"
-    assert eval_report.top3 >= FLOOR_TOP3, f"top-3 {eval_report.top3:.1%} (target {TARGET_TOP3:.0%})"
+def test_the_answer_is_among_the_top_three_for_97_percent(eval_report: Report) -> None:
+    assert eval_report.top3 >= TARGET_TOP3, f"top-3 {eval_report.top3:.1%}"
+
+
+def test_top_answer_accuracy_does_not_fall_below_what_is_reached(eval_report: Report) -> None:
+    assert eval_report.top1 >= REACHED_TOP1, f"top-1 {eval_report.top1:.1%} (target {TARGET_TOP1:.0%})"
 
 
 def test_confident_answers_are_rarely_wrong(eval_report: Report) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.qna.normalize import comparable, detect_language, fold, is_question_word, keys_of, normalize, words
+from domain.qna.normalize import comparable, detect_language, fold, is_definition_question, is_question_word, keys_of, normalize, words
 
 
 def test_normalize_folds_case_punctuation_and_whitespace() -> None:
@@ -55,3 +55,20 @@ def test_question_words_are_recognised_with_or_without_diacritics() -> None:
 )
 def test_detect_language(text: str, locale: str, expected: str) -> None:
     assert detect_language(text, locale) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mikä on omapalvelu", True),
+        ("mitä lape tarkoittaa", True),
+        ("what is reactive supervision", True),
+        ("vad betyder årsverke", True),
+        ("support family meaning", True),
+        ("mitä vastuutiimi tekee", False),
+        ("kuka tekee maksusitoumuksen", False),
+        ("mikä on se juttu jota kysyin eilen perhekuntoutuksen jatkosta ja päätöksistä", False),
+    ],
+)
+def test_definition_questions_are_recognised(text: str, expected: bool) -> None:
+    assert is_definition_question(text) is expected

@@ -1,15 +1,18 @@
 """The matcher on a small knowledge base built in code: bands, inflection, typos,
-abbreviations, other languages."""
+abbreviations, other languages, twins across tracks, bounded memos."""
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 
 import pytest
 
 from domain.qna import QnaIndex, RecordRef, ask, build_index
+from domain.qna.index import FUZZY_CACHE_SIZE, _Lru
 from domain.qna.retrieve import QUESTION_MAX_CHARS, Candidate, choose_band
-from tests.domain.qna.small_kb import small_kb
+from knowledge.model import KnowledgeBase
+from tests.domain.qna.small_kb import small_kb, small_kb_data
 
 
 def top(index: QnaIndex, text: str, lang: str = "fi") -> str:
@@ -30,7 +33,8 @@ def top(index: QnaIndex, text: str, lang: str = "fi") -> str:
         ("mikä pykälä shl asiakassuunnitelma", "faq:faq.shl-asiakassuunnitelma"),  # SHL = sosiaalihuoltolaki
         ("tukari", "service:ammatillinen-tukihenkilo"),  # a card keyword
         ("esitä palvelu laavaan", "step:lastensuojelu.esitys.laava"),  # a process step
-        ("laava", "term:laava"),  # a glossary term
+        ("mikä on laava", "term:laava"),  # "what is X" asks for the glossary term
+        ("mitä laava tarkoittaa", "term:laava"),
     ],
 )
 def test_finnish_questions_find_their_record(small_index: QnaIndex, question: str, expected: str) -> None:
@@ -129,3 +133,57 @@ def test_band_rules() -> None:
     assert choose_band(_cands(0.9, 0.85), confident=0.6, margin=0.1, unsure=0.4) == "unsure"
     assert choose_band(_cands(0.5), confident=0.6, margin=0.1, unsure=0.4) == "unsure"
     assert choose_band(_cands(0.3), confident=0.6, margin=0.1, unsure=0.4) == "none"
+
+
+def _two_track_index() -> QnaIndex:
+    """The small knowledge base with the Laava step also in a family social work process."""
+    data = small_kb_data()
+    processes: list[dict[str, object]] = data["processes"]  # type: ignore[assignment]
+    track = copy.deepcopy(processes[0])
+    track.update(id="perhesosiaalityo", track="perhesosiaalityo", name={"fi": "Perhesosiaalityön palvelun järjestäminen"})
+    phase = track["phases"][0]  # type: ignore[index]
+    phase["id"] = "perhesosiaalityo.esitys"
+    phase["steps"][0]["id"] = "perhesosiaalityo.esitys.laava"
+    processes.append(track)
+    return build_index(KnowledgeBase.model_validate(data))
+
+
+def test_a_step_both_tracks_share_is_one_candidate_with_its_twin() -> None:
+    result = _two_track_index().ask("miten teen esityksen laavaan")
+    assert result.top is not None
+    refs = {str(result.top.ref), *(str(t) for t in result.top.twins)}
+    assert refs == {"step:lastensuojelu.esitys.laava", "step:perhesosiaalityo.esitys.laava"}
+    assert all(str(c.ref) not in refs for c in result.candidates[1:])
+
+
+@pytest.mark.parametrize(("question", "expected"), [("lastensuojelussa esitys laavaan", "lastensuojelu"), ("perhesosiaalityössä esitys laavaan", "perhesosiaalityo")])
+def test_the_track_named_in_the_question_leads(question: str, expected: str) -> None:
+    result = _two_track_index().ask(question)
+    assert result.top is not None and result.top.ref.id == f"{expected}.esitys.laava"
+
+
+def test_a_number_the_knowledge_base_never_mentions_does_not_lower_the_score(small_index: QnaIndex) -> None:
+    plain = small_index.ask("minkä ikäisille ammatillinen tukihenkilö sopii")
+    with_id = small_index.ask("minkä ikäisille ammatillinen tukihenkilö sopii, asiakas 010190-123A")
+    assert plain.top is not None and with_id.top is not None
+    assert with_id.top.ref == plain.top.ref and with_id.band == "confident"
+
+
+def test_a_question_of_only_numbers_gets_no_match(small_index: QnaIndex) -> None:
+    assert small_index.ask("040 123 4567").band == "none"
+
+
+def test_memos_drop_the_least_recently_used_entry_when_full() -> None:
+    memo: _Lru[int] = _Lru(2)
+    memo.put("a", 1)
+    memo.put("b", 2)
+    assert memo.get("a") == 1
+    memo.put("c", 3)
+    assert (memo.get("a"), memo.get("b"), memo.get("c"), len(memo)) == (1, None, 3, 2)
+
+
+def test_near_spellings_of_unknown_words_are_remembered_within_the_bound(small_index: QnaIndex) -> None:
+    tokenizer = small_index.tokenizer
+    first = tokenizer.vocabulary_matches("tukihenkil")
+    assert first and first == tokenizer.vocabulary_matches("tukihenkil")
+    assert len(tokenizer._fuzzy_cache) <= FUZZY_CACHE_SIZE

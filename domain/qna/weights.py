@@ -1,0 +1,83 @@
+"""The matcher's weights: how much each field, each kind of record and each kind of evidence
+counts. Read at question time, so `evaluate.tune` can try values without rebuilding the index.
+
+The values below were chosen by `palveluopas qna sweep` (`evaluate.tune`) on the *dev* part of
+the evaluation set only: coordinate ascent over the grids in `evaluate.TUNING_GRID`, keeping a
+change only when it raises dev top-1 (then top-3, then mean reciprocal rank), starting from the
+hand-set weights of the first matcher. The held-out part is never used to choose them. Re-run
+after a large content or matcher change and update the values and `bands.py` together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Final
+
+
+def _frozen(values: Mapping[str, float]) -> Mapping[str, float]:
+    return MappingProxyType(dict(values))
+
+
+@dataclass(frozen=True)
+class Weights:
+    field: Mapping[str, float]
+    """A match in each field next to a match in an FAQ phrasing, which is written as a question
+    and so is the best evidence that a record answers one."""
+    kind: Mapping[str, float]
+    """Prior of each kind of record (faq, service, step, term): an FAQ answer is what a worker
+    usually wants; a card, step or term is the answer to fewer questions."""
+    definition_term: float
+    """The prior of a glossary term when the question asks what something is or means
+    (`normalize.is_definition_question`), instead of `kind["term"]`."""
+    short_query_coverage: float
+    """In a short field, the share of the score that comes from covering the question (the
+    rest from covering the field). Workers add context words no phrasing has, but they rarely
+    ask half a question."""
+    evidence_bonus: float
+    """Share of a record's best other-field score added to its best score: an FAQ entry whose
+    answer also covers the question is more likely right than one matched by a single phrase."""
+    unknown_word_factor: float
+    """A question word found nowhere in the knowledge base weighs this share of the rarest
+    word: it may be a topic we do not cover (lowering confidence) or chat noise."""
+    fuzzy_share: float
+    """Share of a short field's score that comes from rapidfuzz's character-level similarity of
+    the whole texts (catches compounds split or glued differently, word order)."""
+    shortlist: int = 30
+    """Records scored in full after the inverted-index shortlist."""
+    extra: Mapping[str, float] = field(default_factory=lambda: _frozen({}))
+
+    def with_field(self, name: str, value: float) -> Weights:
+        return replace(self, field=_frozen({**self.field, name: value}))
+
+    def with_kind(self, name: str, value: float) -> Weights:
+        return replace(self, kind=_frozen({**self.kind, name: value}))
+
+
+WEIGHTS: Final = Weights(
+    field=_frozen(
+        {
+            "phrasing": 1.0,
+            "answer": 0.8,
+            "name": 0.8,
+            "keyword": 0.6,
+            "criterion": 0.77,
+            "summary": 0.5,
+            "description": 0.5,
+            "step-title": 1.0,
+            "step-what": 0.8,
+            "process": 0.5,
+            "term": 0.86,
+            "expansion": 0.86,
+            "synonym": 0.84,
+            "definition": 0.8,
+        }
+    ),
+    kind=_frozen({"faq": 1.0, "service": 1.0, "step": 0.95, "term": 0.6}),
+    definition_term=0.8,
+    short_query_coverage=0.7,
+    evidence_bonus=0.2,
+    unknown_word_factor=0.6,
+    fuzzy_share=0.3,
+)
