@@ -106,3 +106,20 @@ def test_no_match_and_notice_cards(lang: str) -> None:
 def test_every_qna_string_exists_in_every_language() -> None:
     keys = {lang: {k for k in STRINGS.keys(lang) if k.startswith("qna.")} for lang in ("fi", "sv", "en")}
     assert keys["fi"] and keys["fi"] == keys["sv"] == keys["en"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "codes_removed", "names_kept"),
+    [
+        ("fi", "henkilötunnukset poistettuina", "nimiä ei voi poistaa automaattisesti"),
+        ("sv", "personbeteckningar borttagna", "namn kan inte tas bort automatiskt"),
+        ("en", "personal identity codes removed", "names cannot be removed automatically"),
+    ],
+)
+def test_no_match_card_promises_only_the_redaction_the_store_really_does(lang: str, codes_removed: str, names_kept: str) -> None:
+    # The store redacts identity codes but cannot detect names; the card must not claim more.
+    shown = " ".join(render_card_text(no_match_card(ui(lang))).split())
+
+    assert codes_removed in shown
+    assert names_kept in shown
+    assert "without any identifying details" not in shown and "ilman tunnistetietoja" not in shown
