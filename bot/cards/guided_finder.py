@@ -24,7 +24,7 @@ from bot.cards.guided_common import (
 )
 from bot.cards.guided_service import service_names
 from domain.finder import RankedService, Recommendation, RuledOut
-from knowledge.model import FinderQuestion, KnowledgeBase, ServiceCard
+from knowledge.model import ContraIndication, FinderQuestion, KnowledgeBase, ServiceCard
 
 
 def question_card(ui: Ui, question: FinderQuestion, number: int, origin: Origin) -> Card:
@@ -90,9 +90,11 @@ def _fit(ui: Ui, number: int, ranked: RankedService, origin: Origin) -> Element:
         text(service.summary, spacing="None"),
     ]
     if ranked.met:
-        parts += [text(ui("finder.fits_because"), spacing="Small"), bullets(c.explanation for c in ranked.met)]
+        # The conditions themselves (yes/no questions), under a lead saying the answer was yes;
+        # the card and the criteria check give each one's explanation.
+        parts += [text(ui("finder.fits_because"), spacing="Small"), bullets(c.question for c in ranked.met)]
     if ranked.consider:
-        parts += [text(ui("finder.consider"), spacing="Small"), bullets(c.explanation for c in ranked.consider)]
+        parts += [text(ui("finder.consider"), spacing="Small"), bullets(c.question for c in ranked.consider)]
     if ranked.unknown:
         parts.append(text(ui.count("finder.still_to_check", ranked.unknown), subtle=True))
     if not service.complete:
@@ -106,7 +108,9 @@ def _ruled_out(kb: KnowledgeBase, ui: Ui, item: RuledOut, origin: Origin) -> Ele
     instead = service_names(kb, ui, (s.id for s in item.alternatives))
     parts: list[Element | None] = [
         text(f"**{item.service.name.get(ui.lang)}**"),
-        text(ui("finder.ruled_out_because", reason=item.reason.explanation), spacing="None"),
+        # A contra-indication rules out when it applies (yes), a criterion when unmet (no).
+        text(ui(f"finder.ruled_out_{'yes' if isinstance(item.reason, ContraIndication) else 'no'}", question=item.reason.question), spacing="None"),
+        {**text(item.reason.explanation, subtle=True, spacing="None"), "size": "Small"},
         text(ui("common.instead", services=", ".join(instead)) if instead else ui("common.no_alternative"), subtle=True),
     ]
     parts += action_sets(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from bot.cards.guided_common import (
     Action,
@@ -22,7 +22,7 @@ from bot.cards.guided_common import (
     source_block,
     text,
 )
-from knowledge.model import AgeRange, Duration, KnowledgeBase, ServiceCard
+from knowledge.model import AgeRange, ContraIndication, Criterion, Duration, KnowledgeBase, ServiceCard
 
 
 def service_card(kb: KnowledgeBase, ui: Ui, service: ServiceCard, origin: Origin, *, back: bool = True) -> Card:
@@ -33,8 +33,8 @@ def service_card(kb: KnowledgeBase, ui: Ui, service: ServiceCard, origin: Origin
         body.append(notice(ui("card.incomplete", note=service.incomplete_note or ui("common.not_specified"))))
     body.append(text(service.description))
     body += section(ui("card.target_group"), text(service.target_group.description), _age_facts(ui, service.target_group.age))
-    body += section(ui("card.criteria"), bullets(c.explanation for c in service.criteria))
-    body += _contraindications(kb, ui, service)
+    body += section(ui("card.criteria"), *conditions(kb, ui, service.criteria, lead=ui("card.criteria_lead")))
+    body += section(ui("card.contraindications"), *conditions(kb, ui, service.contraindications, lead=ui("card.contraindications_lead")))
     body += section(ui("card.prerequisites"), bullets(p.text for p in service.prerequisites))
     if service.duration:
         body += section(ui("card.duration"), text(service.duration.description), duration_facts(ui, service.duration))
@@ -76,17 +76,28 @@ def service_names(kb: KnowledgeBase, ui: Ui, ids: Iterable[str]) -> list[str]:
     return names
 
 
-def _contraindications(kb: KnowledgeBase, ui: Ui, service: ServiceCard) -> list[Element]:
-    items: list[Element] = []
-    for contra in service.contraindications:
-        instead = service_names(kb, ui, contra.alternatives)
-        items.append(
+def conditions(kb: KnowledgeBase, ui: Ui, items: Sequence[Criterion | ContraIndication], *, lead: str) -> list[Element]:
+    """Criteria or contra-indications as what they are: conditions, each shown once as its
+    yes/no question under a lead that says what a yes means, the explanation beneath as
+    secondary text. Items sharing one explanation (and the same alternatives) are listed
+    together with it once, so a generic 'the source names no alternative' is not repeated."""
+    groups: dict[tuple[str, tuple[str, ...]], list[Criterion | ContraIndication]] = {}
+    for item in items:
+        alternatives = item.alternatives if isinstance(item, ContraIndication) else ()
+        groups.setdefault((item.explanation, alternatives), []).append(item)
+    if not groups:
+        return []
+    elements: list[Element] = [text(lead, subtle=True, spacing="None")]
+    for (explanation, alternatives), grouped in groups.items():
+        instead = service_names(kb, ui, alternatives)
+        elements.append(
             container(
-                text(f"- {contra.explanation}"),
+                bullets(item.question for item in grouped),
+                {**text(explanation, subtle=True, spacing="None"), "size": "Small"},
                 text(ui("common.instead", services=", ".join(instead)), subtle=True, spacing="None") if instead else None,
             )
         )
-    return section(ui("card.contraindications"), *items)
+    return elements
 
 
 def _alternative_buttons(kb: KnowledgeBase, ui: Ui, service: ServiceCard, origin: Origin) -> list[Action]:

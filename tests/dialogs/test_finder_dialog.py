@@ -47,11 +47,14 @@ async def test_finder_result_ranks_fitting_services_with_why_and_lists_the_ruled
 
     fits, ruled_out = shown.split("Eivät sovellu")
     assert fits.index("1. Testitukihenkilö") < fits.index("2. Testitukiperhe")
-    assert "Sopii, koska:" in fits
-    assert "- Palvelu on tarkoitettu ensisijaisesti 10–17-vuotiaille." in fits
-    assert "- Yksilöpainotteinen työ on perheen tilanteessa perusteltua." in fits
+    # Why: the conditions themselves (the criteria's questions) the answers say yes to.
+    assert "Sopii, koska vastaus on kyllä:\n- Onko lapsi 10–17-vuotias?\n- Onko lapsen oma työskentely perusteltu tukimuoto?" in fits
+    assert "Palvelu on tarkoitettu ensisijaisesti" not in fits  # an explanation is no condition
     assert "Testiperhekuntoutus" in ruled_out
-    assert "Ei sovellu: Perheen ongelmat ovat vakavia eikä kotiin vietävä tuki riitä." in ruled_out
+    assert (
+        "Ei sovellu, koska vastaus on ei: Onko perheellä vakavia ongelmia, joihin kotiin vietävä tuki ei riitä?\n"
+        "Perheen ongelmat ovat vakavia eikä kotiin vietävä tuki riitä."
+    ) in ruled_out
     # Where it comes from, and who decides.
     # A result lists many services: each names its source documents, its card the sections.
     assert "Lähde: Perhesosiaalityön ja lastensuojelun yhdenmukaisten palvelujen järjestämisen periaatteet ja prosessi\n" in shown
@@ -64,7 +67,8 @@ async def test_finder_result_ranks_fitting_services_with_why_and_lists_the_ruled
 async def test_a_ruled_out_service_names_what_to_consider_instead_with_a_button_to_its_card(chat: AdapterConversation) -> None:
     shown = await finder(chat, "10–17-vuotias", "Koko perheen vahva tuki", "Kyllä")
 
-    assert "Ei sovellu: Kun vanhemmat tarvitsevat tukea lapsensa tukemiseen" in shown
+    assert "Ei sovellu, koska vastaus on kyllä: Tarvitaanko ensisijaisesti vanhempien tukemista?" in shown
+    assert "Kun vanhemmat tarvitsevat tukea lapsensa tukemiseen" in shown
     assert "Harkitse sen sijaan: Testiperhekuntoutus" in shown
     card = await chat.press("Näytä kortti: Testiperhekuntoutus")
     assert "Testiperhekuntoutus" in card.splitlines()[0]

@@ -202,3 +202,31 @@ def test_counts_read_right_for_one_and_for_many(lang: str, one: str, two: str) -
 
     assert one in ui.count("finder.still_to_check", 1)
     assert two in ui.count("finder.still_to_check", 2)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_service_card_shows_every_criterion_and_contraindication_once_as_its_condition(lang: str) -> None:
+    kb = load("real")
+    for service in kb.services:
+        rendered = render_card_text(service_card(kb, Ui(strings(), lang), service, ORIGIN))
+        lines = rendered.splitlines()
+        for item in (*service.criteria, *service.contraindications):
+            # The condition (a yes/no question) is the bullet; never the explanation alone.
+            assert lines.count(f"- {item.question}") == 1, f"{service.id}: {item.id}"
+        bulleted = {line for line in lines if line.startswith("- ")}
+        for item in (*service.criteria, *service.contraindications):
+            assert f"- {item.explanation}" not in bulleted, f"{service.id}: {item.id} shown by its explanation"
+            assert item.explanation in rendered, f"{service.id}: {item.id} explanation missing"
+
+
+def test_family_rehabilitation_lists_its_five_contraindications_and_says_the_shared_explanation_once() -> None:
+    kb = load("real")
+    service = kb.service("perhekuntoutus")
+    assert service is not None
+    rendered = render_card_text(service_card(kb, Ui(strings(), "fi"), service, ORIGIN))
+    section = rendered.split("Milloin palvelu ei sovellu\n", 1)[1].split("Edellytykset", 1)[0]
+
+    assert section.startswith("Palvelu ei sovellu, jos vastaus johonkin näistä on kyllä:\n")
+    assert sorted(line for line in section.splitlines() if line.startswith("- ")) == sorted(f"- {c.question}" for c in service.contraindications)
+    assert section.count("Lähteen mukaan palvelu ei silloin sovellu.") == 1
+    assert "\n- Silloin" not in rendered
