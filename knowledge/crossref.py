@@ -286,6 +286,15 @@ def _completeness(kb: CrossRefInput) -> Iterator[Problem]:
                 "no criteria: the criteria check has nothing to ask; add them, or mark the "
                 "card complete: false with an incomplete_note saying the sources give none",
             )
+        for path, item in _implying_records(card.model):
+            if item.statement is None:
+                yield card.problem(
+                    "KB223",
+                    (*path, "id"),
+                    f"'{item.id}' has no statement: the pasted justification falls back to "
+                    "the question; add the condition as an affirmative sentence (e.g. "
+                    "'statement: Lapsi on noin 10–17-vuotias.')",
+                )
     for process in kb.processes:
         yield from _note(process, (), process.model.complete, process.model.incomplete_note)
         for i, phase in enumerate(process.model.phases):

@@ -115,6 +115,10 @@ class Criterion(Record):
     id: RecordId
     question: NonEmpty
     explanation: NonEmpty
+    statement: NonEmpty | None = None
+    """The condition as an affirmative sentence, e.g. "Lapsi on noin 10–17-vuotias.": what
+    the pasted justification says when the criterion is met (or lists when it is not).
+    Optional for older content; the validator warns where it is missing (KB223)."""
     implied_by: ImpliedBy | None = None
 
 
@@ -124,6 +128,10 @@ class ContraIndication(Record):
     id: RecordId
     question: NonEmpty
     explanation: NonEmpty
+    statement: NonEmpty | None = None
+    """The condition as an affirmative sentence, e.g. "Asiakas on autettavissa
+    vapaaehtoisella tukihenkilöllä.": the justification lists it as applying or, when
+    answered no, as assessed not to apply. The validator warns where it is missing (KB223)."""
     alternatives: tuple[RecordId, ...] = ()
     """Service ids to consider instead. Empty where the source names none (say so in the
     explanation)."""

@@ -56,6 +56,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "KB220": (_E, "complete: false without incomplete_note"),
     "KB221": (_W, "incomplete_note on a complete record"),
     "KB222": (_W, "service card without criteria (and not marked complete: false)"),
+    "KB223": (_W, "criterion or contra-indication without a statement (affirmative sentence)"),
     "KB230": (_E, "FAQ phrasing a fuzzy matcher cannot tell from another entry's (>= 95)"),
     "KB231": (_W, "FAQ phrasing very close to another entry's (>= 90)"),
     "KB232": (_W, "the same phrasing twice in one FAQ entry"),

@@ -30,6 +30,7 @@ FILES: dict[str, str] = {
           - id: tukihenkilo.ika
             question: Onko lapsi 7–17-vuotias?
             explanation: Palvelu on tarkoitettu kouluikäisille.
+            statement: Lapsi on 7–17-vuotias.
             implied_by:
               question: ika
               yes: [kouluikainen]
@@ -38,6 +39,7 @@ FILES: dict[str, str] = {
           - id: tukihenkilo.ymparivuorokautinen-tarve
             question: Tarvitseeko perhe tukea ympäri vuorokauden?
             explanation: Silloin tarvitaan laajempi palvelu.
+            statement: Perhe tarvitsee tukea ympäri vuorokauden.
             alternatives: [perhekuntoutus]
             implied_by:
               question: tuen-maara
@@ -63,6 +65,7 @@ FILES: dict[str, str] = {
           - id: perhekuntoutus.tuen-tarve
             question: Tarvitseeko perhe tukea ympäri vuorokauden?
             explanation: Kuntoutus on ympärivuorokautista.
+            statement: Perhe tarvitsee tukea ympäri vuorokauden.
             implied_by:
               question: tuen-maara
               yes: [ymparivuorokautinen]

@@ -282,6 +282,7 @@ def test_card_without_criteria_is_a_warning_unless_marked_incomplete(kb_tree: Kb
         "criteria:\n  - id: perhekuntoutus.tuen-tarve\n"
         "    question: Tarvitseeko perhe tukea ympäri vuorokauden?\n"
         "    explanation: Kuntoutus on ympärivuorokautista.\n"
+        "    statement: Perhe tarvitsee tukea ympäri vuorokauden.\n"
         "    implied_by:\n      question: tuen-maara\n"
         "      yes: [ymparivuorokautinen]\n      no: [viikoittainen]\n"
     )
@@ -370,6 +371,14 @@ EDITS: dict[str, Edit] = {
     "note on a complete card": Edit(
         OTHER_CARD, "summary: Perhe", "incomplete_note: Kesto puuttuu.\nsummary: Perhe",
         "KB221", "incomplete_note", "incomplete_note:",
+    ),
+    "criterion without a statement": Edit(
+        CARD, "    statement: Lapsi on 7–17-vuotias.\n", "",
+        "KB223", "criteria[0].id", "- id: tukihenkilo.ika", "no statement",
+    ),
+    "contra-indication without a statement": Edit(
+        CARD, "    statement: Perhe tarvitsee tukea ympäri vuorokauden.\n", "",
+        "KB223", "contraindications[0].id", "- id: tukihenkilo.ymparivuorokautinen", "no statement",
     ),
     "glossary synonym shared by two terms": Edit(
         "glossary.yaml", "lasu-laki]", "lasu-laki, Sosiaalihuoltolaki]",
