@@ -106,12 +106,22 @@ def _fit(ui: Ui, number: int, ranked: RankedService, origin: Origin) -> Element:
 
 def _ruled_out(kb: KnowledgeBase, ui: Ui, item: RuledOut, origin: Origin) -> Element:
     instead = service_names(kb, ui, (s.id for s in item.alternatives))
+    contra = isinstance(item.reason, ContraIndication)
+    # What to consider instead is the contra-indication's to say. The model gives a criterion
+    # no alternatives, so "the source names none" would contradict an unmet criterion whose
+    # explanation names some: nothing is said there.
+    if instead:
+        instead_line: Element | None = text(ui("common.instead", services=", ".join(instead)), subtle=True)
+    elif contra:
+        instead_line = text(ui("common.no_alternative"), subtle=True)
+    else:
+        instead_line = None
     parts: list[Element | None] = [
         text(f"**{item.service.name.get(ui.lang)}**"),
         # A contra-indication rules out when it applies (yes), a criterion when unmet (no).
-        text(ui(f"finder.ruled_out_{'yes' if isinstance(item.reason, ContraIndication) else 'no'}", question=item.reason.question), spacing="None"),
+        text(ui(f"finder.ruled_out_{'yes' if contra else 'no'}", question=item.reason.question), spacing="None"),
         {**text(item.reason.explanation, subtle=True, spacing="None"), "size": "Small"},
-        text(ui("common.instead", services=", ".join(instead)) if instead else ui("common.no_alternative"), subtle=True),
+        instead_line,
     ]
     parts += action_sets(
         [origin.button(ui("common.open_card", service=name), "card", alt.id) for alt, name in zip(item.alternatives, instead)]

@@ -217,3 +217,11 @@ async def test_the_finder_answers_are_what_the_database_holds(chat: AdapterConve
     assert '"step":"question"' in stored.replace(" ", "")
     assert any('"finder"' in document for document in documents)
     json.loads(documents[0])  # a JSON document, not a pickle
+
+
+async def test_a_service_ruled_out_by_an_unmet_criterion_does_not_claim_the_source_names_no_alternative(chat: AdapterConversation) -> None:
+    shown = await finder(chat, "10–17-vuotias", "Lapsen tai nuoren oma työskentely")
+
+    ruled_out = shown.split("Eivät sovellu", 1)[1]
+    assert "Ei sovellu, koska vastaus on ei:" in ruled_out
+    assert "Lähde ei nimeä tähän vaihtoehtoista palvelua." not in ruled_out

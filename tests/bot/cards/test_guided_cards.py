@@ -230,3 +230,24 @@ def test_family_rehabilitation_lists_its_five_contraindications_and_says_the_sha
     assert sorted(line for line in section.splitlines() if line.startswith("- ")) == sorted(f"- {c.question}" for c in service.contraindications)
     assert section.count("Lähteen mukaan palvelu ei silloin sovellu.") == 1
     assert "\n- Silloin" not in rendered
+
+
+def test_an_unmet_criterion_naming_an_alternative_is_not_followed_by_no_alternative() -> None:
+    kb = load("real")
+    rendered = render_card_text(result_card(kb, Ui(strings(), "fi"), recommend(kb, {"muutoksen-kohde": "lapsi"}), ORIGIN))
+    entry = rendered.split("**Vapaaehtoinen tukihenkilö**\n", 1)[1].split("Lähde:", 1)[0]
+
+    assert entry.startswith("Ei sovellu, koska vastaus on ei: ")
+    assert "harkitse ammatillista tukihenkilöä" in entry
+    assert "Lähde ei nimeä tähän vaihtoehtoista palvelua." not in entry
+
+
+def test_a_contraindication_without_alternatives_says_the_source_names_none() -> None:
+    kb = load("real")
+    for question in kb.finder.questions:
+        for option in question.options:
+            result = recommend(kb, {question.id: option.id})
+            rendered = render_card_text(result_card(kb, Ui(strings(), "fi"), result, ORIGIN))
+            said = rendered.count("Lähde ei nimeä tähän vaihtoehtoista palvelua.")
+            expected = sum(1 for item in result.ruled_out if not item.alternatives and item.reason in item.service.contraindications)
+            assert said == expected, f"{question.id}={option.id}"
