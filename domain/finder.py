@@ -62,6 +62,17 @@ class Recommendation:
     """The answers the result is based on: those naming a known question and option (stale
     or stray ones are dropped, so the result never claims to rest on them). Read-only."""
 
+    @property
+    def with_evidence(self) -> tuple[RankedService, ...]:
+        """The fits some answer speaks for (score > 0), best first: the suggestions."""
+        return tuple(r for r in self.fits if r.score > 0)
+
+    @property
+    def without_evidence(self) -> tuple[RankedService, ...]:
+        """The fits no answer speaks for or against (score 0): not ruled out, not suggested
+        either; the answers cannot tell whether they fit."""
+        return tuple(r for r in self.fits if r.score <= 0)
+
 
 def implied_answers(card: ServiceCard, answers: Answers) -> dict[str, CheckAnswer]:
     """Criterion and contra-indication ids whose answer the finder answers imply.

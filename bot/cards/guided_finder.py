@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from bot.cards.guided_common import (
+    Action,
     Card,
     Element,
     Origin,
@@ -22,7 +23,7 @@ from bot.cards.guided_common import (
     subheading,
     text,
 )
-from bot.cards.guided_service import service_names
+from bot.cards.guided_service import service_names, sorted_by_name
 from domain.finder import RankedService, Recommendation, RuledOut
 from knowledge.model import ContraIndication, FinderQuestion, KnowledgeBase, ServiceCard
 
@@ -57,17 +58,41 @@ def result_card(kb: KnowledgeBase, ui: Ui, result: Recommendation, origin: Origi
     answered = answers_facts(kb, ui, result.answers)
     if answered:
         body += [text(ui("finder.based_on"), subtle=True), answered]
-    if result.fits:
+    if result.with_evidence:
         body.append(subheading(ui("finder.fits_title")))
-        body += [_fit(ui, n, ranked, origin) for n, ranked in enumerate(result.fits, start=1)]
+        body += [_fit(ui, n, ranked, origin) for n, ranked in enumerate(result.with_evidence, start=1)]
     else:
-        body.append(notice(ui("finder.no_fits")))
+        body.append(notice(ui("finder.no_evidence" if result.without_evidence else "finder.no_fits")))
+    if result.without_evidence:
+        body.append(_not_assessable(ui, [ranked.service for ranked in result.without_evidence], origin))
     if result.ruled_out:
         body.append(subheading(ui("finder.ruled_out_title")))
         body += [_ruled_out(kb, ui, item, origin) for item in result.ruled_out]
     body.append(text(ui("common.decision_note"), subtle=True, spacing="Medium"))
     actions = [origin.button(ui("finder.restart"), "restart"), *nav_actions(ui, origin)]
     return card(body, actions)
+
+
+def _not_assessable(ui: Ui, services: Sequence[ServiceCard], origin: Origin) -> Element:
+    """Services the answers neither speak for nor rule out: names only, and their cards
+    behind one folded button, so they do not crowd out the suggestions (nor the card past
+    what Teams accepts)."""
+    ordered = sorted_by_name(services, ui.lang)
+    fold: Action = {
+        "type": "Action.ShowCard",
+        "title": ui("finder.not_assessable_open"),
+        "card": {
+            "type": "AdaptiveCard",
+            "body": action_sets([origin.button(ui("common.open_card", service=s.name.get(ui.lang)), "card", s.id) for s in ordered]),
+        },
+    }
+    return container(
+        subheading(ui("finder.not_assessable_title")),
+        text(ui("finder.not_assessable_note"), subtle=True, spacing="None"),
+        text(", ".join(s.name.get(ui.lang) for s in ordered)),
+        {"type": "ActionSet", "actions": [fold]},
+        separator=True,
+    )
 
 
 def _service_buttons(ui: Ui, service: ServiceCard, origin: Origin) -> list[Element]:
@@ -126,6 +151,8 @@ def _ruled_out(kb: KnowledgeBase, ui: Ui, item: RuledOut, origin: Origin) -> Ele
     parts += action_sets(
         [origin.button(ui("common.open_card", service=name), "card", alt.id) for alt, name in zip(item.alternatives, instead)]
     )
-    parts += _service_buttons(ui, item.service, origin)
+    # Its own card only: the card offers the criteria check (with these answers) for a
+    # worker who doubts an answer; a check button on every ruled-out service crowded the card.
+    parts += action_sets([origin.button(ui("common.open_card", service=item.service.name.get(ui.lang)), "card", item.service.id)])
     parts.append(source_block(ui, item.service.sources, sections=False))
     return container(*parts, separator=True)

@@ -67,6 +67,15 @@ def pick_service_card(kb: KnowledgeBase, ui: Ui, origin: Origin, *, title: str, 
     return card([b for b in body if b], nav_actions(ui, origin, back=back))
 
 
+_NORDIC_ORDER = str.maketrans({"å": "z\u0001", "ä": "z\u0002", "ö": "z\u0003", "æ": "z\u0002", "ø": "z\u0003", "w": "v"})
+"""Finnish and Swedish alphabetical order: å, ä, ö after z (code points put ä before å)."""
+
+
+def sorted_by_name(services: Iterable[ServiceCard], lang: str) -> list[ServiceCard]:
+    """Services alphabetically by their name in `lang`, as a reader looks for them."""
+    return sorted(services, key=lambda s: (s.name.get(lang).casefold().translate(_NORDIC_ORDER), s.id))
+
+
 def service_names(kb: KnowledgeBase, ui: Ui, ids: Iterable[str]) -> list[str]:
     """Names of the services the ids refer to; an id the knowledge base lacks is shown as is."""
     names = []

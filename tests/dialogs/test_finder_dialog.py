@@ -45,8 +45,9 @@ async def test_finder_skips_a_question_whose_answer_would_not_change_the_result(
 async def test_finder_result_ranks_fitting_services_with_why_and_lists_the_ruled_out_with_alternatives(chat: AdapterConversation) -> None:
     shown = await finder(chat, "10–17-vuotias", "Lapsen tai nuoren oma työskentely")
 
-    fits, ruled_out = shown.split("Eivät sovellu")
-    assert fits.index("1. Testitukihenkilö") < fits.index("2. Testitukiperhe")
+    fits, rest = shown.split("Ei arvioitavissa vastausten perusteella")
+    _, ruled_out = rest.split("Eivät sovellu")
+    assert "1. Testitukihenkilö" in fits
     # Why: the conditions themselves (the criteria's questions) the answers say yes to.
     assert "Sopii, koska vastaus on kyllä:\n- Onko lapsi 10–17-vuotias?\n- Onko lapsen oma työskentely perusteltu tukimuoto?" in fits
     assert "Palvelu on tarkoitettu ensisijaisesti" not in fits  # an explanation is no condition
@@ -59,9 +60,23 @@ async def test_finder_result_ranks_fitting_services_with_why_and_lists_the_ruled
     # A result lists many services: each names its source documents, its card the sections.
     assert "Lähde: Perhesosiaalityön ja lastensuojelun yhdenmukaisten palvelujen järjestämisen periaatteet ja prosessi\n" in shown
     assert "Päätöksen palvelusta tekee aina asiakkuudesta vastaava ammattilainen." in shown
+    assert "Tarkista kriteerit: Testitukihenkilö" in chat.button_titles
     for service in ("Testitukihenkilö", "Testitukiperhe", "Testiperhekuntoutus"):
-        assert f"Tarkista kriteerit: {service}" in chat.button_titles
-        assert f"Näytä kortti: {service}" in chat.button_titles
+        assert chat.button_titles.count(f"Näytä kortti: {service}") == 1
+
+
+async def test_a_service_no_answer_speaks_for_is_listed_apart_by_name_not_as_a_suggestion(chat: AdapterConversation) -> None:
+    shown = await finder(chat, "10–17-vuotias", "Lapsen tai nuoren oma työskentely")
+
+    # The thin support-family card has no criteria: nothing the answers say is evidence for it.
+    fits, rest = shown.split("Ei arvioitavissa vastausten perusteella\n")
+    assert "Testitukiperhe" not in fits
+    assert rest.startswith("Vastaukset eivät kerro, sopivatko nämä palvelut. Niitä ei ole rajattu pois.\nTestitukiperhe\n")
+    assert "2." not in fits
+    # Its card behind the one fold, no criteria check button of its own.
+    assert "Tarkista kriteerit: Testitukiperhe" not in chat.button_titles
+    card = await chat.press("Näytä kortti: Testitukiperhe")
+    assert card.splitlines()[0] == "Testitukiperhe"
 
 
 async def test_a_ruled_out_service_names_what_to_consider_instead_with_a_button_to_its_card(chat: AdapterConversation) -> None:

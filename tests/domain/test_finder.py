@@ -185,6 +185,9 @@ def test_service_without_evidence_ranks_below_services_with_evidence() -> None:
     rec = recommend(knowledge_base([bare, linked], [AGE]), {"ika": "10-17"})
     assert ids(rec) == ["linked", "bare"]
     assert rec.fits[1].score == 0 and rec.fits[1].met == ()
+    # Only the one with evidence is a suggestion; the other is listed apart.
+    assert [r.service.id for r in rec.with_evidence] == ["linked"]
+    assert [r.service.id for r in rec.without_evidence] == ["bare"]
 
 
 def test_without_answers_every_service_is_listed_and_none_ruled_out(kb: KnowledgeBase) -> None:
@@ -192,6 +195,7 @@ def test_without_answers_every_service_is_listed_and_none_ruled_out(kb: Knowledg
     assert sorted(ids(rec)) == ["perhetyo", "vapaaehtoinen", "yksilo"]
     assert rec.ruled_out == ()
     assert all(r.score == 0 for r in rec.fits)
+    assert rec.with_evidence == () and rec.without_evidence == rec.fits
 
 
 # --- recommend: ruled out -------------------------------------------------------------------

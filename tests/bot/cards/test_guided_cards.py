@@ -29,7 +29,7 @@ from bot.cards.text import render_card_text, submit_actions
 from bot.i18n import LANGUAGES, Strings
 from dialogs.process import route, step_view
 from domain.criteria import CheckAnswer, check_items, evaluate
-from domain.finder import recommend
+from domain.finder import next_question, recommend
 from domain.justification import justification_text
 from knowledge.loader import load_knowledge_base
 from knowledge.model import KnowledgeBase
@@ -251,3 +251,56 @@ def test_a_contraindication_without_alternatives_says_the_source_names_none() ->
             said = rendered.count("Lähde ei nimeä tähän vaihtoehtoista palvelua.")
             expected = sum(1 for item in result.ruled_out if not item.alternatives and item.reason in item.service.contraindications)
             assert said == expected, f"{question.id}={option.id}"
+
+
+def _finder_leaves(kb: KnowledgeBase, answers: dict[str, str]) -> Iterator[dict[str, str]]:
+    """Every set of answers a worker can reach the finder's result with."""
+    question = next_question(kb, answers)
+    if question is None:
+        yield answers
+        return
+    for option in question.options:
+        yield from _finder_leaves(kb, {**answers, question.id: option.id})
+
+
+def _visible_submits(node: Any) -> int:
+    """Submit buttons shown without opening a fold (Action.ShowCard)."""
+    if isinstance(node, dict):
+        if node.get("type") == "Action.ShowCard":
+            return 0
+        return int(node.get("type") == "Action.Submit") + sum(_visible_submits(v) for v in node.values())
+    if isinstance(node, list):
+        return sum(_visible_submits(v) for v in node)
+    return 0
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_reachable_finder_result_is_well_under_the_teams_size_limit(lang: str) -> None:
+    kb = load("real")
+    leaves = list(_finder_leaves(kb, {}))
+    assert len(leaves) > 100
+    for answers in leaves:
+        result = recommend(kb, answers)
+        built = result_card(kb, Ui(strings(), lang), result, ORIGIN)
+        size = len(json.dumps(built, ensure_ascii=False).encode())
+        assert size <= 20_000, f"{answers}: {size} bytes"
+        # Two buttons a suggestion, one a ruled-out service (and its alternatives), one fold
+        # for all the services the answers cannot assess, restart and back/cancel/help.
+        alternatives = sum(len(item.alternatives) for item in result.ruled_out)
+        most = 2 * len(result.with_evidence) + len(result.ruled_out) + alternatives + (1 if result.without_evidence else 0) + 4
+        assert _visible_submits(built) <= most, answers
+
+
+def test_a_service_without_evidence_is_never_a_suggestion() -> None:
+    kb = load("real")
+    ui = Ui(strings(), "fi")
+    # Aftercare for a 14-year-old; a support family for a family needing round-the-clock care.
+    for answers, service_id in (({"ika": "10-17"}, "jalkihuolto"), ({"tuen-tarve": "ymparivuorokautinen"}, "tukiperhetoiminta")):
+        service = kb.service(service_id)
+        assert service is not None
+        rendered = render_card_text(result_card(kb, ui, recommend(kb, answers), ORIGIN))
+        name = service.name.get("fi")
+        suggestions, rest = rendered.split("Ei arvioitavissa vastausten perusteella\n", 1)
+        assert name not in suggestions, answers
+        assert name in rest.split("Eivät sovellu", 1)[0], answers
+        assert f"Tarkista kriteerit: {name}" not in rendered, answers
