@@ -2,9 +2,11 @@
 
 Flow (the step table in `__init__`):
 
-1. `pick`: the service, one button each (skipped when the dialog is begun with one).
+1. `pick`: the service, one button each, by name (skipped when the dialog is begun with one).
 2. `question`: the next criterion or contra-indication not yet settled, card order. What the
-   finder's answers already settle (`implied_answers`) is not asked again.
+   finder's answers already settle (`implied_answers`) is not asked again. A criterion the
+   source allows in some cases only after special consideration offers that as a fourth
+   answer (`CheckItem.answers`).
 3. `summary`: the verdict with its reasons, what is unmet or unknown, alternatives as
    buttons to their cards, the prerequisites checklist and duration, and the ready-to-paste
    justification.
@@ -18,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from bot.cards.guided_criteria import ASKED_ANSWERS, question_card, summary_card
+from bot.cards.guided_criteria import pick_card, question_card, summary_card
 from bot.cards.payload import Submit
 from bot.context import BotServices
 from dialogs.guided import Call, End, Goto, GuidedDialog, Outcome, Screen, Stay, Step, Turn
@@ -28,9 +30,6 @@ from domain.criteria import CheckAnswer, check_items, evaluate
 from domain.finder import implied_answers
 from domain.justification import justification_text
 from knowledge.model import KnowledgeBase, ServiceCard
-
-_ASKED_VALUES: Final = frozenset(answer.value for answer in ASKED_ANSWERS)
-
 
 def known_answers(card: ServiceCard, data: Mapping[str, Any]) -> dict[str, CheckAnswer]:
     """Finder-implied answers, overridden by the worker's own answers in this check."""
@@ -44,8 +43,10 @@ class CriteriaDialog(GuidedDialog):
 
     def __init__(self, services: BotServices) -> None:
         super().__init__(services)
+        # The shared service choice, shown sorted by the name the user sees.
+        pick = pick_service_step("criteria.title", "criteria.pick", then="question", answers=[])
         self.steps = {
-            "pick": pick_service_step("criteria.title", "criteria.pick", then="question", answers=[]),
+            "pick": Step(show=lambda turn: Screen(pick_card(turn.kb, turn.ui, turn.origin)), act=pick.act, back=pick.back),
             "question": Step(show=self.show_question, act=self.answer, back=self.undo_last_answer),
             "summary": Step(show=self.show_summary, act=self.act_on_summary, back=self.undo_last_answer),
         }
@@ -71,12 +72,12 @@ class CriteriaDialog(GuidedDialog):
             return Goto("summary")
         asked = len(turn.data.get("answers", []))
         implied = len(implied_answers(card, turn.data.get("finder", {})))
-        return Screen(question_card(turn.ui, card, items[0], asked + 1, asked + len(items), implied, turn.origin))
+        return Screen(question_card(turn.ui, card, items[0], asked + 1, asked + len(items), implied, turn.origin, turn.kb))
 
     def answer(self, turn: Turn, submit: Submit) -> Outcome:
         card = current_service(turn)
         items = check_items(card, known_answers(card, turn.data)) if card else ()
-        if submit.action != "answer" or submit.value not in _ASKED_VALUES or not items:
+        if submit.action != "answer" or not items or submit.value not in {answer.value for answer in items[0].answers}:
             return Stay(turn.ui("common.stale"))
         turn.data.setdefault("answers", []).append([items[0].id, submit.value])
         return Goto("question")

@@ -2,10 +2,11 @@
 
 The worker answers a principle card's suitability criteria and contra-indications (some are
 already implied by the service finder's answers, see `domain.finder.implied_answers`); this
-module turns those answers into a verdict with plain Finnish reasons. It only supports the
+module turns those answers into a verdict with structured reasons (a code and the record it
+is about), which the bot layer words in the user's language. It only supports the
 professional's assessment: the verdict is never a decision.
 
-Plain Python over the knowledge model: no Bot Framework, no I/O.
+Plain Python over the knowledge model: no Bot Framework, no I/O, no UI strings.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Literal, TypeVar
+from typing import Final, Literal, TypeVar
 
 from knowledge.model import (
     ContraIndication,
     Criterion,
     Duration,
+    ImpliedBy,
     KnowledgeBase,
     Prerequisite,
     ServiceCard,
@@ -33,8 +35,13 @@ class CheckAnswer(StrEnum):
     NO = "no"
     UNKNOWN = "unknown"
     CONSIDER = "consider"
-    """Met only after special consideration. Comes only from a finder answer (`implied_by`);
-    the worker's own answers are yes, no or unknown."""
+    """Met only after special consideration. Comes from a finder answer (`implied_by`), or
+    from the worker for a criterion whose `implied_by.consider` is non-empty (the source
+    allows the service there after special consideration, e.g. a 7–9-year-old)."""
+
+
+BASE_ANSWERS: Final = (CheckAnswer.YES, CheckAnswer.NO, CheckAnswer.UNKNOWN)
+"""The answers every item offers the worker."""
 
 
 class Verdict(StrEnum):
@@ -43,14 +50,82 @@ class Verdict(StrEnum):
     DOES_NOT_FIT = "does_not_fit"
 
 
+class Basis(StrEnum):
+    """What a verdict rests on: CONSIDER has three distinct grounds, worded differently."""
+
+    ALL_MET = "all_met"
+    """FITS: every criterion met, no contra-indication applies."""
+    RULED_OUT = "ruled_out"
+    """DOES_NOT_FIT: a criterion is not met or a contra-indication applies."""
+    UNDETERMINED = "undetermined"
+    """CONSIDER: something is still unknown, so suitability cannot be assessed yet."""
+    SPECIAL = "special"
+    """CONSIDER: everything is known, and a criterion is met only after special consideration."""
+    CASE_BY_CASE = "case_by_case"
+    """CONSIDER: everything known is favourable, but the card is thin or has no criteria."""
+
+
+class ReasonCode(StrEnum):
+    """One kind of reason; the bot layer has a string for each (`criteria.reason.<code>`)."""
+
+    FITS = "fits"
+    RULED_OUT = "ruled_out"
+    UNDETERMINED = "undetermined"
+    """`count` items still to find out."""
+    SPECIAL = "special"
+    CASE_BY_CASE = "case_by_case"
+    UNMET = "unmet"
+    """`record`: a criterion answered no."""
+    APPLIES = "applies"
+    """`record`: a contra-indication answered yes."""
+    ALTERNATIVES = "alternatives"
+    """`services`: what to consider instead."""
+    CONSIDER = "consider"
+    """`record`: a criterion met only after special consideration."""
+    THIN_CARD = "thin_card"
+    """`note`: the card's incomplete_note (Finnish content), if any."""
+    NO_CRITERIA = "no_criteria"
+
+
+_HEADLINES: Final = {
+    Basis.ALL_MET: ReasonCode.FITS,
+    Basis.RULED_OUT: ReasonCode.RULED_OUT,
+    Basis.UNDETERMINED: ReasonCode.UNDETERMINED,
+    Basis.SPECIAL: ReasonCode.SPECIAL,
+    Basis.CASE_BY_CASE: ReasonCode.CASE_BY_CASE,
+}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason for a verdict: a code and what it is about. Never any text the worker typed."""
+
+    code: ReasonCode
+    record: Criterion | ContraIndication | None = None
+    services: tuple[ServiceCard, ...] = ()
+    count: int = 0
+    note: str | None = None
+
+
+def statement_of(item: Criterion | ContraIndication) -> str:
+    """The item's condition as an affirmative sentence; the question where the card has none
+    (older content; the validator warns, KB223)."""
+    return (item.statement or item.question).strip()
+
+
 @dataclass(frozen=True)
 class CheckItem:
-    """One yes/no question of the criteria check, as the dialog asks it."""
+    """One question of the criteria check, as the dialog asks it."""
 
     id: str
     kind: Literal["criterion", "contraindication"]
     question: str
     explanation: str
+    answers: tuple[CheckAnswer, ...] = BASE_ANSWERS
+    """The answers to offer: yes / no / don't know, and 'only after special consideration'
+    for a criterion the source allows in some cases only after special consideration."""
+    consider_when: ImpliedBy | None = None
+    """For such a criterion: the finder answers that mean it (what the card says when)."""
 
 
 @dataclass(frozen=True)
@@ -109,17 +184,35 @@ def assess(card: ServiceCard, answers: Mapping[str, CheckAnswer]) -> Assessment:
     )
 
 
+def answer_options(criterion: Criterion) -> tuple[CheckAnswer, ...]:
+    """What the worker may answer to a criterion: the base three, plus CONSIDER where the
+    card links it to finder answers that allow the service only after special consideration."""
+    if criterion.implied_by is not None and criterion.implied_by.consider:
+        return (*BASE_ANSWERS, CheckAnswer.CONSIDER)
+    return BASE_ANSWERS
+
+
 def check_items(card: ServiceCard, already: Mapping[str, CheckAnswer]) -> tuple[CheckItem, ...]:
     """The questions still to ask: card order, criteria first, skipping ids in `already`.
 
     Any answer in `already` counts, UNKNOWN included: the worker who said "en tiedä" once is
     not asked again.
     """
-    items: list[CheckItem] = [
-        CheckItem(id=c.id, kind="criterion", question=c.question, explanation=c.explanation)
-        for c in card.criteria
-        if c.id not in already
-    ]
+    items: list[CheckItem] = []
+    for c in card.criteria:
+        if c.id in already:
+            continue
+        answers = answer_options(c)
+        items.append(
+            CheckItem(
+                id=c.id,
+                kind="criterion",
+                question=c.question,
+                explanation=c.explanation,
+                answers=answers,
+                consider_when=c.implied_by if CheckAnswer.CONSIDER in answers else None,
+            )
+        )
     items.extend(
         CheckItem(id=c.id, kind="contraindication", question=c.question, explanation=c.explanation)
         for c in card.contraindications
@@ -132,8 +225,8 @@ def check_items(card: ServiceCard, already: Mapping[str, CheckAnswer]) -> tuple[
 class CheckResult:
     service: ServiceCard
     verdict: Verdict
-    reasons: tuple[str, ...]
-    """Plain Finnish sentences explaining the verdict, most important first."""
+    reasons: tuple[Reason, ...]
+    """Why, most important first: the headline (see `basis`), then the deciding records."""
     unmet: tuple[Criterion, ...]
     unknown: tuple[Criterion | ContraIndication, ...]
     applying: tuple[ContraIndication, ...]
@@ -155,6 +248,27 @@ class CheckResult:
         """Contra-indications answered no: assessed and found not to apply."""
         excluded = {c.id for c in (*self.applying, *self.unknown)}
         return tuple(c for c in self.service.contraindications if c.id not in excluded)
+
+    @property
+    def basis(self) -> Basis:
+        """What the verdict rests on. Unknowns outrank special consideration: while anything
+        is unknown, suitability cannot be assessed yet, whatever else is known."""
+        return basis_of(self.verdict, self.unknown, self.consider)
+
+    @property
+    def nothing_known(self) -> bool:
+        """No item has an answer yet (every criterion and contra-indication is unknown)."""
+        return not (self.met or self.consider or self.unmet or self.applying or self.cleared)
+
+
+def basis_of(verdict: Verdict, unknown: tuple[object, ...], consider: tuple[object, ...]) -> Basis:
+    if verdict is Verdict.FITS:
+        return Basis.ALL_MET
+    if verdict is Verdict.DOES_NOT_FIT:
+        return Basis.RULED_OUT
+    if unknown:
+        return Basis.UNDETERMINED
+    return Basis.SPECIAL if consider else Basis.CASE_BY_CASE
 
 
 def resolve_alternatives(
@@ -178,42 +292,21 @@ def resolve_alternatives(
     return tuple(found)
 
 
-def _quoted(text: str) -> str:
-    return f"”{text.strip()}”"
-
-
-def _names(services: tuple[ServiceCard, ...]) -> str:
-    return ", ".join(s.name.fi for s in services)
-
-
-def _reasons(card: ServiceCard, verdict: Verdict, a: Assessment, alternatives: tuple[ServiceCard, ...]) -> tuple[str, ...]:
-    reasons: list[str] = []
-    if verdict is Verdict.DOES_NOT_FIT:
-        reasons.append("Palvelu ei sovellu tilanteeseen annettujen vastausten perusteella.")
-    elif verdict is Verdict.CONSIDER:
-        reasons.append("Palvelu voi soveltua, mutta soveltuvuus on vielä harkittava.")
-    else:
-        reasons.append("Kaikki palvelun soveltuvuusperusteet täyttyvät, eikä mikään poissulkeva tekijä koske tilannetta.")
-    for criterion in a.unmet:
-        reasons.append(f"Soveltuvuusperuste ei täyty: vastaus kysymykseen {_quoted(criterion.question)} on ei.")
-    for contra in a.applying:
-        reasons.append(f"Poissulkeva tekijä koskee tilannetta: vastaus kysymykseen {_quoted(contra.question)} on kyllä.")
+def _reasons(card: ServiceCard, basis: Basis, a: Assessment, alternatives: tuple[ServiceCard, ...]) -> tuple[Reason, ...]:
+    """Headline first, then what decides it. A ruled-out service says why it is ruled out and
+    nothing about what is still open: the open items cannot change that verdict."""
+    reasons = [Reason(_HEADLINES[basis], count=len(a.unknown) if basis is Basis.UNDETERMINED else 0)]
+    reasons += [Reason(ReasonCode.APPLIES, record=contra) for contra in a.applying]
+    reasons += [Reason(ReasonCode.UNMET, record=criterion) for criterion in a.unmet]
     if alternatives:
-        reasons.append(f"Harkitse sen sijaan: {_names(alternatives)}.")
-    for criterion in a.consider:
-        reasons.append(f"Soveltuvuusperuste {_quoted(criterion.question)} täyttyy vain erityisellä harkinnalla.")
-    if a.unknown:
-        count = len(a.unknown)
-        what = "kohta" if count == 1 else "kohtaa"
-        reasons.append(f"Tarkistamatta on vielä {count} {what}, joten soveltuvuutta ei voi vielä todeta.")
+        reasons.append(Reason(ReasonCode.ALTERNATIVES, services=alternatives))
+    if basis is Basis.RULED_OUT:
+        return tuple(reasons)
+    reasons += [Reason(ReasonCode.CONSIDER, record=criterion) for criterion in a.consider]
     if not card.complete:
-        note = f" {card.incomplete_note.strip()}" if card.incomplete_note else ""
-        reasons.append(
-            "Palvelukortti on suppea, eikä palvelua siksi voi esittää varmana vaihtoehtona;"
-            f" soveltuvuus harkitaan tapauskohtaisesti.{note}"
-        )
+        reasons.append(Reason(ReasonCode.THIN_CARD, note=card.incomplete_note.strip() if card.incomplete_note else None))
     elif not card.criteria:
-        reasons.append("Palvelukortissa ei ole soveltuvuusperusteita, joten soveltuvuus harkitaan tapauskohtaisesti.")
+        reasons.append(Reason(ReasonCode.NO_CRITERIA))
     return tuple(reasons)
 
 
@@ -221,9 +314,10 @@ def evaluate(kb: KnowledgeBase, card: ServiceCard, answers: Mapping[str, CheckAn
     """The criteria check's verdict for one service.
 
     DOES_NOT_FIT if any criterion is answered no or any contra-indication yes; else CONSIDER
-    if anything is unknown or met only after consideration, or the card is incomplete (or has
-    no criteria at all: nothing to show it fits); else FITS. Ids in `answers` that the card
-    does not have are ignored, so stray input never reaches the result.
+    if anything is unknown (suitability cannot be assessed yet) or met only after special
+    consideration, or the card is incomplete (or has no criteria at all: nothing to show it
+    fits); else FITS. Ids in `answers` that the card does not have are ignored, so stray input
+    never reaches the result.
     """
     a = assess(card, answers)
     if a.ruled_out:
@@ -236,7 +330,7 @@ def evaluate(kb: KnowledgeBase, card: ServiceCard, answers: Mapping[str, CheckAn
     return CheckResult(
         service=card,
         verdict=verdict,
-        reasons=_reasons(card, verdict, a, alternatives),
+        reasons=_reasons(card, basis_of(verdict, a.unknown, a.consider), a, alternatives),
         unmet=a.unmet,
         unknown=a.unknown,
         applying=a.applying,

@@ -3,34 +3,49 @@
 from __future__ import annotations
 
 import re
-from typing import get_args
+from typing import TypeVar, get_args
 
 import pytest
 
-from domain.criteria import CheckAnswer, evaluate
+from domain.criteria import CheckAnswer, check_items, evaluate
 from domain.justification import CLOSING, SOURCE_TITLES, justification_text
-from knowledge.model import DocumentId, Duration, KnowledgeBase, Prerequisite, Source
+from knowledge.model import ContraIndication, Criterion, DocumentId, Duration, KnowledgeBase, Prerequisite, Source
 from tests.domain.kb_builders import card, contra, criterion, knowledge_base, question
+from tests.knowledge.real_kb import load_real_kb
 
-Y, N, C = CheckAnswer.YES, CheckAnswer.NO, CheckAnswer.CONSIDER
+Y, N, U, C = CheckAnswer.YES, CheckAnswer.NO, CheckAnswer.UNKNOWN, CheckAnswer.CONSIDER
+
+_Item = TypeVar("_Item", Criterion, ContraIndication)
+
+
+def stated(item: _Item, statement: str) -> _Item:
+    return item.model_copy(update={"statement": statement})
+
 
 SUPPORT = card(
     "tukihenkilo",
     name="Ammatillinen tukihenkilö",
     criteria=[
-        criterion("tukihenkilo.ika", question_text="Onko lapsi 10–17-vuotias?"),
-        criterion("tukihenkilo.arvio", question_text="Onko ammattihenkilö arvioinut palvelun tarpeen?"),
-        criterion("tukihenkilo.muutos", question_text="Onko lapsella selkeä muutostyön tarve?"),
+        stated(criterion("tukihenkilo.ika", question_text="Onko lapsi 10–17-vuotias?"), "Lapsi on 10–17-vuotias."),
+        stated(
+            criterion("tukihenkilo.arvio", question_text="Onko ammattihenkilö arvioinut palvelun tarpeen?"),
+            "Ammattihenkilö on arvioinut palvelun tarpeen.",
+        ),
+        stated(criterion("tukihenkilo.muutos", question_text="Onko lapsella selkeä muutostyön tarve?"), "Lapsella on selkeä muutostyön tarve."),
     ],
     contras=[
-        contra("tukihenkilo.perhe", question_text="Tarvitaanko ensisijaisesti perheen muutostyötä?", alternatives=["perhetyo"]),
-        contra("tukihenkilo.toinen", question_text="Onko perheessä alkamassa toinen palvelu?"),
+        stated(
+            contra("tukihenkilo.perhe", question_text="Tarvitaanko ensisijaisesti perheen muutostyötä?", alternatives=["perhetyo"]),
+            "Ensisijaisesti tarvitaan perheen muutostyötä.",
+        ),
+        stated(contra("tukihenkilo.toinen", question_text="Onko perheessä alkamassa toinen palvelu?"), "Perheessä on alkamassa toinen palvelu."),
     ],
     prerequisites=[Prerequisite(id="tukihenkilo.tavoitteet", text="Sovi tavoitteet ja tapaamismäärät.")],
     duration=Duration(description="Kesto sovitaan tavoitteiden mukaan."),
 )
 FAMILY = card("perhetyo", name="Perhetyö")
 THIN = card("ohut", name="Tukiperhe", criteria=[criterion("ohut.tarve", question_text="Hyötyykö lapsi tukiperheestä?")], complete=False)
+SOURCE_000 = SOURCE_TITLES["000_54da9fa281a6a95f"]
 
 
 @pytest.fixture
@@ -44,46 +59,99 @@ def text_for(kb: KnowledgeBase, answers: dict[str, CheckAnswer], service_id: str
     return justification_text(evaluate(kb, service, answers))
 
 
-def test_full_text_is_stable(kb: KnowledgeBase) -> None:
+def test_full_text_of_a_possible_fit_is_stable(kb: KnowledgeBase) -> None:
     # Pinned word for word: texts pasted into decisions over months must read the same way.
-    answers = {"tukihenkilo.ika": C, "tukihenkilo.arvio": Y, "tukihenkilo.perhe": N}
+    answers = {"tukihenkilo.ika": C, "tukihenkilo.arvio": Y, "tukihenkilo.muutos": Y, "tukihenkilo.perhe": N, "tukihenkilo.toinen": N}
     assert text_for(kb, answers) == "\n".join(
         [
             "Perustelut: Ammatillinen tukihenkilö",
             "",
-            "Arvion mukaan palvelu voi soveltua, mutta soveltuvuus edellyttää vielä harkintaa.",
+            "Arvion mukaan palvelu voi soveltua, mutta vain erityisellä harkinnalla.",
             "",
             "Täyttyvät soveltuvuusperusteet:",
-            "- Onko ammattihenkilö arvioinut palvelun tarpeen? Kyllä.",
+            "- Ammattihenkilö on arvioinut palvelun tarpeen.",
+            "- Lapsella on selkeä muutostyön tarve.",
             "",
-            "Erityistä harkintaa vaativat perusteet:",
-            "- Onko lapsi 10–17-vuotias? Täyttyy erityisellä harkinnalla.",
+            "Erityistä harkintaa vaativat soveltuvuusperusteet:",
+            "- Lapsi on 10–17-vuotias.",
             "",
-            "Tarkistamatta jääneet kohdat:",
-            "- Onko lapsella selkeä muutostyön tarve?",
-            "- Onko perheessä alkamassa toinen palvelu?",
-            "",
-            "Arvioidut poissulkevat tekijät:",
-            "- Tarvitaanko ensisijaisesti perheen muutostyötä? Ei koske tilannetta.",
+            "Arvioitu, etteivät nämä poissulkevat tekijät koske tilannetta:",
+            "- Ensisijaisesti tarvitaan perheen muutostyötä.",
+            "- Perheessä on alkamassa toinen palvelu.",
             "",
             "Tehtävät ennen palvelua ja sen aikana:",
             "- Sovi tavoitteet ja tapaamismäärät.",
             "",
             "Kesto: Kesto sovitaan tavoitteiden mukaan.",
             "",
-            "Lähde:",
-            "- Perhesosiaalityön ja lastensuojelun yhdenmukaisten palvelujen järjestämisen periaatteet ja prosessi, Periaatekortti",
+            f"Lähde: {SOURCE_000}: Periaatekortti.",
             "",
             CLOSING,
         ]
     )
 
 
-def test_text_names_the_service_and_the_criteria_met(kb: KnowledgeBase) -> None:
-    text = text_for(kb, {"tukihenkilo.ika": Y, "tukihenkilo.muutos": Y})
-    assert text.startswith("Perustelut: Ammatillinen tukihenkilö\n")
-    assert "- Onko lapsi 10–17-vuotias? Kyllä." in text
-    assert "- Onko lapsella selkeä muutostyön tarve? Kyllä." in text
+def test_full_text_of_a_ruled_out_service_gives_the_deciding_reasons_first(kb: KnowledgeBase) -> None:
+    answers = {"tukihenkilo.ika": N, "tukihenkilo.arvio": Y, "tukihenkilo.perhe": Y, "tukihenkilo.toinen": N}
+    assert text_for(kb, answers) == "\n".join(
+        [
+            "Perustelut: Ammatillinen tukihenkilö",
+            "",
+            "Arvion mukaan palvelu ei sovellu tilanteeseen.",
+            "",
+            "Palvelu ei sovellu, koska:",
+            "- Ensisijaisesti tarvitaan perheen muutostyötä.",
+            "- Soveltuvuusperuste ei täyty: Lapsi on 10–17-vuotias.",
+            "",
+            "Harkitut vaihtoehtoiset palvelut:",
+            "- Perhetyö",
+            "",
+            "Täyttyvät soveltuvuusperusteet:",
+            "- Ammattihenkilö on arvioinut palvelun tarpeen.",
+            "",
+            "Arvioitu, etteivät nämä poissulkevat tekijät koske tilannetta:",
+            "- Perheessä on alkamassa toinen palvelu.",
+            "",
+            "Arvioimatta jääneet kohdat:",
+            "- Lapsella on selkeä muutostyön tarve.",
+            "",
+            f"Lähde: {SOURCE_000}: Periaatekortti.",
+            "",
+            CLOSING,
+        ]
+    )
+
+
+def test_items_are_statements_not_questions_with_yes_or_no(kb: KnowledgeBase) -> None:
+    text = text_for(kb, {c.id: Y for c in SUPPORT.criteria} | {c.id: N for c in SUPPORT.contraindications})
+    assert "Arvion mukaan palvelu soveltuu tilanteeseen" in text
+    assert "?" not in text
+    for answer_word in ("Kyllä.", "Ei koske tilannetta.", "Koskee tilannetta."):
+        assert answer_word not in text
+    for absent in ("selvitettävä", "ei täyty", "Erityistä harkintaa", "Harkitut vaihtoehtoiset", "koska:"):
+        assert absent not in text
+
+
+def test_a_ruled_out_service_lists_no_tasks_and_no_duration(kb: KnowledgeBase) -> None:
+    text = text_for(kb, {"tukihenkilo.ika": N})
+    assert "Tehtävät ennen palvelua" not in text and "Kesto:" not in text
+    assert "Sovi tavoitteet" not in text
+    assert "ei voida vielä arvioida" not in text  # not also "cannot be determined"
+
+
+def test_dont_know_to_everything_says_it_cannot_be_assessed_yet_and_what_to_find_out(kb: KnowledgeBase) -> None:
+    text = text_for(kb, {item.id: U for item in check_items(SUPPORT, {})})
+    assert "Palvelun soveltuvuutta ei voida vielä arvioida, koska yhtäkään kohtaa ei ole vielä selvitetty." in text
+    assert "voi soveltua" not in text
+    to_find_out = text[text.index("Vielä selvitettävä, pitääkö paikkansa:") :]
+    for item in (*SUPPORT.criteria, *SUPPORT.contraindications):
+        assert f"- {item.statement}" in to_find_out
+
+
+def test_some_unknowns_say_part_is_still_to_find_out(kb: KnowledgeBase) -> None:
+    text = text_for(kb, {"tukihenkilo.ika": Y})
+    assert "Palvelun soveltuvuutta ei voida vielä arvioida, koska osa kohdista on selvittämättä." in text
+    assert "Täyttyvät soveltuvuusperusteet:\n- Lapsi on 10–17-vuotias." in text
 
 
 def test_text_ends_with_the_decision_maker_sentence(kb: KnowledgeBase) -> None:
@@ -93,26 +161,12 @@ def test_text_ends_with_the_decision_maker_sentence(kb: KnowledgeBase) -> None:
     assert "Päätöksen palvelusta tekee" in CLOSING
 
 
-def test_text_of_a_ruled_out_service_lists_the_contra_indication_and_alternatives(kb: KnowledgeBase) -> None:
-    text = text_for(kb, {"tukihenkilo.perhe": Y, "tukihenkilo.ika": N})
-    assert "Arvion mukaan palvelu ei sovellu tilanteeseen." in text
-    assert "Täyttymättömät soveltuvuusperusteet:\n- Onko lapsi 10–17-vuotias? Ei." in text
-    assert "- Tarvitaanko ensisijaisesti perheen muutostyötä? Koskee tilannetta." in text
-    assert "Harkitut vaihtoehtoiset palvelut:\n- Perhetyö\n" in text
-
-
-def test_fitting_service_text_has_no_empty_sections(kb: KnowledgeBase) -> None:
-    answers = {c.id: Y for c in SUPPORT.criteria} | {c.id: N for c in SUPPORT.contraindications}
-    text = text_for(kb, answers)
-    assert "Arvion mukaan palvelu soveltuu tilanteeseen" in text
-    for absent in ("Tarkistamatta", "Täyttymättömät", "Erityistä harkintaa", "Harkitut vaihtoehtoiset"):
-        assert absent not in text
-
-
 def test_thin_card_says_it_was_weighed_case_by_case(kb: KnowledgeBase) -> None:
     text = text_for(kb, {"ohut.tarve": Y}, "ohut")
-    assert "Arvion mukaan palvelu voi soveltua" in text
+    assert "Arvion mukaan palvelu voi soveltua, mutta soveltuvuus harkitaan tapauskohtaisesti." in text
     assert "Palvelun periaatekortti on suppea, joten soveltuvuus harkitaan tapauskohtaisesti." in text
+    # No statement on this card: the question stands in for it.
+    assert "- Hyötyykö lapsi tukiperheestä?" in text
 
 
 def test_text_carries_no_free_text_from_the_answers(kb: KnowledgeBase) -> None:
@@ -128,10 +182,43 @@ def test_every_source_document_has_a_readable_title() -> None:
     assert set(SOURCE_TITLES) == set(get_args(DocumentId))
 
 
-def test_every_source_of_the_card_is_cited_with_its_section(kb: KnowledgeBase) -> None:
-    two = SUPPORT.model_copy(
-        update={"sources": (Source(document="000_54da9fa281a6a95f", section="Ammatillinen tukihenkilö"), Source(document="001_a572beb4b9b3dc56", section="Palvelukuvaus"))}
+def test_one_source_line_names_each_document_once_with_its_sections(kb: KnowledgeBase) -> None:
+    doc0, doc1 = "000_54da9fa281a6a95f", "001_a572beb4b9b3dc56"
+    sources = (
+        Source(document=doc0, section="Ammatillinen tukihenkilö – Palvelukuvaus"),
+        Source(document=doc0, section="Ammatillinen tukihenkilö – Milloin palvelu ei sovellu?"),
+        Source(document=doc1, section="Palvelukuvaus"),
     )
-    text = justification_text(evaluate(kb, two, {}))
-    assert f"- {SOURCE_TITLES['000_54da9fa281a6a95f']}, Ammatillinen tukihenkilö" in text
-    assert f"- {SOURCE_TITLES['001_a572beb4b9b3dc56']}, Palvelukuvaus" in text
+    text = justification_text(evaluate(kb, SUPPORT.model_copy(update={"sources": sources}), {}))
+    (line,) = [line for line in text.splitlines() if line.startswith("Lähde")]
+    assert line == (
+        f"Lähde: {SOURCE_TITLES[doc0]}: Ammatillinen tukihenkilö – Palvelukuvaus; Ammatillinen tukihenkilö –"
+        f" Milloin palvelu ei sovellu?. {SOURCE_TITLES[doc1]}: Palvelukuvaus."
+    )
+
+
+# --- The real cards ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real_kb() -> KnowledgeBase:
+    return load_real_kb()
+
+
+def test_real_support_person_for_an_8_year_old_reads_as_statements(real_kb: KnowledgeBase) -> None:
+    service = real_kb.service("ammatillinen-tukihenkilo")
+    assert service is not None
+    answers = {c.id: Y for c in service.criteria} | {c.id: N for c in service.contraindications}
+    text = justification_text(evaluate(real_kb, service, {**answers, "ammatillinen-tukihenkilo.ika": C}))
+    assert "Arvion mukaan palvelu voi soveltua, mutta vain erityisellä harkinnalla." in text
+    assert "Erityistä harkintaa vaativat soveltuvuusperusteet:\n- Lapsi tai nuori on noin 10–17-vuotias." in text
+    assert "Lapsi tai nuori on autettavissa vapaaehtoisella tukihenkilöllä" in text
+    assert text.count("Lähde:") == 1 and text.count(SOURCE_000) == 1
+
+
+def test_real_family_rehabilitation_keeps_both_alternatives_of_its_serious_problems_criterion(real_kb: KnowledgeBase) -> None:
+    service = real_kb.service("perhekuntoutus")
+    assert service is not None
+    text = justification_text(evaluate(real_kb, service, {c.id: Y for c in service.criteria}))
+    line = next(line for line in text.splitlines() if line.startswith("- Perheessä on vakavia"))
+    assert "tai muu perhedynamiikkaa muuttava tilanne, kuten lähivanhemman vaihtuminen tai huostaanoton purku." in line
