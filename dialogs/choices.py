@@ -1,7 +1,8 @@
 """Typed text at a choice step: which of the card's buttons did the user mean?
 
 In Teams the worker taps a button; in a plain-text channel (and when typing anyway) they
-type the number shown beside it (`[2]`) or its label, possibly misspelt or shortened.
+type the number shown beside it (`[2]`) or its label, possibly misspelt or shortened (a
+navigation button only by its label: see `Option.numbered`).
 Matching is deliberately conservative: a number, an exact label, a unique prefix, or one
 clearly best fuzzy match. Anything that fits two buttons equally is ambiguous and is asked
 again rather than guessed, so a wrong answer is never recorded.
@@ -33,6 +34,10 @@ _PUNCT = re.compile(r"[^\w\s]")
 class Option(Generic[T]):
     label: str
     value: T
+    numbered: bool = True
+    """Whether its number picks it. Navigation buttons (back, cancel, ...) keep their place
+    in the numbering but are chosen only by their words: a typed "6" meant as an age or a
+    count must never go back or cancel."""
 
 
 @dataclass(frozen=True)
@@ -64,7 +69,7 @@ def match_option(typed: str, options: Sequence[Option[T]]) -> MatchResult[T]:
     number = _NUMBER.match(typed.strip())
     if number:
         index = int(number.group(1)) - 1
-        return Matched(options[index].value) if 0 <= index < len(options) else NoMatch()
+        return Matched(options[index].value) if 0 <= index < len(options) and options[index].numbered else NoMatch()
     wanted = normalize(typed)
     if not wanted:
         return NoMatch()

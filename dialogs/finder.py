@@ -13,6 +13,7 @@ Back removes the last answer. The answers are kept in order as `[question, optio
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -22,8 +23,21 @@ from bot.context import BotServices
 from dialogs.guided import Call, End, Goto, GuidedDialog, Outcome, Screen, Stay, Step, Turn
 from dialogs.ids import CARD_DIALOG_ID, CRITERIA_DIALOG_ID, FINDER_DIALOG_ID
 from dialogs.records import chosen_service
-from domain.finder import next_question, recommend
+from domain.age import age_option
+from domain.finder import is_age_question, next_question, recommend
 from knowledge.model import KnowledgeBase
+
+
+TYPED_AGE: Final = re.compile(
+    r"^(\d{1,3})\s*-?\s*(?:v|vee|vuotias|vuotta|vuoden ikäinen|år|år gammal|åring|y|yo|yrs?|years?|years old)?$"
+)
+"""A whole number of years, bare or with a unit: `14`, `6v`, `14-vuotias`, `8 år`, `12 years`."""
+
+
+def typed_age(typed: str) -> int | None:
+    """The age in years a typed answer states, if it is one."""
+    match = TYPED_AGE.match(" ".join(typed.casefold().strip().rstrip(".!").split()))
+    return int(match.group(1)) if match else None
 
 
 def finder_answers(data: Mapping[str, Any]) -> dict[str, str]:
@@ -37,7 +51,7 @@ class FinderDialog(GuidedDialog):
     def __init__(self, services: BotServices) -> None:
         super().__init__(services)
         self.steps = {
-            "question": Step(show=self.show_question, act=self.answer, back=self.undo_last_answer),
+            "question": Step(show=self.show_question, act=self.answer, back=self.undo_last_answer, typed=self.answer_age),
             "result": Step(show=self.show_result, act=self.act_on_result, back=self.undo_last_answer),
         }
 
@@ -63,6 +77,19 @@ class FinderDialog(GuidedDialog):
             # only possible when the knowledge base changed in between. Ask again.
             return Stay(turn.ui("common.stale"))
         turn.data.setdefault("answers", []).append([question.id, submit.value])
+        return Goto("question")
+
+    def answer_age(self, turn: Turn, typed: str) -> Outcome | None:
+        """At the age question a typed number is the child's age, never a button's number
+        (`5` is five years, not the fifth option); elsewhere None: the buttons decide."""
+        question = next_question(turn.kb, finder_answers(turn.data))
+        age = typed_age(typed)
+        if question is None or age is None or not is_age_question(question):
+            return None
+        option = age_option(question, age)
+        if option is None:
+            return Stay(turn.ui("finder.age_no_option"))
+        turn.data.setdefault("answers", []).append([question.id, option])
         return Goto("question")
 
     def undo_last_answer(self, turn: Turn) -> Outcome:

@@ -101,6 +101,15 @@ class Step:
     show: Callable[[Turn], Screen | Outcome]
     act: Callable[[Turn, Submit], Outcome]
     back: Callable[[Turn], Outcome]
+    typed: Callable[[Turn, str], Outcome | None] | None = None
+    """Typed text the step reads itself before it is matched to the card's buttons (the
+    finder's age question takes '14' as an age); None lets the buttons have it."""
+
+
+NAVIGATION_ACTIONS: Final = frozenset({"back", "next", "phase", "menu", "restart"})
+"""Buttons that move through or leave a flow: a typed label picks them, a typed number never."""
+COMMAND_ACTIONS: Final = frozenset({"cancel", "help"})
+"""Buttons whose words are commands (`dialogs.base`), handled before a step sees the text."""
 
 
 # --- The dialog ------------------------------------------------------------------------------
@@ -261,15 +270,26 @@ class _StepRunner(Dialog):
         return submit.dialog == turn.origin.dialog and submit.step == turn.origin.step
 
     def _typed(self, turn: Turn, step: Step, typed: str) -> Outcome:
-        """Typed text at a step: the button it names (number or label), else a re-prompt."""
+        """Typed text at a step: what the step reads itself, else the button it names (an
+        answer by number or label, navigation by label only), else a re-prompt."""
+        if step.typed is not None:
+            read = step.typed(turn, typed)
+            if read is not None:
+                return read
         shown = step.show(turn)
         if not isinstance(shown, Screen):
             return Stay()
         options: list[Option[Submit]] = []
         for action in submit_actions(shown.card):
             submit = parse_submit(action.data)
-            if submit is not None:
-                options.append(Option(action.title, submit))
+            if submit is None:
+                continue
+            if submit.action in COMMAND_ACTIONS:
+                # Keeps its number (never typed to press it), but no label match: 'peruta'
+                # is not an answer, and the words themselves never reach a step.
+                options.append(Option("", submit, numbered=False))
+            else:
+                options.append(Option(action.title, submit, numbered=submit.action not in NAVIGATION_ACTIONS))
         match = match_option(typed, options)
         if isinstance(match, Matched):
             if match.value.action == "back":

@@ -17,6 +17,7 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from domain.age import age_option
 from domain.criteria import Assessment, CheckAnswer, assess, resolve_alternatives
 from knowledge.model import ContraIndication, Criterion, FinderQuestion, KnowledgeBase, ServiceCard
 
@@ -25,6 +26,9 @@ Answers = Mapping[str, str]
 
 CONSIDER_WEIGHT = 0.5
 """A criterion met only after special consideration counts half a met one."""
+
+MAX_AGE = 30
+"""Oldest age in years a typed age is checked against (the model's age bounds stop there)."""
 
 
 @dataclass(frozen=True)
@@ -178,3 +182,9 @@ def next_question(kb: KnowledgeBase, answers: Answers) -> FinderQuestion | None:
         if len(outcomes) > 1:
             return question
     return None
+
+
+def is_age_question(question: FinderQuestion) -> bool:
+    """Whether some option of the question holds an age in years (`domain.age`): there a
+    typed whole number is an age, not an option's number."""
+    return any(age_option(question, age) is not None for age in range(MAX_AGE + 1))

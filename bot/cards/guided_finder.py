@@ -24,7 +24,7 @@ from bot.cards.guided_common import (
     text,
 )
 from bot.cards.guided_service import service_names, sorted_by_name
-from domain.finder import RankedService, Recommendation, RuledOut
+from domain.finder import RankedService, Recommendation, RuledOut, is_age_question
 from knowledge.model import ContraIndication, FinderQuestion, KnowledgeBase, ServiceCard
 
 
@@ -36,6 +36,8 @@ def question_card(ui: Ui, question: FinderQuestion, number: int, origin: Origin)
     ]
     if question.help:
         body.append(text(question.help.get(ui.lang), subtle=True))
+    if is_age_question(question):
+        body.append(text(ui("finder.age_hint"), subtle=True))
     body += choice_buttons([origin.button(option.label.get(ui.lang), "answer", option.id) for option in question.options])
     if number == 1:
         body.append(text(ui("finder.intro"), subtle=True, spacing="Medium"))

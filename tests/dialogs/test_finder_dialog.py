@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -174,10 +175,49 @@ async def test_a_name_and_identity_code_typed_at_a_question_are_never_echoed_bac
 
 
 async def test_typed_option_number_or_label_answers_the_question(chat: AdapterConversation) -> None:
+    await finder(chat, "10–17-vuotias")
+
+    assert HOME_QUESTION in await chat.say("2")  # the second option: Koko perheen vahva tuki
+    assert "Palveluehdotukset" in await chat.say("kylla")
+    assert "Kenen kanssa työskentelyä ensisijaisesti tarvitaan?: Koko perheen vahva tuki" in chat.shown
+
+
+@pytest.mark.parametrize(
+    ("typed", "recorded"),
+    [("5", "Alle 7-vuotias"), ("6", "Alle 7-vuotias"), ("7", "7–9-vuotias"), ("14", "10–17-vuotias"), ("6v", "Alle 7-vuotias"),
+     ("14-vuotias", "10–17-vuotias"), ("9 vuotta", "7–9-vuotias"), ("8 år", "7–9-vuotias"), ("12 years", "10–17-vuotias")],
+)
+async def test_a_number_typed_at_the_age_question_is_the_childs_age_not_a_button(chat: AdapterConversation, typed: str, recorded: str) -> None:
+    shown = await chat.say("valitse palvelu")
+    assert "Iän voit kirjoittaa myös vuosina, esimerkiksi 14." in shown
+
+    await chat.say(typed)
+
+    # '6' and '7' were the numbers of Takaisin and Peruuta: an age typed never presses them.
+    assert NEED_QUESTION in chat.shown
+    await chat.press("Lapsen tai nuoren oma työskentely")
+    assert f"Minkä ikäinen lapsi on?: {recorded}" in chat.shown
+
+
+async def test_an_age_no_option_holds_is_asked_again_and_nothing_recorded(chat: AdapterConversation) -> None:
     await chat.say("valitse palvelu")
 
-    assert NEED_QUESTION in await chat.say("3")
-    assert "Palveluehdotukset" in await chat.say("lapsen tai nuoren oma tyoskentely")
+    shown = await chat.say("19")
+
+    assert chat.texts == ["Ikä ei osu yhteenkään vaihtoehtoon. Valitse vaihtoehto painikkeella tai kirjoita sen nimi."]
+    assert AGE_QUESTION in shown and "Kysymys 1" in shown
+
+
+@pytest.mark.parametrize("typed", ["3", "4", "5", "[3]"])
+async def test_a_typed_number_never_presses_back_cancel_or_help(chat: AdapterConversation, typed: str) -> None:
+    await finder(chat, "10–17-vuotias")
+    # The need question: [1] and [2] are the answers, [3] Takaisin, [4] Peruuta, [5] Ohje.
+    assert chat.button_titles[2:] == ["Takaisin", "Peruuta", "Ohje"]
+
+    shown = await chat.say(typed)
+
+    assert chat.texts[0].startswith("En tunnistanut vastausta.")
+    assert NEED_QUESTION in shown and "Kysymys 2" in shown
 
 
 async def test_typed_text_matching_two_options_equally_is_asked_again(chat: AdapterConversation) -> None:
