@@ -31,7 +31,7 @@ class CardDialog(GuidedDialog):
         super().__init__(services)
         self.steps = {
             "pick": pick_service_step("card.title", "card.pick", then="show", history=[]),
-            "show": Step(show=self.show_card, act=self.act_on_card, back=self.previous_card),
+            "show": Step(show=self.show_card, act=self.act_on_card, back=self.previous_card, display=True),
         }
 
     def call_targets(self) -> tuple[str, ...]:

@@ -64,8 +64,11 @@ def normalize(text: str) -> str:
     return " ".join(_PUNCT.sub(" ", text).split())
 
 
-def match_option(typed: str, options: Sequence[Option[T]]) -> MatchResult[T]:
-    """The option `typed` names: by its 1-based number, its label, or unambiguously near it."""
+def match_option(typed: str, options: Sequence[Option[T]], *, partial: bool = True) -> MatchResult[T]:
+    """The option `typed` names: by its 1-based number, its label, or unambiguously near it.
+
+    `partial=False` compares whole strings only (a typo still matches, a sentence that
+    merely contains a label does not): where typed text may as well be a new question."""
     number = _NUMBER.match(typed.strip())
     if number:
         index = int(number.group(1)) - 1
@@ -81,7 +84,8 @@ def match_option(typed: str, options: Sequence[Option[T]]) -> MatchResult[T]:
         result = _decide(options, tier)
         if result is not None:
             return result
-    scored = sorted(((fuzz.WRatio(wanted, label), i) for i, label in enumerate(labels)), reverse=True)
+    scorer = fuzz.WRatio if partial else fuzz.ratio
+    scored = sorted(((scorer(wanted, label), i) for i, label in enumerate(labels) if label), reverse=True)
     if not scored or scored[0][0] < FUZZY_THRESHOLD:
         return NoMatch()
     close = [i for score, i in scored if scored[0][0] - score < FUZZY_MARGIN]

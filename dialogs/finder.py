@@ -52,7 +52,7 @@ class FinderDialog(GuidedDialog):
         super().__init__(services)
         self.steps = {
             "question": Step(show=self.show_question, act=self.answer, back=self.undo_last_answer, typed=self.answer_age),
-            "result": Step(show=self.show_result, act=self.act_on_result, back=self.undo_last_answer),
+            "result": Step(show=self.show_result, act=self.act_on_result, back=self.undo_last_answer, display=True),
         }
 
     def call_targets(self) -> tuple[str, ...]:

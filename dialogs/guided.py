@@ -18,6 +18,7 @@ finder question) is recognised as stale and never recorded as an answer.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Final
 
@@ -37,6 +38,11 @@ from knowledge.model import KnowledgeBase
 TO_MENU: Final = "pv:to-menu"
 """Result a guided dialog ends with when the worker asked for the main menu: every guided
 dialog above it ends too, and the root shows the menu."""
+NEW_MESSAGE: Final = "pv:new-message"
+"""Result a guided dialog ends with when the worker typed something new at a step that
+shows content (a card, a result): every guided dialog above it ends too, and the root
+routes the same message afresh (to the Q&A). The text itself is never part of the result,
+so it is never stored."""
 
 
 # --- What a step returns ---------------------------------------------------------------------
@@ -104,10 +110,16 @@ class Step:
     typed: Callable[[Turn, str], Outcome | None] | None = None
     """Typed text the step reads itself before it is matched to the card's buttons (the
     finder's age question takes '14' as an age); None lets the buttons have it."""
+    display: bool = False
+    """The step shows content (a service card, the finder's result, a process step) rather
+    than asking a question: typed text naming none of its buttons is a new message, which
+    ends the guided dialogs (`NEW_MESSAGE`) instead of being re-prompted."""
 
 
 NAVIGATION_ACTIONS: Final = frozenset({"back", "next", "phase", "menu", "restart"})
 """Buttons that move through or leave a flow: a typed label picks them, a typed number never."""
+_NUMBER_ONLY: Final = re.compile(r"^\W*\d+\W*$")
+"""A bare number names a button or nothing; it is never a new question."""
 COMMAND_ACTIONS: Final = frozenset({"cancel", "help"})
 """Buttons whose words are commands (`dialogs.base`), handled before a step sees the text."""
 
@@ -139,8 +151,8 @@ class GuidedDialog(PalveluopasDialog):
 
     def on_return(self, turn: Turn, dialog_id: str, result: object) -> Outcome:
         """A dialog this one called has ended: by default show the current step again."""
-        if result == TO_MENU:
-            return End(TO_MENU)
+        if result in (TO_MENU, NEW_MESSAGE):
+            return End(result)
         return Stay()
 
     def call_targets(self) -> tuple[str, ...]:
@@ -290,11 +302,14 @@ class _StepRunner(Dialog):
                 options.append(Option("", submit, numbered=False))
             else:
                 options.append(Option(action.title, submit, numbered=submit.action not in NAVIGATION_ACTIONS))
-        match = match_option(typed, options)
+        match = match_option(typed, options, partial=not step.display)
         if isinstance(match, Matched):
             if match.value.action == "back":
                 return step.back(turn)
             return step.act(turn, match.value)
+        if step.display and not _NUMBER_ONLY.match(typed):
+            # Not an answer to anything: a question or a request of its own.
+            return End(NEW_MESSAGE)
         if isinstance(match, Ambiguous):
             return Stay(turn.ui("common.ambiguous", options=", ".join(match.labels)))
         # Never echo what was typed: it may be a client's name or identity code.

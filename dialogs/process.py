@@ -76,7 +76,7 @@ class ProcessDialog(GuidedDialog):
         super().__init__(services)
         self.steps = {
             "pick": Step(show=self.show_pick, act=self.pick, back=lambda turn: End()),
-            "step": Step(show=self.show_step, act=self.move, back=self.step_back),
+            "step": Step(show=self.show_step, act=self.move, back=self.step_back, display=True),
         }
 
     def start(self, kb: KnowledgeBase, options: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:

@@ -28,6 +28,7 @@ from bot.cards.welcome import MenuItem, menu_card, welcome_card
 from bot.context import BotServices
 from dialogs.base import MENU_DIALOG, PalveluopasDialog, command_words, normalize_command
 from dialogs.catalog import guided_dialogs
+from dialogs.guided import NEW_MESSAGE as GUIDED_NEW_MESSAGE
 from dialogs.ids import CARD_DIALOG_ID, CRITERIA_DIALOG_ID, FINDER_DIALOG_ID, PROCESS_DIALOG_ID
 
 ROOT_DIALOG_ID: Final = "root"
@@ -38,6 +39,8 @@ OPTIONS: Final = "options"
 QNA_DIALOG_ID: Final = "qna"
 FEEDBACK_DIALOG_ID: Final = "feedback"
 _STEPS_ID: Final = "root.menu"
+NEW_MESSAGE: Final = "new_message"
+"""Option of the menu steps: route the current message afresh (a guided dialog ended on it)."""
 _TO_MENU: Final = "menu"
 """Command name (`dialogs.commands.menu`) that leaves everything for the menu."""
 
@@ -131,6 +134,9 @@ class RootDialog(PalveluopasDialog):
         options: dict[str, Any] = step.options or {}
         if options.get(START):
             return await step.next(options)
+        if options.get(NEW_MESSAGE):
+            # A guided dialog ended on a message it could not take: route it as new.
+            return await step.next(None)
         intro = options.get("intro")
         if intro == "welcome":
             await self._send_welcome(step.context)
@@ -152,6 +158,9 @@ class RootDialog(PalveluopasDialog):
         return await step.replace_dialog(_STEPS_ID, {"intro": "none"})
 
     async def _after_child_step(self, step: WaterfallStepContext) -> DialogTurnResult:
+        if step.result == GUIDED_NEW_MESSAGE:
+            # Only a flag goes into the restarted steps' stored options, never the text.
+            return await step.replace_dialog(_STEPS_ID, {NEW_MESSAGE: True})
         return await step.replace_dialog(_STEPS_ID, {"intro": "menu"})
 
     async def _unrouted(self, step: WaterfallStepContext) -> DialogTurnResult:

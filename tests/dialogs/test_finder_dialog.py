@@ -158,7 +158,7 @@ async def test_unknown_text_at_a_question_gets_a_friendly_reprompt_and_nothing_i
 
     shown = await chat.say("en ole varma, ehkä teini")
 
-    assert chat.texts == ["En tunnistanut vastausta. Valitse jokin vaihtoehdoista painikkeella tai kirjoita vaihtoehdon nimi tai numero."]
+    assert chat.texts == ["En tunnistanut vastausta. Valitse vaihtoehto painikkeella tai kirjoita sen nimi tai numero. Jos haluat kysyä jotain muuta, kirjoita ensin peruuta."]
     assert AGE_QUESTION in shown and "Kysymys 1" in shown
 
 

@@ -3,6 +3,8 @@ what happens to everything else."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from bot.i18n import Strings
@@ -122,3 +124,97 @@ def test_every_command_phrase_means_one_thing_only() -> None:
     assert command_words(strings)["peruuta"] == "cancel"
     assert command_words(strings)["tillbaka"] == "back"
     assert command_words(strings)["help"] == "help"
+
+
+QNA_ANSWER = "Testipalvelu on olemassa vain testejä varten."
+
+
+async def _open_card(chat: AdapterConversation) -> None:
+    await chat.say("näytä kortti")
+    await chat.press("Testitukihenkilö")
+
+
+async def _finder_result(chat: AdapterConversation) -> None:
+    await chat.say("valitse palvelu")
+    await chat.press("10–17-vuotias")
+    await chat.press("Lapsen tai nuoren oma työskentely")
+
+
+async def _card_from_the_finder(chat: AdapterConversation) -> None:
+    await _finder_result(chat)
+    await chat.press("Näytä kortti: Testitukihenkilö")
+
+
+async def _process_step(chat: AdapterConversation) -> None:
+    await chat.say("prosessi")
+    await chat.press("Testiprosessi perhesosiaalityössä")
+
+
+async def _card_from_a_qna_answer(chat: AdapterConversation) -> None:
+    await chat.say("hei")
+    link = {"pv": {"dialog": "menu", "step": "menu", "action": "start", "value": "card"}, "service": "tukihenkilo"}
+    assert (await chat.submit(link)).splitlines()[0] == "Testitukihenkilö"
+
+
+@pytest.mark.parametrize("reach", [_open_card, _finder_result, _card_from_the_finder, _process_step, _card_from_a_qna_answer])
+async def test_a_question_typed_where_content_is_shown_is_answered_not_reprompted(chat: AdapterConversation, reach: Any) -> None:
+    await reach(chat)
+    shown_before = chat.shown
+
+    shown = await chat.say("mikä on testipalvelu")
+
+    assert QNA_ANSWER in shown
+    assert "En tunnistanut" not in shown
+    # The card (result, step) is not sent again.
+    assert shown_before.splitlines()[0] not in shown.splitlines()[:1]
+    assert "Tarkista kriteerit" not in chat.button_titles and "Seuraava" not in chat.button_titles
+
+
+async def test_after_a_question_typed_at_a_card_opened_from_the_finder_the_finder_is_over(chat: AdapterConversation) -> None:
+    await _card_from_the_finder(chat)
+    result = chat.history[-2]
+
+    await chat.say("mikä on testipalvelu")
+    shown = await chat.submit(chat.button("Aloita alusta", replies=result))
+
+    # The Q&A, now active, answers the finder's old button as stale; the finder is not resumed.
+    assert "ole enää käytössä" in shown
+    assert FINDER_QUESTION not in shown and "Palveluehdotukset" not in shown
+
+
+async def test_a_button_label_typed_at_a_card_still_presses_it(chat: AdapterConversation) -> None:
+    await _open_card(chat)
+
+    shown = await chat.say("tarkista kriteerit")  # a command anyway: the check, of the picker
+    assert "Minkä palvelun kriteerit tarkistetaan?" in shown
+
+    await _open_card(chat)
+    shown = await chat.say("avaa prosesi")  # the card's own button, misspelt
+    assert "Minkä prosessin ohjeen haluat?" in shown
+
+
+async def test_text_typed_at_a_question_is_reprompted_with_how_to_ask_something_else(chat: AdapterConversation) -> None:
+    await chat.say("valitse palvelu")
+
+    shown = await chat.say("mikä on testipalvelu")
+
+    assert chat.texts == [
+        "En tunnistanut vastausta. Valitse vaihtoehto painikkeella tai kirjoita sen nimi tai numero. Jos haluat kysyä jotain muuta, kirjoita ensin peruuta."
+    ]
+    assert FINDER_QUESTION in shown
+    assert QNA_ANSWER not in shown
+
+
+async def test_a_name_typed_at_a_card_is_never_echoed_nor_stored(chat: AdapterConversation, sessionmaker: Any) -> None:
+    from sqlalchemy import select
+
+    from bot.storage import BotStateRow
+
+    await _open_card(chat)
+
+    shown = await chat.say("Matti Virtanen 010203A123B")
+
+    assert "Virtanen" not in shown and "010203A123B" not in shown
+    async with sessionmaker() as session:
+        stored = "\n".join((await session.execute(select(BotStateRow.document))).scalars())
+    assert "Virtanen" not in stored and "010203A123B" not in stored
