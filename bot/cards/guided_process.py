@@ -15,6 +15,7 @@ from bot.cards.guided_common import (
     action_sets,
     bullets,
     card,
+    container,
     heading,
     nav_actions,
     notice,
@@ -64,10 +65,11 @@ def pick_process_card(kb: KnowledgeBase, ui: Ui, origin: Origin, service: Servic
 
 def step_card(ui: Ui, view: StepView, origin: Origin) -> Card:
     step = view.step
-    body: list[Element] = [
-        heading(view.process.name.get(ui.lang), size="Medium"),
-        text(ui("process.phase_label", n=view.phase_number, total=view.phase_count, phase=view.phase.title), subtle=True, spacing="None"),
-    ]
+    body: list[Element] = [heading(view.process.name.get(ui.lang), size="Medium")]
+    if view.is_first:
+        body += _process_intro(ui, view.process)
+    phase_label = ui("process.phase_label", n=view.phase_number, total=view.phase_count, phase=view.phase.title)
+    body.append(text(phase_label, subtle=True, spacing=None if view.is_first else "None"))
     if view.step_number == 1 and view.phase.summary:
         body.append(text(view.phase.summary, subtle=True))
     body.append(subheading(ui("process.step_label", n=view.step_number, total=view.step_count, step=step.title)))
@@ -100,6 +102,18 @@ def step_card(ui: Ui, view: StepView, origin: Origin) -> Card:
     actions.append(origin.button(ui("common.menu"), "menu"))
     actions += nav_actions(ui, origin, back=False)
     return card(body, actions)
+
+
+def _process_intro(ui: Ui, process: Process) -> list[Element]:
+    """The first screen says what the process is, who does what and, where the sources are
+    thin, what they do not say (e.g. that the phases come from another track's heading),
+    before any step is read as fact."""
+    intro: list[Element] = [text(process.summary)]
+    if not process.complete:
+        intro.append(notice(ui("process.process_incomplete", note=process.incomplete_note or ui("process.not_specified"))))
+    if process.roles:
+        intro.append(container(subheading(ui("process.roles")), bullets(process.roles)))
+    return intro
 
 
 def _jump_action(ui: Ui, view: StepView, origin: Origin) -> Action:

@@ -119,3 +119,25 @@ async def test_a_link_to_a_step_opens_the_guide_at_that_step(chat: AdapterConver
     # The step is one service's own: the guide takes that service so the step is on the route.
     assert "Sovi tukihenkilön tavoitteet" in shown
     assert "Vaihe 2/2: Esitys" in shown
+
+
+async def test_the_first_screen_says_what_the_process_is_who_does_what_and_what_the_source_lacks(chat: AdapterConversation) -> None:
+    shown = await guide(chat)
+
+    before_steps = shown.split("Vaihe 1/2: Valmistelu", 1)[0]
+    assert "Omatyöntekijän polku testissä." in before_steps
+    assert "Prosessikuvaus on lähteen osalta puutteellinen: Testilähde nimeää vaiheet vain lastensuojelun otsikon alla." in before_steps
+    assert "Kuka tekee mitä\n- Omatyöntekijä: arvioi tarpeen ja tekee esityksen." in before_steps
+
+    # Said once, on the first screen; the steps after it keep to the step.
+    shown = await chat.press("Seuraava")
+    assert "Omatyöntekijän polku testissä." not in shown
+    assert "Prosessikuvaus on lähteen osalta puutteellinen" not in shown
+    assert "Lähteen tieto on tältä osin puutteellinen" in shown  # the step's own marker
+
+
+async def test_a_complete_process_has_no_incomplete_note(chat: AdapterConversation) -> None:
+    shown = await guide(chat, "Testiprosessi lastensuojelussa")
+
+    assert "Lapsen asioista vastaavan sosiaalityöntekijän polku testissä." in shown
+    assert "puutteellinen" not in shown.split("Askel 1/", 1)[0]
