@@ -218,3 +218,15 @@ async def test_a_name_typed_at_a_card_is_never_echoed_nor_stored(chat: AdapterCo
     async with sessionmaker() as session:
         stored = "\n".join((await session.execute(select(BotStateRow.document))).scalars())
     assert "Virtanen" not in stored and "010203A123B" not in stored
+
+
+@pytest.mark.parametrize(("locale", "expected"), [("fi-FI", "Kirjoita kysymyksesi viestinä"), ("sv-SE", "Skriv din fråga"), ("en-US", "Type your question")])
+async def test_an_empty_message_says_how_to_ask_not_that_free_text_is_not_understood(chat: AdapterConversation, locale: str, expected: str) -> None:
+    chat.locale = locale
+    await chat.say("hei")
+
+    shown = await chat.say("   ")
+
+    assert expected in shown
+    # The Q&A exists: never the old 'I cannot answer free text yet'.
+    assert "vielä osaa" not in shown and "ännu inte" not in shown and "yet" not in shown
