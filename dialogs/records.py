@@ -7,13 +7,20 @@ current knowledge base lacks is treated as not given, never as an error.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
+
+from rapidfuzz import fuzz
 
 from bot.cards.guided_service import pick_service_card
 from bot.cards.payload import Submit
+from dialogs.choices import FUZZY_MARGIN, normalize
 from dialogs.guided import End, Goto, Outcome, Screen, Stay, Step, Turn
-from knowledge.model import KnowledgeBase, ServiceCard
+from knowledge.model import KnowledgeBase, Localized, ServiceCard
+
+NAME_THRESHOLD: Final = 80.0
+"""Similarity (0-100) typed words must reach to name a service or process: an inflected or
+misspelt name ('perhekuntoutuksesta'), not merely a shared word."""
 
 
 def option_service(kb: KnowledgeBase, options: Mapping[str, Any]) -> str | None:
@@ -56,3 +63,35 @@ def pick_service_step(title_key: str, prompt_key: str, then: str, **reset: Any) 
         return Goto(then)
 
     return Step(show=show, act=act, back=lambda turn: End())
+
+
+def named_service(kb: KnowledgeBase, words: str) -> str | None:
+    """The one service `words` name: by its Finnish, Swedish or English name or a keyword,
+    exactly or nearly; None when they name none or several."""
+    return _named(words, ((s.id, (*_names(s.name), *s.keywords, s.id.replace("-", " "))) for s in kb.services))
+
+
+def named_process(kb: KnowledgeBase, words: str) -> str | None:
+    """The one process `words` name: by its name in any language, its id or its track
+    ('lastensuojelu'); None when they name none or several."""
+    return _named(words, ((p.id, (*_names(p.name), p.id.replace("-", " "), p.track)) for p in kb.processes))
+
+
+def _names(name: Localized) -> tuple[str, ...]:
+    return tuple(n for n in (name.fi, name.sv, name.en) if n)
+
+
+def _named(words: str, candidates: Iterable[tuple[str, tuple[str, ...]]]) -> str | None:
+    wanted = normalize(words)
+    if not wanted:
+        return None
+    named = [(record_id, [normalize(n) for n in names]) for record_id, names in candidates]
+    exact = {record_id for record_id, names in named if wanted in names}
+    if exact:
+        return exact.pop() if len(exact) == 1 else None
+    scored = sorted(((max(fuzz.WRatio(wanted, n) for n in names), record_id) for record_id, names in named), reverse=True)
+    if not scored or scored[0][0] < NAME_THRESHOLD:
+        return None
+    if len(scored) > 1 and scored[0][0] - scored[1][0] < FUZZY_MARGIN:
+        return None
+    return scored[0][1]

@@ -28,8 +28,10 @@ from bot.cards.welcome import MenuItem, menu_card, welcome_card
 from bot.context import BotServices
 from dialogs.base import MENU_DIALOG, PalveluopasDialog, command_words, normalize_command
 from dialogs.catalog import guided_dialogs
+from dialogs.choices import normalize
 from dialogs.guided import NEW_MESSAGE as GUIDED_NEW_MESSAGE
 from dialogs.ids import CARD_DIALOG_ID, CRITERIA_DIALOG_ID, FINDER_DIALOG_ID, PROCESS_DIALOG_ID
+from dialogs.records import named_process, named_service
 
 ROOT_DIALOG_ID: Final = "root"
 MENU: Final = MENU_DIALOG
@@ -43,6 +45,10 @@ NEW_MESSAGE: Final = "new_message"
 """Option of the menu steps: route the current message afresh (a guided dialog ended on it)."""
 _TO_MENU: Final = "menu"
 """Command name (`dialogs.commands.menu`) that leaves everything for the menu."""
+
+NAMED_COMMANDS: Final = frozenset({"finder", "criteria", "process", "card"})
+"""Commands that may be followed by more words (a service or process to start with); help,
+cancel, back and menu count only typed alone, so 'hei, miten...' stays a question."""
 
 START_OPTION_KEYS: Final = ("service", "process", "step")
 """Extra fields a start button may carry beside `pv` (e.g. the Q&A's 'open this card'),
@@ -119,14 +125,34 @@ class RootDialog(PalveluopasDialog):
             if submit.dialog != MENU or submit.action != START:
                 return None
             return {START: submit.value, OPTIONS: _start_options(context.activity.value)}
-        name = command_words(self.services.strings).get(normalize_command(context.activity.text))
+        typed = normalize_command(context.activity.text)
+        words = command_words(self.services.strings)
+        name, options = words.get(typed), {}
         if name == _TO_MENU:
             return {"intro": "menu"}
+        if name is None:
+            name, options = self._command_with_name(typed, words)
         capability = _capability(name)
         if capability is None or await self.find_dialog(capability.dialog_id) is None:
             # Commands of features not built yet (feedback) stay ordinary text.
             return None
-        return {START: capability.dialog_id, OPTIONS: {}}
+        return {START: capability.dialog_id, OPTIONS: options}
+
+    def _command_with_name(self, typed: str, words: Mapping[str, str]) -> tuple[str | None, dict[str, str]]:
+        """A capability command followed by more words (`näytä kortti perhekuntoutus`,
+        `prosessi lastensuojelu`): the command, with the service or process the words name
+        preselected when they name exactly one; (None, {}) when no such command starts it."""
+        typed = normalize(typed)  # "Näytä kortti: X" as "näytä kortti x"
+        phrase = max((p for p, n in words.items() if n in NAMED_COMMANDS and typed.startswith(p + " ")), key=len, default=None)
+        if phrase is None:
+            return None, {}
+        name, rest = words[phrase], typed[len(phrase) :].strip()
+        kb = self.services.knowledge.snapshot.kb
+        if name == "process" and (process := named_process(kb, rest)):
+            return name, {"process": process}
+        if name in ("process", "criteria", "card") and (service := named_service(kb, rest)):
+            return name, {"service": service}
+        return name, {}
 
     # --- the menu loop -----------------------------------------------------------------
 

@@ -230,3 +230,42 @@ async def test_an_empty_message_says_how_to_ask_not_that_free_text_is_not_unders
     assert expected in shown
     # The Q&A exists: never the old 'I cannot answer free text yet'.
     assert "vielä osaa" not in shown and "ännu inte" not in shown and "yet" not in shown
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("näytä kortti testiperhekuntoutus", ["Testiperhekuntoutus", "Milloin palvelu sopii"]),
+        ("Näytä kortti: Testitukihenkilö", ["Testitukihenkilö", "Milloin palvelu ei sovellu"]),
+        ("kortti testitukihenkilölle", ["Testitukihenkilö", "Milloin palvelu sopii"]),
+        ("visa kort teststödperson", ["Testitukihenkilö", "Milloin palvelu sopii"]),
+        ("tarkista kriteerit testitukihenkilö", ["Testitukihenkilö", "Kohta 1/"]),
+        ("check criteria testiperhekuntoutus", ["Testiperhekuntoutus", "Kohta 1/"]),
+        ("prosessi testiprosessi lastensuojelussa", ["Testiprosessi lastensuojelussa", "Vaihe 1/"]),
+        ("process lastensuojelu", ["Testiprosessi lastensuojelussa", "Vaihe 1/"]),
+        ("prosessi testitukihenkilö", [PROCESS_PICK, "Palvelu: Testitukihenkilö."]),
+    ],
+)
+async def test_a_command_followed_by_a_name_starts_with_that_service_or_process(chat: AdapterConversation, command: str, expected: list[str]) -> None:
+    await chat.say("hei")
+
+    shown = await chat.say(command)
+
+    for part in expected:
+        assert part in shown, part
+    assert CARD_PICK not in shown and CRITERIA_PICK not in shown
+
+
+@pytest.mark.parametrize(("command", "expected"), [("näytä kortti jotain ihan muuta", CARD_PICK), ("kriteerit testi", CRITERIA_PICK), ("prosessi kaikki", PROCESS_PICK)])
+async def test_a_command_followed_by_words_naming_no_single_service_starts_the_dialog_as_usual(chat: AdapterConversation, command: str, expected: str) -> None:
+    await chat.say("hei")
+
+    assert expected in await chat.say(command)
+
+
+async def test_help_and_cancel_words_count_only_alone(chat: AdapterConversation) -> None:
+    await chat.say("hei")
+
+    shown = await chat.say("hei mikä on testipalvelu")
+
+    assert QNA_ANSWER in shown
