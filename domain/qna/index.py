@@ -8,7 +8,8 @@ spanning several words) with the keys it may be matched by:
 
 - its folded Snowball stems (both routes, see `normalize.keys_of`),
 - the parts of a compound word whose parts occur on their own elsewhere in the knowledge base
-  (`lastensuojeluilmoitus` also answers to `ilmoitus`), at a reduced factor,
+  (`lastensuojeluilmoitus` also answers to `ilmoitus`), at a reduced factor (the head, the
+  last part, less reduced than the modifiers),
 - `@<term-id>` for every glossary term it is a form of (term, expansion or synonym), so `SHL`
   in a question meets `sosiaalihuoltolain` in an answer, and `barnskyddsanmälan` meets
   `lastensuojeluilmoitus`.
@@ -29,6 +30,7 @@ never changes what another question gets.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Mapping
@@ -65,8 +67,11 @@ words do not count against them (see `retrieve`)."""
 CONTEXT_FIELDS: Final = frozenset({"process"})
 """Where a record sits (a step's process): evidence for the record, never its best match."""
 
-PART_FACTOR: Final = 0.7
-"""A compound's part is weaker evidence than the whole word."""
+HEAD_PART_FACTOR: Final = 0.7
+MODIFIER_PART_FACTOR: Final = 0.6
+"""A compound's part is weaker evidence than the whole word, and its modifiers weaker than its
+head: in Finnish and Swedish the last part says what the thing is (`tukiperhejono` is a queue,
+`työtehtävä` a task), the parts before it only which one."""
 CONCEPT_COMPONENT_FACTOR: Final = 0.6
 """A word of a multi-word glossary form alone matches only part of the concept."""
 FUZZY_CUTOFF: Final = 80.0
@@ -78,9 +83,15 @@ FUZZY_MIN_LENGTH: Final = 4
 FUZZY_LIMIT: Final = 6
 FUZZY_CACHE_SIZE: Final = 8192
 """Unknown words of questions whose near spellings are remembered (least recently used go)."""
+FAMILY_MIN_STEM: Final = 4
+FAMILY_MAX_SUFFIX: Final = 4
+"""A stem family (see `Tokenizer.stem_family`): the shorter key at least this long, the longer
+one at most this many letters longer."""
 V = TypeVar("V")
 _MIN_PART: Final = 4
 _MIN_COMPOUND: Final = 8
+_MIN_HEAD: Final = 6
+_MIN_MODIFIER: Final = 3
 _CONCEPT_FUZZ: Final = 88.0
 
 
@@ -256,13 +267,20 @@ def concept_forms_of(kb: KnowledgeBase) -> dict[str, dict[tuple[str, ...], tuple
     forms: dict[str, dict[tuple[str, ...], list[str]]] = defaultdict(dict)
     for term in kb.glossary.terms:
         surface = [term.term, *(term.synonyms), *([term.expansion] if term.expansion else [])]
-        keyed = [form for text in surface if (form := tuple(keys_of(w, "fi")[0] for w in words(text)))]
+        keyed = [form for text in surface if (form := tuple(keys_of(w, "fi")[0] for w in _content_words(text)))]
         concept = canonical.setdefault(frozenset(keyed), term.id)
         for form in keyed:
             ids = forms[form[0]].setdefault(form, [])
             if concept not in ids:
                 ids.append(concept)
     return {first: {form: tuple(ids) for form, ids in by_form.items()} for first, by_form in forms.items()}
+
+
+def _content_words(text: str) -> list[str]:
+    """The words of a glossary form as `Tokenizer.slots` keeps them: stop words out (unless
+    nothing else is left), so "barn i behov av särskilt stöd" is found in a text at all."""
+    tokens = words(text)
+    return [w for w in tokens if not is_stop_anywhere(w)] or tokens
 
 
 SlotSpec = tuple[list[tuple[str, float]], str, float, bool]
@@ -287,13 +305,14 @@ class Tokenizer:
         self._split_cache: _Lru[tuple[str, ...]] = _Lru(FUZZY_CACHE_SIZE * 4)
         self._concept_cache: _Lru[tuple[str, ...]] = _Lru(FUZZY_CACHE_SIZE * 4)
         self._fuzzy_cache: _Lru[tuple[tuple[str, float], ...]] = _Lru(FUZZY_CACHE_SIZE)
+        self._family_cache: _Lru[tuple[str, ...]] = _Lru(FUZZY_CACHE_SIZE)
 
     def split_compound(self, word: str) -> tuple[str, ...]:
         """Keys of the parts of a compound, when every part is a word of the knowledge base.
 
         Finnish glues nouns together (`lasten` + `suojelu` + `ilmoitus`); splitting against the
         knowledge base's own vocabulary, rather than a dictionary, keeps only splits that can
-        match something.
+        match something. When no split into known words exists, the head alone (`_head`).
         """
         folded = fold(word)
         cached = self._split_cache.get(folded)
@@ -302,9 +321,24 @@ class Tokenizer:
         # A compound that is itself a word of the knowledge base still gets its parts:
         # `käsittelyaika` in a question should meet `käsittelyn määräaika` in a text.
         parts = self._split(folded, depth=0, whole=False) if len(folded) >= _MIN_COMPOUND else None
-        result = tuple(keys_of(p, "fi")[0] for p in parts) if parts and len(parts) > 1 else ()
+        if not parts and len(folded) >= _MIN_COMPOUND:
+            parts = self._head(folded)
+        result = tuple(keys_of(p, "fi")[0] for p in parts) if parts and (len(parts) > 1 or parts[0] != folded) else ()
         self._split_cache.put(folded, result)
         return result
+
+    def _head(self, word: str) -> list[str] | None:
+        """The head of a compound whose modifier is not a word of the knowledge base (or is
+        shorter than a part may be: `työ|tehtävät`): the longest known ending of at least
+        _MIN_HEAD letters. The head says what the thing is, so a `työtehtävä` is a `tehtävä`."""
+        known = self.known_words
+        for cut in range(_MIN_MODIFIER, len(word) - _MIN_HEAD + 1):
+            tail = word[cut:]
+            # A known word, or a known word (or stem) plus an ending: set look-ups only, since
+            # stemming every ending of every long word would double the index build.
+            if any(tail[:end] in known for end in range(len(tail), max(_MIN_HEAD, len(tail) - FAMILY_MAX_SUFFIX) - 1, -1)):
+                return [tail]
+        return None
 
     def _split(self, word: str, depth: int, whole: bool = True) -> list[str] | None:
         if whole and (word in self.known_words or keys_of(word, "fi")[0] in self.known_words):
@@ -340,6 +374,38 @@ class Tokenizer:
         self.vocabulary = vocabulary
         self._vocabulary_set = frozenset(vocabulary)
         self._fuzzy_cache.clear()
+        self._family_cache.clear()
+
+    def stem_family(self, key: str) -> tuple[str, ...]:
+        """Index keys of the same stem family as `key`: one is the other plus a short ending.
+
+        Snowball strips inflection but not derivation, and stops at different points for a
+        verb and its noun: `esitän` -> `esit`, `esittämistä` -> `esittam`; `odottaa` -> `odot`,
+        `odottamaan` -> `odottam`; `asiakkaan` -> `asiak`, `asiakas`. A stem that is the
+        beginning of another, longer by at most FAMILY_MAX_SUFFIX letters (a derivational or
+        inflectional ending, not another word: compounds are split separately), is likely the
+        same word family. Weaker evidence than the same stem (`Weights.derivation`), since
+        `tila` (state) and `tilaus` (order) meet too. Computed once per key and remembered
+        (bounded); a sorted vocabulary makes it a range look-up.
+        """
+        cached = self._family_cache.get(key)
+        if cached is not None:
+            return cached
+        found: list[str] = []
+        if len(key) >= FAMILY_MIN_STEM and not key.startswith("@"):
+            vocab = self.vocabulary
+            start = bisect.bisect_right(vocab, key)
+            for cand in vocab[start:]:
+                if not cand.startswith(key):
+                    break
+                if len(cand) - len(key) <= FAMILY_MAX_SUFFIX:
+                    found.append(cand)
+            for cut in range(max(FAMILY_MIN_STEM, len(key) - FAMILY_MAX_SUFFIX), len(key)):
+                if key[:cut] in self._vocabulary_set:
+                    found.append(key[:cut])
+        result = tuple(found)
+        self._family_cache.put(key, result)
+        return result
 
     def vocabulary_matches(self, key: str) -> tuple[tuple[str, float], ...]:
         """Index keys `key` may mean, with a similarity in (0, 1]: itself, and near spellings.
@@ -385,9 +451,10 @@ class Tokenizer:
             if lang != "fi":
                 for k in keys_of(w, "fi"):
                     alts.setdefault(k, 1.0)
-            for part in self.split_compound(w):
+            parts = self.split_compound(w)
+            for n, part in enumerate(parts):
                 if part not in alts:
-                    alts[part] = PART_FACTOR
+                    alts[part] = HEAD_PART_FACTOR if n == len(parts) - 1 else MODIFIER_PART_FACTOR
             per_word.append(list(alts.items()))
         return self._merge_concepts(per_word, factors, cues)
 

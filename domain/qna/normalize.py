@@ -64,14 +64,16 @@ STOP_WORDS: Final[dict[str, frozenset[str]]] = {
         """
         och eller är var vara har hade ha en ett den det de som att på i för till av med om så men jag du vi ni
         han hon man mig dig oss er sig min din vår er denna detta dessa här där nu bara också ju väl hej tack
-        kan kunde skulle vill ska får
+        kan kunde skulle vill ska får vid från hos inom mot sin sitt sina blir bli någon något några alla varje
+        mer än då
         """.split()
     ),
     "en": frozenset(
         """
         a an the and or is are was were be been being do does did have has had to of in on at for from with
         by about as it its this that these those i me my we our you your he she they them there here so
-        just please hi hello thanks thank can could would should will shall may might tell know
+        just please hi hello thanks thank can could would should will shall may might tell know if then than
+        any each their his her us am get got
         """.split()
     ),
 }
@@ -85,8 +87,8 @@ QUESTION_WORDS: Final = frozenset(
     mikä mitä mitkä mikäli minkä millainen millaisia millaisissa millä mistä mihin missä miksi miten milloin
     kuka ketkä keitä kenelle kenen keneltä kenellä kumpi kumman kuinka kauan kauanko paljonko montako moneltako
     voiko onko saako pitääkö tarvitseeko tarvitaanko kuuluuko koskeeko tehdäänkö käytetäänkö
-    vad vem vilka vilken hur när var varför vart
-    what who which when where why how whom whose
+    vad vem vilka vilken hur när var varför vart många mycket länge lång ofta
+    what who which when where why how whom whose many much long often
     """.split()
 )
 QUESTION_WORD_FACTOR: Final = 0.4

@@ -14,8 +14,15 @@
      tukihenkilön" from "milloin ammatillinen tukihenkilö ei sovi": both share the service,
      each matches its own phrasing fully;
 
-   blended with rapidfuzz's similarity of the two texts as characters. A record scores as its
-   best text, plus a share of its best text of another field, times the prior of its kind.
+   blended with rapidfuzz's similarity of the two texts as characters. In a paragraph (an
+   answer, a description) an interrogative of the question counts for little: the paragraph
+   may mention "mitä" without asking it. A record scores as its best text, plus a share of its
+   best text of another field and a share of the question that only its other texts cover,
+   times the prior of its kind.
+
+   A question word meets index keys as written (its stems), its near spellings and its stem
+   family (`esit` / `esittam`, at `Weights.derivation`); a compound's parts, a glossary form's
+   words and interrogatives meet only themselves.
 
 Records whose answer is the same text (a step that both tracks share) are one candidate: the
 best of them leads and the others ride along as `twins`, so the margin that decides confidence
@@ -90,6 +97,8 @@ class _Query:
     """Per question slot: IDF times the question-word factor."""
     content: tuple[float, ...]
     """The same without definition cues ("mikä", "what"), for texts that name a thing."""
+    topical: tuple[float, ...]
+    """The same without interrogatives, for paragraphs (see `_score_record`)."""
     total: float
     content_total: float
     hits: dict[str, list[tuple[int, float]]]
@@ -108,10 +117,24 @@ def _query(index: QnaIndex, text: str, lang: str, w: Weights) -> _Query | None:
     for i, (alts, main, factor, _cue) in enumerate(slots):
         matched: dict[str, float] = {}
         for key, alt_factor in alts:
-            for vkey, sim in tokenizer.vocabulary_matches(key) if not key.startswith("@") else ((key, 1.0),):
+            # Near spellings and stem families only for a word as written: a compound's part
+            # or a glossary form's word is already a word of the knowledge base (that is how
+            # it was found), and an interrogative is one of a closed set, so their neighbours
+            # are other words (`tiimi` -> `toimi`, `mitä` -> `muita`), not what was meant.
+            exact_only = key.startswith("@") or alt_factor < 1.0 or factor < 1.0
+            if exact_only:
+                near: tuple[tuple[str, float], ...] = ((key, 1.0),) if key in index.postings else ()
+            else:
+                near = tokenizer.vocabulary_matches(key)
+            for vkey, sim in near:
                 value = alt_factor * sim
                 if value > matched.get(vkey, 0.0):
                     matched[vkey] = value
+            if w.derivation and not exact_only:
+                value = alt_factor * w.derivation
+                for vkey in tokenizer.stem_family(key):
+                    if value > matched.get(vkey, 0.0):
+                        matched[vkey] = value
         for vkey, value in matched.items():
             hits.setdefault(vkey, []).append((i, value))
         # The weight of the slot: the IDF of its word, or of the nearest spelling in the
@@ -128,12 +151,14 @@ def _query(index: QnaIndex, text: str, lang: str, w: Weights) -> _Query | None:
         else:
             weights.append(index.max_idf * w.unknown_word_factor * factor)
     content = tuple(0.0 if cue else x for x, (_a, _m, _f, cue) in zip(weights, slots))
+    topical = tuple(x * w.paragraph_question_words if factor < 1.0 else x for x, (_a, _m, factor, _c) in zip(weights, slots))
     total = sum(weights)
     if not total:
         return None
     return _Query(
         weights=tuple(weights),
         content=content,
+        topical=topical,
         total=total,
         content_total=sum(content) or total,
         hits=hits,
@@ -172,6 +197,9 @@ def _score_record(index: QnaIndex, rec: int, query: _Query, w: Weights) -> tuple
     per_field: dict[str, float] = {}
     named = False
     """The question is exactly one of the record's names (a glossary term, its synonym)."""
+    union = [0.0] * n
+    """Per question slot, its best match in any of the record's own texts."""
+    best_row: list[float] = union
     for pos in index.record_docs[rec]:
         doc = index.docs[pos]
         row = [0.0] * n
@@ -194,6 +222,10 @@ def _score_record(index: QnaIndex, rec: int, query: _Query, w: Weights) -> tuple
             continue
         if doc.names:
             q_cov = sum(c * s for c, s in zip(query.content, row)) / query.content_total
+        elif doc.long:
+            # An interrogative in a paragraph ("the source does not say what ...") is weak
+            # evidence that the paragraph answers that kind of question.
+            q_cov = sum(c * s for c, s in zip(query.topical, row)) / query.total
         else:
             q_cov = sum(c * s for c, s in zip(query.weights, row)) / query.total
         weight = fields[doc.field]
@@ -214,8 +246,11 @@ def _score_record(index: QnaIndex, rec: int, query: _Query, w: Weights) -> tuple
                     score = (1.0 - w.fuzzy_share) * score + w.fuzzy_share * weight * similar
         if score > per_field.get(doc.field, 0.0):
             per_field[doc.field] = score
-        if not doc.context and score > best_score:
-            best_score, best_doc = score, pos
+        if not doc.context:
+            if w.complement:
+                union = [max(a, b) for a, b in zip(union, row)]
+            if score > best_score:
+                best_score, best_doc, best_row = score, pos, row
     if best_doc < 0:
         return 0.0, -1
     top_field = index.docs[best_doc].field
@@ -226,7 +261,13 @@ def _score_record(index: QnaIndex, rec: int, query: _Query, w: Weights) -> tuple
     kind = index.records[rec].ref.kind
     # A question that asks what something is, or that is nothing but a term, wants the term.
     prior = w.definition_term if kind == "term" and (query.definition or named) else w.kind[kind]
-    return min(1.0, best_score + w.evidence_bonus * support) * prior, best_doc
+    bonus = w.evidence_bonus * support
+    if w.complement:
+        # The words of the question that the best text lacks but another text of the record
+        # has ("how many months ..." : the phrasing names family rehabilitation, the answer
+        # the months): the record as a whole answers more of the question than its best text.
+        bonus += w.complement * sum(q * max(0.0, u - b) for q, u, b in zip(query.weights, union, best_row)) / query.total
+    return min(1.0, best_score + bonus) * prior, best_doc
 
 
 def rank(index: QnaIndex, text: str, lang: str, weights: Weights = WEIGHTS) -> tuple[Candidate, ...]:

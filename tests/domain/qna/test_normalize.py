@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.qna.normalize import comparable, detect_language, fold, is_definition_question, is_question_word, keys_of, normalize, words
+from domain.qna.normalize import comparable, detect_language, fold, is_definition_question, is_question_word, is_stop_anywhere, keys_of, normalize, words
 
 
 def test_normalize_folds_case_punctuation_and_whitespace() -> None:
@@ -40,6 +40,19 @@ def test_finnish_chat_forms_are_written_out() -> None:
 def test_question_words_are_recognised_with_or_without_diacritics() -> None:
     assert is_question_word("mitä") and is_question_word("mita") and is_question_word("when")
     assert not is_question_word("tukiperhe")
+
+
+@pytest.mark.parametrize("word", ["many", "much", "long", "often", "många", "länge", "ofta"])
+def test_swedish_and_english_quantity_questions_are_question_words(word: str) -> None:
+    # "how many" / "hur många" ask what `montako` asks in one word: the asking part is not a topic.
+    assert is_question_word(word)
+
+
+def test_swedish_and_english_function_words_are_no_topic() -> None:
+    assert all(is_stop_anywhere(w) for w in ("if", "than", "their", "inom", "från", "några"))
+    # ...but words that are also Finnish words or parts of glossary forms stay: "into" is in
+    # "taking into care", "some" is Finnish for social media.
+    assert not any(is_stop_anywhere(w) for w in ("into", "some", "tukiperhe"))
 
 
 @pytest.mark.parametrize(
