@@ -30,6 +30,7 @@ from dialogs.base import MENU_DIALOG, PalveluopasDialog, command_words, normaliz
 from dialogs.catalog import guided_dialogs
 from dialogs.choices import normalize
 from dialogs.guided import NEW_MESSAGE as GUIDED_NEW_MESSAGE
+from dialogs.guided import GuidedDialog
 from dialogs.ids import CARD_DIALOG_ID, CRITERIA_DIALOG_ID, FINDER_DIALOG_ID, PROCESS_DIALOG_ID
 from dialogs.records import named_process, named_service
 
@@ -101,7 +102,11 @@ class RootDialog(PalveluopasDialog):
     async def on_continue_dialog(self, inner_dc: DialogContext) -> DialogTurnResult:
         start = await self._requested_start(inner_dc.context)
         if start is not None:
-            # A menu button or a command leaves whatever is in progress.
+            # A menu button or a command leaves whatever is in progress; a guided flow's
+            # answers go with it, so say so rather than drop them silently.
+            active = inner_dc.active_dialog
+            if active is not None and isinstance(await self.find_dialog(active.id), GuidedDialog):
+                await inner_dc.context.send_activity(self.text(inner_dc.context, "core.previous_stopped"))
             await inner_dc.cancel_all_dialogs()
             return await inner_dc.begin_dialog(_STEPS_ID, start)
         return await super().on_continue_dialog(inner_dc)

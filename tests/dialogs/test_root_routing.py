@@ -269,3 +269,23 @@ async def test_help_and_cancel_words_count_only_alone(chat: AdapterConversation)
     shown = await chat.say("hei mikä on testipalvelu")
 
     assert QNA_ANSWER in shown
+
+
+async def test_an_old_menu_button_mid_finder_says_the_finder_was_stopped(chat: AdapterConversation) -> None:
+    await chat.say("hei")
+    welcome = chat.replies
+    await chat.say("valitse palvelu")
+    await chat.press("10–17-vuotias")
+
+    shown = await chat.submit(chat.button("Prosessiohjeet", replies=welcome))
+
+    assert chat.texts == ["Keskeytin kesken olleen toiminnon, eikä sen vastauksia säilytetty."]
+    assert PROCESS_PICK in shown
+
+
+async def test_a_menu_button_with_nothing_in_progress_starts_without_a_notice(chat: AdapterConversation) -> None:
+    await chat.say("hei")
+
+    await chat.press("Prosessiohjeet")
+
+    assert chat.texts == []
