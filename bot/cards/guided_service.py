@@ -60,9 +60,10 @@ def service_card(kb: KnowledgeBase, ui: Ui, service: ServiceCard, origin: Origin
 
 
 def pick_service_card(kb: KnowledgeBase, ui: Ui, origin: Origin, *, title: str, prompt: str, back: bool = True) -> Card:
-    """One button a service, in knowledge-base order."""
-    buttons = [origin.button(s.name.get(ui.lang), "pick", s.id) for s in kb.services]
-    lines = [f"**{s.name.get(ui.lang)}**: {s.summary}" for s in kb.services]
+    """One button a service, alphabetically by the name the reader sees."""
+    services = sorted_by_name(kb.services, ui.lang)
+    buttons = [origin.button(s.name.get(ui.lang), "pick", s.id) for s in services]
+    lines = [f"**{s.name.get(ui.lang)}**: {s.summary}" for s in services]
     body = [heading(title), text(prompt), bullets(lines), *action_sets(buttons)]
     return card([b for b in body if b], nav_actions(ui, origin, back=back))
 

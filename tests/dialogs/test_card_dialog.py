@@ -116,3 +116,12 @@ async def test_going_back_and_forth_between_a_card_and_its_check_keeps_the_store
     # Back still works (to whatever the capped stack holds below), never a crash.
     shown = await chat.say("takaisin")
     assert "Testiperhekuntoutus" in shown
+
+
+async def test_the_service_choice_is_in_alphabetical_order_of_the_names_shown(chat: AdapterConversation) -> None:
+    chat.locale = "sv-SE"
+
+    await chat.say("visa kort")
+
+    # The Swedish name of the support person sorts it last (file order would put it second).
+    assert chat.button_titles[:3] == ["Testiperhekuntoutus", "Testitukiperhe", "Teststödperson"]

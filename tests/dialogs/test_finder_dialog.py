@@ -30,6 +30,8 @@ async def test_finder_asks_one_question_a_card_with_the_options_as_buttons(chat:
 
     assert AGE_QUESTION in shown
     assert "Kysymys 1" in shown
+    # Name or number, as the help says.
+    assert "Voit vastata painikkeella tai kirjoittamalla vaihtoehdon nimen tai numeron." in shown
     assert chat.button_titles == ["Alle 7-vuotias", "7–9-vuotias", "10–17-vuotias", "Takaisin", "Peruuta", "Ohje"]
     assert len(chat.cards) == 1
 
@@ -236,6 +238,7 @@ async def test_help_mid_finder_explains_and_shows_the_same_question_again(chat: 
 
     assert "Kysyn vain sen, mikä erottaa palvelut toisistaan" in chat.texts[0]
     assert "takaisin" in chat.texts[0]
+    assert "Kysymyksen voit kirjoittaa omin sanoin; jos olet vastaamassa kysymykseen, kirjoita ensin peruuta." in chat.texts[0]
     assert NEED_QUESTION in shown and "Kysymys 2" in shown
 
 

@@ -304,3 +304,14 @@ def test_a_service_without_evidence_is_never_a_suggestion() -> None:
         assert name not in suggestions, answers
         assert name in rest.split("Eivät sovellu", 1)[0], answers
         assert f"Tarkista kriteerit: {name}" not in rendered, answers
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_service_picker_lists_the_real_services_alphabetically_in_the_readers_language(lang: str) -> None:
+    kb = load("real")
+    picker = pick_service_card(kb, Ui(strings(), lang), ORIGIN, title="t", prompt="p")
+    names = [action.title for action in submit_actions(picker) if (submit := parse_submit(action.data)) and submit.action == "pick"]
+
+    nordic = str.maketrans({"å": "z1", "ä": "z2", "ö": "z3"})
+    assert names == sorted(names, key=lambda name: name.casefold().translate(nordic))
+    assert len(names) == len(kb.services)
