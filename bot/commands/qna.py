@@ -4,6 +4,10 @@
   answer was marked not helpful), redacted as stored, for curators to write FAQ entries from.
 - `qna eval [--misses]`: accuracy on the evaluation set with the thresholds in force.
 - `qna sweep`: the thresholds the evaluation set supports (see `domain/qna/bands.py`).
+- `qna tune [--rounds N]`: the matcher's weights chosen on the dev part of the evaluation set
+  (see `domain/qna/weights.py`), printed as the literal to paste there; it writes no file.
+  Run on the weights in force it prints them unchanged, which is how their provenance is
+  checked.
 """
 
 from __future__ import annotations
@@ -14,8 +18,9 @@ import time
 from pathlib import Path
 
 from domain.qna.bands import CONFIDENT_MARGIN, CONFIDENT_SCORE, UNSURE_SCORE
-from domain.qna.evaluate import DEFAULT_EVAL_PATH, Thresholds, format_report, load_questions, report, run, sweep
-from domain.qna.index import build_index
+from domain.qna.evaluate import DEFAULT_EVAL_PATH, Thresholds, describe, format_report, load_questions, report, run, sweep, tune
+from domain.qna.index import QnaIndex, build_index
+from domain.qna.weights import WEIGHTS
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -32,19 +37,30 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     evaluate.add_argument("--misses", action="store_true", help="näytä väärin osuneet")
     evaluate.set_defaults(handler=_eval)
 
-    tune = commands.add_parser("sweep", help="Kynnysarvot arviointijoukosta")
-    tune.add_argument("--questions", type=Path, default=DEFAULT_EVAL_PATH)
-    tune.add_argument("--knowledge", type=Path, default=None)
-    tune.set_defaults(handler=_sweep)
+    thresholds = commands.add_parser("sweep", help="Kynnysarvot arviointijoukosta")
+    thresholds.add_argument("--questions", type=Path, default=DEFAULT_EVAL_PATH)
+    thresholds.add_argument("--knowledge", type=Path, default=None)
+    thresholds.set_defaults(handler=_sweep)
+
+    weights = commands.add_parser("tune", help="Painot arviointijoukon dev-osasta (tulostaa, ei kirjoita tiedostoja)")
+    weights.add_argument("--questions", type=Path, default=DEFAULT_EVAL_PATH)
+    weights.add_argument("--knowledge", type=Path, default=None)
+    weights.add_argument("--rounds", type=int, default=5, help="kierroksia enintään (oletus 5)")
+    weights.set_defaults(handler=_tune)
 
 
-def _outcomes(args: argparse.Namespace) -> list:  # type: ignore[type-arg]
+def _index(args: argparse.Namespace) -> QnaIndex:
     from knowledge.loader import load_knowledge_base
 
     kb = load_knowledge_base(args.knowledge)
     started = time.perf_counter()
     index = build_index(kb)
     print(f"index: {len(index.records)} records, {len(index.docs)} texts, built in {(time.perf_counter() - started) * 1000:.0f} ms")
+    return index
+
+
+def _outcomes(args: argparse.Namespace) -> list:  # type: ignore[type-arg]
+    index = _index(args)
     in_scope, out_of_scope = load_questions(args.questions)
     return run(index, [*in_scope, *out_of_scope])
 
@@ -60,6 +76,24 @@ def _sweep(args: argparse.Namespace) -> int:
     chosen = sweep(outcomes)
     print(format_report(report(outcomes, chosen), chosen))
     print(f"\nCONFIDENT_SCORE = {chosen.confident}\nCONFIDENT_MARGIN = {chosen.margin}\nUNSURE_SCORE = {chosen.unsure}")
+    return 0
+
+
+def _tune(args: argparse.Namespace) -> int:
+    index = _index(args)
+    in_scope, out_of_scope = load_questions(args.questions)
+    questions = [*in_scope, *out_of_scope]
+    print("tuning on the dev part (the held-out part is only reported)...", flush=True)
+    chosen = tune(index, questions, WEIGHTS, rounds=max(1, args.rounds), progress=lambda line: print(f"  {line}", flush=True))
+    thresholds = Thresholds(CONFIDENT_SCORE, CONFIDENT_MARGIN, UNSURE_SCORE)
+    for name, weights in (("weights in force (domain/qna/weights.py)", WEIGHTS), ("chosen weights", chosen)):
+        print(f"\n{name}, thresholds in force:")
+        print("\n".join(format_report(report(run(index, questions, weights), thresholds), thresholds).splitlines()[1:5]))
+    if chosen == WEIGHTS:
+        print("\nThe weights in force are what the tuner chooses: nothing to change.")
+    else:
+        print("\nThe tuner chooses other weights; to adopt them, paste into domain/qna/weights.py and re-run `qna sweep`:")
+    print(describe(chosen))
     return 0
 
 

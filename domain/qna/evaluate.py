@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
@@ -331,17 +331,18 @@ def _objective(outcomes: Sequence[Outcome]) -> tuple[int, int, float]:
     return sum(o.top1 for o in scoped), sum(o.top3 for o in scoped), round(reciprocal, 6)
 
 
-def tune(index: QnaIndex, questions: Sequence[EvalQuestion], start: Weights = WEIGHTS, rounds: int = 3) -> Weights:
+def tune(index: QnaIndex, questions: Sequence[EvalQuestion], start: Weights = WEIGHTS, rounds: int = 5, progress: Callable[[str], None] | None = None) -> Weights:
     """Weights by coordinate ascent on the dev part's in-scope questions (see `weights.py`).
 
     Each round tries every value of every weight in `TUNING_GRID`, one weight at a time, and
-    keeps a value only if it raises (top-1, top-3, mean reciprocal rank) on dev; stops early
-    when a round changes nothing. The held-out part is not looked at.
+    keeps a value only if it raises (top-1, top-3, mean reciprocal rank) on dev; stops when a
+    round changes nothing (or after `rounds`). The held-out part is not looked at. Started from
+    weights it returned, it returns them unchanged: they are a fixed point of the ascent.
     """
     dev = [q for q in questions if q.part == DEV and q.in_scope]
     best = start
     best_key = _objective(run(index, dev, best))
-    for _ in range(rounds):
+    for round_no in range(1, rounds + 1):
         changed = False
         for name, values in TUNING_GRID.items():
             for value in values:
@@ -349,13 +350,27 @@ def tune(index: QnaIndex, questions: Sequence[EvalQuestion], start: Weights = WE
                 key = _objective(run(index, dev, trial))
                 if key > best_key:
                     best, best_key, changed = trial, key, True
+                    if progress:
+                        progress(f"round {round_no}: {name} = {value} -> dev top-1 {key[0]}/{len(dev)}, top-3 {key[1]}/{len(dev)}")
         if not changed:
             break
     return best
 
 
+_SCALAR_WEIGHTS: Final = ("definition_term", "short_query_coverage", "evidence_bonus", "unknown_word_factor", "fuzzy_share", "complement", "derivation", "paragraph_question_words")
+
+
 def describe(weights: Weights) -> str:
-    """The tunable weights as `name = value` lines, for pasting into `weights.py`."""
-    lines = [f"kind: {dict(weights.kind)}", f"definition_term: {weights.definition_term}", f"field: {dict(weights.field)}"]
-    lines += [f"{name}: {getattr(weights, name)}" for name in ("short_query_coverage", "evidence_bonus", "unknown_word_factor", "fuzzy_share", "complement", "derivation", "paragraph_question_words")]
+    """`weights` as the `WEIGHTS = Weights(...)` literal of `weights.py`, laid out as it is
+    there, so pasting it changes only the values that changed."""
+
+    def number(value: float) -> str:
+        return repr(float(value))
+
+    lines = ["WEIGHTS: Final = Weights(", "    field=_frozen(", "        {"]
+    lines += [f'            "{name}": {number(value)},' for name, value in weights.field.items()]
+    lines += ["        }", "    ),"]
+    lines.append("    kind=_frozen({" + ", ".join(f'"{name}": {number(value)}' for name, value in weights.kind.items()) + "}),")
+    lines += [f"    {name}={number(getattr(weights, name))}," for name in _SCALAR_WEIGHTS]
+    lines.append(")")
     return "\n".join(lines)

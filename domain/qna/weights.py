@@ -1,14 +1,17 @@
 """The matcher's weights: how much each field, each kind of record and each kind of evidence
 counts. Read at question time, so `evaluate.tune` can try values without rebuilding the index.
 
-The values below were chosen by `evaluate.tune` on the *dev* part of the evaluation set only:
-coordinate ascent over the grids in `evaluate.TUNING_GRID`, keeping a change only when it raises
-dev top-1 (then top-3, then mean reciprocal rank), started from the previous values; started
-from these, it keeps them (they are a fixed point of the ascent). The held-out part is never
-used to choose them. Values off the grids (`criterion`, `term`, `expansion`, `synonym`) are
-the first matcher's hand-set ones that no grid value improves on; `unknown_word_factor` is set
-by hand (see `TUNING_GRID`). Re-run after a large content or matcher change and update the
-values and `bands.py` together.
+The values below were chosen by `palveluopas qna tune` (`evaluate.tune`) on the *dev* part of
+the evaluation set only: coordinate ascent over the grids in `evaluate.TUNING_GRID`, keeping a
+change only when it raises dev top-1 (then top-3, then mean reciprocal rank). The held-out part
+is never used to choose them. `qna tune` prints the weights it chooses and writes no file; run
+on the values below it prints them unchanged (they are a fixed point of the ascent), which is
+how their provenance is checked. Values off the grids (`criterion`, `term`, `expansion`,
+`synonym`) are the first matcher's hand-set ones that no grid value improves on;
+`unknown_word_factor` is set by hand (see `TUNING_GRID`). Re-run after a large content or
+matcher change, paste what it prints over `WEIGHTS` below (laid out as `qna tune` prints it,
+which a test checks, so only changed values show in the diff), then run `qna sweep` and update
+`bands.py`.
 """
 
 from __future__ import annotations
