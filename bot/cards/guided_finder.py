@@ -24,6 +24,7 @@ from bot.cards.guided_common import (
     text,
 )
 from bot.cards.guided_service import service_names, sorted_by_name
+from domain.criteria import statement_of
 from domain.finder import RankedService, Recommendation, RuledOut, is_age_question
 from knowledge.model import ContraIndication, FinderQuestion, KnowledgeBase, ServiceCard
 
@@ -117,11 +118,11 @@ def _fit(ui: Ui, number: int, ranked: RankedService, origin: Origin) -> Element:
         text(service.summary, spacing="None"),
     ]
     if ranked.met:
-        # The conditions themselves (yes/no questions), under a lead saying the answer was yes;
-        # the card and the criteria check give each one's explanation.
-        parts += [text(ui("finder.fits_because"), spacing="Small"), bullets(c.question for c in ranked.met)]
+        # The conditions themselves (statements, else questions), not their explanations:
+        # the card and the criteria check give those.
+        parts += [text(ui("finder.fits_because"), spacing="Small"), bullets(statement_of(c) for c in ranked.met)]
     if ranked.consider:
-        parts += [text(ui("finder.consider"), spacing="Small"), bullets(c.question for c in ranked.consider)]
+        parts += [text(ui("finder.consider"), spacing="Small"), bullets(statement_of(c) for c in ranked.consider)]
     if ranked.unknown:
         parts.append(text(ui.count("finder.still_to_check", ranked.unknown), subtle=True))
     if not service.complete:
@@ -145,8 +146,9 @@ def _ruled_out(kb: KnowledgeBase, ui: Ui, item: RuledOut, origin: Origin) -> Ele
         instead_line = None
     parts: list[Element | None] = [
         text(f"**{item.service.name.get(ui.lang)}**"),
-        # A contra-indication rules out when it applies (yes), a criterion when unmet (no).
-        text(ui(f"finder.ruled_out_{'yes' if contra else 'no'}", question=item.reason.question), spacing="None"),
+        # A contra-indication rules out when it holds (its statement), a criterion when the
+        # answer to it is no (its question: a statement would need negating).
+        text(ui("finder.ruled_out_applies", condition=statement_of(item.reason)) if contra else ui("finder.ruled_out_unmet", question=item.reason.question), spacing="None"),
         {**text(item.reason.explanation, subtle=True, spacing="None"), "size": "Small"},
         instead_line,
     ]

@@ -22,6 +22,7 @@ from bot.cards.guided_common import (
     source_block,
     text,
 )
+from domain.criteria import statement_of
 from knowledge.model import AgeRange, ContraIndication, Criterion, Duration, KnowledgeBase, ServiceCard
 
 
@@ -88,9 +89,10 @@ def service_names(kb: KnowledgeBase, ui: Ui, ids: Iterable[str]) -> list[str]:
 
 def conditions(kb: KnowledgeBase, ui: Ui, items: Sequence[Criterion | ContraIndication], *, lead: str) -> list[Element]:
     """Criteria or contra-indications as what they are: conditions, each shown once as its
-    yes/no question under a lead that says what a yes means, the explanation beneath as
-    secondary text. Items sharing one explanation (and the same alternatives) are listed
-    together with it once, so a generic 'the source names no alternative' is not repeated."""
+    statement (the question where the card has none) under a lead saying what it means,
+    the explanation beneath as secondary text. Items sharing one explanation (and the same
+    alternatives) are listed together with it once, so a generic 'the source names no
+    alternative' is not repeated."""
     groups: dict[tuple[str, tuple[str, ...]], list[Criterion | ContraIndication]] = {}
     for item in items:
         alternatives = item.alternatives if isinstance(item, ContraIndication) else ()
@@ -102,7 +104,7 @@ def conditions(kb: KnowledgeBase, ui: Ui, items: Sequence[Criterion | ContraIndi
         instead = service_names(kb, ui, alternatives)
         elements.append(
             container(
-                bullets(item.question for item in grouped),
+                bullets(statement_of(item) for item in grouped),
                 {**text(explanation, subtle=True, spacing="None"), "size": "Small"},
                 text(ui("common.instead", services=", ".join(instead)), subtle=True, spacing="None") if instead else None,
             )

@@ -27,8 +27,8 @@ async def test_a_principle_card_is_shown_in_full(chat: AdapterConversation) -> N
         "Ikä: 10–17 v",
         "Erityisellä harkinnalla: 7-vuotiaasta alkaen",
         # Each criterion and contra-indication as its condition, the explanation beneath.
-        "Milloin palvelu sopii\nPalvelu sopii, kun vastaus näihin on kyllä:\n- Onko lapsi 10–17-vuotias?\nPalvelu on tarkoitettu ensisijaisesti 10–17-vuotiaille.",
-        "Milloin palvelu ei sovellu\nPalvelu ei sovellu, jos vastaus johonkin näistä on kyllä:\n- Tarvitaanko ensisijaisesti vanhempien tukemista?",
+        "Milloin palvelu sopii\nPalvelu sopii, kun nämä pitävät paikkansa:\n- Lapsi on 10–17-vuotias.\nPalvelu on tarkoitettu ensisijaisesti 10–17-vuotiaille.",
+        "Milloin palvelu ei sovellu\nPalvelu ei sovellu, jos jokin näistä pitää paikkansa:\n- Ensisijaisesti tarvitaan vanhempien tukemista.",
         "Harkitse sen sijaan: Testiperhekuntoutus",
         "Edellytykset",
         "- Tavoitteet ja tapaamismäärä sovitaan yhdessä perheen ja tuottajan kanssa.",

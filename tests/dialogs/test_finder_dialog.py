@@ -51,8 +51,8 @@ async def test_finder_result_ranks_fitting_services_with_why_and_lists_the_ruled
     fits, rest = shown.split("Ei arvioitavissa vastausten perusteella")
     _, ruled_out = rest.split("Eivät sovellu")
     assert "1. Testitukihenkilö" in fits
-    # Why: the conditions themselves (the criteria's questions) the answers say yes to.
-    assert "Sopii, koska vastaus on kyllä:\n- Onko lapsi 10–17-vuotias?\n- Onko lapsen oma työskentely perusteltu tukimuoto?" in fits
+    # Why: the conditions themselves, as statements.
+    assert "Sopii, koska vastausten mukaan:\n- Lapsi on 10–17-vuotias.\n- Lapsen oma työskentely on perusteltu tukimuoto." in fits
     assert "Palvelu on tarkoitettu ensisijaisesti" not in fits  # an explanation is no condition
     assert "Testiperhekuntoutus" in ruled_out
     assert (
@@ -85,7 +85,7 @@ async def test_a_service_no_answer_speaks_for_is_listed_apart_by_name_not_as_a_s
 async def test_a_ruled_out_service_names_what_to_consider_instead_with_a_button_to_its_card(chat: AdapterConversation) -> None:
     shown = await finder(chat, "10–17-vuotias", "Koko perheen vahva tuki", "Kyllä")
 
-    assert "Ei sovellu, koska vastaus on kyllä: Tarvitaanko ensisijaisesti vanhempien tukemista?" in shown
+    assert "Ei sovellu, koska vastausten mukaan: Ensisijaisesti tarvitaan vanhempien tukemista." in shown
     assert "Kun vanhemmat tarvitsevat tukea lapsensa tukemiseen" in shown
     assert "Harkitse sen sijaan: Testiperhekuntoutus" in shown
     card = await chat.press("Näytä kortti: Testiperhekuntoutus")

@@ -28,7 +28,7 @@ from bot.cards.payload import parse_submit
 from bot.cards.text import render_card_text, submit_actions
 from bot.i18n import LANGUAGES, Strings
 from dialogs.process import route, step_view
-from domain.criteria import CheckAnswer, check_items, evaluate
+from domain.criteria import CheckAnswer, check_items, evaluate, statement_of
 from domain.finder import next_question, recommend
 from domain.justification import justification_text
 from knowledge.loader import load_knowledge_base
@@ -211,8 +211,9 @@ def test_a_service_card_shows_every_criterion_and_contraindication_once_as_its_c
         rendered = render_card_text(service_card(kb, Ui(strings(), lang), service, ORIGIN))
         lines = rendered.splitlines()
         for item in (*service.criteria, *service.contraindications):
-            # The condition (a yes/no question) is the bullet; never the explanation alone.
-            assert lines.count(f"- {item.question}") == 1, f"{service.id}: {item.id}"
+            # The condition (its statement, else its question) is the bullet; never the
+            # explanation alone.
+            assert lines.count(f"- {statement_of(item)}") == 1, f"{service.id}: {item.id}"
         bulleted = {line for line in lines if line.startswith("- ")}
         for item in (*service.criteria, *service.contraindications):
             assert f"- {item.explanation}" not in bulleted, f"{service.id}: {item.id} shown by its explanation"
@@ -226,8 +227,8 @@ def test_family_rehabilitation_lists_its_five_contraindications_and_says_the_sha
     rendered = render_card_text(service_card(kb, Ui(strings(), "fi"), service, ORIGIN))
     section = rendered.split("Milloin palvelu ei sovellu\n", 1)[1].split("Edellytykset", 1)[0]
 
-    assert section.startswith("Palvelu ei sovellu, jos vastaus johonkin näistä on kyllä:\n")
-    assert sorted(line for line in section.splitlines() if line.startswith("- ")) == sorted(f"- {c.question}" for c in service.contraindications)
+    assert section.startswith("Palvelu ei sovellu, jos jokin näistä pitää paikkansa:\n")
+    assert sorted(line for line in section.splitlines() if line.startswith("- ")) == sorted(f"- {statement_of(c)}" for c in service.contraindications)
     assert section.count("Lähteen mukaan palvelu ei silloin sovellu.") == 1
     assert "\n- Silloin" not in rendered
 
@@ -237,7 +238,7 @@ def test_an_unmet_criterion_naming_an_alternative_is_not_followed_by_no_alternat
     rendered = render_card_text(result_card(kb, Ui(strings(), "fi"), recommend(kb, {"muutoksen-kohde": "lapsi"}), ORIGIN))
     entry = rendered.split("**Vapaaehtoinen tukihenkilö**\n", 1)[1].split("Lähde:", 1)[0]
 
-    assert entry.startswith("Ei sovellu, koska vastaus on ei: ")
+    assert entry.startswith("Ei sovellu, koska vastaus on ei: Tarvitseeko lapsi tai nuori ennen kaikkea luotettavan aikuisen")
     assert "harkitse ammatillista tukihenkilöä" in entry
     assert "Lähde ei nimeä tähän vaihtoehtoista palvelua." not in entry
 
@@ -315,3 +316,15 @@ def test_the_service_picker_lists_the_real_services_alphabetically_in_the_reader
     nordic = str.maketrans({"å": "z1", "ä": "z2", "ö": "z3"})
     assert names == sorted(names, key=lambda name: name.casefold().translate(nordic))
     assert len(names) == len(kb.services)
+
+
+def test_the_card_and_the_finder_state_conditions_as_sentences_where_the_card_has_them() -> None:
+    kb = load("real")
+    ui = Ui(strings(), "fi")
+    service = kb.service("ammatillinen-tukihenkilo")
+    assert service is not None
+    card_text = render_card_text(service_card(kb, ui, service, ORIGIN))
+    result_text = render_card_text(result_card(kb, ui, recommend(kb, {"ika": "10-17"}), ORIGIN))
+
+    assert "- Lapsi tai nuori on noin 10–17-vuotias." in card_text
+    assert "Sopii, koska vastausten mukaan:\n- Lapsi tai nuori on noin 10–17-vuotias." in result_text
