@@ -156,7 +156,13 @@ async def _card_from_a_qna_answer(chat: AdapterConversation) -> None:
     assert (await chat.submit(link)).splitlines()[0] == "Testitukihenkilö"
 
 
-@pytest.mark.parametrize("reach", [_open_card, _finder_result, _card_from_the_finder, _process_step, _card_from_a_qna_answer])
+async def _criteria_summary(chat: AdapterConversation) -> None:
+    await chat.say("tarkista kriteerit")
+    # The thin test card has no criteria to ask: its check goes straight to the summary.
+    assert "Yhteenveto: Testitukiperhe" in await chat.press("Testitukiperhe")
+
+
+@pytest.mark.parametrize("reach", [_open_card, _finder_result, _card_from_the_finder, _process_step, _card_from_a_qna_answer, _criteria_summary])
 async def test_a_question_typed_where_content_is_shown_is_answered_not_reprompted(chat: AdapterConversation, reach: Any) -> None:
     await reach(chat)
     shown_before = chat.shown
