@@ -74,7 +74,7 @@ def compose(kb: KnowledgeBase, ref: RecordRef, lang: str) -> Answer | None:
             text=localized or entry.answer.fi,
             in_language=bool(localized) or lang == "fi",
             source=entry.source,
-            related=_links(kb, entry.related),
+            related=_links(kb, entry.related, lang),
             follow_ups=tuple((fid, faq_title(f, lang)) for fid in entry.follow_ups[:MAX_FOLLOW_UPS] if (f := kb.faq_entry(fid))),
         )
     if ref.kind == "service":
@@ -106,7 +106,7 @@ def compose(kb: KnowledgeBase, ref: RecordRef, lang: str) -> Answer | None:
             facts=facts,
             source=step.source,
             step_place=StepPlace(process=process.name.fi, phase=phase.title, step=step.title),
-            related=(Link("step", step.id, process.id, process.name.get(lang)), *_links(kb, step.services)),
+            related=(Link("step", step.id, process.id, process.name.get(lang)), *_links(kb, step.services, lang)),
         )
     if ref.kind == "term":
         term = next((t for t in kb.glossary.terms if t.id == ref.id), None)
@@ -117,22 +117,26 @@ def compose(kb: KnowledgeBase, ref: RecordRef, lang: str) -> Answer | None:
     return None
 
 
-def _links(kb: KnowledgeBase, ids: tuple[str, ...]) -> tuple[Link, ...]:
+def _links(kb: KnowledgeBase, ids: tuple[str, ...], lang: str) -> tuple[Link, ...]:
     """Buttons for related ids: a service opens its card, a process, phase or step opens the
-    process guide there. Unknown ids (the loader warns about them) are skipped."""
+    process guide there. Unknown ids (the loader warns about them) are skipped.
+
+    Names are in the reader's language where the knowledge base has one. A step's label names
+    its process too: the two tracks share step titles, and two identical buttons would leave
+    the worker guessing which track each opens."""
     links: list[Link] = []
     for rid in ids:
         if (card := kb.service(rid)) is not None:
-            links.append(Link("service", rid, None, card.name.fi))
+            links.append(Link("service", rid, None, card.name.get(lang)))
         elif (process := kb.process(rid)) is not None:
-            links.append(Link("process", rid, rid, process.name.fi))
+            links.append(Link("process", rid, rid, process.name.get(lang)))
         elif (found := kb.step(rid)) is not None:
-            links.append(Link("step", rid, found[0].id, found[2].title))
+            links.append(Link("step", rid, found[0].id, f"{found[0].name.get(lang)}: {found[2].title}"))
         else:
             for process in kb.processes:
                 phase = next((p for p in process.phases if p.id == rid), None)
                 if phase is not None:
-                    links.append(Link("process", rid, process.id, f"{process.name.fi}: {phase.title}"))
+                    links.append(Link("process", rid, process.id, f"{process.name.get(lang)}: {phase.title}"))
                     break
         if len(links) >= MAX_RELATED:
             break
