@@ -163,6 +163,10 @@ class QnaIndex:
     """Per record, the other records with the same answer text (a step of both tracks)."""
     idf: Mapping[str, float]
     max_idf: float
+    named_by: Mapping[str, tuple[int, ...]]
+    """key -> records one of whose names (a glossary term, expansion or synonym) is that one
+    word. Such a record always joins the shortlist: an abbreviation like `SHL` occurs in so
+    many records that its IDF alone would not bring its own term in."""
     vocabulary: tuple[str, ...]
     """Every word key (not concepts), for fuzzy look-ups."""
     tokenizer: Tokenizer = field(repr=False)
@@ -610,10 +614,14 @@ def build_index(kb: KnowledgeBase) -> QnaIndex:
 
     docs: list[Doc] = []
     by_record: list[list[int]] = [[] for _ in records]
+    named_by: dict[str, set[int]] = defaultdict(set)
     for doc, pos in zip(raw, doc_text):
         built, total, plain = built_texts[pos]
         if not built:
             continue
+        if doc.field in DEFINITION_FIELDS and len(built) == 1:
+            for key, _factor in built[0].keys:
+                named_by[key].add(doc.record)
         by_record[doc.record].append(len(docs))
         docs.append(
             Doc(
@@ -649,6 +657,7 @@ def build_index(kb: KnowledgeBase) -> QnaIndex:
         twins=twins,
         idf=MappingProxyType(idf),
         max_idf=max_idf,
+        named_by=MappingProxyType({k: tuple(sorted(v)) for k, v in named_by.items()}),
         vocabulary=vocabulary,
         tokenizer=tokenizer,
         _by_ref=MappingProxyType({info.ref: i for i, info in enumerate(records)}),

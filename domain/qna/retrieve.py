@@ -275,8 +275,11 @@ def rank(index: QnaIndex, text: str, lang: str, weights: Weights = WEIGHTS) -> t
     query = _query(index, text[:QUESTION_MAX_CHARS], lang, weights)
     if query is None:
         return ()
+    shortlist = _shortlist(index, query, weights.shortlist)
+    named = {rec for key in query.hits for rec in index.named_by.get(key, ())}
+    shortlist.extend(sorted(named.difference(shortlist)))
     scored: list[tuple[float, int, int]] = []
-    for rec in _shortlist(index, query, weights.shortlist):
+    for rec in shortlist:
         score, doc = _score_record(index, rec, query, weights)
         if doc >= 0:
             scored.append((score, rec, doc))

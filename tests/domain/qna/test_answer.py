@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from domain.qna import QnaIndex, build_index
 from domain.qna.answer import compose
 from domain.qna.index import RecordRef
 from knowledge.loader import load_knowledge_base
@@ -39,3 +40,28 @@ def test_related_cards_are_named_in_the_readers_language_where_the_card_has_it(k
     titles = [link.title for link in answer.related if link.kind == "service"]
     assert service.name.sv in titles
     assert service.name.fi not in titles
+
+
+@pytest.fixture(scope="module")
+def index(kb: KnowledgeBase) -> QnaIndex:
+    return build_index(kb)
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("SHL", "termi.shl"),
+        ("mitä tarkoittaa SHL", "termi.shl"),
+        ("vad betyder SHL", "termi.shl"),
+        ("LSL", "termi.lsl"),
+        ("mitä tarkoittaa LSL", "termi.lsl"),
+        ("what is LSL", "termi.lsl"),
+    ],
+)
+def test_an_abbreviation_asked_about_brings_its_glossary_term_first(index: QnaIndex, question: str, term: str) -> None:
+    # Abbreviations like SHL occur in so many records that their rarity alone would leave
+    # the glossary term itself out of the candidates.
+    result = index.ask(question, "fi")
+
+    assert result.band != "none"
+    assert result.candidates[0].ref.id == term, [c.ref.id for c in result.candidates]
