@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import importlib
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping
 from http import HTTPStatus
@@ -34,6 +33,7 @@ from bot.db import create_engine, create_sessionmaker
 from bot.handler import PalveluopasBot
 from bot.i18n import Strings
 from bot.logs import log_event
+from bot.optional import optional_module
 from bot.middleware import TurnLogMiddleware, TypingMiddleware
 from bot.settings import Settings
 from bot.storage import SqlStorage
@@ -61,13 +61,9 @@ KNOWLEDGE_BUILDERS: Final = {"qna": ("domain.qna", "build_index")}
 def knowledge_builders() -> dict[str, Builder]:
     builders: dict[str, Builder] = {}
     for name, (module_name, function) in KNOWLEDGE_BUILDERS.items():
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        builders[name] = getattr(module, function)
+        module = optional_module(module_name)
+        if module is not None:
+            builders[name] = getattr(module, function)
     return builders
 
 

@@ -8,9 +8,10 @@ touch the others.
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Callable, Sequence
+
+from bot.optional import optional_module
 
 # Modules that expose `register(subparsers)`. Each sub-parser sets `handler` (args -> exit code).
 COMMAND_MODULES: tuple[str, ...] = (
@@ -27,15 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="palveluopas", description="Palveluopas: Teams-avustaja perhesosiaalityöhön ja lastensuojeluun")
     subparsers = parser.add_subparsers(dest="command", required=True)
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            # Only tolerate the module itself missing (a feature not yet built), never a
-            # broken import inside it.
-            if exc.name != name:
-                raise
-            continue
-        module.register(subparsers)
+        module = optional_module(name)
+        if module is not None:
+            module.register(subparsers)
     return parser
 
 

@@ -7,9 +7,12 @@ Q&A code) and created only by the Alembic revisions in `bot/migrations/`, never 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import MetaData, make_url
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
@@ -49,3 +52,17 @@ def create_engine(url: str | URL) -> AsyncEngine:
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def dialect_insert(session: AsyncSession) -> Callable[..., Any]:
+    """The `insert` of the session's dialect, which has `on_conflict_do_update` (an upsert).
+
+    Both supported databases have it, under the same name and signature; anything else is
+    refused rather than silently losing the conflict handling.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert
+    if dialect == "sqlite":
+        return sqlite.insert
+    raise NotImplementedError(f"Palveluopas supports PostgreSQL and SQLite, not {dialect}")

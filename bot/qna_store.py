@@ -18,14 +18,13 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Final, Literal
+from typing import Final, Literal
 
 from sqlalchemy import DateTime, Integer, String, Text, UniqueConstraint, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.db import Base
+from bot.db import Base, dialect_insert
 from domain.privacy import redact_and_cap
 from domain.qna.normalize import comparable
 
@@ -79,14 +78,6 @@ def question_key(redacted: str) -> str:
     return hashlib.sha256(comparable(redacted).encode("utf-8")).hexdigest()
 
 
-def _insert_for(session: AsyncSession) -> Callable[..., Any]:
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert
-    if dialect == "sqlite":
-        return sqlite.insert
-    raise NotImplementedError(f"the Q&A store supports PostgreSQL and SQLite, not {dialect}")
-
 
 class QnaStore:
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
@@ -102,7 +93,7 @@ class QnaStore:
             return
         now = self._now()
         async with self._sessionmaker() as session, session.begin():
-            insert = _insert_for(session)
+            insert = dialect_insert(session)
             statement = insert(QnaUnanswered).values(
                 question_hash=question_key(text), question=text, reason=reason, answer_id=answer_id, lang=lang[:2], count=1, first_seen=now, last_seen=now
             )
@@ -116,7 +107,7 @@ class QnaStore:
         column = {"helpful": "helpful", "not_helpful": "not_helpful"}[value]
         now = self._now()
         async with self._sessionmaker() as session, session.begin():
-            insert = _insert_for(session)
+            insert = dialect_insert(session)
             statement = insert(QnaFeedback).values(answer_id=answer_id, helpful=int(value == "helpful"), not_helpful=int(value == "not_helpful"), last_at=now)
             statement = statement.on_conflict_do_update(
                 index_elements=["answer_id"],

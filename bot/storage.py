@@ -23,11 +23,10 @@ from botbuilder.core import Storage
 from jsonpickle.pickler import Pickler
 from jsonpickle.unpickler import Unpickler
 from sqlalchemy import CursorResult, DateTime, String, Text, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.db import Base
+from bot.db import Base, dialect_insert
 
 ETAG_KEY = "e_tag"
 
@@ -69,7 +68,7 @@ class SqlStorage(Storage):
             return
         new_etags: dict[str, str] = {}
         async with self._sessionmaker() as session, session.begin():
-            upsert = _upsert_for(session)
+            upsert = dialect_insert(session)
             for key, item in changes.items():
                 expected = _etag_of(item)
                 if expected == "":
@@ -95,14 +94,6 @@ class SqlStorage(Storage):
         async with self._sessionmaker() as session, session.begin():
             await session.execute(delete(BotStateRow).where(BotStateRow.key.in_(list(keys))))
 
-
-def _upsert_for(session: AsyncSession) -> Any:
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert
-    if dialect == "sqlite":
-        return sqlite.insert
-    raise NotImplementedError(f"SqlStorage supports PostgreSQL and SQLite, not {dialect}")
 
 
 # Dialog state holds Python objects (DialogState, DialogInstance, msrest models), which is why
