@@ -6,7 +6,7 @@ A worker can type `peruuta` (`avbryt`, `cancel`, ...), `apu` (`hjälp`, `help`) 
 activity, and only in the innermost Palveluopas dialog that is active, so a command is
 handled exactly once however deeply dialogs are nested.
 
-The words are UI strings (`dialogs.commands.*` in `bot/locales/<lang>/dialogs.yaml`) and are
+The words are UI strings (`dialogs.commands.*` in `bot/ui/locales/<lang>/dialogs.yaml`) and are
 recognised in every language whatever the activity's locale: a Finnish-speaking worker with
 an English Teams client still types `peruuta`.
 
@@ -32,9 +32,9 @@ from botbuilder.core import TurnContext
 from botbuilder.dialogs import ComponentDialog, Dialog, DialogContext, DialogTurnResult
 from botbuilder.schema import Activity
 
-from bot.cards.payload import parse_submit
-from bot.context import BotServices
-from bot.i18n import LANGUAGES, Strings, language_of
+from bot.ui.cards.payload import parse_submit
+from bot.service.context import BotServices
+from bot.ui.i18n import LANGUAGES, Strings, language_of
 
 
 class Command(enum.Enum):

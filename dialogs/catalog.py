@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.context import BotServices
+from bot.service.context import BotServices
 from dialogs.card import CardDialog
 from dialogs.criteria import CriteriaDialog
 from dialogs.finder import FinderDialog

@@ -20,9 +20,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from bot.cards.guided_criteria import pick_card, question_card, summary_card
-from bot.cards.payload import Submit
-from bot.context import BotServices
+from bot.ui.cards.guided_criteria import pick_card, question_card, summary_card
+from bot.ui.cards.payload import Submit
+from bot.service.context import BotServices
 from dialogs.guided import Call, End, Goto, GuidedDialog, Outcome, Screen, Stay, Step, Turn
 from dialogs.ids import CARD_DIALOG_ID, CRITERIA_DIALOG_ID, PROCESS_DIALOG_ID
 from dialogs.records import chosen_service, current_service, option_finder_answers, option_service, pick_service_step

@@ -17,9 +17,9 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
-from bot.cards.guided_finder import question_card, result_card
-from bot.cards.payload import Submit
-from bot.context import BotServices
+from bot.ui.cards.guided_finder import question_card, result_card
+from bot.ui.cards.payload import Submit
+from bot.service.context import BotServices
 from dialogs.guided import Call, End, Goto, GuidedDialog, Outcome, Screen, Stay, Step, Turn
 from dialogs.ids import CARD_DIALOG_ID, CRITERIA_DIALOG_ID, FINDER_DIALOG_ID
 from dialogs.records import chosen_service

@@ -25,11 +25,11 @@ from typing import Any, ClassVar, Final
 from botbuilder.core import TurnContext
 from botbuilder.dialogs import Dialog, DialogContext, DialogInstance, DialogReason, DialogTurnResult
 
-from bot.cards.guided_common import Card, Origin, Ui
-from bot.cards.payload import Submit, parse_submit
-from bot.cards.text import submit_actions
-from bot.context import BotServices
-from bot.i18n import language_of
+from bot.ui.cards.guided_common import Card, Origin, Ui
+from bot.ui.cards.payload import Submit, parse_submit
+from bot.ui.cards.text import submit_actions
+from bot.service.context import BotServices
+from bot.ui.i18n import language_of
 from dialogs.base import PalveluopasDialog
 from dialogs.choices import Ambiguous, Matched, Option, match_option
 from dialogs.reply import send_screen

@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from bot.cards.guided_process import StepView, pick_process_card, step_card
-from bot.cards.payload import Submit
-from bot.context import BotServices
+from bot.ui.cards.guided_process import StepView, pick_process_card, step_card
+from bot.ui.cards.payload import Submit
+from bot.service.context import BotServices
 from dialogs.guided import TO_MENU, End, Goto, GuidedDialog, Outcome, Screen, Stay, Step, Turn
 from dialogs.ids import PROCESS_DIALOG_ID
 from dialogs.records import current_service, option_service

@@ -20,12 +20,12 @@ from typing import Any, Final
 from botbuilder.core import TurnContext
 from botbuilder.dialogs import Dialog, DialogContext, DialogInstance, DialogReason, DialogTurnResult
 
-from bot.cards.payload import Submit, parse_submit
-from bot.cards.qna import FOLLOW_UP, HELPFUL, NONE_OF_THESE, NOT_HELPFUL, PICK, TO_MENU, QnaUi, answer_card, did_you_mean_card, no_match_card, notice_card
-from bot.context import BotServices
-from bot.i18n import language_of
-from bot.logs import log_event
-from bot.qna_store import QnaStore, Reason
+from bot.ui.cards.payload import Submit, parse_submit
+from bot.ui.cards.qna import FOLLOW_UP, HELPFUL, NONE_OF_THESE, NOT_HELPFUL, PICK, TO_MENU, QnaUi, answer_card, did_you_mean_card, no_match_card, notice_card
+from bot.service.context import BotServices
+from bot.ui.i18n import language_of
+from domain.logs import log_event
+from bot.store.qna_store import QnaStore, Reason
 from dialogs.base import PalveluopasDialog
 from dialogs.guided import Screen
 from dialogs.reply import send_screen

@@ -12,8 +12,8 @@ from typing import Any, Final
 
 from rapidfuzz import fuzz
 
-from bot.cards.guided_service import pick_service_card
-from bot.cards.payload import Submit
+from bot.ui.cards.guided_service import pick_service_card
+from bot.ui.cards.payload import Submit
 from dialogs.choices import FUZZY_MARGIN, normalize
 from dialogs.guided import End, Goto, Outcome, Screen, Stay, Step, Turn
 from knowledge.model import KnowledgeBase, Localized, ServiceCard

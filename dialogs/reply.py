@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Final
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ActivityTypes
 
-from bot.cards.message import card_activity
-from bot.cards.text import render_card_text
+from bot.ui.cards.message import card_activity
+from bot.ui.cards.text import render_card_text
 
 if TYPE_CHECKING:
     from dialogs.guided import Screen

@@ -22,10 +22,10 @@ from typing import Any, Final
 from botbuilder.core import TurnContext
 from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 
-from bot.cards.message import card_activity
-from bot.cards.payload import MAX_VALUE_LENGTH, Submit, parse_submit
-from bot.cards.welcome import MenuItem, menu_card, welcome_card
-from bot.context import BotServices
+from bot.ui.cards.message import card_activity
+from bot.ui.cards.payload import MAX_VALUE_LENGTH, Submit, parse_submit
+from bot.ui.cards.welcome import MenuItem, menu_card, welcome_card
+from bot.service.context import BotServices
 from dialogs.base import MENU_DIALOG, PalveluopasDialog, command_words, normalize_command
 from dialogs.catalog import guided_dialogs
 from dialogs.choices import normalize

@@ -31,12 +31,12 @@ import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import create_app, knowledge_builders
-from bot.context import BotServices, KnowledgeProvider
-from bot.db import create_engine, create_sessionmaker
-from bot.i18n import Strings
-from bot.settings import Settings
-from bot.storage import SqlStorage
+from bot.service.app import create_app, knowledge_builders
+from bot.service.context import BotServices, KnowledgeProvider
+from bot.store.db import create_engine, create_sessionmaker
+from bot.ui.i18n import Strings
+from bot.service.settings import Settings
+from bot.store.storage import SqlStorage
 from tests.support import db
 
 KB_ROOT = Path(__file__).resolve().parent / "support" / "kb"

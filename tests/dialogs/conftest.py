@@ -17,11 +17,11 @@ import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import create_app, knowledge_builders
-from bot.context import BotServices, KnowledgeProvider
-from bot.i18n import Strings
-from bot.settings import Settings
-from bot.storage import SqlStorage
+from bot.service.app import create_app, knowledge_builders
+from bot.service.context import BotServices, KnowledgeProvider
+from bot.ui.i18n import Strings
+from bot.service.settings import Settings
+from bot.store.storage import SqlStorage
 from dialogs.root import build_root_dialog
 from knowledge.model import KnowledgeBase
 from tests.dialogs.conversation import AdapterConversation, HttpConversation

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.storage import BotStateRow
+from bot.store.storage import BotStateRow
 from tests.dialogs.conversation import AdapterConversation
 
 

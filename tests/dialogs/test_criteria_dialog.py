@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.i18n import LANGUAGES, Strings
+from bot.ui.i18n import LANGUAGES, Strings
 from domain.criteria import ReasonCode
 from tests.dialogs.conversation import AdapterConversation
 

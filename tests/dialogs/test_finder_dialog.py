@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.storage import BotStateRow
+from bot.store.storage import BotStateRow
 from tests.dialogs.conversation import AdapterConversation
 
 AGE_QUESTION = "Minkä ikäinen lapsi on?"

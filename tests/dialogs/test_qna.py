@@ -12,10 +12,10 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.context import BotServices, KnowledgeSnapshot
-from bot.i18n import Strings
-from bot.qna_store import QnaFeedback, QnaUnanswered
-from bot.storage import SqlStorage
+from bot.service.context import BotServices, KnowledgeSnapshot
+from bot.ui.i18n import Strings
+from bot.store.qna_store import QnaFeedback, QnaUnanswered
+from bot.store.storage import SqlStorage
 from dialogs.qna import QnaDialog
 from domain.qna import build_index
 from tests.domain.qna.small_kb import small_kb

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.i18n import Strings
+from bot.ui.i18n import Strings
 from dialogs.base import command_words
 from tests.dialogs.conversation import AdapterConversation
 
@@ -214,7 +214,7 @@ async def test_text_typed_at_a_question_is_reprompted_with_how_to_ask_something_
 async def test_a_name_typed_at_a_card_is_never_echoed_nor_stored(chat: AdapterConversation, sessionmaker: Any) -> None:
     from sqlalchemy import select
 
-    from bot.storage import BotStateRow
+    from bot.store.storage import BotStateRow
 
     await _open_card(chat)
 

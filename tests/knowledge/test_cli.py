@@ -148,6 +148,6 @@ def test_format_problems_puts_errors_before_warnings() -> None:
 
 
 def test_kb_command_is_wired_into_the_program(kb_tree: KbTree) -> None:
-    from bot.cli import main
+    from bot.service.cli import main
 
     assert main(["kb", "validate", "--strict", "--root", str(kb_tree.root)]) == 0

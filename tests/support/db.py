@@ -24,7 +24,7 @@ import asyncpg
 import pytest
 from sqlalchemy import make_url
 
-from bot.migrations import upgrade
+from bot.store.migrations import upgrade
 
 DEFAULT_POSTGRES_URL: Final = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 T = TypeVar("T")
@@ -64,7 +64,7 @@ def migrated_sqlite_template(directory: Path) -> Path:
 
 
 def sqlite_copy(template: Path, directory: Path) -> str:
-    path = directory / "bot.db"
+    path = directory / "bot.store.db"
     shutil.copyfile(template, path)
     return sqlite_url(path)
 

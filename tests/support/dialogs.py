@@ -19,7 +19,7 @@ from botbuilder.core.adapters import TestAdapter
 from botbuilder.dialogs import Dialog
 from botbuilder.schema import Activity, ActivityTypes
 
-from bot.handler import PalveluopasBot
+from bot.service.handler import PalveluopasBot
 
 
 class DialogDriver:

@@ -11,8 +11,8 @@ from typing import Any
 
 from botbuilder.schema import Activity
 
-from bot.cards.message import ADAPTIVE_CARD_CONTENT_TYPE
-from bot.cards.text import SubmitAction, render_card_text, submit_actions
+from bot.ui.cards.message import ADAPTIVE_CARD_CONTENT_TYPE
+from bot.ui.cards.text import SubmitAction, render_card_text, submit_actions
 
 
 def as_dicts(replies: Iterable[Activity | dict[str, Any]]) -> list[dict[str, Any]]:

@@ -1,0 +1,1 @@
+"""The service layer: app factory, adapter, activity handler, CLI."""

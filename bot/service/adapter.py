@@ -1,0 +1,135 @@
+"""The Bot Framework edge: HTTP request in, turn run, HTTP response out.
+
+`PalveluopasAdapter` is botbuilder's `CloudAdapter` with three changes:
+
+* `process` validates the request body itself (size, JSON, an object with a `type`) and
+  answers 400 with a JSON error rather than letting a parse error become a 500;
+* it writes the InvokeResponse body as it is when it is already plain JSON. botbuilder
+  4.17.1 passes every body through `serializer_helper`, which only takes msrest models, and
+  `process_activity` has already serialized the ExpectedReplies body to a dict, so every
+  `deliveryMode: expectReplies` request (and any invoke answering with a dict) got a 500
+  (microsoft/botbuilder-python#2156);
+* `on_turn_error` logs the exception with an error id, apologises to the user with that id
+  (no detail), and resets the conversation's dialog state.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from http import HTTPStatus
+from typing import Any
+
+from aiohttp import web
+from botbuilder.core import Bot, ConversationState, TurnContext, UserState, serializer_helper
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import Activity
+from msrest.serialization import Model
+
+from bot.ui.i18n import Strings, language_of
+from domain.logs import log_event
+from bot.service.settings import Settings
+from bot.store.storage import StorageConflictError
+
+log = logging.getLogger(__name__)
+
+
+class _BotFrameworkConfiguration:
+    """The attribute names `ConfigurationBotFrameworkAuthentication` reads."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.APP_ID = settings.app_id
+        self.APP_PASSWORD = settings.app_password
+        # In local mode there are no credentials whatever the type; botbuilder would refuse
+        # a single-tenant configuration without them.
+        self.APP_TYPE = settings.app_type if not settings.local_mode else "MultiTenant"
+        self.APP_TENANTID = settings.tenant_id
+
+
+def error_response(status: int, code: str, message: str) -> web.Response:
+    return web.json_response({"error": {"code": code, "message": message}}, status=status)
+
+
+class PalveluopasAdapter(CloudAdapter):
+    def __init__(self, settings: Settings, strings: Strings, conversation_state: ConversationState, user_state: UserState) -> None:
+        super().__init__(ConfigurationBotFrameworkAuthentication(_BotFrameworkConfiguration(settings)))
+        self._strings = strings
+        self._max_body_bytes = settings.max_body_bytes
+        self._conversation_state = conversation_state
+        self._user_state = user_state
+        self.on_turn_error = self._on_turn_error
+
+    async def process(self, request: web.Request, bot: Bot, ws_response: web.WebSocketResponse | None = None) -> web.Response:
+        if request.method != "POST":
+            return error_response(HTTPStatus.METHOD_NOT_ALLOWED, "MethodNotAllowed", "POST an activity")
+        if request.content_type != "application/json":
+            return error_response(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "UnsupportedMediaType", "the body must be application/json")
+        activity_or_error = await _read_activity(request, self._max_body_bytes)
+        if isinstance(activity_or_error, web.Response):
+            return activity_or_error
+        activity = activity_or_error
+        try:
+            authentication = await self.bot_framework_authentication.authenticate_request(activity, request.headers.get("Authorization", ""))
+        except Exception as exc:
+            # Missing, malformed, expired or unverifiable (signing keys out of reach): no turn
+            # runs without a verified token. The kind of failure is logged, the token never.
+            log_event(log, "unauthorized", level=logging.WARNING, reason=type(exc).__name__, channel_id=activity.channel_id)
+            return error_response(HTTPStatus.UNAUTHORIZED, "Unauthorized", "a valid Bot Framework token is required")
+        invoke_response = await self.process_activity(authentication, activity, bot.on_turn)
+        if invoke_response is None:
+            return web.Response(status=HTTPStatus.CREATED)
+        body = invoke_response.body
+        if body is None:
+            return web.Response(status=invoke_response.status)
+        if isinstance(body, Model):
+            body = serializer_helper(body)
+        return web.json_response(body, status=invoke_response.status)
+
+    async def _on_turn_error(self, context: TurnContext, error: Exception) -> None:
+        error_id = uuid.uuid4().hex[:8]
+        conflict = isinstance(error, StorageConflictError)
+        activity = context.activity
+        log_event(
+            log,
+            "turn_error",
+            level=logging.ERROR,
+            exc_info=error,
+            error_id=error_id,
+            error_type=type(error).__name__,
+            conversation_id=activity.conversation.id if activity.conversation else None,
+            activity_id=activity.id,
+        )
+        lang = language_of(activity.locale)
+        if conflict:
+            # Another turn of this conversation saved first; its state is the newer one, so
+            # it is kept, not reset.
+            await context.send_activity(self._strings.get("core.busy", lang, error_id=error_id))
+            return
+        await context.send_activity(self._strings.get("core.error_apology", lang, error_id=error_id))
+        # Whatever the dialog stack held led to the failure; starting over beats failing again.
+        try:
+            await self._conversation_state.clear_state(context)
+            await self._conversation_state.save_changes(context, force=True)
+            await self._user_state.save_changes(context)
+        except Exception as exc:  # e.g. the database is down: the apology still goes out
+            log_event(log, "state_reset_failed", level=logging.ERROR, exc_info=exc, error_id=error_id, error_type=type(exc).__name__)
+
+
+async def _read_activity(request: web.Request, limit: int) -> Activity | web.Response:
+    try:
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        return error_response(HTTPStatus.BAD_REQUEST, "BodyTooLarge", f"the body is over {limit} bytes")
+    try:
+        body: Any = json.loads(raw)
+    except (UnicodeDecodeError, ValueError):
+        return error_response(HTTPStatus.BAD_REQUEST, "InvalidJson", "the body is not JSON")
+    if not isinstance(body, dict):
+        return error_response(HTTPStatus.BAD_REQUEST, "InvalidActivity", "the body must be a JSON object (an activity)")
+    if not isinstance(body.get("type"), str) or not body["type"]:
+        return error_response(HTTPStatus.BAD_REQUEST, "InvalidActivity", "the activity has no type")
+    try:
+        return Activity().deserialize(body)
+    except Exception:  # msrest raises a variety of errors for mistyped fields
+        return error_response(HTTPStatus.BAD_REQUEST, "InvalidActivity", "the activity does not match the Bot Framework schema")

@@ -1,0 +1,157 @@
+"""The aiohttp application: `create_app(settings)` builds a complete, independent bot.
+
+Routes:
+
+* `POST /api/messages`: Bot Framework activities (Teams, the Emulator, the terminal chat).
+* `GET /healthz`: the process is up.
+* `GET /readyz`: the database answers and a knowledge base is loaded (503 otherwise).
+* `POST /admin/reload`: reload the knowledge base; only in local mode (no app id) or with
+  `Authorization: Bearer <ADMIN_TOKEN>`, otherwise 404. SIGHUP does the same (`palveluopas run`).
+
+The database engine lives in a `cleanup_ctx`, so it is created on the running loop and
+disposed of when the app stops; nothing is created at import time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+from collections.abc import AsyncIterator, Callable, Mapping
+from http import HTTPStatus
+from typing import Final
+
+from aiohttp import web
+from botbuilder.core import ConversationState, UserState
+from botbuilder.dialogs import Dialog
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.service.adapter import PalveluopasAdapter
+from bot.service.context import BotServices, Builder, KnowledgeProvider
+from bot.store.db import create_engine, create_sessionmaker
+from bot.service.handler import PalveluopasBot
+from bot.ui.i18n import Strings
+from domain.logs import log_event
+from bot.service.optional import optional_module
+from bot.service.middleware import TurnLogMiddleware, TypingMiddleware
+from bot.service.settings import Settings
+from bot.store.storage import SqlStorage
+from dialogs.root import build_root_dialog
+from knowledge.problems import format_problems
+
+log = logging.getLogger(__name__)
+
+DialogsFactory = Callable[[BotServices], Dialog]
+
+SETTINGS: Final = web.AppKey("settings", Settings)
+KNOWLEDGE: Final = web.AppKey("knowledge", KnowledgeProvider)
+ENGINE: Final = web.AppKey("engine", AsyncEngine)
+SERVICES: Final = web.AppKey("services", BotServices)
+ADAPTER: Final = web.AppKey("adapter", PalveluopasAdapter)
+BOT: Final = web.AppKey("bot", PalveluopasBot)
+
+READY_TIMEOUT_SECONDS: Final = 3.0
+
+# Builders of what is derived from the knowledge base, by module: a feature that is not built
+# yet is skipped, a broken import inside one is not.
+KNOWLEDGE_BUILDERS: Final = {"qna": ("domain.qna", "build_index")}
+
+
+def knowledge_builders() -> dict[str, Builder]:
+    builders: dict[str, Builder] = {}
+    for name, (module_name, function) in KNOWLEDGE_BUILDERS.items():
+        module = optional_module(module_name)
+        if module is not None:
+            builders[name] = getattr(module, function)
+    return builders
+
+
+def create_app(settings: Settings, *, dialogs_factory: DialogsFactory | None = None, knowledge: KnowledgeProvider | None = None) -> web.Application:
+    """The bot as an aiohttp app. Raises `KnowledgeBaseError` when the knowledge base is invalid.
+
+    `dialogs_factory` replaces the root dialog (tests); `knowledge` shares an already loaded
+    knowledge base between apps (tests build many).
+    """
+    app = web.Application(client_max_size=settings.max_body_bytes)
+    app[SETTINGS] = settings
+    app[KNOWLEDGE] = knowledge or KnowledgeProvider(settings.knowledge_root, knowledge_builders())
+    app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(_bot(dialogs_factory))
+    app.router.add_post("/api/messages", messages)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_post("/admin/reload", admin_reload)
+    return app
+
+
+async def _database(app: web.Application) -> AsyncIterator[None]:
+    engine = create_engine(app[SETTINGS].database_url)
+    app[ENGINE] = engine
+    yield
+    await engine.dispose()
+
+
+def _bot(dialogs_factory: DialogsFactory | None) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def assemble(app: web.Application) -> AsyncIterator[None]:
+        settings = app[SETTINGS]
+        strings = Strings.load()
+        services = BotServices(settings=settings, strings=strings, knowledge=app[KNOWLEDGE], sessionmaker=create_sessionmaker(app[ENGINE]))
+        storage = SqlStorage(services.sessionmaker)
+        conversation_state, user_state = ConversationState(storage), UserState(storage)
+        root = (dialogs_factory or build_root_dialog)(services)
+        adapter = PalveluopasAdapter(settings, strings, conversation_state, user_state)
+        adapter.use(TurnLogMiddleware())
+        adapter.use(TypingMiddleware())
+        app[SERVICES] = services
+        app[ADAPTER] = adapter
+        app[BOT] = PalveluopasBot(root, conversation_state, user_state)
+        yield
+
+    return assemble
+
+
+async def messages(request: web.Request) -> web.Response:
+    return await request.app[ADAPTER].process(request, request.app[BOT])
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    database = await _database_state(request.app[ENGINE])
+    snapshot = request.app[KNOWLEDGE].snapshot
+    knowledge: Mapping[str, object] = {"version": snapshot.kb.version, "services": len(snapshot.kb.services)}
+    ready = database == "ok"
+    return web.json_response(
+        {"status": "ready" if ready else "not_ready", "database": database, "knowledge": knowledge},
+        status=HTTPStatus.OK if ready else HTTPStatus.SERVICE_UNAVAILABLE,
+    )
+
+
+async def _database_state(engine: AsyncEngine) -> str:
+    try:
+        async with asyncio.timeout(READY_TIMEOUT_SECONDS), engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except Exception as exc:  # any failure to answer means not ready; the kind goes to the log
+        log_event(log, "readyz", level=logging.WARNING, database="unreachable", error_type=type(exc).__name__)
+        return "unreachable"
+    return "ok"
+
+
+async def admin_reload(request: web.Request) -> web.Response:
+    settings = request.app[SETTINGS]
+    if not _admin_allowed(settings, request.headers.get("Authorization", "")):
+        raise web.HTTPNotFound()
+    problems = await asyncio.to_thread(request.app[KNOWLEDGE].reload)
+    version = request.app[KNOWLEDGE].snapshot.kb.version
+    if any(problem.is_error for problem in problems):
+        return web.json_response({"outcome": "rejected", "version": version, "problems": format_problems(problems)}, status=HTTPStatus.UNPROCESSABLE_ENTITY)
+    return web.json_response({"outcome": "reloaded", "version": version})
+
+
+def _admin_allowed(settings: Settings, authorization: str) -> bool:
+    if settings.admin_token:
+        return hmac.compare_digest(authorization.encode(), f"Bearer {settings.admin_token}".encode())
+    return settings.local_mode

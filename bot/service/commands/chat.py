@@ -1,0 +1,178 @@
+"""`palveluopas chat`: talk to the bot in a terminal.
+
+Cards are shown as text with their buttons numbered; typing a number presses that button,
+which sends the button's `data` as `activity.value` with no text, as Teams does. Anything
+else is sent as a message. `/quit` or Ctrl+D ends the chat.
+
+The chat goes through the same HTTP endpoint and adapter as Teams and the Emulator, with
+`deliveryMode: expectReplies` so that the replies come back in the response: by default to
+an app started in this process on a free loopback port (same DATABASE_URL and knowledge as
+`make run`), or with `--url` to a bot that is already running.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any, Final, TextIO
+
+import aiohttp
+from aiohttp import web
+
+from bot.ui.cards.message import ADAPTIVE_CARD_CONTENT_TYPE
+from bot.ui.cards.text import SubmitAction, render_card_text, submit_actions
+from bot.service.commands.common import load_settings, ready_app
+from domain.logs import configure_logging
+
+QUIT_WORDS: Final = frozenset({"/quit", "/exit"})
+BOT_PREFIX: Final = "Palveluopas: "
+USER_ID: Final = "terminal-user"
+BOT_ID: Final = "palveluopas"
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("chat", help="talk to the bot in this terminal")
+    parser.add_argument("--url", help="a running bot, e.g. http://127.0.0.1:3978 (default: start one in this process)")
+    parser.add_argument("--locale", default="fi-FI", help="activity locale: fi-FI, sv-SE or en-US (default fi-FI)")
+    parser.add_argument("--conversation", help="conversation id, to continue an earlier chat (default: a new one)")
+    parser.set_defaults(handler=cmd_chat)
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    if settings is None:
+        return 2
+    # Turn logs would interleave with the conversation; warnings and errors still show.
+    configure_logging("WARNING")
+    app = None
+    if args.url is None:
+        app = ready_app(settings)
+        if app is None:
+            return 2
+    conversation = args.conversation or f"chat-{uuid.uuid4().hex[:12]}"
+    try:
+        asyncio.run(_chat(app, args.url, conversation, args.locale, sys.stdin, sys.stdout))
+    except KeyboardInterrupt:
+        print()
+    return 0
+
+
+@asynccontextmanager
+async def _served(app: web.Application | None, url: str | None) -> AsyncIterator[str]:
+    if app is None:
+        assert url is not None
+        yield url.rstrip("/")
+        return
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        host, port = runner.addresses[0][:2]
+        yield f"http://{host}:{port}"
+    finally:
+        await runner.cleanup()
+
+
+async def _chat(app: web.Application | None, url: str | None, conversation: str, locale: str, stdin: TextIO, stdout: TextIO) -> None:
+    echo = not stdin.isatty()
+    async with _served(app, url) as base, aiohttp.ClientSession() as session:
+        chat = _Conversation(session, f"{base}/api/messages", conversation, locale)
+        print(f"Palveluopas terminal chat (conversation {conversation}). A number presses a button; /quit ends.", file=stdout)
+        actions = _show(await chat.post("conversationUpdate", membersAdded=[{"id": BOT_ID}, {"id": USER_ID}]), stdout)
+        while True:
+            stdout.write("> ")
+            stdout.flush()
+            line = await asyncio.to_thread(stdin.readline)
+            if not line:
+                stdout.write("\n")
+                break
+            line = line.strip()
+            if echo:
+                stdout.write(f"{line}\n")
+            if line in QUIT_WORDS:
+                break
+            if not line:
+                continue
+            chosen = next((a for a in actions if line == str(a.number)), None)
+            if chosen is not None:
+                text, value = activity_fields(chosen.data)
+                replies = await chat.post("message", text=text, value=value)
+            else:
+                replies = await chat.post("message", text=line)
+            actions = _show(replies, stdout)
+
+
+class _Conversation:
+    def __init__(self, session: aiohttp.ClientSession, endpoint: str, conversation: str, locale: str) -> None:
+        self._session = session
+        self._endpoint = endpoint
+        self._conversation = conversation
+        self._locale = locale
+        self._count = 0
+
+    async def post(self, type: str, *, text: str | None = None, value: Any = None, **extra: Any) -> list[dict[str, Any]] | str:
+        self._count += 1
+        body: dict[str, Any] = {
+            "type": type,
+            "id": f"{self._conversation}-{self._count}",
+            "channelId": "emulator",
+            "serviceUrl": "http://127.0.0.1:9/unused",
+            "deliveryMode": "expectReplies",
+            "conversation": {"id": self._conversation},
+            "from": {"id": USER_ID, "name": "Terminal"},
+            "recipient": {"id": BOT_ID, "name": "Palveluopas"},
+            "locale": self._locale,
+            **extra,
+        }
+        if text is not None:
+            body["text"] = text
+        if value is not None:
+            body["value"] = value
+        async with self._session.post(self._endpoint, json=body) as response:
+            if response.status != 200:
+                return f"(the bot answered HTTP {response.status})"
+            return list((await response.json()).get("activities") or [])
+
+
+def activity_fields(data: Any) -> tuple[str | None, Any]:
+    """(text, value) of the message Teams sends when a button with this `data` is pressed.
+
+    Plain Action.Submit data comes back as `value`; `msteams` imBack and messageBack data
+    come back as the text the button carries.
+    """
+    teams = data.get("msteams") if isinstance(data, dict) else None
+    if isinstance(teams, dict) and teams.get("type") == "imBack":
+        return str(teams.get("value", "")), None
+    if isinstance(teams, dict) and teams.get("type") == "messageBack":
+        return teams.get("text"), teams.get("value")
+    return None, data
+
+
+def _show(replies: list[dict[str, Any]] | str, stdout: TextIO) -> list[SubmitAction]:
+    if isinstance(replies, str):
+        print(replies, file=stdout)
+        return []
+    actions: list[SubmitAction] = []
+    for reply in replies:
+        if reply.get("type") != "message":
+            continue
+        if reply.get("text"):
+            print(f"{BOT_PREFIX}{reply['text']}", file=stdout)
+        for attachment in reply.get("attachments") or ():
+            if attachment.get("contentType") != ADAPTIVE_CARD_CONTENT_TYPE:
+                print(f"  ({attachment.get('contentType')})", file=stdout)
+                continue
+            card = attachment.get("content") or {}
+            first = len(actions) + 1
+            print(_indent(render_card_text(card, first)), file=stdout)
+            actions.extend(submit_actions(card, first))
+    return actions
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"  | {line}" if line else "  |" for line in text.splitlines())

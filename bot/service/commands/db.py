@@ -1,0 +1,53 @@
+"""`palveluopas db ...`: bring the database to the newest schema, show where it is, add a revision."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from typing import Any
+
+from alembic import command
+
+from bot.service.commands.common import database_revision, load_settings
+from bot.store.migrations import alembic_config, head_revision, upgrade_to_head
+
+
+def register(subparsers: Any) -> None:
+    db = subparsers.add_parser("db", help="database schema: upgrade, current, revision")
+    commands = db.add_subparsers(dest="db_command", required=True)
+    commands.add_parser("upgrade", help="migrate DATABASE_URL to the newest revision (new or old database)").set_defaults(handler=cmd_upgrade)
+    commands.add_parser("current", help="print the database's revision and the newest one").set_defaults(handler=cmd_current)
+    revision = commands.add_parser("revision", help="write a new revision file into bot/store/migrations/versions (developers)")
+    revision.add_argument("-m", "--message", required=True)
+    revision.add_argument("--rev-id", help="revision id, e.g. 0003_feedback (default: generated)")
+    revision.add_argument("--autogenerate", action="store_true", help="compare the models on Base with DATABASE_URL")
+    revision.set_defaults(handler=cmd_revision)
+
+
+def cmd_upgrade(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    if settings is None:
+        return 2
+    upgrade_to_head(settings.database_url)
+    print(f"Database at revision {head_revision()}.")
+    return 0
+
+
+def cmd_current(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    if settings is None:
+        return 2
+    current = asyncio.run(database_revision(settings.database_url))
+    print(f"current: {current or 'none (empty database)'}\nnewest:  {head_revision()}")
+    return 0 if current == head_revision() else 1
+
+
+def cmd_revision(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    if settings is None:
+        return 2
+    config = alembic_config(settings.database_url)
+    command.revision(config, message=args.message, rev_id=args.rev_id, autogenerate=args.autogenerate)
+    print("Review the new file in bot/store/migrations/versions before committing it.", file=sys.stderr)
+    return 0

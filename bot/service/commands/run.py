@@ -1,0 +1,58 @@
+"""`palveluopas run`: serve the bot over HTTP on HOST:PORT (127.0.0.1:3978 by default).
+
+Refuses to start, saying why on one screen, when the configuration or the knowledge base is
+invalid or the database is not at the newest migration. SIGHUP reloads the knowledge base
+(a broken edit is rejected and the running one kept).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+from typing import Any
+
+from aiohttp import web
+
+from bot.service.app import KNOWLEDGE
+from bot.service.commands.common import load_settings, ready_app
+from domain.logs import configure_logging
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("run", help="start the bot (HTTP, Bot Framework /api/messages)")
+    parser.set_defaults(handler=cmd_run)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    if settings is None:
+        return 2
+    configure_logging(settings.log_level)
+    app = ready_app(settings)
+    if app is None:
+        return 2
+    app.on_startup.append(_reload_on_sighup)
+    base = f"http://{settings.host}:{settings.port}"
+    mode = "local mode: no app id, no authentication" if settings.local_mode else f"app id {settings.app_id}: Bot Framework tokens required"
+    print(
+        f"Palveluopas is listening on {base}/api/messages ({mode}).\n"
+        f"  Chat in a terminal:      make chat   (or: palveluopas chat --url {base})\n"
+        f"  Bot Framework Emulator:  open {base}/api/messages, leave app id and password empty\n"
+        f"  Health: {base}/healthz   Readiness: {base}/readyz\n"
+        "Stop with Ctrl+C.",
+        flush=True,
+    )
+    web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None)
+    return 0
+
+
+async def _reload_on_sighup(app: web.Application) -> None:
+    loop = asyncio.get_running_loop()
+    knowledge = app[KNOWLEDGE]
+
+    def reload() -> None:
+        # Off the loop: loading and indexing the knowledge base takes a moment.
+        loop.run_in_executor(None, knowledge.reload)
+
+    loop.add_signal_handler(signal.SIGHUP, reload)

@@ -1,0 +1,92 @@
+"""Configuration, read once from the environment.
+
+The Bot Framework names (`MicrosoftAppId`, `MicrosoftAppPassword`, `MicrosoftAppType`,
+`MicrosoftAppTenantId`) are the ones Azure Bot Service and the Bot Framework samples use, so
+an App Service configured for any Bot Framework bot works unchanged. The README's
+configuration table lists every variable; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+DEFAULT_PORT: Final = 3978
+DEFAULT_HOST: Final = "127.0.0.1"
+DEFAULT_DATABASE_URL: Final = "sqlite+aiosqlite:///./data/palveluopas.db"
+DEFAULT_KNOWLEDGE_ROOT: Final = Path(__file__).resolve().parents[2] / "knowledge"
+DEFAULT_MAX_BODY_BYTES: Final = 256 * 1024
+"""Teams caps a message at about 28 KB; a quarter megabyte leaves room for card submits and
+channel data while keeping a hostile body from being parsed."""
+APP_TYPES: Final = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
+
+
+class SettingsError(ValueError):
+    """A configuration value is malformed; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    app_id: str = ""
+    app_password: str = ""
+    app_type: str = "MultiTenant"
+    tenant_id: str = ""
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    database_url: str = DEFAULT_DATABASE_URL
+    knowledge_root: Path = DEFAULT_KNOWLEDGE_ROOT
+    log_level: str = "INFO"
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    admin_token: str = ""
+    """Bearer token for `POST /admin/reload`; without one the endpoint exists only in local mode."""
+
+    @property
+    def local_mode(self) -> bool:
+        """No app id: the Emulator, the terminal chat and tests talk to the bot unauthenticated."""
+        return not self.app_id
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
+        def text(name: str, default: str = "") -> str:
+            return environ.get(name, "").strip() or default
+
+        app_type = text("MicrosoftAppType", "MultiTenant")
+        if app_type not in APP_TYPES:
+            raise SettingsError(f"MicrosoftAppType must be one of {', '.join(APP_TYPES)}, not {app_type!r}")
+        if text("MicrosoftAppId"):
+            needed = {"SingleTenant": ("MicrosoftAppPassword", "MicrosoftAppTenantId"), "UserAssignedMSI": ("MicrosoftAppTenantId",)}.get(app_type, ())
+            missing = [name for name in needed if not text(name)]
+            if missing:
+                raise SettingsError(f"MicrosoftAppType={app_type} also needs {' and '.join(missing)}")
+        log_level = text("LOG_LEVEL", "INFO").upper()
+        if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise SettingsError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {log_level!r}")
+        return cls(
+            app_id=text("MicrosoftAppId"),
+            app_password=text("MicrosoftAppPassword"),
+            app_type=app_type,
+            tenant_id=text("MicrosoftAppTenantId"),
+            host=text("HOST", DEFAULT_HOST),
+            port=_integer(environ, "PORT", DEFAULT_PORT, low=1, high=65535),
+            database_url=text("DATABASE_URL", DEFAULT_DATABASE_URL),
+            knowledge_root=Path(text("KNOWLEDGE_ROOT", str(DEFAULT_KNOWLEDGE_ROOT))),
+            log_level=log_level,
+            max_body_bytes=_integer(environ, "MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, low=1024, high=64 * 1024 * 1024),
+            admin_token=text("ADMIN_TOKEN"),
+        )
+
+
+def _integer(environ: Mapping[str, str], name: str, default: int, *, low: int, high: int) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low} and {high}, not {value}")
+    return value

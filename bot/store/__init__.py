@@ -1,0 +1,1 @@
+"""The store layer: database engine, bot state storage, records, migrations."""

@@ -1,0 +1,1 @@
+"""The UI layer: Adaptive Cards, their text rendering, UI strings."""

@@ -1,0 +1,154 @@
+"""A principle card in full, and the card to pick a service (criteria check, show card)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from bot.ui.cards.guided_common import (
+    Action,
+    Card,
+    Element,
+    Origin,
+    Ui,
+    action_sets,
+    bullets,
+    card,
+    container,
+    facts,
+    heading,
+    nav_actions,
+    notice,
+    section,
+    source_block,
+    text,
+)
+from domain.criteria import statement_of
+from knowledge.model import AgeRange, ContraIndication, Criterion, Duration, KnowledgeBase, ServiceCard
+
+
+def service_card(kb: KnowledgeBase, ui: Ui, service: ServiceCard, origin: Origin, *, back: bool = True) -> Card:
+    body: list[Element] = [heading(service.name.get(ui.lang))]
+    if service.category:
+        body.append(text(ui(f"card.category.{service.category}"), subtle=True, spacing="None"))
+    if not service.complete:
+        body.append(notice(ui("card.incomplete", note=service.incomplete_note or ui("common.not_specified"))))
+    body.append(text(service.description))
+    body += section(ui("card.target_group"), text(service.target_group.description), _age_facts(ui, service.target_group.age))
+    body += section(ui("card.criteria"), *conditions(kb, ui, service.criteria, lead=ui("card.criteria_lead")))
+    body += section(ui("card.contraindications"), *conditions(kb, ui, service.contraindications, lead=ui("card.contraindications_lead")))
+    body += section(ui("card.prerequisites"), bullets(p.text for p in service.prerequisites))
+    if service.duration:
+        body += section(ui("card.duration"), text(service.duration.description), duration_facts(ui, service.duration))
+    body += section(ui("card.legal_basis"), bullets(service.legal_basis))
+    if service.arranged_by:
+        body += section(
+            ui("card.arranged_by"),
+            facts(
+                [
+                    (ui("card.family_social_work"), service.arranged_by.family_social_work or ""),
+                    (ui("card.child_protection"), service.arranged_by.child_protection or ""),
+                ]
+            ),
+        )
+    body += action_sets(_alternative_buttons(kb, ui, service, origin))
+    body.append(source_block(ui, service.sources))
+    actions: list[Action] = []
+    if service.criteria or service.contraindications:
+        actions.append(origin.button(ui("card.check_criteria"), "criteria", service.id, primary=True))
+    actions.append(origin.button(ui("card.start_process"), "process", service.id))
+    actions += nav_actions(ui, origin, back=back)
+    return card(body, actions)
+
+
+def pick_service_card(kb: KnowledgeBase, ui: Ui, origin: Origin, *, title: str, prompt: str, back: bool = True) -> Card:
+    """One button a service, alphabetically by the name the reader sees."""
+    services = sorted_by_name(kb.services, ui.lang)
+    buttons = [origin.button(s.name.get(ui.lang), "pick", s.id) for s in services]
+    lines = [f"**{s.name.get(ui.lang)}**: {s.summary}" for s in services]
+    body = [heading(title), text(prompt), bullets(lines), *action_sets(buttons)]
+    return card([b for b in body if b], nav_actions(ui, origin, back=back))
+
+
+_NORDIC_ORDER = str.maketrans({"å": "z\u0001", "ä": "z\u0002", "ö": "z\u0003", "æ": "z\u0002", "ø": "z\u0003", "w": "v"})
+"""Finnish and Swedish alphabetical order: å, ä, ö after z (code points put ä before å)."""
+
+
+def sorted_by_name(services: Iterable[ServiceCard], lang: str) -> list[ServiceCard]:
+    """Services alphabetically by their name in `lang`, as a reader looks for them."""
+    return sorted(services, key=lambda s: (s.name.get(lang).casefold().translate(_NORDIC_ORDER), s.id))
+
+
+def service_names(kb: KnowledgeBase, ui: Ui, ids: Iterable[str]) -> list[str]:
+    """Names of the services the ids refer to; an id the knowledge base lacks is shown as is."""
+    names = []
+    for service_id in ids:
+        found = kb.service(service_id)
+        names.append(found.name.get(ui.lang) if found else service_id)
+    return names
+
+
+def conditions(kb: KnowledgeBase, ui: Ui, items: Sequence[Criterion | ContraIndication], *, lead: str) -> list[Element]:
+    """Criteria or contra-indications as what they are: conditions, each shown once as its
+    statement (the question where the card has none) under a lead saying what it means,
+    the explanation beneath as secondary text. Items sharing one explanation (and the same
+    alternatives) are listed together with it once, so a generic 'the source names no
+    alternative' is not repeated."""
+    groups: dict[tuple[str, tuple[str, ...]], list[Criterion | ContraIndication]] = {}
+    for item in items:
+        alternatives = item.alternatives if isinstance(item, ContraIndication) else ()
+        groups.setdefault((item.explanation, alternatives), []).append(item)
+    if not groups:
+        return []
+    elements: list[Element] = [text(lead, subtle=True, spacing="None")]
+    for (explanation, alternatives), grouped in groups.items():
+        instead = service_names(kb, ui, alternatives)
+        elements.append(
+            container(
+                bullets(statement_of(item) for item in grouped),
+                {**text(explanation, subtle=True, spacing="None"), "size": "Small"},
+                text(ui("common.instead", services=", ".join(instead)), subtle=True, spacing="None") if instead else None,
+            )
+        )
+    return elements
+
+
+def _alternative_buttons(kb: KnowledgeBase, ui: Ui, service: ServiceCard, origin: Origin) -> list[Action]:
+    """Each alternative once, as a button to its own card (only those the knowledge base has)."""
+    seen: dict[str, str] = {}
+    for contra in service.contraindications:
+        for alt in contra.alternatives:
+            found = kb.service(alt)
+            if found and alt != service.id and alt not in seen:
+                seen[alt] = found.name.get(ui.lang)
+    return [origin.button(ui("common.open_card", service=name), "card", alt) for alt, name in seen.items()]
+
+
+def _age_facts(ui: Ui, age: AgeRange | None) -> Element | None:
+    if age is None:
+        return None
+    span = ""
+    if age.min is not None or age.max is not None:
+        span = ui("card.age_span", min="" if age.min is None else age.min, max="" if age.max is None else age.max)
+    return facts(
+        [
+            (ui("card.age"), span),
+            (ui("card.age_special"), ui("card.age_from", min=age.special_min) if age.special_min is not None else ""),
+            (ui("card.age_note"), age.note or ""),
+        ]
+    )
+
+
+def duration_facts(ui: Ui, duration: Duration) -> Element | None:
+    """First period, shortest and longest duration and how it continues, where the card says."""
+
+    def months(value: int | None) -> str:
+        return ui("card.months", n=value) if value is not None else ""
+
+    return facts(
+        [
+            (ui("card.first_period"), months(duration.first_period_months)),
+            (ui("card.min_duration"), months(duration.min_months)),
+            (ui("card.max_duration"), months(duration.max_months)),
+            (ui("card.continuation"), duration.continuation or ""),
+        ]
+    )

@@ -1,0 +1,45 @@
+"""The welcome card (greeting and what the bot can do) and the shorter menu card."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.ui.cards.message import adaptive_card
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    title: str
+    description: str
+    data: dict[str, Any]
+    """Action.Submit data, built with `bot.ui.cards.payload.Submit.data()`."""
+
+
+def welcome_card(title: str, intro: str, items: Sequence[MenuItem], tip: str) -> dict[str, Any]:
+    body: list[dict[str, Any]] = [
+        {"type": "TextBlock", "text": title, "size": "Large", "weight": "Bolder", "wrap": True},
+        {"type": "TextBlock", "text": intro, "wrap": True},
+    ]
+    for item in items:
+        body.append(
+            {
+                "type": "Container",
+                "spacing": "Medium",
+                "items": [
+                    {"type": "TextBlock", "text": item.title, "weight": "Bolder", "wrap": True},
+                    {"type": "TextBlock", "text": item.description, "isSubtle": True, "spacing": "None", "wrap": True},
+                ],
+            }
+        )
+    body.append({"type": "TextBlock", "text": tip, "size": "Small", "isSubtle": True, "spacing": "Large", "wrap": True})
+    return adaptive_card(body, _buttons(items))
+
+
+def menu_card(title: str, items: Sequence[MenuItem]) -> dict[str, Any]:
+    return adaptive_card([{"type": "TextBlock", "text": title, "weight": "Bolder", "wrap": True}], _buttons(items))
+
+
+def _buttons(items: Sequence[MenuItem]) -> list[dict[str, Any]]:
+    return [{"type": "Action.Submit", "title": item.title, "data": item.data} for item in items]

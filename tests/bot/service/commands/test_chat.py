@@ -1,0 +1,46 @@
+"""`palveluopas chat`, driven by a script on stdin as a person would type it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[4]
+
+
+def chat(script: str, database_url: str, kb_root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": database_url, "KNOWLEDGE_ROOT": str(kb_root)}
+    return subprocess.run(
+        [sys.executable, "-m", "bot.service.cli", "chat", *args],
+        input=script, capture_output=True, text=True, env=env, cwd=REPO_ROOT, timeout=60, check=False,
+    )
+
+
+def test_the_chat_greets_shows_numbered_buttons_and_a_number_presses_one(database_url: str, kb_root: Path) -> None:
+    result = chat("apu\n2\n/quit\n", database_url, kb_root)
+
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Palveluopas: Hei! Olen Palveluopas" in out
+    assert "Tervetuloa Palveluoppaaseen" in out
+    assert "[1] Valitse palvelu" in out and "[2] Tarkista palvelun kriteerit" in out
+    # Pressing [2] sends that button's data, which the bot answers about that capability.
+    after_two = out.split("> 2\n", 1)[1]
+    assert "Tarkista palvelun kriteerit" in after_two or "kriteer" in after_two.lower()
+
+
+def test_the_chat_speaks_the_chosen_language_and_ends_at_end_of_input(database_url: str, kb_root: Path) -> None:
+    result = chat("help\n", database_url, kb_root, "--locale", "en-US")
+
+    assert result.returncode == 0, result.stderr
+    assert "Palveluopas: Hi! I'm Palveluopas" in result.stdout
+    assert "[1] Choose a service" in result.stdout
+
+
+def test_the_chat_refuses_an_unmigrated_database_and_says_what_to_run(tmp_path: Path, kb_root: Path) -> None:
+    result = chat("hei\n", f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}", kb_root)
+
+    assert result.returncode == 2
+    assert "palveluopas db upgrade" in result.stderr

@@ -1,0 +1,76 @@
+"""The adapter's answers to what botbuilder 4.17.1's CloudAdapter gets wrong.
+
+Its `process` passes every InvokeResponse body through `serializer_helper`, which accepts
+only msrest models; `process_activity` has already turned the expectReplies body into a
+dict, so every expectReplies request, and every invoke answered with a plain JSON body,
+became a 500 (microsoft/botbuilder-python#2156).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+from botbuilder.core import ActivityHandler, ConversationState, InvokeResponse, MemoryStorage, TurnContext, UserState
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+
+from bot.service.adapter import PalveluopasAdapter, _BotFrameworkConfiguration
+from bot.ui.i18n import Strings
+from bot.service.settings import Settings
+from tests.support.http import MESSAGES_PATH, activity
+
+
+class EchoTypeBot(ActivityHandler):
+    """Test-only: answers invokes with a plain JSON body and messages with one reply."""
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        return InvokeResponse(status=200, body={"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": "ok"})
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        await turn_context.send_activity("vastaus")
+
+
+def _app(adapter: CloudAdapter) -> web.Application:
+    bot = EchoTypeBot()
+
+    async def messages(request: web.Request) -> web.Response:
+        response = await adapter.process(request, bot)
+        assert response is not None
+        return response
+
+    app = web.Application()
+    app.router.add_post(MESSAGES_PATH, messages)
+    return app
+
+
+def _ours() -> PalveluopasAdapter:
+    storage = MemoryStorage()
+    return PalveluopasAdapter(Settings(), Strings.load(), ConversationState(storage), UserState(storage))
+
+
+async def test_an_invoke_answered_with_a_plain_json_body_returns_that_body(aiohttp_client: Any) -> None:
+    client = await aiohttp_client(_app(_ours()))
+
+    response = await client.post(MESSAGES_PATH, json=activity("invoke", name="adaptiveCard/action", value={"action": {"type": "Action.Execute"}}, expect_replies=False))
+
+    assert response.status == 200
+    assert await response.json() == {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": "ok"}
+
+
+async def test_expect_replies_returns_the_replies(aiohttp_client: Any) -> None:
+    client = await aiohttp_client(_app(_ours()))
+
+    response = await client.post(MESSAGES_PATH, json=activity(text="hei"))
+
+    assert response.status == 200
+    assert [a["text"] for a in (await response.json())["activities"]] == ["vastaus"]
+
+
+async def test_botbuilder_cloud_adapter_still_has_the_defect(aiohttp_client: Any) -> None:
+    """When this fails, botbuilder has fixed `process`: our override of it can go."""
+    upstream = CloudAdapter(ConfigurationBotFrameworkAuthentication(_BotFrameworkConfiguration(Settings())))
+    client = await aiohttp_client(_app(upstream))
+
+    response = await client.post(MESSAGES_PATH, json=activity(text="hei"))
+
+    assert response.status == 500

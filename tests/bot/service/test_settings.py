@@ -1,0 +1,57 @@
+"""Configuration from the environment, with the Bot Framework's standard names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.service.settings import DEFAULT_DATABASE_URL, DEFAULT_KNOWLEDGE_ROOT, Settings, SettingsError
+
+
+def test_an_empty_environment_gives_local_mode_on_loopback_port_3978_with_sqlite() -> None:
+    settings = Settings.from_env({})
+
+    assert settings.local_mode
+    assert (settings.host, settings.port) == ("127.0.0.1", 3978)
+    assert settings.database_url == DEFAULT_DATABASE_URL and "./data/" in settings.database_url
+    assert settings.knowledge_root == DEFAULT_KNOWLEDGE_ROOT
+
+
+def test_the_bot_framework_variables_are_read_by_their_standard_names() -> None:
+    settings = Settings.from_env(
+        {
+            "MicrosoftAppId": "app-id",
+            "MicrosoftAppPassword": "secret",
+            "MicrosoftAppType": "SingleTenant",
+            "MicrosoftAppTenantId": "tenant",
+            "PORT": "8080",
+            "HOST": "0.0.0.0",
+            "DATABASE_URL": "postgresql+asyncpg://u@db/palveluopas",
+            "KNOWLEDGE_ROOT": "/srv/knowledge",
+            "LOG_LEVEL": "debug",
+            "MAX_BODY_BYTES": "65536",
+            "ADMIN_TOKEN": "token",
+        }
+    )
+
+    assert not settings.local_mode
+    assert (settings.app_id, settings.app_password, settings.app_type, settings.tenant_id) == ("app-id", "secret", "SingleTenant", "tenant")
+    assert (settings.host, settings.port, settings.log_level, settings.max_body_bytes) == ("0.0.0.0", 8080, "DEBUG", 65536)
+    assert settings.knowledge_root == Path("/srv/knowledge")
+    assert settings.admin_token == "token"
+
+
+@pytest.mark.parametrize(
+    ("environ", "named"),
+    [
+        ({"PORT": "web"}, "PORT"),
+        ({"PORT": "70000"}, "PORT"),
+        ({"MicrosoftAppType": "Whatever"}, "MicrosoftAppType"),
+        ({"MicrosoftAppId": "id", "MicrosoftAppType": "SingleTenant", "MicrosoftAppPassword": "x"}, "MicrosoftAppTenantId"),
+        ({"LOG_LEVEL": "chatty"}, "LOG_LEVEL"),
+    ],
+)
+def test_a_malformed_value_is_refused_naming_the_variable(environ: dict[str, str], named: str) -> None:
+    with pytest.raises(SettingsError, match=named):
+        Settings.from_env(environ)

@@ -1,0 +1,126 @@
+"""Turns that fail, turns that span a restart, and what the logs keep of a turn."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Final
+
+import pytest
+from aiohttp.test_utils import TestClient
+from botbuilder.dialogs import Dialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext
+
+from bot.service.app import create_app
+from bot.service.context import BotServices, KnowledgeProvider
+from domain.logs import JsonLineFormatter
+from bot.service.settings import Settings
+from dialogs.base import PalveluopasDialog
+from tests.support.http import send
+from tests.support.replies import texts
+
+
+class ThreeQuestions(PalveluopasDialog):
+    """Test-only: asks three numbered questions, one per turn; 'kaadu' makes a turn raise."""
+
+    DIALOG_ID: Final = "test.three-questions"
+
+    def __init__(self, services: BotServices) -> None:
+        super().__init__(services)
+        self.add_dialog(WaterfallDialog("test.steps", [self._ask(1), self._ask(2), self._ask(3), self._done]))
+
+    def _ask(self, number: int) -> Any:
+        async def step(context: WaterfallStepContext) -> DialogTurnResult:
+            if context.context.activity.text == "kaadu":
+                raise RuntimeError("internal detail: table bot_state is on fire")
+            await context.context.send_activity(f"Kysymys {number}/3")
+            return Dialog.end_of_turn
+
+        return step
+
+    async def _done(self, context: WaterfallStepContext) -> DialogTurnResult:
+        await context.context.send_activity("Valmis")
+        return await context.end_dialog()
+
+
+@pytest.fixture
+async def question_client(aiohttp_client: Any, settings: Settings, knowledge: KnowledgeProvider) -> TestClient:
+    return await aiohttp_client(create_app(settings, dialogs_factory=ThreeQuestions, knowledge=knowledge))
+
+
+async def test_an_exception_in_a_turn_gets_a_short_apology_with_an_error_id(question_client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    await send(question_client, text="aloita")
+
+    replies = await send(question_client, text="kaadu")
+
+    [apology] = texts(replies)
+    assert apology.startswith("Pahoittelen, jokin meni vikaan")
+    error_id = apology.rsplit("Virhetunnus: ", 1)[1]
+    assert len(error_id) == 8
+    assert "fire" not in apology and "Traceback" not in apology and "RuntimeError" not in apology
+    logged = [r for r in caplog.records if r.getMessage() == "turn_error"]
+    assert logged and logged[0].fields["error_id"] == error_id  # type: ignore[attr-defined]
+    assert logged[0].fields["conversation_id"] == "conversation-1"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("locale", "apology"), [("sv-SE", "Tyvärr gick något fel"), ("en-US", "Sorry, something went wrong")])
+async def test_the_apology_is_in_the_users_language(question_client: TestClient, locale: str, apology: str) -> None:
+    await send(question_client, text="aloita", locale=locale)
+
+    replies = await send(question_client, text="kaadu", locale=locale)
+
+    assert texts(replies)[0].startswith(apology)
+
+
+async def test_after_an_error_the_conversation_starts_over(question_client: TestClient) -> None:
+    await send(question_client, text="aloita")
+    await send(question_client, text="vastaus")
+    await send(question_client, text="kaadu")
+
+    replies = await send(question_client, text="uudestaan")
+
+    assert texts(replies) == ["Kysymys 1/3"]
+
+
+async def _dialog_survives_a_restart(aiohttp_client: Any, settings: Settings, knowledge: KnowledgeProvider) -> None:
+    first = await aiohttp_client(create_app(settings, dialogs_factory=ThreeQuestions, knowledge=knowledge))
+    assert texts(await send(first, text="aloita")) == ["Kysymys 1/3"]
+    assert texts(await send(first, text="vastaus")) == ["Kysymys 2/3"]
+    await first.close()
+
+    second = await aiohttp_client(create_app(settings, dialogs_factory=ThreeQuestions, knowledge=knowledge))
+
+    assert texts(await send(second, text="vastaus")) == ["Kysymys 3/3"]
+    assert texts(await send(second, text="vastaus")) == ["Valmis"]
+
+
+async def test_a_dialog_in_progress_survives_a_restart_of_the_server(aiohttp_client: Any, settings: Settings, knowledge: KnowledgeProvider) -> None:
+    await _dialog_survives_a_restart(aiohttp_client, settings, knowledge)
+
+
+@pytest.mark.postgres
+async def test_a_dialog_in_progress_survives_a_restart_on_postgresql(aiohttp_client: Any, postgres_url: str, kb_root: Any, knowledge: KnowledgeProvider) -> None:
+    await _dialog_survives_a_restart(aiohttp_client, Settings(database_url=postgres_url, knowledge_root=kb_root), knowledge)
+
+
+async def test_the_logs_carry_ids_outcome_and_latency_but_never_the_message_text(bot_client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    secret = "Matti Meikäläinen 010190-123A tarvitsee tukihenkilön"
+
+    await send(bot_client, text=secret, conversation_id="conv-private")
+    await send(bot_client, value={"pv": {"dialog": "menu", "step": "menu", "action": "start", "value": secret[:40]}}, conversation_id="conv-private")
+
+    lines = [JsonLineFormatter().format(record) for record in caplog.records]
+    assert not [line for line in lines if "Meikäläinen" in line or "010190" in line]
+    turns = [json.loads(line) for line in lines if json.loads(line)["event"] == "turn"]
+    assert len(turns) == 2
+    assert {turn["conversation_id"] for turn in turns} == {"conv-private"}
+    assert all(turn["outcome"] == "ok" and turn["latency_ms"] >= 0 and turn["activity_id"] for turn in turns)
+
+
+async def test_when_the_database_is_down_the_user_still_gets_the_apology(aiohttp_client: Any, kb_root: Any, knowledge: KnowledgeProvider) -> None:
+    down = Settings(database_url="postgresql+asyncpg://postgres@127.0.0.1:1/nothing", knowledge_root=kb_root)
+    client = await aiohttp_client(create_app(down, knowledge=knowledge))
+
+    replies = await send(client, text="hei")
+
+    assert texts(replies)[0].startswith("Pahoittelen, jokin meni vikaan")

@@ -1,0 +1,125 @@
+"""The Q&A cards: valid Adaptive Cards 1.5, with the buttons and text they promise."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.ui.cards.payload import parse_submit
+from bot.ui.cards.qna import QnaUi, answer_card, did_you_mean_card, no_match_card, notice_card
+from bot.ui.cards.text import render_card_text, submit_actions
+from bot.ui.i18n import Strings
+from domain.qna.answer import compose
+from domain.qna.index import RecordRef
+from knowledge.loader import load_knowledge_base
+from tests.domain.qna.small_kb import small_kb
+from tests.support.cards import assert_valid_card
+
+STRINGS = Strings.load()
+
+
+def ui(lang: str = "fi") -> QnaUi:
+    return QnaUi(STRINGS, lang)
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+@pytest.mark.parametrize(
+    "ref",
+    [
+        RecordRef("faq", "faq.tukihenkilo-ika"),
+        RecordRef("faq", "faq.tukiperhe-kesto"),
+        RecordRef("service", "ammatillinen-tukihenkilo"),
+        RecordRef("step", "lastensuojelu.esitys.laava"),
+        RecordRef("term", "shl"),
+    ],
+)
+def test_answer_cards_are_valid(ref: RecordRef, lang: str) -> None:
+    answer = compose(small_kb(), ref, lang)
+    assert answer is not None
+    card = answer_card(ui(lang), answer, "qna:1", matched="jotain")
+    assert_valid_card(card)
+    titles = [a.title for a in submit_actions(card)]
+    assert ui(lang)("helpful") in titles and ui(lang)("not_helpful") in titles
+
+
+def test_every_answer_of_the_real_knowledge_base_makes_a_valid_card() -> None:
+    kb = load_knowledge_base()
+    refs = [RecordRef("faq", f.id) for f in kb.faq] + [RecordRef("service", s.id) for s in kb.services]
+    refs += [RecordRef("step", st.id) for p in kb.processes for ph in p.phases for st in ph.steps]
+    refs += [RecordRef("term", t.id) for t in kb.glossary.terms]
+    for ref in refs:
+        answer = compose(kb, ref, "fi")
+        assert answer is not None, ref
+        assert_valid_card(answer_card(ui(), answer, "qna:1"))
+
+
+def test_answer_card_shows_text_source_related_and_follow_ups() -> None:
+    answer = compose(small_kb(), RecordRef("faq", "faq.tukihenkilo-ika"), "fi")
+    assert answer is not None
+    card = answer_card(ui(), answer, "qna:3")
+    text = render_card_text(card)
+    assert "10–17" in text
+    assert "Lähde: Perhesosiaalityön ja lastensuojelun" in text and "Ammatillinen tukihenkilö" in text
+    buttons = {a.title: a.data for a in submit_actions(card)}
+    opener = buttons["Kortti: Ammatillinen tukihenkilö"]
+    assert opener["pv"] == {"dialog": "menu", "step": "menu", "action": "start", "value": "card"} and opener["service"] == "ammatillinen-tukihenkilo"
+    follow = parse_submit(buttons["Kuinka usein lapsi käy tukiperheessä?"])
+    assert follow is not None and (follow.dialog, follow.step, follow.action, follow.value) == ("qna", "qna:3", "ask", "faq.tukiperhe-kesto")
+    helpful = parse_submit(buttons["Hyödyllinen"])
+    assert helpful is not None and helpful.value == "faq:faq.tukihenkilo-ika"
+
+
+def test_answer_in_the_question_language_or_finnish_with_a_note() -> None:
+    english = compose(small_kb(), RecordRef("faq", "faq.tukihenkilo-ika"), "en")
+    assert english is not None and english.in_language and english.text.startswith("Mainly")
+    swedish = compose(small_kb(), RecordRef("faq", "faq.tukihenkilo-ika"), "sv")
+    assert swedish is not None and not swedish.in_language and swedish.text.startswith("Pääsääntöisesti")
+    text = render_card_text(answer_card(ui("sv"), swedish, "qna:1"))
+    assert "Svaret finns bara på finska." in text
+
+
+def test_step_answer_opens_the_process_at_the_step() -> None:
+    answer = compose(small_kb(), RecordRef("step", "lastensuojelu.esitys.laava"), "fi")
+    assert answer is not None
+    card = answer_card(ui(), answer, "qna:1")
+    data = next(a.data for a in submit_actions(card) if a.title.startswith("Prosessi:"))
+    assert data["pv"]["value"] == "process" and data["process"] == "lastensuojelu" and data["step"] == "lastensuojelu.esitys.laava"
+    assert "prosessiohje" in render_card_text(card)
+
+
+def test_did_you_mean_card() -> None:
+    offers = [(RecordRef("faq", "faq.a"), "Kysymys A?"), (RecordRef("service", "b"), "Palvelu B")]
+    card = did_you_mean_card(ui(), offers, "qna:2")
+    assert_valid_card(card)
+    submits = [parse_submit(a.data) for a in submit_actions(card)]
+    assert [(s.action, s.value) for s in submits if s] == [("pick", "faq:faq.a"), ("pick", "service:b"), ("none", None), ("menu", None)]
+    assert all(s is not None and s.step == "qna:2" for s in submits)
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_no_match_and_notice_cards(lang: str) -> None:
+    card = no_match_card(ui(lang))
+    assert_valid_card(card)
+    assert ui(lang)("no_match_title") in render_card_text(card)
+    assert_valid_card(notice_card("Kiitos"))
+
+
+def test_every_qna_string_exists_in_every_language() -> None:
+    keys = {lang: {k for k in STRINGS.keys(lang) if k.startswith("qna.")} for lang in ("fi", "sv", "en")}
+    assert keys["fi"] and keys["fi"] == keys["sv"] == keys["en"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "codes_removed", "names_kept"),
+    [
+        ("fi", "henkilötunnukset poistettuina", "nimiä ei voi poistaa automaattisesti"),
+        ("sv", "personbeteckningar borttagna", "namn kan inte tas bort automatiskt"),
+        ("en", "personal identity codes removed", "names cannot be removed automatically"),
+    ],
+)
+def test_no_match_card_promises_only_the_redaction_the_store_really_does(lang: str, codes_removed: str, names_kept: str) -> None:
+    # The store redacts identity codes but cannot detect names; the card must not claim more.
+    shown = " ".join(render_card_text(no_match_card(ui(lang))).split())
+
+    assert codes_removed in shown
+    assert names_kept in shown
+    assert "without any identifying details" not in shown and "ilman tunnistetietoja" not in shown
