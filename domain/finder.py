@@ -131,6 +131,9 @@ def recommend(kb: KnowledgeBase, answers: Answers) -> Recommendation:
     fits: list[tuple[RankedService, int]] = []
     ruled_out: list[RuledOut] = []
     for index, card in enumerate(kb.services):
+        if card.kind != "service":
+            # A pilot or project is knowledge, not something a worker can order.
+            continue
         a = assess(card, implied_answers(card, known))
         if a.ruled_out:
             ruled_out.append(_ruled_out(kb, card, a))

@@ -8,7 +8,7 @@ import ast
 from pathlib import Path
 
 from domain.criteria import BASE_ANSWERS, Basis, CheckAnswer, CheckItem, Reason, ReasonCode, Verdict, check_items, evaluate, statement_of
-from knowledge.model import Duration, KnowledgeBase, Prerequisite
+from knowledge.model import Duration, KnowledgeBase, Localized, Prerequisite
 from tests.domain.kb_builders import card, contra, criterion, knowledge_base, link, question
 
 Y, N, U, C = CheckAnswer.YES, CheckAnswer.NO, CheckAnswer.UNKNOWN, CheckAnswer.CONSIDER
@@ -246,7 +246,7 @@ def test_thin_card_reason_carries_its_note(kb: KnowledgeBase) -> None:
     assert result.basis is Basis.CASE_BY_CASE
     assert result.reasons == (
         Reason(ReasonCode.CASE_BY_CASE),
-        Reason(ReasonCode.THIN_CARD, note="Lähteet eivät kerro soveltuvuusperusteita."),
+        Reason(ReasonCode.THIN_CARD, note=Localized(fi="Lähteet eivät kerro soveltuvuusperusteita.")),
     )
 
 

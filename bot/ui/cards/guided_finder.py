@@ -25,6 +25,7 @@ from bot.ui.cards.guided_common import (
 )
 from bot.ui.cards.guided_service import service_names, sorted_by_name
 from domain.criteria import statement_of
+from domain.justification import consider_text
 from domain.finder import RankedService, Recommendation, RuledOut, is_age_question
 from knowledge.model import ContraIndication, FinderQuestion, KnowledgeBase, ServiceCard
 
@@ -115,14 +116,14 @@ def _fit(ui: Ui, number: int, ranked: RankedService, origin: Origin) -> Element:
     service = ranked.service
     parts: list[Element | None] = [
         text(f"**{number}. {service.name.get(ui.lang)}**"),
-        text(service.summary, spacing="None"),
+        text(ui.loc(service.summary), spacing="None"),
     ]
     if ranked.met:
         # The conditions themselves (statements, else questions), not their explanations:
         # the card and the criteria check give those.
-        parts += [text(ui("finder.fits_because"), spacing="Small"), bullets(statement_of(c) for c in ranked.met)]
+        parts += [text(ui("finder.fits_because"), spacing="Small"), bullets(statement_of(c, ui.lang) for c in ranked.met)]
     if ranked.consider:
-        parts += [text(ui("finder.consider"), spacing="Small"), bullets(statement_of(c) for c in ranked.consider)]
+        parts += [text(ui("finder.consider"), spacing="Small"), bullets(consider_text(c, ui.lang) for c in ranked.consider)]
     if ranked.unknown:
         parts.append(text(ui.count("finder.still_to_check", ranked.unknown), subtle=True))
     if not service.complete:
@@ -148,8 +149,8 @@ def _ruled_out(kb: KnowledgeBase, ui: Ui, item: RuledOut, origin: Origin) -> Ele
         text(f"**{item.service.name.get(ui.lang)}**"),
         # A contra-indication rules out when it holds (its statement), a criterion when the
         # answer to it is no (its question: a statement would need negating).
-        text(ui("finder.ruled_out_applies", condition=statement_of(item.reason)) if contra else ui("finder.ruled_out_unmet", question=item.reason.question), spacing="None"),
-        {**text(item.reason.explanation, subtle=True, spacing="None"), "size": "Small"},
+        text(ui("finder.ruled_out_applies", condition=statement_of(item.reason, ui.lang)) if contra else ui("finder.ruled_out_unmet", question=ui.loc(item.reason.question)), spacing="None"),
+        {**text(ui.loc(item.reason.explanation), subtle=True, spacing="None"), "size": "Small"},
         instead_line,
     ]
     parts += action_sets(

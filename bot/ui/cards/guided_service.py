@@ -31,22 +31,22 @@ def service_card(kb: KnowledgeBase, ui: Ui, service: ServiceCard, origin: Origin
     if service.category:
         body.append(text(ui(f"card.category.{service.category}"), subtle=True, spacing="None"))
     if not service.complete:
-        body.append(notice(ui("card.incomplete", note=service.incomplete_note or ui("common.not_specified"))))
-    body.append(text(service.description))
-    body += section(ui("card.target_group"), text(service.target_group.description), _age_facts(ui, service.target_group.age))
+        body.append(notice(ui("card.incomplete", note=ui.loc(service.incomplete_note, ui("common.not_specified")))))
+    body.append(text(ui.loc(service.description)))
+    body += section(ui("card.target_group"), text(ui.loc(service.target_group.description)), _age_facts(ui, service.target_group.age))
     body += section(ui("card.criteria"), *conditions(kb, ui, service.criteria, lead=ui("card.criteria_lead")))
     body += section(ui("card.contraindications"), *conditions(kb, ui, service.contraindications, lead=ui("card.contraindications_lead")))
-    body += section(ui("card.prerequisites"), bullets(p.text for p in service.prerequisites))
+    body += section(ui("card.prerequisites"), bullets(ui.loc(p.text) for p in service.prerequisites))
     if service.duration:
-        body += section(ui("card.duration"), text(service.duration.description), duration_facts(ui, service.duration))
-    body += section(ui("card.legal_basis"), bullets(service.legal_basis))
+        body += section(ui("card.duration"), text(ui.loc(service.duration.description)), duration_facts(ui, service.duration))
+    body += section(ui("card.legal_basis"), bullets(ui.loc(law) for law in service.legal_basis))
     if service.arranged_by:
         body += section(
             ui("card.arranged_by"),
             facts(
                 [
-                    (ui("card.family_social_work"), service.arranged_by.family_social_work or ""),
-                    (ui("card.child_protection"), service.arranged_by.child_protection or ""),
+                    (ui("card.family_social_work"), ui.loc(service.arranged_by.family_social_work)),
+                    (ui("card.child_protection"), ui.loc(service.arranged_by.child_protection)),
                 ]
             ),
         )
@@ -64,7 +64,7 @@ def pick_service_card(kb: KnowledgeBase, ui: Ui, origin: Origin, *, title: str, 
     """One button a service, alphabetically by the name the reader sees."""
     services = sorted_by_name(kb.services, ui.lang)
     buttons = [origin.button(s.name.get(ui.lang), "pick", s.id) for s in services]
-    lines = [f"**{s.name.get(ui.lang)}**: {s.summary}" for s in services]
+    lines = [f"**{s.name.get(ui.lang)}**: {ui.loc(s.summary)}" for s in services]
     body = [heading(title), text(prompt), bullets(lines), *action_sets(buttons)]
     return card([b for b in body if b], nav_actions(ui, origin, back=back))
 
@@ -96,7 +96,7 @@ def conditions(kb: KnowledgeBase, ui: Ui, items: Sequence[Criterion | ContraIndi
     groups: dict[tuple[str, tuple[str, ...]], list[Criterion | ContraIndication]] = {}
     for item in items:
         alternatives = item.alternatives if isinstance(item, ContraIndication) else ()
-        groups.setdefault((item.explanation, alternatives), []).append(item)
+        groups.setdefault((ui.loc(item.explanation), alternatives), []).append(item)
     if not groups:
         return []
     elements: list[Element] = [text(lead, subtle=True, spacing="None")]
@@ -104,7 +104,7 @@ def conditions(kb: KnowledgeBase, ui: Ui, items: Sequence[Criterion | ContraIndi
         instead = service_names(kb, ui, alternatives)
         elements.append(
             container(
-                bullets(statement_of(item) for item in grouped),
+                bullets(statement_of(item, ui.lang) for item in grouped),
                 {**text(explanation, subtle=True, spacing="None"), "size": "Small"},
                 text(ui("common.instead", services=", ".join(instead)), subtle=True, spacing="None") if instead else None,
             )
@@ -133,7 +133,7 @@ def _age_facts(ui: Ui, age: AgeRange | None) -> Element | None:
         [
             (ui("card.age"), span),
             (ui("card.age_special"), ui("card.age_from", min=age.special_min) if age.special_min is not None else ""),
-            (ui("card.age_note"), age.note or ""),
+            (ui("card.age_note"), ui.loc(age.note)),
         ]
     )
 
@@ -149,6 +149,6 @@ def duration_facts(ui: Ui, duration: Duration) -> Element | None:
             (ui("card.first_period"), months(duration.first_period_months)),
             (ui("card.min_duration"), months(duration.min_months)),
             (ui("card.max_duration"), months(duration.max_months)),
-            (ui("card.continuation"), duration.continuation or ""),
+            (ui("card.continuation"), ui.loc(duration.continuation)),
         ]
     )
