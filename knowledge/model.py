@@ -254,8 +254,9 @@ class ProcessStep(Record):
     """What to do, in the project's own words."""
     who: Localized | None = None
     """Who does it, only where a source assigns it; None shows "the source does not say"."""
-    system: Localized | None = None
-    """Which information system (Laava, Effica, Webropol, ...) where the sources say."""
+    system: str | None = None
+    """Which information system (Laava, Effica, Webropol, ...) where the sources say: a
+    name, the same in every language."""
     deadline: Localized | None = None
     services: tuple[RecordId, ...] = ()
     """Service ids this step is specific to; empty for a step of every service."""

@@ -98,7 +98,7 @@ def compose(kb: KnowledgeBase, ref: RecordRef, lang: str) -> Answer | None:
             return None
         process, phase, step = found
         facts = tuple(
-            (key, value.get(lang)) for key, value in (("step_who", step.who), ("step_system", step.system), ("step_deadline", step.deadline)) if value
+            (key, value if isinstance(value, str) else value.get(lang)) for key, value in (("step_who", step.who), ("step_system", step.system), ("step_deadline", step.deadline)) if value
         )
         return Answer(
             ref=ref,

@@ -71,7 +71,7 @@ def test_lookups_find_each_kind_of_record(kb: KnowledgeBase) -> None:
 
     assert service is not None and service.name.fi == "Tukihenkilö"
     assert process is not None and step is not None and phase is not None
-    assert step[0] is process and step[1] is phase and step[2].title == "Tee esitys Laavassa"
+    assert step[0] is process and step[1] is phase and step[2].title.fi == "Tee esitys Laavassa"
     assert entry is not None and entry.answer.fi == "Esitys kirjataan Laavaan."
     assert term is not None and term.expansion == "sosiaalihuoltolaki"
     assert question is not None and len(question.options) == 2

@@ -76,7 +76,7 @@ def step_card(ui: Ui, view: StepView, origin: Origin) -> Card:
     if step.services:
         body.append(text(ui("process.service_specific"), color="Accent"))
     body.append(text(ui.loc(step.what)))
-    fields = ((ui("process.who"), step.who), (ui("process.system"), step.system), (ui("process.deadline"), step.deadline))
+    fields = ((ui("process.who"), step.who), (ui("process.system"), Localized(fi=step.system) if step.system else None), (ui("process.deadline"), step.deadline))
     body.append(facts((title, ui.loc(value)) for title, value in fields if value is not None))
     body.append(_gap_line(ui, step.source_gap, [title for title, value in fields if value is None]))
     if view.is_last:
