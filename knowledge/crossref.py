@@ -148,6 +148,14 @@ def _finder(kb: CrossRefInput) -> Iterator[Problem]:
                 yield from _implied_by(card, (*path, "implied_by"), item, questions, kb.unvalidated)
     if kb.finder is None:
         return
+    need_options = next((frozenset(o.id for o in q.options) for q in kb.finder.model.questions if q.presenting_need), None)
+    for card in kb.services:
+        for k, need in enumerate(card.model.needs):
+            if need_options is None or need not in need_options:
+                known = ", ".join(sorted(need_options or ())) or "none: no question has presenting_need: true"
+                yield card.problem("KB208", ("needs", k), f"'{need}' is not an option of the presenting-need question (options: {known})")
+        if card.model.needs:
+            used.update(q.id for q in kb.finder.model.questions if q.presenting_need)
     for i, q in enumerate(kb.finder.model.questions):
         if q.id not in used and q.id not in kb.unvalidated:
             yield kb.finder.problem(

@@ -104,6 +104,10 @@ class FinderQuestion(Record):
     text: Localized
     help: Localized | None = None
     options: tuple[FinderOption, ...] = Field(min_length=2)
+    presenting_need: bool = False
+    """The presenting-need question (at most one): its options are the kinds of need a
+    service answers (`ServiceCard.needs`). Once answered, the finder lists only services for
+    that need and the others behind one line."""
 
 
 class Finder(Record):
@@ -213,6 +217,9 @@ class ServiceCard(Record):
     kind: Literal["service", "project"] = "service"
     """`project`: a pilot or development project the sources describe (knowledge, not an
     orderable service): the card and the Q&A show it, the service finder never offers it."""
+    needs: tuple[RecordId, ...] = ()
+    """Options of the finder's presenting-need question this service answers, as its source
+    describes it (e.g. `lapsi` for work focused on the child). Empty: every need."""
     summary: Localized
     """One or two sentences for lists and search results."""
     description: Localized

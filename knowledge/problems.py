@@ -46,6 +46,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "KB205": (_E, "implied_by lists one option in more than one of yes/no/consider"),
     "KB206": (_W, "finder question that no criterion or contra-indication uses"),
     "KB207": (_E, "duplicate finder question id, or duplicate option id within a question"),
+    "KB208": (_E, "needs names an option the presenting-need question lacks"),
     "KB210": (_E, "alternatives names an unknown service"),
     "KB211": (_E, "alternatives names the service itself"),
     "KB212": (_E, "related names an unknown service, process, phase or step"),
