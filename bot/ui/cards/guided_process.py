@@ -23,7 +23,7 @@ from bot.ui.cards.guided_common import (
     subheading,
     text,
 )
-from knowledge.model import KnowledgeBase, Localized, Process, ProcessPhase, ProcessStep, ServiceCard, Track
+from knowledge.model import KnowledgeBase, Process, ProcessPhase, ProcessStep, ServiceCard, Track
 
 
 @dataclass(frozen=True)
@@ -76,9 +76,19 @@ def step_card(ui: Ui, view: StepView, origin: Origin) -> Card:
     if step.services:
         body.append(text(ui("process.service_specific"), color="Accent"))
     body.append(text(ui.loc(step.what)))
-    fields = ((ui("process.who"), step.who), (ui("process.system"), Localized(fi=step.system) if step.system else None), (ui("process.deadline"), step.deadline))
-    body.append(facts((title, ui.loc(value)) for title, value in fields if value is not None))
-    body.append(_gap_line(ui, step.source_gap, [title for title, value in fields if value is None]))
+    # Who always (the source's silence said, never filled in); system and deadline where the
+    # sources give them.
+    body.append(
+        facts(
+            [
+                (ui("process.who"), ui.loc(step.who, ui("process.not_specified"))),
+                (ui("process.system"), step.system or ""),
+                (ui("process.deadline"), ui.loc(step.deadline)),
+            ]
+        )
+    )
+    if step.source_gap is not None:
+        body.append(_quiet(ui.loc(step.source_gap)))
     if view.is_last:
         body.append(text(ui("process.last_step"), color="Good"))
     body.append(source_block(ui, [step.source]))
@@ -103,16 +113,6 @@ def _process_intro(ui: Ui, process: Process) -> list[Element]:
     if process.source_gap is not None:
         intro.append(_quiet(ui.loc(process.source_gap)))
     return intro
-
-
-def _gap_line(ui: Ui, gap: Localized | None, unsaid: list[str]) -> Element | None:
-    """What the source leaves open on this step, said once and quietly: the step's own note
-    (e.g. the source names the topic only) and the facts it does not give. Curator notes
-    (`incomplete_note`) are never shown."""
-    parts = [ui.loc(gap)] if gap is not None else []
-    if unsaid:
-        parts.append(ui("process.not_said", fields=", ".join(title.lower() for title in unsaid)))
-    return _quiet(" ".join(parts)) if parts else None
 
 
 def _quiet(value: str) -> Element:
