@@ -258,9 +258,9 @@ def test_unrecognised_answer_value_counts_as_unknown(kb: KnowledgeBase) -> None:
 
 
 def test_statement_falls_back_to_the_question() -> None:
-    with_statement = SERVICE.criteria[0].model_copy(update={"statement": "Lapsi on 10–17-vuotias."})
+    with_statement = SERVICE.criteria[0].model_copy(update={"statement": Localized(fi="Lapsi on 10–17-vuotias.")})
     assert statement_of(with_statement) == "Lapsi on 10–17-vuotias."
-    assert statement_of(SERVICE.criteria[0]) == SERVICE.criteria[0].question
+    assert statement_of(SERVICE.criteria[0]) == SERVICE.criteria[0].question.fi
 
 
 def test_the_domain_holds_no_ui_strings_and_no_bot_imports() -> None:

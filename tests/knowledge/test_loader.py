@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from knowledge.loader import KnowledgeBaseError, load_knowledge_base, validate
-from knowledge.model import KnowledgeBase
+from knowledge.model import KnowledgeBase, Localized
 
 from .conftest import KbTree
 
@@ -116,7 +116,7 @@ def test_hand_built_knowledge_base_keeps_first_definition_on_duplicate_ids(
     kb: KnowledgeBase,
 ) -> None:
     twice = KnowledgeBase(
-        services=(kb.services[0], kb.services[0].model_copy(update={"summary": "Toinen."})),
+        services=(kb.services[0], kb.services[0].model_copy(update={"summary": Localized(fi="Toinen.")})),
         processes=kb.processes, faq=kb.faq, glossary=kb.glossary, finder=kb.finder,
     )
 
