@@ -213,11 +213,12 @@ def test_a_service_card_shows_every_criterion_and_contraindication_once_as_its_c
         for item in (*service.criteria, *service.contraindications):
             # The condition (its statement, else its question) is the bullet; never the
             # explanation alone.
-            assert lines.count(f"- {statement_of(item)}") == 1, f"{service.id}: {item.id}"
+            assert lines.count(f"- {statement_of(item, lang)}") == 1, f"{service.id}: {item.id}"
         bulleted = {line for line in lines if line.startswith("- ")}
         for item in (*service.criteria, *service.contraindications):
-            assert f"- {item.explanation}" not in bulleted, f"{service.id}: {item.id} shown by its explanation"
-            assert item.explanation in rendered, f"{service.id}: {item.id} explanation missing"
+            explanation = item.explanation.get(lang)
+            assert f"- {explanation}" not in bulleted, f"{service.id}: {item.id} shown by its explanation"
+            assert explanation in rendered, f"{service.id}: {item.id} explanation missing"
 
 
 def test_family_rehabilitation_lists_its_five_contraindications_and_says_the_shared_explanation_once() -> None:
