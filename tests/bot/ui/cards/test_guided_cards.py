@@ -239,7 +239,9 @@ def test_an_unmet_criterion_naming_an_alternative_is_not_followed_by_no_alternat
     rendered = render_card_text(result_card(kb, Ui(strings(), "fi"), recommend(kb, {"muutoksen-kohde": "lapsi"}), ORIGIN))
     entry = rendered.split("**Vapaaehtoinen tukihenkilö**\n", 1)[1].split("Lähde:", 1)[0]
 
-    assert entry.startswith("Ei sovellu, koska vastaus on ei: Tarvitseeko lapsi tai nuori ennen kaikkea luotettavan aikuisen")
+    # The worker answered the finder's question, not this criterion: the line says it was
+    # inferred from that answer, and quotes the condition, not a question never asked.
+    assert entry.startswith("Ei sovellu, koska vastauksesta ”Lapsen tai nuoren oma tilanne (yksilötyö)” päätellen tämä ei täyty: Lapsi tai nuori tarvitsee ennen kaikkea luotettavan aikuisen")
     assert "harkitse ammatillista tukihenkilöä" in entry
     assert "Lähde ei nimeä tähän vaihtoehtoista palvelua." not in entry
 
@@ -302,7 +304,7 @@ def test_a_service_without_evidence_is_never_a_suggestion() -> None:
         assert service is not None
         rendered = render_card_text(result_card(kb, ui, recommend(kb, answers), ORIGIN))
         name = service.name.get("fi")
-        suggestions, rest = rendered.split("Ei arvioitavissa vastausten perusteella\n", 1)
+        suggestions, rest = rendered.split("Ei arvioitavissa vastausten perusteella:", 1)
         assert name not in suggestions, answers
         assert name in rest.split("Eivät sovellu", 1)[0], answers
         assert f"Tarkista kriteerit: {name}" not in rendered, answers
