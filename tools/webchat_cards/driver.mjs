@@ -82,12 +82,17 @@ try {
     await sleep(300);
   }
   // The newest card's button with one of these titles, else the newest such button anywhere.
-  async function findButton(titles) {
+  // A button is a real button or a tile (a container with a selectAction, `.ac-selectable`).
+  async function findButton(titles, newestOnly = false) {
     const names = Array.isArray(titles) ? titles : [titles];
-    for (const scope of [cards().last(), page.locator('article.webchat__basic-transcript__activity')]) {
+    const scopes = [cards().last()];
+    if (!newestOnly) scopes.push(page.locator('article.webchat__basic-transcript__activity'));
+    for (const scope of scopes) {
       for (const name of names) {
         const found = scope.getByRole('button', { name: String(name), exact: true });
         if (await found.count()) return found.last();
+        const tile = scope.locator('.ac-selectable').filter({ has: page.getByText(String(name), { exact: true }) });
+        if (await tile.count()) return tile.last();
       }
     }
     return null;
@@ -112,10 +117,12 @@ try {
     try {
       if (step.answerOf) {
         const a = step.answerOf;
-        const text = await cards().last().innerText();
-        const yes = await cards().last().getByRole('button', { name: a.yes, exact: true }).count();
+        const yes = await findButton([a.yes], true);
         if (!yes) { rec.status = 'skipped'; report.steps.push(rec); continue; }
-        step.click = text.includes(a.against) ? a.no : a.yes;
+        // The question's kind line says whether it is a condition against the service.
+        const against = await cards().last().evaluate((c, label) =>
+          [...c.querySelectorAll('.ac-textBlock')].some((t) => t.innerText.trim() === label), a.against);
+        step.click = against ? a.no : a.yes;
         rec.name = `${step.slug}: ${step.click}`;
       }
       if (step.say !== undefined) {

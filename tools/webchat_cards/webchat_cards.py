@@ -65,7 +65,10 @@ LABELS: dict[str, dict[str, str]] = {
         "vague": "tuki",
         "nonsense": "Mikä on lounaslistan hinta?",
         "cancel": "peruuta",
-        "details": "Näytä perustelut",
+        "help": "apu",
+        "why": "Miksi?",
+        "why_not": "Miksi eivät sovellu?",
+        "answers": "Vastauksesi",
         "more": "Lisätiedot",
     },
     "sv": {
@@ -91,7 +94,10 @@ LABELS: dict[str, dict[str, str]] = {
         "vague": "stöd",
         "nonsense": "Vad kostar lunchen?",
         "cancel": "avbryt",
-        "details": "Visa motivering",
+        "help": "hjälp",
+        "why": "Varför?",
+        "why_not": "Varför passar de inte?",
+        "answers": "Dina svar",
         "more": "Mer information",
     },
 }
@@ -111,7 +117,9 @@ def flows(lang: str) -> dict[str, list[Step]]:
             step["expect_reply"] = False
         return step
 
-    return {
+    # The welcome on joining comes before the client's language is known: ask for it again.
+    welcome: Step = {"say": t["help"], "slug": "welcome"}
+    named = {
         "finder": [
             click(t["finder"], slug="finder-q1-age"),
             click(t["age"], slug="finder-q2"),
@@ -119,15 +127,19 @@ def flows(lang: str) -> dict[str, list[Step]]:
             click(t["home"], slug="finder-q4"),
             click(t["client"], slug="finder-q5"),
             click(t["yes"], slug="finder-result"),
-            click(t["details"], t["more"], slug="finder-result-open", optional=True, reply=False),
+            click(t["why"], slug="finder-result-why", optional=True, reply=False),
+            click(t["why_not"], slug="finder-result-why-not", optional=True, reply=False),
+            click(t["answers"], slug="finder-result-answers", optional=True, reply=False),
             {"say": t["cancel"], "slug": "menu-after-cancel"},
         ],
         "cards": [
             click(t["card"], slug="card-pick"),
             click(t["perhekuntoutus"], slug="card-perhekuntoutus"),
+            click(t["more"], slug="card-perhekuntoutus-more", optional=True, reply=False),
             {"say": t["cancel"], "slug": "menu"},
             click(t["card"], slug="card-pick-2"),
             click(t["tukihenkilo"], slug="card-tukihenkilo"),
+            click(t["more"], slug="card-tukihenkilo-more", optional=True, reply=False),
         ],
         "check": [
             click(t["check"], slug="check-pick"),
@@ -155,6 +167,7 @@ def flows(lang: str) -> dict[str, list[Step]]:
             {"say": t["nonsense"], "slug": "qna-no-match"},
         ],
     }
+    return {name: [welcome, *steps] for name, steps in named.items()}
 
 
 def find_harness() -> Path | None:
@@ -197,7 +210,8 @@ def running_bot(out: Path) -> Iterator[str]:
     cli = Path(sys.executable).with_name("palveluopas")
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="cards-db-") as scratch:
-        env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1", "DATABASE_URL": f"sqlite+aiosqlite:///{scratch}/bot.db"}
+        # PYTHONPATH: the bot from this checkout even when the venv's install points elsewhere.
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "PORT": str(port), "HOST": "127.0.0.1", "DATABASE_URL": f"sqlite+aiosqlite:///{scratch}/bot.db"}
         subprocess.run([str(cli), "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
         with open(out / "bot.log", "w") as log:
             bot = subprocess.Popen([str(cli), "run"], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
