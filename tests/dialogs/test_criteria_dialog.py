@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 
@@ -13,9 +14,21 @@ from tests.dialogs.conversation import AdapterConversation
 HETU = re.compile(r"\d{6}[-+A-FU-Y]\d{3}[0-9A-Z]")
 
 
+def text_input(card: dict[str, Any]) -> dict[str, Any]:
+    """The card's text field, wherever in the body it sits (the copy box is in a container
+    that gives it its height)."""
+    stack: list[Any] = list(card["body"])
+    while stack:
+        element = stack.pop(0)
+        if isinstance(element, dict):
+            if element.get("type") == "Input.Text":
+                return element
+            stack += element.get("items") or []
+    raise AssertionError("no Input.Text in the card's body")
+
+
 def justification_field(chat: AdapterConversation) -> str:
-    card = chat.cards[-1]
-    value: str = next(e for e in card["body"] if e.get("type") == "Input.Text")["value"]
+    value: str = text_input(chat.cards[-1])["value"]
     return value
 
 
@@ -72,7 +85,7 @@ async def test_the_justification_is_ready_to_paste_names_no_one_and_leaves_the_d
     await check(chat, "Testiperhekuntoutus", "Kyllä", "Ei", "Ei")
 
     card = chat.cards[-1]
-    field = next(e for e in card["body"] if e.get("type") == "Input.Text")
+    field = text_input(card)
     justification = field["value"]
     assert field["isMultiline"] is True
     assert justification.startswith("Perustelut: Testiperhekuntoutus")

@@ -17,9 +17,10 @@ from bot.ui.cards.guided_common import (
     Element,
     Origin,
     Ui,
-    action_sets,
     bullets,
     card,
+    choice,
+    choice_buttons,
     copyable,
     heading,
     nav_actions,
@@ -73,10 +74,8 @@ def _collation_key(name: str) -> str:
 def pick_card(kb: KnowledgeBase, ui: Ui, origin: Origin) -> Card:
     """One button a service, sorted by the name the user sees."""
     services = sorted(kb.services, key=lambda s: _collation_key(s.name.get(ui.lang)))
-    buttons = [origin.button(s.name.get(ui.lang), "pick", s.id) for s in services]
-    lines = [f"**{s.name.get(ui.lang)}**: {s.summary}" for s in services]
-    body = [heading(ui("criteria.title")), text(ui("criteria.pick")), bullets(lines), *action_sets(buttons)]
-    return card([b for b in body if b], nav_actions(ui, origin))
+    tiles = [choice(origin.button(s.name.get(ui.lang), "pick", s.id), s.summary) for s in services]
+    return card([heading(ui("criteria.title")), text(ui("criteria.pick")), *tiles], nav_actions(ui, origin))
 
 
 def consider_when(ui: Ui, kb: KnowledgeBase | None, item: CheckItem) -> str | None:
@@ -95,11 +94,8 @@ def consider_when(ui: Ui, kb: KnowledgeBase | None, item: CheckItem) -> str | No
 
 
 def _answer_buttons(ui: Ui, item: CheckItem, origin: Origin) -> list[Element]:
-    actions: list[Action] = [origin.button(answer_title(ui, answer), "answer", answer.value) for answer in item.answers]
-    if CheckAnswer.CONSIDER in item.answers:
-        # Four answers, one long: one a row, so each shows whole in a narrow Teams pane.
-        return [{"type": "ActionSet", "actions": [action]} for action in actions]
-    return action_sets(actions)
+    """One tile an answer: whole in a narrow Teams pane, and unlike the navigation buttons."""
+    return choice_buttons([origin.button(answer_title(ui, answer), "answer", answer.value) for answer in item.answers])
 
 
 def question_card(
@@ -167,7 +163,7 @@ def summary_card(ui: Ui, result: CheckResult, justification: str, origin: Origin
     if result.alternatives:
         body += section(
             ui("criteria.alternatives"),
-            *action_sets([origin.button(ui("common.open_card", service=s.name.get(ui.lang)), "card", s.id) for s in result.alternatives]),
+            *[choice(origin.button(ui("common.open_card", service=s.name.get(ui.lang)), "card", s.id)) for s in result.alternatives],
         )
     if not ruled_out:
         # Tasks and duration only for a service that may be arranged.

@@ -10,18 +10,20 @@ from bot.ui.cards.guided_common import (
     Element,
     Origin,
     Ui,
-    action_sets,
     bullets,
     card,
+    choice,
     choice_buttons,
     container,
     facts,
     heading,
+    hidden,
     nav_actions,
     notice,
     source_block,
     subheading,
     text,
+    toggle,
 )
 from bot.ui.cards.guided_service import service_names, sorted_by_name
 from domain.criteria import statement_of
@@ -57,10 +59,16 @@ def answers_facts(kb: KnowledgeBase, ui: Ui, answers: Mapping[str, str]) -> Elem
 
 
 def result_card(kb: KnowledgeBase, ui: Ui, result: Recommendation, origin: Origin) -> Card:
+    """Taken in at a glance: each suggestion's name, summary and buttons; the answers, why
+    each suggestion fits and why the others do not, behind toggles (text renderings show
+    all of it)."""
     body: list[Element] = [heading(ui("finder.results_title"))]
     answered = answers_facts(kb, ui, result.answers)
     if answered:
-        body += [text(ui("finder.based_on"), subtle=True), answered]
+        body += [
+            {"type": "ActionSet", "spacing": "None", "actions": [toggle(ui("finder.show_answers"), "answers")]},
+            hidden("answers", text(ui("finder.based_on"), subtle=True), answered),
+        ]
     if result.with_evidence:
         body.append(subheading(ui("finder.fits_title")))
         body += [_fit(ui, n, ranked, origin) for n, ranked in enumerate(result.with_evidence, start=1)]
@@ -69,8 +77,15 @@ def result_card(kb: KnowledgeBase, ui: Ui, result: Recommendation, origin: Origi
     if result.without_evidence:
         body.append(_not_assessable(ui, [ranked.service for ranked in result.without_evidence], origin))
     if result.ruled_out:
-        body.append(subheading(ui("finder.ruled_out_title")))
-        body += [_ruled_out(kb, ui, item, origin) for item in result.ruled_out]
+        body.append(
+            container(
+                subheading(ui("finder.ruled_out_title")),
+                text(", ".join(item.service.name.get(ui.lang) for item in result.ruled_out), spacing="None"),
+                {"type": "ActionSet", "actions": [toggle(ui("finder.ruled_out_why"), "ruled-out")]},
+                hidden("ruled-out", *(_ruled_out(kb, ui, item, origin) for item in result.ruled_out)),
+                separator=True,
+            )
+        )
     body.append(text(ui("common.decision_note"), subtle=True, spacing="Medium"))
     actions = [origin.button(ui("finder.restart"), "restart"), *nav_actions(ui, origin)]
     return card(body, actions)
@@ -86,7 +101,7 @@ def _not_assessable(ui: Ui, services: Sequence[ServiceCard], origin: Origin) -> 
         "title": ui("finder.not_assessable_open"),
         "card": {
             "type": "AdaptiveCard",
-            "body": action_sets([origin.button(ui("common.open_card", service=s.name.get(ui.lang)), "card", s.id) for s in ordered]),
+            "body": [choice(origin.button(ui("common.open_card", service=s.name.get(ui.lang)), "card", s.id)) for s in ordered],
         },
     }
     return container(
@@ -98,37 +113,34 @@ def _not_assessable(ui: Ui, services: Sequence[ServiceCard], origin: Origin) -> 
     )
 
 
-def _service_buttons(ui: Ui, service: ServiceCard, origin: Origin) -> list[Element]:
-    """Every service in the result offers its criteria check and its card. The titles name
-    the service: in a text channel (and to a screen reader) the buttons stand without the
-    card's grouping, and two alike titles could not be told apart by typing."""
-    name = service.name.get(ui.lang)
-    return action_sets(
-        [
-            origin.button(ui("finder.check_criteria", service=name), "criteria", service.id, primary=True),
-            origin.button(ui("common.open_card", service=name), "card", service.id),
-        ]
-    )
-
-
 def _fit(ui: Ui, number: int, ranked: RankedService, origin: Origin) -> Element:
+    """A suggestion: name, summary and its buttons (criteria check, card, why) in one row
+    of short titles under the name they belong to; why it fits behind the toggle."""
     service = ranked.service
+    why_id = f"why-{number}"
+    why: list[Element | None] = []
+    if ranked.met:
+        # The conditions themselves (statements, else questions), not their explanations:
+        # the card and the criteria check give those.
+        why += [text(ui("finder.fits_because"), spacing="Small"), bullets(statement_of(c) for c in ranked.met)]
+    if ranked.consider:
+        why += [text(ui("finder.consider"), spacing="Small"), bullets(statement_of(c) for c in ranked.consider)]
+    if ranked.unknown:
+        why.append(text(ui.count("finder.still_to_check", ranked.unknown), subtle=True))
+    why.append(source_block(ui, service.sources, sections=False))
     parts: list[Element | None] = [
         text(f"**{number}. {service.name.get(ui.lang)}**"),
         text(service.summary, spacing="None"),
     ]
-    if ranked.met:
-        # The conditions themselves (statements, else questions), not their explanations:
-        # the card and the criteria check give those.
-        parts += [text(ui("finder.fits_because"), spacing="Small"), bullets(statement_of(c) for c in ranked.met)]
-    if ranked.consider:
-        parts += [text(ui("finder.consider"), spacing="Small"), bullets(statement_of(c) for c in ranked.consider)]
-    if ranked.unknown:
-        parts.append(text(ui.count("finder.still_to_check", ranked.unknown), subtle=True))
     if not service.complete:
         parts.append(notice(ui("finder.thin_card"), color="Warning"))
-    parts += _service_buttons(ui, service, origin)
-    parts.append(source_block(ui, service.sources, sections=False))
+    name = service.name.get(ui.lang)
+    buttons: list[Action] = [
+        origin.button(ui("finder.check"), "criteria", service.id, named=ui("finder.check_criteria", service=name)),
+        origin.button(ui("finder.open_card"), "card", service.id, named=ui("common.open_card", service=name)),
+        toggle(ui("finder.why"), why_id),
+    ]
+    parts += [{"type": "ActionSet", "actions": buttons}, hidden(why_id, *why)]
     return container(*parts, separator=True)
 
 
@@ -152,11 +164,10 @@ def _ruled_out(kb: KnowledgeBase, ui: Ui, item: RuledOut, origin: Origin) -> Ele
         {**text(item.reason.explanation, subtle=True, spacing="None"), "size": "Small"},
         instead_line,
     ]
-    parts += action_sets(
-        [origin.button(ui("common.open_card", service=name), "card", alt.id) for alt, name in zip(item.alternatives, instead)]
-    )
+    parts += [choice(origin.button(ui("common.open_card", service=name), "card", alt.id)) for alt, name in zip(item.alternatives, instead)]
     # Its own card only: the card offers the criteria check (with these answers) for a
     # worker who doubts an answer; a check button on every ruled-out service crowded the card.
-    parts += action_sets([origin.button(ui("common.open_card", service=item.service.name.get(ui.lang)), "card", item.service.id)])
+    own = ui("common.open_card", service=item.service.name.get(ui.lang))
+    parts.append({"type": "ActionSet", "actions": [origin.button(ui("finder.open_card"), "card", item.service.id, named=own)]})
     parts.append(source_block(ui, item.service.sources, sections=False))
     return container(*parts, separator=True)

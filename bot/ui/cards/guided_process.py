@@ -12,10 +12,12 @@ from bot.ui.cards.guided_common import (
     Element,
     Origin,
     Ui,
-    action_sets,
     bullets,
     card,
+    choice,
+    choice_buttons,
     container,
+    facts,
     heading,
     nav_actions,
     notice,
@@ -56,10 +58,7 @@ def pick_process_card(kb: KnowledgeBase, ui: Ui, origin: Origin, service: Servic
     if service:
         body.append(text(ui("process.for_service", service=service.name.get(ui.lang)), subtle=True))
     processes = processes_in_track_order(kb)
-    listing = bullets(f"**{p.name.get(ui.lang)}**: {p.summary}" for p in processes)
-    if listing:
-        body.append(listing)
-    body += action_sets([origin.button(p.name.get(ui.lang), "pick", p.id) for p in processes])
+    body += [choice(origin.button(p.name.get(ui.lang), "pick", p.id), p.summary) for p in processes]
     return card(body, nav_actions(ui, origin, back=back))
 
 
@@ -79,14 +78,13 @@ def step_card(ui: Ui, view: StepView, origin: Origin) -> Card:
     unknown = ui("process.not_specified")
     # Every step answers who, where and by when; a gap in the source is said, never hidden.
     body.append(
-        {
-            "type": "FactSet",
-            "facts": [
-                {"title": ui("process.who"), "value": step.who or unknown},
-                {"title": ui("process.system"), "value": step.system or unknown},
-                {"title": ui("process.deadline"), "value": step.deadline or unknown},
-            ],
-        }
+        facts(
+            [
+                (ui("process.who"), step.who or unknown),
+                (ui("process.system"), step.system or unknown),
+                (ui("process.deadline"), step.deadline or unknown),
+            ]
+        )
     )
     if not step.complete:
         body.append(notice(ui("process.incomplete", note=step.incomplete_note or unknown)))
@@ -122,4 +120,4 @@ def _jump_action(ui: Ui, view: StepView, origin: Origin) -> Action:
         origin.button(ui("process.phase_button", n=n, phase=phase.title), "phase", phase.id)
         for n, phase in enumerate(view.phases, start=1)
     ]
-    return {"type": "Action.ShowCard", "title": ui("process.jump"), "card": {"type": "AdaptiveCard", "body": action_sets(buttons)}}
+    return {"type": "Action.ShowCard", "title": ui("process.jump"), "card": {"type": "AdaptiveCard", "body": choice_buttons(buttons)}}
