@@ -37,9 +37,14 @@ def service_card(kb: KnowledgeBase, ui: Ui, service: ServiceCard, origin: Origin
         body.append(text(ui(f"card.category.{service.category}"), subtle=True, spacing="None"))
     if not service.complete:
         body.append(notice(ui("card.incomplete", note=service.incomplete_note or ui("common.not_specified"))))
-    body.append(text(service.description))
-    body += section(ui("card.target_group"), text(service.target_group.description), _age_facts(ui, service.target_group.age))
+    # The first paragraph says what the service is; the rest waits behind the toggle.
+    first, *rest = [part.strip() for part in service.description.split("\n\n") if part.strip()] or [""]
+    body.append(text(first))
     explained: list[str] = []
+    if rest:
+        body.append({**text("\n\n".join(rest)), "id": "description", "isVisible": False})
+        explained.append("description")
+    body += section(ui("card.target_group"), text(service.target_group.description), _age_facts(ui, service.target_group.age))
     body += section(ui("card.criteria"), *conditions(kb, ui, service.criteria, lead=ui("card.criteria_lead"), hide_as=explained))
     body += section(ui("card.contraindications"), *conditions(kb, ui, service.contraindications, lead=ui("card.contraindications_lead"), hide_as=explained))
     details: list[Element] = []
@@ -115,16 +120,12 @@ def conditions(
     for (explanation, alternatives), grouped in groups.items():
         instead = service_names(kb, ui, alternatives)
         explained: Element = {**text(explanation, subtle=True, spacing="None"), "size": "Small"}
+        instead_line = text(ui("common.instead", services=", ".join(instead)), subtle=True, spacing="None") if instead else None
         if hide_as is not None:
-            explained |= {"id": f"why-{len(hide_as) + 1}", "isVisible": False}
-            hide_as.append(explained["id"])
-        elements.append(
-            container(
-                bullets(statement_of(item) for item in grouped),
-                explained,
-                text(ui("common.instead", services=", ".join(instead)), subtle=True, spacing="None") if instead else None,
-            )
-        )
+            for block in filter(None, (explained, instead_line)):
+                block |= {"id": f"why-{len(hide_as) + 1}", "isVisible": False}
+                hide_as.append(block["id"])
+        elements.append(container(bullets(statement_of(item) for item in grouped), explained, instead_line))
     return elements
 
 

@@ -31,12 +31,10 @@ def welcome_card(title: str, intro: str, items: Sequence[MenuItem], tip: str) ->
 
 
 def menu_card(title: str, items: Sequence[MenuItem]) -> dict[str, Any]:
-    return adaptive_card([{"type": "TextBlock", "text": title, "weight": "Bolder", "wrap": True}], _buttons(items))
+    """The capabilities as tiles, as on the welcome card, without their descriptions."""
+    return adaptive_card([{"type": "TextBlock", "text": title, "weight": "Bolder", "wrap": True}, *(choice(_action(item)) for item in items)])
 
 
 def _action(item: MenuItem) -> dict[str, Any]:
     return {"type": "Action.Submit", "title": item.title, "data": item.data}
 
-
-def _buttons(items: Sequence[MenuItem]) -> list[dict[str, Any]]:
-    return [_action(item) for item in items]
