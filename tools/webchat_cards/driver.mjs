@@ -48,9 +48,16 @@ function inspectCard(card) {
       if (tops.size > 1) broken.push(m[0]);
     }
   }
-  const textareas = [...card.querySelectorAll('textarea')].map((t) => ({
-    shown: t.clientHeight, needed: t.scrollHeight, whole: t.scrollHeight <= t.clientHeight + 2,
-  }));
+  // The text's own height: a stretched textarea's scrollHeight is its box, so measure it
+  // collapsed for a moment.
+  const textareas = [...card.querySelectorAll('textarea')].map((t) => {
+    const shown = t.clientHeight;
+    const saved = [t.style.height, t.style.minHeight, t.style.flex];
+    t.style.height = '0px'; t.style.minHeight = '0px'; t.style.flex = 'none';
+    const needed = t.scrollHeight;
+    [t.style.height, t.style.minHeight, t.style.flex] = saved;
+    return { shown, needed, whole: needed <= shown + 2 };
+  });
   return { height: Math.round(box.height), width: Math.round(box.width), truncated, broken, textareas };
 }
 
