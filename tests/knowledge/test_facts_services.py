@@ -26,7 +26,7 @@ from typing import Any, get_args
 
 import pytest
 
-from knowledge.model import DocumentId, KnowledgeBase, ServiceCard
+from knowledge.model import DocumentId, KnowledgeBase, Localized, ServiceCard
 from knowledge.text import normalise
 from tests.knowledge.real_kb import field_value, load_real_kb
 
@@ -209,8 +209,10 @@ def holds(value: Any, expected: Expected) -> bool:
         return value is expected
     if isinstance(expected, int):
         return value == expected
+    if isinstance(value, Localized):
+        value = value.fi
     if isinstance(value, tuple):
-        return any(isinstance(item, str) and _flat(expected) in _flat(item) for item in value)
+        return any(_flat(expected) in _flat(item.fi if isinstance(item, Localized) else item) for item in value if isinstance(item, (str, Localized)))
     return isinstance(value, str) and _flat(expected) in _flat(value)
 
 

@@ -19,7 +19,7 @@ from typing import Any, Final
 from bot.ui.cards.payload import Submit
 from bot.ui.i18n import Strings
 from domain.justification import SOURCE_TITLES
-from knowledge.model import Source
+from knowledge.model import Localized, Source
 
 Card = dict[str, Any]
 Element = dict[str, Any]
@@ -51,6 +51,10 @@ class Ui:
     def count(self, key: str, n: int, **params: object) -> str:
         """`<key>_one` for exactly one, else `<key>`: the three languages all inflect so."""
         return self(f"{key}_one" if n == 1 else key, n=n, **params)
+
+    def loc(self, value: Localized | None, default: str = "") -> str:
+        """A knowledge text in the user's language (Finnish where it lacks one)."""
+        return value.get(self.lang).strip() if value is not None else default
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 UI words come from `dialogs.criteria.*` (through `Ui`) and, for what the check added later,
 from `criteria.*` (`bot/ui/locales/<lang>/criteria.yaml`, through `CriteriaUi`). The domain's
 reasons are codes with the record they concern; they are worded here, in the user's
-language, around the record's own (Finnish) text. The justification stays Finnish.
+language, around the record's own text in that language. The justification is in the user's
+language too.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from bot.ui.cards.guided_common import (
 )
 from bot.ui.cards.guided_service import duration_facts
 from domain.criteria import BASE_ANSWERS, Basis, CheckAnswer, CheckItem, CheckResult, Reason, ReasonCode, Verdict, statement_of
-from knowledge.model import KnowledgeBase, ServiceCard
+from domain.justification import consider_text, justification_text
+from knowledge.model import Criterion, KnowledgeBase, ServiceCard
 
 ASKED_ANSWERS: Final = BASE_ANSWERS
 """The answers every question offers; a criterion the source allows in some cases only after
@@ -74,7 +76,7 @@ def _collation_key(name: str) -> str:
 def pick_card(kb: KnowledgeBase, ui: Ui, origin: Origin) -> Card:
     """One button a service, sorted by the name the user sees."""
     services = sorted(kb.services, key=lambda s: _collation_key(s.name.get(ui.lang)))
-    tiles = [choice(origin.button(s.name.get(ui.lang), "pick", s.id), s.summary) for s in services]
+    tiles = [choice(origin.button(s.name.get(ui.lang), "pick", s.id), ui.loc(s.summary)) for s in services]
     return card([heading(ui("criteria.title")), text(ui("criteria.pick")), *tiles], nav_actions(ui, origin))
 
 
@@ -112,8 +114,8 @@ def question_card(
         heading(service.name.get(ui.lang), size="Medium"),
         text(ui("criteria.progress", n=number, total=total), subtle=True, spacing="None"),
         text(ui(f"criteria.kind.{item.kind}"), color="Accent", spacing="Small"),
-        text(f"**{item.question}**"),
-        text(item.explanation, subtle=True),
+        text(f"**{ui.loc(item.question)}**"),
+        text(ui.loc(item.explanation), subtle=True),
     ]
     when = consider_when(ui, kb, item)
     if when:
@@ -127,6 +129,15 @@ def question_card(
     return card(body, nav_actions(ui, origin))
 
 
+def reason_record_text(ui: Ui, reason: Reason) -> str:
+    """The record a reason is about, in the user's language: what holds when it is met only
+    after special consideration, else its statement."""
+    record = reason.record
+    if reason.code is ReasonCode.CONSIDER and isinstance(record, Criterion):
+        return consider_text(record, ui.lang)
+    return statement_of(record, ui.lang) if record is not None else ""
+
+
 def reason_text(ui: Ui, reason: Reason) -> str:
     """One reason in the user's language; the record's own text (Finnish) quoted in it."""
     cui = CriteriaUi(ui)
@@ -134,11 +145,11 @@ def reason_text(ui: Ui, reason: Reason) -> str:
     if reason.code is ReasonCode.UNDETERMINED:
         return cui.count(key, reason.count)
     if reason.record is not None:
-        return cui(key, text=cui.quoted(statement_of(reason.record)))
+        return cui(key, text=cui.quoted(reason_record_text(ui, reason)))
     if reason.code is ReasonCode.ALTERNATIVES:
         return cui(key, services=", ".join(s.name.get(ui.lang) for s in reason.services))
     if reason.code is ReasonCode.THIN_CARD and reason.note:
-        return f"{cui(key)} {reason.note}"
+        return f"{cui(key)} {ui.loc(reason.note)}"
     return cui(key)
 
 
@@ -148,8 +159,12 @@ def verdict_title(ui: Ui, result: CheckResult) -> str:
     return ui(f"criteria.verdict.{result.verdict.value}")
 
 
-def summary_card(ui: Ui, result: CheckResult, justification: str, origin: Origin) -> Card:
+def summary_card(ui: Ui, result: CheckResult, justification: str | None, origin: Origin) -> Card:
     service = result.service
+    if justification is None or ui.lang != "fi":
+        # The dialog builds the Finnish text; a Swedish or English reader gets it in their
+        # language, built from the same result.
+        justification = justification_text(result, ui.lang)
     cui = CriteriaUi(ui)
     ruled_out = result.verdict is Verdict.DOES_NOT_FIT
     body: list[Element] = [
@@ -157,9 +172,9 @@ def summary_card(ui: Ui, result: CheckResult, justification: str, origin: Origin
         {**text(verdict_title(ui, result), color=_VERDICT_COLOR[result.verdict]), "size": "Large", "weight": "Bolder"},
     ]
     body += section(ui("criteria.reasons"), bullets(reason_text(ui, r) for r in result.reasons))
-    body += section(ui("criteria.unmet"), bullets(c.explanation for c in (*result.applying, *result.unmet)))
-    body += section(ui("criteria.consider"), bullets(c.explanation for c in result.consider))
-    body += section(cui("not_assessed") if ruled_out else ui("criteria.unknown"), bullets(c.question for c in result.unknown))
+    body += section(ui("criteria.unmet"), bullets(ui.loc(c.explanation) for c in (*result.applying, *result.unmet)))
+    body += section(ui("criteria.consider"), bullets(ui.loc(c.explanation) for c in result.consider))
+    body += section(cui("not_assessed") if ruled_out else ui("criteria.unknown"), bullets(ui.loc(c.question) for c in result.unknown))
     if result.alternatives:
         body += section(
             ui("criteria.alternatives"),
@@ -167,11 +182,9 @@ def summary_card(ui: Ui, result: CheckResult, justification: str, origin: Origin
         )
     if not ruled_out:
         # Tasks and duration only for a service that may be arranged.
-        body += section(ui("criteria.prerequisites"), bullets(f"☐ {p.text}" for p in result.prerequisites))
+        body += section(ui("criteria.prerequisites"), bullets(f"☐ {ui.loc(p.text)}" for p in result.prerequisites))
         if result.duration:
-            body += section(ui("criteria.duration"), text(result.duration.description), duration_facts(ui, result.duration))
-    if ui.lang != "fi":
-        body.append(text(cui("justification_language"), subtle=True, spacing="Medium"))
+            body += section(ui("criteria.duration"), text(ui.loc(result.duration.description)), duration_facts(ui, result.duration))
     body += [
         copyable(JUSTIFICATION_INPUT_ID, ui("criteria.justification"), justification),
         text(ui("criteria.justification_hint"), subtle=True, spacing="None"),

@@ -27,8 +27,9 @@ from bot.ui.cards.guided_common import (
 )
 from bot.ui.cards.guided_service import service_names, sorted_by_name
 from domain.criteria import statement_of
-from domain.finder import RankedService, Recommendation, RuledOut, is_age_question
-from knowledge.model import ContraIndication, FinderQuestion, KnowledgeBase, ServiceCard
+from domain.justification import consider_text
+from domain.finder import RankedService, Recommendation, RuledOut, is_age_question, presenting_need
+from knowledge.model import ContraIndication, Criterion, FinderQuestion, KnowledgeBase, ServiceCard
 
 
 def question_card(ui: Ui, question: FinderQuestion, number: int, origin: Origin) -> Card:
@@ -71,11 +72,13 @@ def result_card(kb: KnowledgeBase, ui: Ui, result: Recommendation, origin: Origi
         ]
     if result.with_evidence:
         body.append(subheading(ui("finder.fits_title")))
-        body += [_fit(ui, n, ranked, origin) for n, ranked in enumerate(result.with_evidence, start=1)]
+        body += [_fit(kb, ui, n, ranked, result.answers, origin) for n, ranked in enumerate(result.with_evidence, start=1)]
     else:
         body.append(notice(ui("finder.no_evidence" if result.without_evidence else "finder.no_fits")))
     if result.without_evidence:
         body.append(_not_assessable(ui, [ranked.service for ranked in result.without_evidence], origin))
+    if result.other_needs:
+        body.append(_other_needs(kb, ui, result, origin))
     if result.ruled_out:
         body.append(
             container(
@@ -92,49 +95,75 @@ def result_card(kb: KnowledgeBase, ui: Ui, result: Recommendation, origin: Origi
 
 
 def _not_assessable(ui: Ui, services: Sequence[ServiceCard], origin: Origin) -> Element:
-    """Services the answers neither speak for nor rule out: names only, and their cards
-    behind one folded button, so they do not crowd out the suggestions (nor the card past
-    what Teams accepts)."""
+    """Services the answers neither speak for nor rule out: one line, and behind one folded
+    button what it means, their names and their cards, so they do not crowd out the
+    suggestions."""
+    return _folded_group(ui, services, origin, line=ui.count("finder.not_assessable_line", len(services)), note=ui("finder.not_assessable_note"), show=ui("finder.not_assessable_show"))
+
+
+def _other_needs(kb: KnowledgeBase, ui: Ui, result: Recommendation, origin: Origin) -> Element:
+    """Services the sources describe for another need than the one answered: one line, the
+    rest folded away."""
+    need = presenting_need(kb, result.answers)
+    question = next((q for q in kb.finder.questions if q.presenting_need), None)
+    option = next((o for o in question.options if o.id == need), None) if question else None
+    label = option.label.get(ui.lang) if option else ""
+    line = ui.count("finder.other_needs_line", len(result.other_needs), need=label)
+    return _folded_group(ui, result.other_needs, origin, line=line, note=ui("finder.other_needs_note"), show=ui("finder.other_needs_show"))
+
+
+def _folded_group(ui: Ui, services: Sequence[ServiceCard], origin: Origin, *, line: str, note: str, show: str) -> Element:
     ordered = sorted_by_name(services, ui.lang)
     fold: Action = {
         "type": "Action.ShowCard",
-        "title": ui("finder.not_assessable_open"),
+        "title": show,
         "card": {
             "type": "AdaptiveCard",
-            "body": [choice(origin.button(ui("common.open_card", service=s.name.get(ui.lang)), "card", s.id)) for s in ordered],
+            "body": [
+                text(note, subtle=True),
+                text(", ".join(s.name.get(ui.lang) for s in ordered)),
+                *(choice(origin.button(ui("common.open_card", service=s.name.get(ui.lang)), "card", s.id)) for s in ordered),
+            ],
         },
     }
-    return container(
-        subheading(ui("finder.not_assessable_title")),
-        text(ui("finder.not_assessable_note"), subtle=True, spacing="None"),
-        text(", ".join(s.name.get(ui.lang) for s in ordered)),
-        {"type": "ActionSet", "actions": [fold]},
-        separator=True,
-    )
+    return container(text(f"**{line}**"), {"type": "ActionSet", "actions": [fold]}, separator=True)
 
 
-def _fit(ui: Ui, number: int, ranked: RankedService, origin: Origin) -> Element:
-    """A suggestion: name, summary and its buttons (criteria check, card, why) in one row
-    of short titles under the name they belong to; why it fits behind the toggle."""
+def evidence_line(kb: KnowledgeBase, ui: Ui, criterion: Criterion, answers: Mapping[str, str], statement: str) -> str:
+    """A met criterion with the answer it was inferred from, so the worker sees it was not
+    asked as such but read from an answer they gave."""
+    link = criterion.implied_by
+    question = kb.finder_question(link.question) if link else None
+    option_id = answers.get(link.question) if link else None
+    option = next((o for o in question.options if o.id == option_id), None) if question else None
+    if option is None:
+        return statement
+    return f"{statement} ({ui('finder.from_answer', answer=option.label.get(ui.lang))})"
+
+
+def _fit(kb: KnowledgeBase, ui: Ui, number: int, ranked: RankedService, answers: Mapping[str, str], origin: Origin) -> Element:
+    """A suggestion: name, summary and its buttons (criteria check, card, why) with short
+    titles under the name they belong to (their tooltips name the service, for a screen
+    reader and text renderings); why it fits behind the toggle."""
     service = ranked.service
     why_id = f"why-{number}"
     why: list[Element | None] = []
     if ranked.met:
         # The conditions themselves (statements, else questions), not their explanations:
         # the card and the criteria check give those.
-        why += [text(ui("finder.fits_because"), spacing="Small"), bullets(statement_of(c) for c in ranked.met)]
+        why += [text(ui("finder.fits_because"), spacing="Small"), bullets(evidence_line(kb, ui, c, answers, statement_of(c, ui.lang)) for c in ranked.met)]
     if ranked.consider:
-        why += [text(ui("finder.consider"), spacing="Small"), bullets(statement_of(c) for c in ranked.consider)]
+        why += [text(ui("finder.consider"), spacing="Small"), bullets(evidence_line(kb, ui, c, answers, consider_text(c, ui.lang)) for c in ranked.consider)]
     if ranked.unknown:
         why.append(text(ui.count("finder.still_to_check", ranked.unknown), subtle=True))
     why.append(source_block(ui, service.sources, sections=False))
+    name = service.name.get(ui.lang)
     parts: list[Element | None] = [
-        text(f"**{number}. {service.name.get(ui.lang)}**"),
-        text(service.summary, spacing="None"),
+        text(f"**{number}. {name}**"),
+        text(ui.loc(service.summary), spacing="None"),
     ]
     if not service.complete:
         parts.append(notice(ui("finder.thin_card"), color="Warning"))
-    name = service.name.get(ui.lang)
     buttons: list[Action] = [
         origin.button(ui("finder.check"), "criteria", service.id, named=ui("finder.check_criteria", service=name)),
         origin.button(ui("finder.open_card"), "card", service.id, named=ui("common.open_card", service=name)),
@@ -160,8 +189,8 @@ def _ruled_out(kb: KnowledgeBase, ui: Ui, item: RuledOut, origin: Origin) -> Ele
         text(f"**{item.service.name.get(ui.lang)}**"),
         # A contra-indication rules out when it holds (its statement), a criterion when the
         # answer to it is no (its question: a statement would need negating).
-        text(ui("finder.ruled_out_applies", condition=statement_of(item.reason)) if contra else ui("finder.ruled_out_unmet", question=item.reason.question), spacing="None"),
-        {**text(item.reason.explanation, subtle=True, spacing="None"), "size": "Small"},
+        text(ui("finder.ruled_out_applies", condition=statement_of(item.reason, ui.lang)) if contra else ui("finder.ruled_out_unmet", question=ui.loc(item.reason.question)), spacing="None"),
+        {**text(ui.loc(item.reason.explanation), subtle=True, spacing="None"), "size": "Small"},
         instead_line,
     ]
     parts += [choice(origin.button(ui("common.open_card", service=name), "card", alt.id)) for alt, name in zip(item.alternatives, instead)]

@@ -36,29 +36,29 @@ def service_card(kb: KnowledgeBase, ui: Ui, service: ServiceCard, origin: Origin
     if service.category:
         body.append(text(ui(f"card.category.{service.category}"), subtle=True, spacing="None"))
     if not service.complete:
-        body.append(notice(ui("card.incomplete", note=service.incomplete_note or ui("common.not_specified"))))
+        body.append(notice(ui("card.incomplete", note=ui.loc(service.incomplete_note, ui("common.not_specified")))))
     # The first paragraph says what the service is; the rest waits behind the toggle.
-    first, *rest = [part.strip() for part in service.description.split("\n\n") if part.strip()] or [""]
+    first, *rest = [part.strip() for part in ui.loc(service.description).split("\n\n") if part.strip()] or [""]
     body.append(text(first))
     explained: list[str] = []
     if rest:
         body.append({**text("\n\n".join(rest)), "id": "description", "isVisible": False})
         explained.append("description")
-    body += section(ui("card.target_group"), text(service.target_group.description), _age_facts(ui, service.target_group.age))
+    body += section(ui("card.target_group"), text(ui.loc(service.target_group.description)), _age_facts(ui, service.target_group.age))
     body += section(ui("card.criteria"), *conditions(kb, ui, service.criteria, lead=ui("card.criteria_lead"), hide_as=explained))
     body += section(ui("card.contraindications"), *conditions(kb, ui, service.contraindications, lead=ui("card.contraindications_lead"), hide_as=explained))
     details: list[Element] = []
-    details += section(ui("card.prerequisites"), bullets(p.text for p in service.prerequisites))
+    details += section(ui("card.prerequisites"), bullets(ui.loc(p.text) for p in service.prerequisites))
     if service.duration:
-        details += section(ui("card.duration"), text(service.duration.description), duration_facts(ui, service.duration))
-    details += section(ui("card.legal_basis"), bullets(service.legal_basis))
+        details += section(ui("card.duration"), text(ui.loc(service.duration.description)), duration_facts(ui, service.duration))
+    details += section(ui("card.legal_basis"), bullets(ui.loc(law) for law in service.legal_basis))
     if service.arranged_by:
         details += section(
             ui("card.arranged_by"),
             facts(
                 [
-                    (ui("card.family_social_work"), service.arranged_by.family_social_work or ""),
-                    (ui("card.child_protection"), service.arranged_by.child_protection or ""),
+                    (ui("card.family_social_work"), ui.loc(service.arranged_by.family_social_work)),
+                    (ui("card.child_protection"), ui.loc(service.arranged_by.child_protection)),
                 ]
             ),
         )
@@ -79,7 +79,7 @@ def service_card(kb: KnowledgeBase, ui: Ui, service: ServiceCard, origin: Origin
 def pick_service_card(kb: KnowledgeBase, ui: Ui, origin: Origin, *, title: str, prompt: str, back: bool = True) -> Card:
     """One tile a service, alphabetically by the name the reader sees, with its summary."""
     services = sorted_by_name(kb.services, ui.lang)
-    tiles = [choice(origin.button(s.name.get(ui.lang), "pick", s.id), s.summary) for s in services]
+    tiles = [choice(origin.button(s.name.get(ui.lang), "pick", s.id), ui.loc(s.summary)) for s in services]
     return card([heading(title), text(prompt), *tiles], nav_actions(ui, origin, back=back))
 
 
@@ -113,7 +113,7 @@ def conditions(
     groups: dict[tuple[str, tuple[str, ...]], list[Criterion | ContraIndication]] = {}
     for item in items:
         alternatives = item.alternatives if isinstance(item, ContraIndication) else ()
-        groups.setdefault((item.explanation, alternatives), []).append(item)
+        groups.setdefault((ui.loc(item.explanation), alternatives), []).append(item)
     if not groups:
         return []
     elements: list[Element] = [text(lead, subtle=True, spacing="None")]
@@ -125,7 +125,7 @@ def conditions(
             for block in filter(None, (explained, instead_line)):
                 block |= {"id": f"why-{len(hide_as) + 1}", "isVisible": False}
                 hide_as.append(block["id"])
-        elements.append(container(bullets(statement_of(item) for item in grouped), explained, instead_line))
+        elements.append(container(bullets(statement_of(item, ui.lang) for item in grouped), explained, instead_line))
     return elements
 
 
@@ -150,7 +150,7 @@ def _age_facts(ui: Ui, age: AgeRange | None) -> Element | None:
         [
             (ui("card.age"), span),
             (ui("card.age_special"), ui("card.age_from", min=age.special_min) if age.special_min is not None else ""),
-            (ui("card.age_note"), age.note or ""),
+            (ui("card.age_note"), ui.loc(age.note)),
         ]
     )
 
@@ -166,6 +166,6 @@ def duration_facts(ui: Ui, duration: Duration) -> Element | None:
             (ui("card.first_period"), months(duration.first_period_months)),
             (ui("card.min_duration"), months(duration.min_months)),
             (ui("card.max_duration"), months(duration.max_months)),
-            (ui("card.continuation"), duration.continuation or ""),
+            (ui("card.continuation"), ui.loc(duration.continuation)),
         ]
     )
