@@ -18,17 +18,18 @@ service choice (or to the dialog that started this one).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any
 
 from bot.ui.cards.guided_criteria import pick_card, question_card, summary_card
 from bot.ui.cards.payload import Submit
-from dialogs.engine import Call, End, Goto, Dialog, Outcome, Screen, Stay, Step, Turn
-from bot.ui.protocol import DialogId, Result
+from bot.ui.protocol import DialogId
+from dialogs.engine import Call, Dialog, End, Goto, Outcome, Screen, Stay, Step, Turn
 from dialogs.records import chosen_service, current_service, option_finder_answers, option_service, pick_service_step
 from domain.criteria import CheckAnswer, check_items, evaluate
 from domain.finder import implied_answers
 from domain.justification import justification_text
-from knowledge.model import KnowledgeBase, ServiceCard
+from knowledge.model import ServiceCard
+
 
 def known_answers(card: ServiceCard, data: Mapping[str, Any]) -> dict[str, CheckAnswer]:
     """Finder-implied answers, overridden by the worker's own answers in this check."""
@@ -53,7 +54,7 @@ class CriteriaDialog(Dialog):
     def start(self, turn: Turn, options: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
         kb = turn.kb
         service = option_service(kb, options)
-        data = {"service": service, "given": service is not None, "finder": option_finder_answers(options), "answers": []}
+        data: dict[str, Any] = {"service": service, "given": service is not None, "finder": option_finder_answers(options), "answers": []}
         return ("question" if service else "pick"), data
 
     # 2. question ---------------------------------------------------------------------------

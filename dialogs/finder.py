@@ -19,13 +19,11 @@ from typing import Any, Final
 
 from bot.ui.cards.guided_finder import question_card, result_card
 from bot.ui.cards.payload import Submit
-from dialogs.engine import Call, End, Goto, Dialog, Outcome, Screen, Stay, Step, Turn
-from bot.ui.protocol import DialogId, Result
+from bot.ui.protocol import DialogId
+from dialogs.engine import Call, Dialog, End, Goto, Outcome, Screen, Stay, Step, Turn
 from dialogs.records import chosen_service
 from domain.age import age_option
 from domain.finder import is_age_question, next_question, recommend
-from knowledge.model import KnowledgeBase
-
 
 TYPED_AGE: Final = re.compile(
     r"^(\d{1,3})\s*-?\s*(?:v|vee|vuotias|vuotta|vuoden ikäinen|år|år gammal|åring|y|yo|yrs?|years?|years old)?$"

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.service.app import create_app
-from bot.ui.cards.message import ADAPTIVE_CARD_CONTENT_TYPE
 from bot.service.context import KnowledgeProvider
 from bot.service.settings import Settings
 from bot.store.storage import BotStateRow
+from bot.ui.cards.message import ADAPTIVE_CARD_CONTENT_TYPE
 from tests.dialogs.conversation import HttpConversation
 
 AGE_QUESTION = "Minkä ikäinen lapsi on?"

@@ -153,7 +153,7 @@ def _ruled_out(kb: KnowledgeBase, ui: Ui, item: RuledOut, origin: Origin) -> Ele
         instead_line,
     ]
     parts += action_sets(
-        [origin.button(ui("common.open_card", service=name), "card", alt.id) for alt, name in zip(item.alternatives, instead)]
+        [origin.button(ui("common.open_card", service=name), "card", alt.id) for alt, name in zip(item.alternatives, instead, strict=True)]
     )
     # Its own card only: the card offers the criteria check (with these answers) for a
     # worker who doubts an answer; a check button on every ruled-out service crowded the card.
