@@ -25,7 +25,7 @@ from bot.ui.cards.payload import Submit
 from bot.ui.protocol import DialogId
 from dialogs.engine import Call, Dialog, End, Goto, Outcome, Screen, Stay, Step, Turn
 from dialogs.records import chosen_service, current_service, option_finder_answers, option_service, pick_service_step
-from domain.criteria import CheckAnswer, check_items, evaluate
+from domain.criteria import CheckAnswer, assess, check_items, evaluate
 from domain.finder import implied_answers
 from domain.justification import justification_text
 from knowledge.model import ServiceCard
@@ -65,8 +65,14 @@ class CriteriaDialog(Dialog):
             # The service vanished from the knowledge base since the check began.
             turn.data.update(service=None, given=False, answers=[])
             return Goto("pick")
-        items = check_items(card, known_answers(card, turn.data))
+        known = known_answers(card, turn.data)
+        items = check_items(card, known)
         if not items:
+            return Goto("summary")
+        if assess(card, known).ruled_out:
+            # An unmet criterion or an applying contra-indication decides it: the rest cannot
+            # change the verdict, so they are not asked; the summary lists them as unchecked.
+            turn.say(turn.ui("criteria.decided", n=len(items)))
             return Goto("summary")
         asked = len(turn.data.get("answers", []))
         implied = len(implied_answers(card, turn.data.get("finder", {})))

@@ -408,7 +408,10 @@ class _Run:
     async def _dispatch(self) -> None:
         intercept = getattr(self.engine.dialogs[self.engine.root], "intercept", None)
         if intercept is not None:
-            outcome = await _maybe(intercept(self._turn(self.stack.frames[0]), self._above_root()))
+            # The root sees the data of the flows above it (read-only), e.g. to carry the
+            # finder's answers into a criteria check typed by name.
+            flows = {f.dialog: dict(f.data) for f in self.stack.frames[1:]}
+            outcome = await _maybe(intercept(self._turn(self.stack.frames[0]), flows))
             if outcome is not None:
                 await self._leave_to_root()
                 await self._apply(outcome)
@@ -574,9 +577,6 @@ class _Run:
 
     def _top(self) -> Frame:
         return self.stack.frames[-1]
-
-    def _above_root(self) -> bool:
-        return len(self.stack.frames) > 1
 
     def _dialog(self, frame: Frame) -> Dialog:
         return self.engine.dialogs[frame.dialog]
