@@ -78,8 +78,8 @@ class RootDialog(Dialog):
             capability = self._capability(submit.value)
             if capability is None:
                 return None
-            options = {k: v for k, v in given.options.items() if k in START_OPTION_KEYS and 0 < len(v) <= MAX_VALUE_LENGTH}
-            return self._start(turn, capability, options, in_flow)
+            started = {k: v for k, v in given.options.items() if k in START_OPTION_KEYS and 0 < len(v) <= MAX_VALUE_LENGTH}
+            return self._start(turn, capability, started, in_flow)
         if not isinstance(given, Typed) or given.command is None:
             return None
         if given.command == Command.MENU and not given.rest:

@@ -554,7 +554,7 @@ def concept_key_match(key: str, form_key: str) -> bool:
 
 def _common_prefix(a: str, b: str) -> str:
     n = 0
-    for x, y in zip(a, b, strict=True):
+    for x, y in zip(a, b, strict=False):  # words of different lengths: up to the shorter
         if x != y:
             break
         n += 1
