@@ -13,11 +13,13 @@ current buttons from stale ones.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from bot.ui.cards.payload import Submit
+from bot.ui.cards.text import TYPED_VALUES_ID
 from bot.ui.i18n import Strings
+from bot.ui.protocol import NAVIGATION
 from domain.justification import SOURCE_TITLES
 from knowledge.model import Localized, Source
 
@@ -58,14 +60,31 @@ class Ui:
 
 
 @dataclass(frozen=True)
+class Choice:
+    """A button as typed text may name it: its label, what it submits, and whether its
+    number picks it (navigation is chosen by its words only)."""
+
+    label: str
+    submit: Submit
+    numbered: bool = True
+
+
+@dataclass(frozen=True)
 class Origin:
-    """The dialog and step token a card's buttons report back to."""
+    """The dialog and step token a card's buttons report back to. Every button built through
+    it is remembered in `buttons`, in card order, so the dialog engine can match a typed answer
+    against the choices the card offered without reading the card back."""
 
     dialog: str
     step: str
+    buttons: list[Choice] = field(default_factory=list, compare=False)
 
     def button(self, title: str, action: str, value: str | None = None, *, primary: bool = False, named: str | None = None) -> Action:
-        return submit_action(title, Submit(self.dialog, self.step, action, value), primary=primary, named=named)
+        submit = Submit(self.dialog, self.step, action, value)
+        # Typed text names a button by its standalone name where it has one ("Näytä kortti:
+        # Perhetyö"): several short "Näytä kortti" could not be told apart.
+        self.buttons.append(Choice(named or title, submit, numbered=action not in NAVIGATION and action not in ("cancel", "help")))
+        return submit_action(title, submit, primary=primary, named=named)
 
 
 def submit_action(title: str, submit: Submit, *, primary: bool = False, named: str | None = None) -> Action:
@@ -189,9 +208,14 @@ def choice(action: Action, detail: str | None = None) -> Element:
     return {"type": "Container", "style": "emphasis", "spacing": "Small", "selectAction": action, "items": items}
 
 
-def choice_buttons(actions: Sequence[Action]) -> list[Element]:
-    """Answer options, one tile each (see `choice`)."""
-    return [choice(action) for action in actions]
+def choice_buttons(actions: Sequence[Action], *, typed_numbers_are_values: bool = False) -> list[Element]:
+    """Answer options, one tile each (see `choice`). Where the question reads a typed number
+    as a value (an age), the tiles are marked so text renderings leave them unnumbered."""
+    tiles = [choice(action) for action in actions]
+    if typed_numbers_are_values:
+        for number, tile in enumerate(tiles):
+            tile["id"] = f"{TYPED_VALUES_ID}-{number}"
+    return tiles
 
 
 def toggle(title: str, *targets: str) -> Action:
