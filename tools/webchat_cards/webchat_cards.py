@@ -226,10 +226,18 @@ def running_bot(out: Path) -> Iterator[str]:
 @contextmanager
 def running_servers(harness: Path, bot: str, out: Path) -> Iterator[dict[str, str]]:
     """The harness's Direct Line emulator and Web Chat page; yields their addresses."""
-    log = open(out / "servers.log", "w")
+    with open(out / "servers.log", "w") as log:
+        yield from _servers(harness, bot, out, log)
+
+
+def _servers(harness: Path, bot: str, out: Path, log: Any) -> Iterator[dict[str, str]]:
     servers = subprocess.Popen(
         ["node", "servers.mjs", "--bot", bot, "--log", str(out / "directline.jsonl"), "--user-id", "cards"],
-        cwd=harness, stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL, text=True,
+        cwd=harness,
+        stdout=subprocess.PIPE,
+        stderr=log,
+        stdin=subprocess.DEVNULL,
+        text=True,
     )
     ready: dict[str, str] = {}
 
@@ -250,7 +258,6 @@ def running_servers(harness: Path, bot: str, out: Path) -> Iterator[dict[str, st
         yield ready
     finally:
         stop(servers)
-        log.close()
 
 
 def run_flow(harness: Path, chromium: str, servers: dict[str, str], lang: str, name: str, steps: list[Step], out: Path) -> dict[str, Any]:
@@ -259,9 +266,16 @@ def run_flow(harness: Path, chromium: str, servers: dict[str, str], lang: str, n
     for old in folder.glob("*.png"):
         old.unlink()
     config = {
-        "webchatDir": str(harness), "page": servers["page"], "directline": servers["directline"], "outDir": str(folder),
-        "chromium": chromium, "locale": {"fi": "fi-FI", "sv": "sv-FI"}[lang], "viewport": VIEWPORT,
-        "stepTimeoutMs": 15000, "settleMs": 1200, "steps": steps,
+        "webchatDir": str(harness),
+        "page": servers["page"],
+        "directline": servers["directline"],
+        "outDir": str(folder),
+        "chromium": chromium,
+        "locale": {"fi": "fi-FI", "sv": "sv-FI"}[lang],
+        "viewport": VIEWPORT,
+        "stepTimeoutMs": 15000,
+        "settleMs": 1200,
+        "steps": steps,
     }
     (folder / "config.json").write_text(json.dumps(config, indent=2, ensure_ascii=False))
     done = subprocess.run(["node", str(HERE / "driver.mjs"), str(folder / "config.json")], cwd=harness, timeout=600, check=False)

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Final
 
 from bot.ui.cards.guided_common import (
-    Action,
     Card,
     Element,
     Origin,
@@ -194,7 +193,9 @@ def summary_card(ui: Ui, result: CheckResult, justification: str | None, origin:
         # without cards) show no input's value, and a reader may prefer it unboxed.
         {
             "type": "ActionSet",
-            "actions": [{"type": "Action.ShowCard", "title": ui("criteria.justification_as_text"), "card": {"type": "AdaptiveCard", "body": [text(justification)]}}],
+            "actions": [
+                {"type": "Action.ShowCard", "title": ui("criteria.justification_as_text"), "card": {"type": "AdaptiveCard", "body": [text(justification)]}}
+            ],
         },
         source_block(ui, service.sources),
     ]

@@ -27,8 +27,8 @@ from bot.ui.cards.guided_common import (
 )
 from bot.ui.cards.guided_service import service_names, sorted_by_name
 from domain.criteria import statement_of
-from domain.justification import consider_text
 from domain.finder import RankedService, Recommendation, RuledOut, is_age_question, presenting_need
+from domain.justification import consider_text
 from knowledge.model import ContraIndication, Criterion, FinderQuestion, KnowledgeBase, ServiceCard
 
 
@@ -108,7 +108,14 @@ def _not_assessable(ui: Ui, services: Sequence[ServiceCard], origin: Origin) -> 
     """Services the answers neither speak for nor rule out: one line, and behind one folded
     button what it means, their names and their cards, so they do not crowd out the
     suggestions."""
-    return _folded_group(ui, services, origin, line=ui.count("finder.not_assessable_line", len(services)), note=ui("finder.not_assessable_note"), show=ui("finder.not_assessable_show"))
+    return _folded_group(
+        ui,
+        services,
+        origin,
+        line=ui.count("finder.not_assessable_line", len(services)),
+        note=ui("finder.not_assessable_note"),
+        show=ui("finder.not_assessable_show"),
+    )
 
 
 def _other_needs(kb: KnowledgeBase, ui: Ui, result: Recommendation, origin: Origin) -> Element:
@@ -199,7 +206,12 @@ def _ruled_out(kb: KnowledgeBase, ui: Ui, item: RuledOut, origin: Origin) -> Ele
         text(f"**{item.service.name.get(ui.lang)}**"),
         # A contra-indication rules out when it holds (its statement), a criterion when the
         # answer to it is no (its question: a statement would need negating).
-        text(ui("finder.ruled_out_applies", condition=statement_of(item.reason, ui.lang)) if contra else ui("finder.ruled_out_unmet", question=ui.loc(item.reason.question)), spacing="None"),
+        text(
+            ui("finder.ruled_out_applies", condition=statement_of(item.reason, ui.lang))
+            if contra
+            else ui("finder.ruled_out_unmet", question=ui.loc(item.reason.question)),
+            spacing="None",
+        ),
         {**text(ui.loc(item.reason.explanation), subtle=True, spacing="None"), "size": "Small"},
         instead_line,
     ]

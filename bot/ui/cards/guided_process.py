@@ -76,14 +76,17 @@ def step_card(ui: Ui, view: StepView, origin: Origin) -> Card:
     body.append(text(ui.loc(step.what)))
     # Who always (the source's silence said, never filled in); system and deadline where the
     # sources give them.
-    body.append(
-        facts(
-            [
-                (ui("process.who"), ui.loc(step.who, ui("process.not_specified"))),
-                (ui("process.system"), step.system or ""),
-                (ui("process.deadline"), ui.loc(step.deadline)),
-            ]
-        )
+    body += filter(
+        None,
+        [
+            facts(
+                [
+                    (ui("process.who"), ui.loc(step.who, ui("process.not_specified"))),
+                    (ui("process.system"), step.system or ""),
+                    (ui("process.deadline"), ui.loc(step.deadline)),
+                ]
+            )
+        ],
     )
     if step.source_gap is not None:
         body.append(_quiet(ui.loc(step.source_gap)))
@@ -119,8 +122,5 @@ def _quiet(value: str) -> Element:
 
 def _jump_action(ui: Ui, view: StepView, origin: Origin) -> Action:
     """'Jump to phase' folds the phase buttons away, so the step card stays short."""
-    buttons = [
-        origin.button(ui("process.phase_button", n=n, phase=ui.loc(phase.title)), "phase", phase.id)
-        for n, phase in enumerate(view.phases, start=1)
-    ]
+    buttons = [origin.button(ui("process.phase_button", n=n, phase=ui.loc(phase.title)), "phase", phase.id) for n, phase in enumerate(view.phases, start=1)]
     return {"type": "Action.ShowCard", "title": ui("process.jump"), "card": {"type": "AdaptiveCard", "body": choice_buttons(buttons)}}

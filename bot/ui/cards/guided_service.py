@@ -101,9 +101,7 @@ def service_names(kb: KnowledgeBase, ui: Ui, ids: Iterable[str]) -> list[str]:
     return names
 
 
-def conditions(
-    kb: KnowledgeBase, ui: Ui, items: Sequence[Criterion | ContraIndication], *, lead: str, hide_as: list[str] | None = None
-) -> list[Element]:
+def conditions(kb: KnowledgeBase, ui: Ui, items: Sequence[Criterion | ContraIndication], *, lead: str, hide_as: list[str] | None = None) -> list[Element]:
     """Criteria or contra-indications as what they are: conditions, each shown once as its
     statement (the question where the card has none) under a lead saying what it means,
     the explanation beneath as secondary text. Items sharing one explanation (and the same

@@ -120,7 +120,11 @@ def _actions(actions: Iterable[Any], out: _Rendering, indent: str) -> None:
 
 def _toggle_targets(node: Any) -> list[str]:
     if isinstance(node, Mapping):
-        found = [t if isinstance(t, str) else str(t.get("elementId", "")) for t in node.get("targetElements") or () if isinstance(t, str | Mapping)] if node.get("type") == "Action.ToggleVisibility" else []
+        found = (
+            [t if isinstance(t, str) else str(t.get("elementId", "")) for t in node.get("targetElements") or () if isinstance(t, str | Mapping)]
+            if node.get("type") == "Action.ToggleVisibility"
+            else []
+        )
         return found + [target for value in node.values() for target in _toggle_targets(value)]
     if isinstance(node, list):
         return [target for value in node for target in _toggle_targets(value)]

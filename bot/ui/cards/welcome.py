@@ -37,4 +37,3 @@ def menu_card(title: str, items: Sequence[MenuItem]) -> dict[str, Any]:
 
 def _action(item: MenuItem) -> dict[str, Any]:
     return {"type": "Action.Submit", "title": item.title, "data": item.data}
-

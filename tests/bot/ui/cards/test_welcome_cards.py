@@ -15,10 +15,7 @@ KEYS = ("core.capability.finder", "core.capability.criteria", "core.capability.p
 
 
 def items(lang: str) -> list[MenuItem]:
-    return [
-        MenuItem(STRINGS.get(f"{key}.title", lang), STRINGS.get(f"{key}.description", lang), Submit("menu", "menu", "start", key).data())
-        for key in KEYS
-    ]
+    return [MenuItem(STRINGS.get(f"{key}.title", lang), STRINGS.get(f"{key}.description", lang), Submit("menu", "menu", "start", key).data()) for key in KEYS]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
