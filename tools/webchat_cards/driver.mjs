@@ -108,7 +108,11 @@ try {
   // service, no to one against it, until a card without those buttons (the summary) comes.
   const steps = [{ name: 'connect', expect_reply: true }];
   for (const step of cfg.steps) {
-    if (step.answer) {
+    if (step.walk) {
+      for (let k = 0; k < (step.walk.max || 9); k++) {
+        steps.push({ walkOf: step.walk, slug: `${step.slug || 'question'}-${k + 1}`, optional: true });
+      }
+    } else if (step.answer) {
       for (let k = 0; k < (step.answer.max || 14); k++) {
         steps.push({ answerOf: step.answer, slug: `${step.slug || 'question'}-${k + 1}`, optional: true });
       }
@@ -122,7 +126,25 @@ try {
     const cardsBefore = await cards().count();
     let clicked = null;
     try {
-      if (step.answerOf) {
+      if (step.walkOf) {
+        // Answer a question card: a preferred option where the card has one, else its first
+        // tile; until the card that ends the walk (its text given) has come.
+        const w = step.walkOf;
+        const done = await cards().last().evaluate((c, t) => c.innerText.includes(t), w.until);
+        if (done) { rec.status = 'skipped'; report.steps.push(rec); continue; }
+        let target = null;
+        for (const name of w.prefer) {
+          const tile = cards().last().locator('.ac-selectable:visible').filter({ has: page.getByText(String(name), { exact: true }) });
+          if (await tile.count()) { target = tile.first(); rec.name = `${step.slug}: ${name}`; break; }
+        }
+        if (!target) {
+          target = cards().last().locator('.ac-selectable:visible').first();
+          rec.name = `${step.slug}: ${(await target.innerText()).split('\n')[0]}`;
+        }
+        clicked = target;
+        await target.scrollIntoViewIfNeeded();
+        await target.click();
+      } else if (step.answerOf) {
         const a = step.answerOf;
         const yes = await findButton([a.yes], true);
         if (!yes) { rec.status = 'skipped'; report.steps.push(rec); continue; }
@@ -136,6 +158,8 @@ try {
         const box = page.locator('[data-id="webchat-sendbox-input"]');
         await box.fill(String(step.say));
         await box.press('Enter');
+      } else if (step.walkOf) {
+        // clicked above
       } else if (step.click !== undefined) {
         clicked = await findButton(step.click);
         if (!clicked) {

@@ -184,9 +184,14 @@ def _fit(kb: KnowledgeBase, ui: Ui, number: int, ranked: RankedService, answers:
     buttons: list[Action] = [
         origin.button(ui("finder.check"), "criteria", service.id, named=ui("finder.check_criteria", service=name)),
         origin.button(ui("finder.open_card"), "card", service.id, named=ui("common.open_card", service=name)),
-        toggle(ui("finder.why"), why_id),
     ]
-    parts += [{"type": "ActionSet", "actions": buttons}, hidden(why_id, *why)]
+    # Two buttons a row: Teams lays a row's buttons side by side in equal widths, and three
+    # would cut "Kontrollera kriterier" at 480 px.
+    parts += [
+        {"type": "ActionSet", "actions": buttons},
+        {"type": "ActionSet", "spacing": "Small", "actions": [toggle(ui("finder.why"), why_id)]},
+        hidden(why_id, *why),
+    ]
     return container(*parts, separator=True)
 
 
