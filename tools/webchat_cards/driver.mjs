@@ -48,15 +48,21 @@ function inspectCard(card) {
       if (tops.size > 1) broken.push(m[0]);
     }
   }
-  // The text's own height: a stretched textarea's scrollHeight is its box, so measure it
-  // collapsed for a moment.
+  // Clipped when the text scrolls (scrollHeight over the box); the text's own height from
+  // a copy of it laid out at the box's width in the box's font (a stretched box reports
+  // its own height as scrollHeight).
   const textareas = [...card.querySelectorAll('textarea')].map((t) => {
-    const shown = t.clientHeight;
-    const saved = [t.style.height, t.style.minHeight, t.style.flex];
-    t.style.height = '0px'; t.style.minHeight = '0px'; t.style.flex = 'none';
-    const needed = t.scrollHeight;
-    [t.style.height, t.style.minHeight, t.style.flex] = saved;
-    return { shown, needed, whole: needed <= shown + 2 };
+    const style = getComputedStyle(t);
+    const mirror = document.createElement('div');
+    for (const key of ['fontFamily', 'fontSize', 'fontWeight', 'lineHeight', 'letterSpacing', 'paddingLeft', 'paddingRight', 'paddingTop', 'paddingBottom']) {
+      mirror.style[key] = style[key];
+    }
+    Object.assign(mirror.style, { position: 'absolute', visibility: 'hidden', whiteSpace: 'pre-wrap', overflowWrap: 'break-word', boxSizing: 'border-box', width: `${t.clientWidth}px` });
+    mirror.textContent = t.value + '\n';
+    document.body.appendChild(mirror);
+    const text = mirror.offsetHeight;
+    mirror.remove();
+    return { shown: t.clientHeight, needed: text, whole: t.scrollHeight <= t.clientHeight + 2 };
   });
   return { height: Math.round(box.height), width: Math.round(box.width), truncated, broken, textareas };
 }

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -53,11 +54,10 @@ LABELS: dict[str, dict[str, str]] = {
         "no": "Ei",
         "unknown": "En tiedä",
         "against": "Milloin palvelu ei sovellu",
-        "age": "10–17-vuotias",
-        "whole_family": "Koko perheen tilanne",
+        # A path to a result with four suggestions and two services ruled out.
+        "finder_path": "Lapsen tai nuoren oma tilanne|10–17-vuotias|Muutostyötä ei tarvita (esim. luotettava aikuinen, kevyt tuki)"
+        "|Lyhyt ja kevyt ohjaus tai tuki|Ei vielä asiakkuutta|Kyllä",
         "results": "Palveluehdotukset",
-        "home": "Kotiin vietävä tuki riittää",
-        "client": "Lastensuojelu",
         "process_fsw": "Palvelun järjestäminen perhesosiaalityössä",
         "process_cp": "Palvelun järjestäminen lastensuojelussa",
         "next": "Seuraava",
@@ -82,11 +82,9 @@ LABELS: dict[str, dict[str, str]] = {
         "no": "Nej",
         "unknown": "Vet inte",
         "against": "När tjänsten inte passar",
-        "age": "10–17 år",
-        "whole_family": "Hela familjens situation",
+        "finder_path": "Barnets eller den ungas situation|10–17 år|Inget förändringsarbete behövs (t.ex. en pålitlig vuxen, lätt stöd)"
+        "|Kort och lätt handledning eller stöd|Ingen klientrelation ännu|Ja",
         "results": "Förslag på tjänster",
-        "home": "Stöd som ges i hemmet räcker",
-        "client": "Barnskydd",
         "process_fsw": "Att ordna en tjänst inom familjesocialt arbete",
         "process_cp": "Att ordna en tjänst inom barnskyddet",
         "next": "Nästa",
@@ -122,7 +120,7 @@ def flows(lang: str) -> dict[str, list[Step]]:
     named = {
         "finder": [
             click(t["finder"], slug="finder-q1"),
-            {"walk": {"prefer": [t["whole_family"], t["age"], t["home"], t["client"], t["yes"]], "until": t["results"]}, "slug": "finder-q"},
+            {"walk": {"prefer": t["finder_path"].split("|"), "until": t["results"]}, "slug": "finder-q"},
             click(t["why"], slug="finder-result-why", optional=True, reply=False),
             click(t["why_not"], slug="finder-result-why-not", optional=True, reply=False),
             click(t["answers"], slug="finder-result-answers", optional=True, reply=False),
@@ -316,6 +314,8 @@ def main() -> int:
     if not os.access(args.chromium, os.X_OK):
         print(f"skipped: no Chromium at {args.chromium} (apt-get install chromium, or --chromium PATH)")
         return 0
+    # SIGTERM ends the run through the `finally`s that stop the bot and the servers.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     out: Path = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     results: dict[str, dict[str, Any]] = {}
