@@ -143,7 +143,7 @@ def flows(lang: str) -> dict[str, list[Step]]:
         "check-consider": [
             click(t["check"], slug="check2-pick"),
             click(t["tukihenkilo"], slug="check2-q1"),
-            {"answer": {"yes": t["unknown"], "no": t["unknown"], "against": t["against"], "max": 8}, "slug": "check2-q"},
+            {"answer": {"yes": t["unknown"], "no": t["unknown"], "against": t["against"], "max": 16}, "slug": "check2-q"},
         ],
         "process": [
             click(t["process"], slug="process-pick"),
