@@ -27,7 +27,6 @@ from knowledge.model import (
     ServiceCard,
 )
 
-
 _Item = TypeVar("_Item", Criterion, ContraIndication)
 
 

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from typing import Final
 
 from bot.ui.cards.guided_common import (
-    Action,
     Card,
     Element,
     Origin,
     Ui,
-    action_sets,
     bullets,
     card,
+    choice,
+    choice_buttons,
     copyable,
     heading,
     nav_actions,
@@ -31,7 +31,7 @@ from bot.ui.cards.guided_common import (
 from bot.ui.cards.guided_service import duration_facts
 from domain.criteria import BASE_ANSWERS, Basis, CheckAnswer, CheckItem, CheckResult, Reason, ReasonCode, Verdict, statement_of
 from domain.justification import consider_text, justification_text
-from knowledge.model import Criterion, KnowledgeBase, ServiceCard
+from knowledge.model import ContraIndication, Criterion, KnowledgeBase, ServiceCard
 
 ASKED_ANSWERS: Final = BASE_ANSWERS
 """The answers every question offers; a criterion the source allows in some cases only after
@@ -69,16 +69,15 @@ def answer_title(ui: Ui, answer: CheckAnswer) -> str:
 
 def _collation_key(name: str) -> str:
     """Alphabetical in Finnish and Swedish: å, ä and ö after z (code points put å after ä)."""
-    return name.casefold().translate(str.maketrans({"å": "z\u0001", "ä": "z\u0002", "ö": "z\u0003"}))
+    table: dict[str, str | int | None] = {"å": "z\u0001", "ä": "z\u0002", "ö": "z\u0003"}
+    return name.casefold().translate(str.maketrans(table))
 
 
 def pick_card(kb: KnowledgeBase, ui: Ui, origin: Origin) -> Card:
     """One button a service, sorted by the name the user sees."""
     services = sorted(kb.services, key=lambda s: _collation_key(s.name.get(ui.lang)))
-    buttons = [origin.button(s.name.get(ui.lang), "pick", s.id) for s in services]
-    lines = [f"**{s.name.get(ui.lang)}**: {ui.loc(s.summary)}" for s in services]
-    body = [heading(ui("criteria.title")), text(ui("criteria.pick")), bullets(lines), *action_sets(buttons)]
-    return card([b for b in body if b], nav_actions(ui, origin))
+    tiles = [choice(origin.button(s.name.get(ui.lang), "pick", s.id), ui.loc(s.summary)) for s in services]
+    return card([heading(ui("criteria.title")), text(ui("criteria.pick")), *tiles], nav_actions(ui, origin))
 
 
 def consider_when(ui: Ui, kb: KnowledgeBase | None, item: CheckItem) -> str | None:
@@ -97,11 +96,8 @@ def consider_when(ui: Ui, kb: KnowledgeBase | None, item: CheckItem) -> str | No
 
 
 def _answer_buttons(ui: Ui, item: CheckItem, origin: Origin) -> list[Element]:
-    actions: list[Action] = [origin.button(answer_title(ui, answer), "answer", answer.value) for answer in item.answers]
-    if CheckAnswer.CONSIDER in item.answers:
-        # Four answers, one long: one a row, so each shows whole in a narrow Teams pane.
-        return [{"type": "ActionSet", "actions": [action]} for action in actions]
-    return action_sets(actions)
+    """One tile an answer: whole in a narrow Teams pane, and unlike the navigation buttons."""
+    return choice_buttons([origin.button(answer_title(ui, answer), "answer", answer.value) for answer in item.answers])
 
 
 def question_card(
@@ -176,13 +172,14 @@ def summary_card(ui: Ui, result: CheckResult, justification: str | None, origin:
         {**text(verdict_title(ui, result), color=_VERDICT_COLOR[result.verdict]), "size": "Large", "weight": "Bolder"},
     ]
     body += section(ui("criteria.reasons"), bullets(reason_text(ui, r) for r in result.reasons))
-    body += section(ui("criteria.unmet"), bullets(ui.loc(c.explanation) for c in (*result.applying, *result.unmet)))
+    failed: tuple[ContraIndication | Criterion, ...] = (*result.applying, *result.unmet)
+    body += section(ui("criteria.unmet"), bullets(ui.loc(c.explanation) for c in failed))
     body += section(ui("criteria.consider"), bullets(ui.loc(c.explanation) for c in result.consider))
     body += section(cui("not_assessed") if ruled_out else ui("criteria.unknown"), bullets(ui.loc(c.question) for c in result.unknown))
     if result.alternatives:
         body += section(
             ui("criteria.alternatives"),
-            *action_sets([origin.button(ui("common.open_card", service=s.name.get(ui.lang)), "card", s.id) for s in result.alternatives]),
+            *[choice(origin.button(ui("common.open_card", service=s.name.get(ui.lang)), "card", s.id)) for s in result.alternatives],
         )
     if not ruled_out:
         # Tasks and duration only for a service that may be arranged.
@@ -196,7 +193,9 @@ def summary_card(ui: Ui, result: CheckResult, justification: str | None, origin:
         # without cards) show no input's value, and a reader may prefer it unboxed.
         {
             "type": "ActionSet",
-            "actions": [{"type": "Action.ShowCard", "title": ui("criteria.justification_as_text"), "card": {"type": "AdaptiveCard", "body": [text(justification)]}}],
+            "actions": [
+                {"type": "Action.ShowCard", "title": ui("criteria.justification_as_text"), "card": {"type": "AdaptiveCard", "body": [text(justification)]}}
+            ],
         },
         source_block(ui, service.sources),
     ]

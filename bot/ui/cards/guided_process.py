@@ -12,9 +12,10 @@ from bot.ui.cards.guided_common import (
     Element,
     Origin,
     Ui,
-    action_sets,
     bullets,
     card,
+    choice,
+    choice_buttons,
     container,
     facts,
     heading,
@@ -56,10 +57,7 @@ def pick_process_card(kb: KnowledgeBase, ui: Ui, origin: Origin, service: Servic
     if service:
         body.append(text(ui("process.for_service", service=service.name.get(ui.lang)), subtle=True))
     processes = processes_in_track_order(kb)
-    listing = bullets(f"**{p.name.get(ui.lang)}**: {ui.loc(p.summary)}" for p in processes)
-    if listing:
-        body.append(listing)
-    body += action_sets([origin.button(p.name.get(ui.lang), "pick", p.id) for p in processes])
+    body += [choice(origin.button(p.name.get(ui.lang), "pick", p.id), ui.loc(p.summary)) for p in processes]
     return card(body, nav_actions(ui, origin, back=back))
 
 
@@ -78,14 +76,17 @@ def step_card(ui: Ui, view: StepView, origin: Origin) -> Card:
     body.append(text(ui.loc(step.what)))
     # Who always (the source's silence said, never filled in); system and deadline where the
     # sources give them.
-    body.append(
-        facts(
-            [
-                (ui("process.who"), ui.loc(step.who, ui("process.not_specified"))),
-                (ui("process.system"), step.system or ""),
-                (ui("process.deadline"), ui.loc(step.deadline)),
-            ]
-        )
+    body += filter(
+        None,
+        [
+            facts(
+                [
+                    (ui("process.who"), ui.loc(step.who, ui("process.not_specified"))),
+                    (ui("process.system"), step.system or ""),
+                    (ui("process.deadline"), ui.loc(step.deadline)),
+                ]
+            )
+        ],
     )
     if step.source_gap is not None:
         body.append(_quiet(ui.loc(step.source_gap)))
@@ -121,8 +122,5 @@ def _quiet(value: str) -> Element:
 
 def _jump_action(ui: Ui, view: StepView, origin: Origin) -> Action:
     """'Jump to phase' folds the phase buttons away, so the step card stays short."""
-    buttons = [
-        origin.button(ui("process.phase_button", n=n, phase=ui.loc(phase.title)), "phase", phase.id)
-        for n, phase in enumerate(view.phases, start=1)
-    ]
-    return {"type": "Action.ShowCard", "title": ui("process.jump"), "card": {"type": "AdaptiveCard", "body": action_sets(buttons)}}
+    buttons = [origin.button(ui("process.phase_button", n=n, phase=ui.loc(phase.title)), "phase", phase.id) for n, phase in enumerate(view.phases, start=1)]
+    return {"type": "Action.ShowCard", "title": ui("process.jump"), "card": {"type": "AdaptiveCard", "body": choice_buttons(buttons)}}
