@@ -26,9 +26,11 @@ db-upgrade: install
 kb-validate: install
 	$(BIN)/palveluopas kb validate --strict
 
-# The Teams app package (deploy/build/palveluopas-teams.zip); needs MicrosoftAppId.
+# The Teams app package of one environment (deploy/build/palveluopas-teams-<version>.zip).
+# Values come from TEAMS_ARGS or the environment, e.g. an environment's deploy/.env:
+#   set -a; . deploy/.env; set +a; make teams-package TEAMS_ARGS='--name-suffix "(testi)"'
 teams-package: install
-	$(BIN)/palveluopas teams-package
+	$(BIN)/palveluopas teams-package $(TEAMS_ARGS)
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed: no python3.11 or python3 on PATH" >&2; exit 1; }
