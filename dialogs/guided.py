@@ -226,6 +226,7 @@ class _StepRunner(Dialog):
         given = options if isinstance(options, Mapping) else {}
         first, data = self.owner.start(self.owner.kb(), given)
         dialog_context.active_dialog.state.update({"step": first, "seq": 0, "data": data})
+        self.owner.services.metrics.dialog_started(self.owner.DIALOG_ID)
         return await self._apply(dialog_context, Goto(first))
 
     async def continue_dialog(self, dialog_context: DialogContext) -> DialogTurnResult:
@@ -320,6 +321,8 @@ class _StepRunner(Dialog):
         instance = dc.active_dialog
         for _ in range(self.owner.MAX_STEP_CHAIN):
             if isinstance(outcome, End):
+                if outcome.result not in (NEW_MESSAGE, TO_MENU):
+                    self.owner.services.metrics.dialog_completed(self.owner.DIALOG_ID)
                 return await dc.end_dialog(outcome.result)
             if isinstance(outcome, Call):
                 if dc.parent is not None and _guided_depth(dc) >= self.owner.MAX_NESTED:

@@ -117,6 +117,7 @@ class _QnaTurns(Dialog):
             log, "qna_ask", outcome=result.band, lang=result.lang, record=str(top.ref) if top else None,
             score=top.score if top else None, candidates=len(result.candidates),
         )
+        self.owner.services.metrics.qna_answered(result.band)
         state["question"] = redact_and_cap(question.strip())
         state["lang"] = result.lang
         if result.band == "confident" and top is not None:

@@ -5,6 +5,7 @@ Routes:
 * `POST /api/messages`: Bot Framework activities (Teams, the Emulator, the terminal chat).
 * `GET /healthz`: the process is up.
 * `GET /readyz`: the database answers and a knowledge base is loaded (503 otherwise).
+* `GET /metrics`: Prometheus metrics of this process (`bot/service/metrics.py`).
 * `POST /admin/reload`: reload the knowledge base; only in local mode (no app id) or with
   `Authorization: Bearer <ADMIN_TOKEN>`, otherwise 404. SIGHUP does the same (`palveluopas run`).
 
@@ -34,6 +35,7 @@ from bot.service.handler import PalveluopasBot
 from bot.ui.i18n import Strings
 from domain.logs import log_event
 from bot.service.optional import optional_module
+from bot.service.metrics import CONTENT_TYPE, Metrics
 from bot.service.middleware import TurnLogMiddleware, TypingMiddleware
 from bot.service.settings import Settings
 from bot.store.storage import SqlStorage
@@ -50,6 +52,7 @@ ENGINE: Final = web.AppKey("engine", AsyncEngine)
 SERVICES: Final = web.AppKey("services", BotServices)
 ADAPTER: Final = web.AppKey("adapter", PalveluopasAdapter)
 BOT: Final = web.AppKey("bot", PalveluopasBot)
+METRICS: Final = web.AppKey("metrics", Metrics)
 
 READY_TIMEOUT_SECONDS: Final = 3.0
 
@@ -76,11 +79,13 @@ def create_app(settings: Settings, *, dialogs_factory: DialogsFactory | None = N
     app = web.Application(client_max_size=settings.max_body_bytes)
     app[SETTINGS] = settings
     app[KNOWLEDGE] = knowledge or KnowledgeProvider(settings.knowledge_root, knowledge_builders())
+    app[METRICS] = Metrics()
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_bot(dialogs_factory))
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics)
     app.router.add_post("/admin/reload", admin_reload)
     return app
 
@@ -96,12 +101,12 @@ def _bot(dialogs_factory: DialogsFactory | None) -> Callable[[web.Application], 
     async def assemble(app: web.Application) -> AsyncIterator[None]:
         settings = app[SETTINGS]
         strings = Strings.load()
-        services = BotServices(settings=settings, strings=strings, knowledge=app[KNOWLEDGE], sessionmaker=create_sessionmaker(app[ENGINE]))
+        services = BotServices(settings=settings, strings=strings, knowledge=app[KNOWLEDGE], sessionmaker=create_sessionmaker(app[ENGINE]), metrics=app[METRICS])
         storage = SqlStorage(services.sessionmaker)
         conversation_state, user_state = ConversationState(storage), UserState(storage)
         root = (dialogs_factory or build_root_dialog)(services)
         adapter = PalveluopasAdapter(settings, strings, conversation_state, user_state)
-        adapter.use(TurnLogMiddleware())
+        adapter.use(TurnLogMiddleware(app[METRICS]))
         adapter.use(TypingMiddleware())
         app[SERVICES] = services
         app[ADAPTER] = adapter
@@ -117,6 +122,13 @@ async def messages(request: web.Request) -> web.Response:
 
 async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
+
+
+async def metrics(request: web.Request) -> web.Response:
+    # Served on the bot's port like /healthz; keep it off the public proxy (deploy/Caddyfile).
+    response = web.Response(body=request.app[METRICS].render())
+    response.headers["Content-Type"] = CONTENT_TYPE
+    return response
 
 
 async def readyz(request: web.Request) -> web.Response:

@@ -13,12 +13,13 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.service.metrics import Metrics
 from bot.ui.i18n import Strings
 from domain.logs import log_event
 from bot.service.settings import Settings
@@ -88,3 +89,5 @@ class BotServices:
     strings: Strings
     knowledge: KnowledgeProvider
     sessionmaker: async_sessionmaker[AsyncSession]
+    metrics: Metrics = field(default_factory=Metrics)
+    """The app's metrics (`bot/service/metrics.py`); features count through it."""
