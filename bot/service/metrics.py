@@ -9,10 +9,14 @@ turn.
 Who counts what:
 
 * turns: `TurnLogMiddleware`, one per activity, with its outcome and latency;
-* dialog starts and completions: the guided-dialog engine;
-* Q&A answers by confidence band: the Q&A dialog;
-* feedback reports, campaign sends and the send queue's depth: the feedback and campaign
-  features call `feedback_reported`, `campaign_sent` and `set_campaign_queue_depth`.
+* dialog starts and completions: the dialog engine (`dialogs/engine.py`) reports them in
+  `TurnResult.events` (a dialog called; a step marked `completes` reached), and steps add
+  their own with `turn.count(event, label)`, e.g. the Q&A its confidence band; the handler
+  passes each to `observe` once the turn's state is saved;
+* feedback reports: a dialog step calls `turn.count("feedback_reported", outcome)`;
+* campaign sends and the send queue's depth happen outside turns: the sender calls
+  `campaign_sent(outcome)` and `set_campaign_queue_depth(n)` on the app's `Metrics`
+  (`app[METRICS]`).
 
 Counters are per process; with several replicas Prometheus sums them over the instances it
 scrapes (`sum by (outcome) (rate(palveluopas_turns_total[5m]))`).
@@ -20,9 +24,14 @@ scrapes (`sum by (outcome) (rate(palveluopas_turns_total[5m]))`).
 
 from __future__ import annotations
 
+import logging
 from typing import Final
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+from domain.logs import log_event
+
+log = logging.getLogger(__name__)
 
 CONTENT_TYPE: Final = CONTENT_TYPE_LATEST
 TURN_SECONDS_BUCKETS: Final = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -76,6 +85,20 @@ class Metrics:
 
     def set_campaign_queue_depth(self, depth: int) -> None:
         self._campaign_queue_depth.set(depth)
+
+    def observe(self, event: str, label: str) -> None:
+        """An event a turn reported (`TurnResult.events`), by name."""
+        counted = {
+            "dialog_started": self.dialog_started,
+            "dialog_completed": self.dialog_completed,
+            "qna_answered": self.qna_answered,
+            "feedback_reported": self.feedback_reported,
+        }.get(event)
+        if counted is None:
+            # A misspelt event name must not fail the worker's turn; the log says which.
+            log_event(log, "metrics_unknown_event", level=logging.WARNING, metric_event=event)
+            return
+        counted(label)
 
     # --- exposition ------------------------------------------------------------------------
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from aiohttp.test_utils import TestClient
@@ -11,8 +13,10 @@ from bot.service.app import create_app
 from bot.service.context import KnowledgeProvider
 from bot.service.metrics import Metrics, activity_kind
 from bot.service.settings import Settings
+from tests.dialogs.conversation import HttpConversation
 from tests.support.http import activity, post_activity, send
-from tests.support.replies import button
+
+DIALOG_KB_ROOT = Path(__file__).resolve().parents[2] / "dialogs" / "kb"
 
 
 async def _scrape(client: TestClient) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -30,22 +34,26 @@ def _value(samples: dict[tuple[str, tuple[tuple[str, str], ...]], float], name: 
     return samples.get((name, tuple(sorted(labels.items()))), 0.0)
 
 
-async def test_metrics_count_turns_by_kind_latency_dialog_starts_and_qna_bands(bot_client: TestClient) -> None:
-    await post_activity(bot_client, activity("conversationUpdate", membersAdded=[{"id": "palveluopas"}, {"id": "user-1"}]))
-    welcome = await send(bot_client, text="hei")
-    await send(bot_client, value=button(welcome, "Valitse palvelu"))
-    await send(bot_client, text="peruuta")
-    await send(bot_client, text="Mikä on testipalvelu?")
+async def test_metrics_count_turns_by_kind_latency_dialogs_and_qna_bands(aiohttp_client: Any, settings: Settings) -> None:
+    client = await aiohttp_client(create_app(replace(settings, knowledge_root=DIALOG_KB_ROOT)))
+    chat = HttpConversation(client)
+    await post_activity(client, activity("conversationUpdate", membersAdded=[{"id": "palveluopas"}, {"id": "user-1"}]))
+    await chat.say("valitse palvelu")
+    await chat.press("10–17-vuotias")
+    assert "1. Testitukihenkilö" in await chat.press("Lapsen tai nuoren oma työskentely")
+    await chat.say("peruuta")
+    await chat.say("Mikä on testipalvelu?")
 
-    samples = await _scrape(bot_client)
+    samples = await _scrape(client)
 
     assert _value(samples, "palveluopas_turns_total", outcome="ok", kind="conversation_update") == 1
     assert _value(samples, "palveluopas_turns_total", outcome="ok", kind="message") == 3
-    assert _value(samples, "palveluopas_turns_total", outcome="ok", kind="card_submit") == 1
+    assert _value(samples, "palveluopas_turns_total", outcome="ok", kind="card_submit") == 2
     assert _value(samples, "palveluopas_turn_duration_seconds_count", kind="message") == 3
     assert _value(samples, "palveluopas_turn_duration_seconds_bucket", kind="message", le="+Inf") == 3
     assert _value(samples, "palveluopas_dialog_starts_total", dialog="finder") == 1
-    assert sum(v for (name, labels), v in samples.items() if name == "palveluopas_qna_answers_total") == 1
+    assert _value(samples, "palveluopas_dialog_completions_total", dialog="finder") == 1
+    assert sum(v for (name, _), v in samples.items() if name == "palveluopas_qna_answers_total") == 1
 
 
 async def test_every_metric_is_declared_before_anything_is_counted(bot_client: TestClient) -> None:
@@ -68,7 +76,7 @@ async def test_two_apps_in_one_process_count_apart(aiohttp_client: Any, settings
     first = await aiohttp_client(create_app(settings, knowledge=knowledge))
     second = await aiohttp_client(create_app(settings, knowledge=knowledge))
 
-    await send(first, text="hei")
+    await send(first, text="apu")
 
     assert _value(await _scrape(first), "palveluopas_turns_total", outcome="ok", kind="message") == 1
     assert _value(await _scrape(second), "palveluopas_turns_total", outcome="ok", kind="message") == 0

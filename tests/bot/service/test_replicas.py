@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bot.service.app import create_app, knowledge_builders
+from bot.service.app import create_app
 from bot.service.context import KnowledgeProvider
 from bot.service.settings import Settings
 from tests.dialogs.conversation import Conversation
@@ -70,7 +70,7 @@ async def _run(conversation: Conversation, script: list[Step]) -> list[str]:
 
 @pytest.fixture(scope="module")
 def dialog_knowledge() -> KnowledgeProvider:
-    return KnowledgeProvider(DIALOG_KB_ROOT, knowledge_builders())
+    return KnowledgeProvider(DIALOG_KB_ROOT)
 
 
 @pytest.mark.postgres
