@@ -18,21 +18,20 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Any
 
 from aiohttp import web
-from collections.abc import Awaitable, Callable
-
 from botbuilder.core import Bot, TurnContext, serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity
 from msrest.serialization import Model
 
-from bot.ui.i18n import Strings, language_of
-from domain.logs import bound_fields, log_event
 from bot.service.settings import Settings
 from bot.store.storage import StorageConflictError
+from bot.ui.i18n import Strings, language_of
+from domain.logs import bound_fields, log_event
 
 log = logging.getLogger(__name__)
 
