@@ -14,8 +14,8 @@ from typing import Any
 from botbuilder.core import ActivityHandler, Storage, TurnContext
 from botbuilder.schema import AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue, ChannelAccount
 
-from bot.service.metrics import Metrics
 from bot.service.inputs import person_of, read_input, state_key, where_of
+from bot.service.metrics import Metrics
 from bot.service.replies import send_replies
 from bot.ui.i18n import Strings, language_of
 from dialogs.engine import Context, Engine, Greet, Input, Stack

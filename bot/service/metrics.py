@@ -52,15 +52,26 @@ class Metrics:
         self.registry = registry or CollectorRegistry(auto_describe=True)
         r = self.registry
         self._turns = Counter("palveluopas_turns", "Turns by outcome (ok, error) and activity kind.", ["outcome", "kind"], registry=r)
-        self._turn_seconds = Histogram("palveluopas_turn_duration_seconds", "Time to handle one turn, replies included.", ["kind"], buckets=TURN_SECONDS_BUCKETS, registry=r)
+        self._turn_seconds = Histogram(
+            "palveluopas_turn_duration_seconds", "Time to handle one turn, replies included.", ["kind"], buckets=TURN_SECONDS_BUCKETS, registry=r
+        )
         self._dialog_starts = Counter("palveluopas_dialog_starts", "Guided dialogs begun, by dialog.", ["dialog"], registry=r)
         self._dialog_completions = Counter(
-            "palveluopas_dialog_completions", "Guided dialogs that ended by their own step (not cancelled, not left for a new message), by dialog.", ["dialog"], registry=r
+            "palveluopas_dialog_completions",
+            "Guided dialogs that ended by their own step (not cancelled, not left for a new message), by dialog.",
+            ["dialog"],
+            registry=r,
         )
-        self._qna_answers = Counter("palveluopas_qna_answers", "Q&A questions by the matcher's confidence band (confident, unsure, none).", ["band"], registry=r)
+        self._qna_answers = Counter(
+            "palveluopas_qna_answers", "Q&A questions by the matcher's confidence band (confident, unsure, none).", ["band"], registry=r
+        )
         self._feedback_reports = Counter("palveluopas_feedback_reports", "Service feedback reports saved, by outcome.", ["outcome"], registry=r)
-        self._campaign_sends = Counter("palveluopas_campaign_sends", "Campaign messages sent, by outcome (sent, failed, retried, ...).", ["outcome"], registry=r)
-        self._campaign_queue_depth = Gauge("palveluopas_campaign_queue_depth", "Campaign messages waiting to be sent, as last seen by this process.", registry=r)
+        self._campaign_sends = Counter(
+            "palveluopas_campaign_sends", "Campaign messages sent, by outcome (sent, failed, retried, ...).", ["outcome"], registry=r
+        )
+        self._campaign_queue_depth = Gauge(
+            "palveluopas_campaign_queue_depth", "Campaign messages waiting to be sent, as last seen by this process.", registry=r
+        )
 
     # --- what features call --------------------------------------------------------------
 

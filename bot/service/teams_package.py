@@ -64,7 +64,11 @@ class Environment:
             raise PackageError(f"--hostname (PUBLIC_HOSTNAME) must be the bot's public host name, e.g. palveluopas.kunta.fi, not {self.hostname!r}")
         if _is_example(self.hostname):
             raise PackageError(f"--hostname (PUBLIC_HOSTNAME) is a placeholder domain: {self.hostname}")
-        for label, url in (("--website-url (TEAMS_WEBSITE_URL)", self.website_url), ("--privacy-url (TEAMS_PRIVACY_URL)", self.privacy_url), ("--terms-url (TEAMS_TERMS_URL)", self.terms_url)):
+        for label, url in (
+            ("--website-url (TEAMS_WEBSITE_URL)", self.website_url),
+            ("--privacy-url (TEAMS_PRIVACY_URL)", self.privacy_url),
+            ("--terms-url (TEAMS_TERMS_URL)", self.terms_url),
+        ):
             _check_url(label, url)
         if len(f"Palveluopas {self.name_suffix}".strip()) > NAME_SHORT_MAX:
             raise PackageError(f"--name-suffix makes the short name longer than {NAME_SHORT_MAX} characters: {self.name_suffix!r}")

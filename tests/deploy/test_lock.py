@@ -36,7 +36,9 @@ def test_every_dependency_is_locked_at_a_version_its_range_allows() -> None:
     for requirement in _dependencies():
         name = canonicalize_name(requirement.name)
         assert name in pins, f"{requirement.name} is in pyproject.toml but not in the lock: run `make lock`"
-        assert requirement.specifier.contains(pins[name], prereleases=True), f"{requirement.name}=={pins[name]} is outside {requirement.specifier}: run `make lock`"
+        assert requirement.specifier.contains(pins[name], prereleases=True), (
+            f"{requirement.name}=={pins[name]} is outside {requirement.specifier}: run `make lock`"
+        )
 
 
 def test_every_locked_package_carries_its_hashes() -> None:
@@ -63,7 +65,7 @@ def test_make_lock_would_write_the_lock_that_is_checked_in(tmp_path: Path) -> No
     # they still fit, so only a change to pyproject.toml changes the result.
     shutil.copyfile(LOCK, out)
 
-    done = subprocess.run([*command, "-o", str(out)], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+    done = subprocess.run([*command, "-o", str(out)], check=False, cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
 
     if done.returncode != 0 and any(word in done.stderr.lower() for word in _NETWORK_TROUBLE):
         pytest.skip(f"the package index cannot be reached to re-resolve (the offline checks above still ran): {done.stderr.strip()[:300]}")

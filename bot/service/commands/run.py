@@ -44,7 +44,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def banner(settings: Settings, argv0: str) -> str:
     """What to do next, for THIS server: the chat command that talks to it (not one that
     would start a second bot), with the command spelled as it was started."""
-    local = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
+    local = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host  # noqa: S104 (compared, not bound)
     base = f"http://{local}:{settings.port}"
     command = _command(argv0)
     mode = "local mode: no app id, no authentication" if settings.local_mode else f"app id {settings.app_id}: Bot Framework tokens required"

@@ -146,8 +146,10 @@ def test_the_command_takes_values_from_options_and_the_environment(tmp_path: Pat
     }
     command = [sys.executable, "-m", "bot.service.cli", "teams-package", "--version", "2.0.1", "--name-suffix", "(testi)", "--out", str(tmp_path / "t.zip")]
 
-    done = subprocess.run(command, env=environ, cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
-    refused = subprocess.run(command, env={**environ, "TEAMS_PRIVACY_URL": "https://example.com/x"}, cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(command, check=False, env=environ, cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
+    refused = subprocess.run(
+        command, check=False, env={**environ, "TEAMS_PRIVACY_URL": "https://example.com/x"}, cwd=REPO_ROOT, capture_output=True, text=True, timeout=60
+    )
 
     assert done.returncode == 0, done.stderr
     with zipfile.ZipFile(tmp_path / "t.zip") as package:

@@ -25,7 +25,7 @@ REPO_ROOT = Path(__file__).resolve().parents[4]
 
 def _palveluopas(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": database_url}
-    return subprocess.run([sys.executable, "-m", "bot.service.cli", *args], env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, "-m", "bot.service.cli", *args], check=False, env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
 
 
 def _state_keys(path: Path) -> set[str]:
@@ -99,7 +99,8 @@ async def _waiting_for_the_migration_lock(connection: asyncpg.Connection, databa
 
 
 @pytest.mark.postgres
-async def test_two_upgrades_started_together_migrate_once_and_both_succeed(_postgres_template: str) -> None:
+@pytest.mark.usefixtures("_postgres_template")
+async def test_two_upgrades_started_together_migrate_once_and_both_succeed() -> None:
     base = db.postgres_base_url()
     name = db.new_database_name()
     await db.create_empty_postgres_database(base, name)
@@ -111,16 +112,19 @@ async def test_two_upgrades_started_together_migrate_once_and_both_succeed(_post
     try:
         await holder.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_KEY)
         command = [sys.executable, "-m", "bot.service.cli", "db", "upgrade"]
-        processes = [subprocess.Popen(command, env=env, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        processes = [
+            await asyncio.create_subprocess_exec(*command, env=env, cwd=REPO_ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+            for _ in range(2)
+        ]
         deadline = time.monotonic() + 90
         while await _waiting_for_the_migration_lock(holder, name) < 2:
-            assert time.monotonic() < deadline and all(p.poll() is None for p in processes), "both upgrades must wait on the lock"
+            assert time.monotonic() < deadline and all(p.returncode is None for p in processes), "both upgrades must wait on the lock"
             await asyncio.sleep(0.1)
         await holder.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK_KEY)
-        outputs = [await asyncio.to_thread(process.communicate, timeout=120) for process in processes]
+        outputs = [await asyncio.wait_for(process.communicate(), timeout=120) for process in processes]
 
         assert [p.returncode for p in processes] == [0, 0], outputs
-        stdout = sorted(out for out, _ in outputs)
+        stdout = sorted(out.decode() for out, _ in outputs)
         assert stdout[0].startswith(f"Database already at revision {head_revision()}"), stdout
         assert stdout[1].startswith(f"Database upgraded from an empty database to revision {head_revision()}"), stdout
     finally:

@@ -29,7 +29,7 @@ SAMPLE_VALUES: dict[tuple[str, str], object] = {
     ("qna_unanswered", "reason"): "no_match",
     ("qna_unanswered", "lang"): "fi",
 }
-SAMPLE_TIME = dt.datetime(2025, 11, 22, 8, 30, 15, tzinfo=dt.timezone.utc)
+SAMPLE_TIME = dt.datetime(2025, 11, 22, 8, 30, 15, tzinfo=dt.UTC)
 SKIPPED_TABLES = frozenset({"alembic_version"})
 
 
@@ -82,7 +82,7 @@ def _seed(connection: Connection) -> dict[str, dict[str, object]]:
 def _same(stored: object, written: object) -> bool:
     if isinstance(written, dt.datetime) and isinstance(stored, dt.datetime):
         # SQLite gives naive datetimes back; the instant is what must survive.
-        return stored.replace(tzinfo=None) == written.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return stored.replace(tzinfo=None) == written.astimezone(dt.UTC).replace(tzinfo=None)
     if isinstance(written, float):
         return float(stored) == written  # type: ignore[arg-type]
     return stored == written
@@ -129,8 +129,9 @@ async def test_data_written_at_a_revision_survives_the_upgrade_to_head_on_sqlite
 
 
 @pytest.mark.postgres
+@pytest.mark.usefixtures("_postgres_template")
 @pytest.mark.parametrize("revision", revisions_base_to_head())
-async def test_data_written_at_a_revision_survives_the_upgrade_to_head_on_postgresql(revision: str, _postgres_template: str) -> None:
+async def test_data_written_at_a_revision_survives_the_upgrade_to_head_on_postgresql(revision: str) -> None:
     base = db.postgres_base_url()
     name = db.new_database_name()
     await db.create_empty_postgres_database(base, name)
