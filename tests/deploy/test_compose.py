@@ -65,6 +65,14 @@ def test_two_bot_replicas_behind_the_tls_proxy_on_postgresql_16_with_a_volume() 
     assert "pgdata" in _compose()["volumes"]
 
 
+def test_retention_runs_daily_on_the_same_database() -> None:
+    retention = _compose()["services"]["retention"]
+
+    assert "palveluopas db prune" in " ".join(retention["command"]) and "sleep 86400" in " ".join(retention["command"])
+    assert retention["environment"]["DATABASE_URL"] == _compose()["services"]["bot"]["environment"]["DATABASE_URL"]
+    assert "RETENTION_DAYS" in _documented()
+
+
 def test_the_database_password_comes_from_the_env_file_and_must_be_set() -> None:
     services = _compose()["services"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import time
 from pathlib import Path
@@ -14,7 +15,9 @@ from alembic import command
 
 from bot.service.commands.common import database_revision, load_settings
 from bot.store.backup import POSTGRES_NOTES, BackupError, backup_sqlite, restore_sqlite, sqlite_path
+from bot.store.db import create_engine
 from bot.store.migrations import alembic_config, head_revision, upgrade_to_head
+from bot.store.retention import prune
 
 
 def register(subparsers: Any) -> None:
@@ -34,6 +37,9 @@ def register(subparsers: Any) -> None:
     restore.add_argument("backup", type=Path, help="a file written by `db backup`")
     restore.add_argument("--replace", action="store_true", help="overwrite the existing database")
     restore.set_defaults(handler=cmd_restore)
+    prune = commands.add_parser("prune", help="delete conversation state and unanswered questions untouched for DAYS days (run daily)")
+    prune.add_argument("--days", type=int, help=f"retention in days [RETENTION_DAYS; default {DEFAULT_RETENTION_DAYS}]")
+    prune.set_defaults(handler=cmd_prune)
 
 
 def cmd_upgrade(args: argparse.Namespace) -> int:
@@ -105,4 +111,29 @@ def cmd_restore(args: argparse.Namespace) -> int:
         return 2
     then = "" if revision == head_revision() else f"; run `palveluopas db upgrade` to bring it to {head_revision()}"
     print(f"Restored {args.backup} to {database} (schema revision {revision}){then}.")
+    return 0
+
+
+DEFAULT_RETENTION_DAYS = 90
+"""Long enough to come back to a flow left over a holiday; short enough that nothing lingers."""
+
+
+def cmd_prune(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    if settings is None:
+        return 2
+    raw = os.environ.get("RETENTION_DAYS", "").strip()
+    days = args.days if args.days is not None else int(raw) if raw.isdigit() else DEFAULT_RETENTION_DAYS
+    if days < 1:
+        print("db prune: the retention must be at least one day", file=sys.stderr)
+        return 2
+
+    async def run() -> list[str]:
+        engine = create_engine(settings.database_url)
+        try:
+            return [f"{p.table}: {p.rows} rows" for p in await prune(engine, days)]
+        finally:
+            await engine.dispose()
+
+    print(f"Deleted what was untouched for {days} days: " + ", ".join(asyncio.run(run())) + ".")
     return 0

@@ -23,8 +23,8 @@ from tests.support.http import send
 REPO_ROOT = Path(__file__).resolve().parents[4]
 
 
-def _palveluopas(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": database_url}
+def _palveluopas(database_url: str, *args: str, **environ: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": database_url, **environ}
     return subprocess.run([sys.executable, "-m", "bot.service.cli", *args], check=False, env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
 
 
@@ -84,6 +84,20 @@ def test_backup_never_overwrites_an_earlier_backup(tmp_path: Path) -> None:
 
     assert refused.returncode == 2
     assert earlier.read_bytes() == b"earlier backup"
+
+
+def test_prune_takes_its_period_from_the_option_or_retention_days(tmp_path: Path) -> None:
+    url = db.sqlite_url(tmp_path / "live.db")
+    assert _palveluopas(url, "db", "upgrade").returncode == 0
+
+    by_option = _palveluopas(url, "db", "prune", "--days", "30")
+    by_variable = _palveluopas(url, "db", "prune", RETENTION_DAYS="45")
+    refused = _palveluopas(url, "db", "prune", "--days", "0")
+
+    assert by_option.returncode == 0, by_option.stderr
+    assert by_option.stdout.startswith("Deleted what was untouched for 30 days: bot_state: 0 rows, qna_unanswered: 0 rows")
+    assert by_variable.stdout.startswith("Deleted what was untouched for 45 days")
+    assert refused.returncode == 2
 
 
 def test_on_postgresql_backup_says_how_to_use_pg_dump() -> None:
