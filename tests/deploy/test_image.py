@@ -111,6 +111,7 @@ def test_the_entry_point_migrates_a_new_database_then_serves_and_the_health_chec
         "HOST": "127.0.0.1",
         "PORT": str(port),
     }
+    assert os.access(ENTRYPOINT, os.X_OK), "the image runs it directly: it must stay executable in git"
     assert _healthcheck(port) == 1, "nothing listens yet"
     server = subprocess.Popen(["/bin/sh", str(ENTRYPOINT)], env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
