@@ -51,7 +51,7 @@ def banner(settings: Settings, argv0: str) -> str:
     return (
         f"Palveluopas is listening on http://{settings.host}:{settings.port}/api/messages ({mode}).\n"
         f"  Chat with this server in another terminal:  {command} chat --url {base}\n"
-        f"    (or: make chat CHAT_ARGS=\"--url {base}\")\n"
+        f'    (or: make chat CHAT_ARGS="--url {base}")\n'
         f"  Bot Framework Emulator:  open {base}/api/messages, leave app id and password empty\n"
         f"  Health: {base}/healthz   Readiness: {base}/readyz   Metrics: {base}/metrics\n"
         "Stop with Ctrl+C."
