@@ -164,6 +164,10 @@ class BotConnector:
         """PUT /v3/conversations/{id}/activities/{activityId}: replace a sent activity (e.g. a card)."""
         return await self._call("PUT", service_url, conversation_id, _activities_path(conversation_id, activity_id), activity, audience)
 
+    async def delete_activity(self, service_url: str, conversation_id: str, activity_id: str, *, audience: str | None = None) -> Outcome:
+        """DELETE /v3/conversations/{id}/activities/{activityId}."""
+        return await self._call("DELETE", service_url, conversation_id, _activities_path(conversation_id, activity_id), None, audience)
+
     async def create_conversation(
         self,
         service_url: str,
@@ -190,7 +194,7 @@ class BotConnector:
             body["activity"] = _as_json(activity)
         return await self._call("POST", service_url, f"new:{user_id}", "v3/conversations", body, audience)
 
-    async def _call(self, method: str, service_url: str, conversation_key: str, path: str, payload: Model | Mapping[str, Any], audience: str | None) -> Outcome:
+    async def _call(self, method: str, service_url: str, conversation_key: str, path: str, payload: Model | Mapping[str, Any] | None, audience: str | None) -> Outcome:
         url = _join(service_url, path)
         if url is None:
             return PermanentFailure(None, "InvalidServiceUrl")
@@ -202,7 +206,7 @@ class BotConnector:
                     authorization = await self._tokens.authorization(audience)
                     if authorization:
                         headers["Authorization"] = authorization
-                data = json.dumps(_as_json(payload), ensure_ascii=False, separators=(",", ":")).encode()
+                data = b"" if payload is None else json.dumps(_as_json(payload), ensure_ascii=False, separators=(",", ":")).encode()
                 started = True
                 return await self._request(method, url, headers, data)
         except TimeoutError:
