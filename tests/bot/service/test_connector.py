@@ -17,13 +17,6 @@ TEAMS_CONVERSATION = "a:1x2y;messageid=17"
 
 
 @pytest.fixture
-async def channel() -> AsyncIterator[LoopbackChannel]:
-    channel = await LoopbackChannel().start()
-    yield channel
-    await channel.close()
-
-
-@pytest.fixture
 async def connector() -> AsyncIterator[BotConnector]:
     connector = BotConnector(limits=ConnectorLimits(call_timeout=1.0, connect_timeout=0.5))
     yield connector

@@ -19,13 +19,6 @@ from tests.support.http import MESSAGES_PATH, activity
 
 
 @pytest.fixture
-async def channel() -> AsyncIterator[LoopbackChannel]:
-    channel = await LoopbackChannel().start()
-    yield channel
-    await channel.close()
-
-
-@pytest.fixture
 async def client(aiohttp_client: Any, settings: Settings, knowledge: KnowledgeProvider) -> TestClient:
     return await aiohttp_client(create_app(replace(settings, connector_timeout=1.0), knowledge=knowledge))
 
