@@ -34,7 +34,7 @@ from http import HTTPStatus
 from typing import Any
 
 from aiohttp import web
-from botbuilder.core import Bot, ConversationState, InvokeResponse, TurnContext, UserState, serializer_helper
+from botbuilder.core import Bot, InvokeResponse, TurnContext, serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory
 from botbuilder.schema import Activity, ActivityTypes, ConversationReference, ResourceResponse
 from botframework.connector import Channels
@@ -44,10 +44,10 @@ from msrest.serialization import Model
 from bot.service.connector import BotConnector, BotFrameworkTokens
 from bot.service.delivery import TurnDelivery
 from bot.service.failures import is_unavailable
-from bot.ui.i18n import Strings, language_of
-from domain.logs import log_event
 from bot.service.settings import Settings
 from bot.store.storage import StorageConflictError
+from bot.ui.i18n import Strings, language_of
+from domain.logs import log_event
 
 Logic = Callable[[TurnContext], Awaitable[Any]]
 
@@ -82,12 +82,11 @@ def error_response(status: int, code: str, message: str) -> web.Response:
 
 
 class PalveluopasAdapter(CloudAdapter):
-    def __init__(self, settings: Settings, strings: Strings, conversation_state: ConversationState, user_state: UserState, connector: BotConnector | None = None) -> None:
+    def __init__(self, settings: Settings, strings: Strings, reset_state: Callable[[TurnContext], Awaitable[None]], connector: BotConnector | None = None) -> None:
         super().__init__(ConfigurationBotFrameworkAuthentication(_BotFrameworkConfiguration(settings)))
         self._strings = strings
         self._max_body_bytes = settings.max_body_bytes
-        self._conversation_state = conversation_state
-        self._user_state = user_state
+        self._reset_state = reset_state
         # The app passes its own (closed when the app stops); tests that build an adapter alone
         # get one that opens its session only if something is sent.
         self._connector = connector or BotConnector()
@@ -206,7 +205,7 @@ class PalveluopasAdapter(CloudAdapter):
         lang = language_of(activity.locale)
         if unavailable:
             # The database or the deadline failed, not the conversation: its stored state is
-            # untouched (nothing was saved), so the next message continues where it was.
+            # kept (whether this turn's write landed or not), so the next message continues.
             await context.send_activity(self._strings.get("core.unavailable", lang, error_id=error_id))
             return
         if conflict:
@@ -217,9 +216,7 @@ class PalveluopasAdapter(CloudAdapter):
         await context.send_activity(self._strings.get("core.error_apology", lang, error_id=error_id))
         # Whatever the dialog stack held led to the failure; starting over beats failing again.
         try:
-            await self._conversation_state.clear_state(context)
-            await self._conversation_state.save_changes(context, force=True)
-            await self._user_state.save_changes(context)
+            await self._reset_state(context)
         except Exception as exc:  # e.g. the database is down: the apology still goes out
             log_event(log, "state_reset_failed", level=logging.ERROR, exc_info=exc, error_id=error_id, error_type=type(exc).__name__)
 
