@@ -53,6 +53,7 @@ BOT: Final = web.AppKey("bot", PalveluopasBot)
 
 READY_TIMEOUT_SECONDS: Final = 3.0
 
+
 def create_app(settings: Settings, *, engine_factory: EngineFactory | None = None, knowledge: KnowledgeProvider | None = None) -> web.Application:
     """The bot as an aiohttp app. Raises `KnowledgeBaseError` when the knowledge base is invalid.
 
@@ -127,7 +128,7 @@ async def readyz(request: web.Request) -> web.Response:
 
 
 async def _database_state(engine: AsyncEngine) -> str:
-    """"ok" or "unreachable", within READY_TIMEOUT_SECONDS whatever the database does.
+    """ "ok" or "unreachable", within READY_TIMEOUT_SECONDS whatever the database does.
 
     The check runs in its own task and is not waited for past the timeout: cancelling a
     connection attempt to a frozen server can itself hang (the issue saw 5 s for a 3 s

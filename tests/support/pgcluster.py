@@ -12,6 +12,7 @@ nothing answers, as with a hung host. `thaw()` resumes them.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import pwd
@@ -92,10 +93,8 @@ class ThrowawayCluster:
 
     def thaw(self) -> None:
         for pid in self._frozen:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGCONT)
-            except ProcessLookupError:
-                pass
         self._frozen = []
 
     def remove(self) -> None:

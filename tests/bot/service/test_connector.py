@@ -69,7 +69,9 @@ async def test_a_new_one_to_one_conversation_names_the_tenant(channel: LoopbackC
         (503, "ServiceUnavailable", Retryable(503, None, "ServiceUnavailable")),
     ],
 )
-async def test_a_refusal_is_classified_with_the_channels_reason(channel: LoopbackChannel, connector: BotConnector, status: int, code: str, expected: Any) -> None:
+async def test_a_refusal_is_classified_with_the_channels_reason(
+    channel: LoopbackChannel, connector: BotConnector, status: int, code: str, expected: Any
+) -> None:
     channel.status, channel.code = status, code
 
     assert await connector.send_to_conversation(channel.service_url, "c1", {"type": "message"}) == expected

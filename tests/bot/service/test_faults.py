@@ -69,7 +69,9 @@ async def _ready_again(client: TestClient, within: float) -> None:
     raise AssertionError(f"/readyz not 200 within {within} s")
 
 
-async def test_a_frozen_postgresql_gets_the_friendly_reply_within_5_s_and_the_bot_recovers_by_itself(aiohttp_client: Any, cluster: ThrowawayCluster, kb_root: Path, knowledge: KnowledgeProvider) -> None:
+async def test_a_frozen_postgresql_gets_the_friendly_reply_within_5_s_and_the_bot_recovers_by_itself(
+    aiohttp_client: Any, cluster: ThrowawayCluster, kb_root: Path, knowledge: KnowledgeProvider
+) -> None:
     client = await aiohttp_client(create_app(Settings(database_url=cluster.url, knowledge_root=kb_root), knowledge=knowledge))
     age = await _start_finder(client)
     cluster.freeze()
@@ -90,7 +92,9 @@ async def test_a_frozen_postgresql_gets_the_friendly_reply_within_5_s_and_the_bo
     assert FINDER_RESULT in shown_text(await send(client, value=age))
 
 
-async def test_a_stopped_postgresql_gets_the_friendly_reply_and_the_bot_recovers_when_it_is_back(aiohttp_client: Any, cluster: ThrowawayCluster, kb_root: Path, knowledge: KnowledgeProvider) -> None:
+async def test_a_stopped_postgresql_gets_the_friendly_reply_and_the_bot_recovers_when_it_is_back(
+    aiohttp_client: Any, cluster: ThrowawayCluster, kb_root: Path, knowledge: KnowledgeProvider
+) -> None:
     client = await aiohttp_client(create_app(Settings(database_url=cluster.url, knowledge_root=kb_root), knowledge=knowledge))
     age = await _start_finder(client)
     await asyncio.to_thread(cluster.stop)
@@ -111,7 +115,9 @@ def sqlite_path(database_url: str) -> Path:
     return Path(str(make_url(database_url).database))
 
 
-async def test_a_locked_sqlite_database_gets_the_friendly_reply_within_5_s_and_recovers(aiohttp_client: Any, settings: Settings, knowledge: KnowledgeProvider, sqlite_path: Path) -> None:
+async def test_a_locked_sqlite_database_gets_the_friendly_reply_within_5_s_and_recovers(
+    aiohttp_client: Any, settings: Settings, knowledge: KnowledgeProvider, sqlite_path: Path
+) -> None:
     client = await aiohttp_client(create_app(settings, knowledge=knowledge))
     age = await _start_finder(client)
     holder = sqlite3.connect(sqlite_path, timeout=10, check_same_thread=False)

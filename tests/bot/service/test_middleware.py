@@ -22,7 +22,9 @@ async def _client(aiohttp_client: Any, settings: Settings, knowledge: KnowledgeP
     return await aiohttp_client(create_app(settings, engine_factory=SLOW, knowledge=knowledge))
 
 
-async def test_a_slow_turn_shows_typing_before_its_reply(aiohttp_client: Any, channel: LoopbackChannel, settings: Settings, knowledge: KnowledgeProvider) -> None:
+async def test_a_slow_turn_shows_typing_before_its_reply(
+    aiohttp_client: Any, channel: LoopbackChannel, settings: Settings, knowledge: KnowledgeProvider
+) -> None:
     service_url = channel.service_url
     client = await _client(aiohttp_client, settings, knowledge)
 
@@ -55,7 +57,9 @@ async def test_expect_replies_turns_carry_no_typing(aiohttp_client: Any, setting
     assert [a["type"] for a in (await response.json())["activities"]] == ["message"]
 
 
-async def test_a_long_turn_shows_typing_once_not_every_period(aiohttp_client: Any, channel: LoopbackChannel, settings: Settings, knowledge: KnowledgeProvider) -> None:
+async def test_a_long_turn_shows_typing_once_not_every_period(
+    aiohttp_client: Any, channel: LoopbackChannel, settings: Settings, knowledge: KnowledgeProvider
+) -> None:
     client = await aiohttp_client(create_app(settings, engine_factory=script_engine(["valmis"], delay=2.6), knowledge=knowledge))
 
     response = await client.post(MESSAGES_PATH, json=activity(text="hei", service_url=channel.service_url, expect_replies=False))

@@ -15,9 +15,9 @@ from aiohttp.test_utils import TestClient
 from bot.service.app import create_app
 from bot.service.context import KnowledgeProvider
 from bot.service.settings import Settings
-from domain.logs import JsonLineFormatter
 from bot.ui.protocol import DialogId
 from dialogs.engine import Engine, Outcome, Turn
+from domain.logs import JsonLineFormatter
 from tests.support.engines import Script, script_engine
 from tests.support.http import send
 from tests.support.replies import texts
@@ -82,7 +82,9 @@ async def test_a_dialog_in_progress_survives_a_restart_of_the_server(aiohttp_cli
 
 
 @pytest.mark.postgres
-async def test_a_dialog_in_progress_survives_a_restart_on_postgresql(aiohttp_client: Any, postgres_url: str, kb_root: Any, knowledge: KnowledgeProvider) -> None:
+async def test_a_dialog_in_progress_survives_a_restart_on_postgresql(
+    aiohttp_client: Any, postgres_url: str, kb_root: Any, knowledge: KnowledgeProvider
+) -> None:
     await _dialog_survives_a_restart(aiohttp_client, Settings(database_url=postgres_url, knowledge_root=kb_root), knowledge)
 
 
@@ -124,7 +126,9 @@ def _stalling() -> Engine:
     return Engine([Stalling(["Kysymys 1/3", "Kysymys 2/3", "Kysymys 3/3", "Valmis"], 0.0)], root=DialogId.ROOT)
 
 
-async def test_a_turn_past_its_deadline_gets_the_friendly_reply_and_keeps_the_conversation(aiohttp_client: Any, settings: Settings, knowledge: KnowledgeProvider) -> None:
+async def test_a_turn_past_its_deadline_gets_the_friendly_reply_and_keeps_the_conversation(
+    aiohttp_client: Any, settings: Settings, knowledge: KnowledgeProvider
+) -> None:
     client = await aiohttp_client(create_app(replace(settings, turn_timeout=0.5), engine_factory=_stalling, knowledge=knowledge))
     assert texts(await send(client, text="aloita")) == ["Kysymys 1/3"]
     started = time.monotonic()
@@ -138,7 +142,9 @@ async def test_a_turn_past_its_deadline_gets_the_friendly_reply_and_keeps_the_co
 
 
 @pytest.mark.parametrize(("locale", "friendly"), [("sv-SE", "Tjänsten är tillfälligt otillgänglig."), ("en-US", "The service is briefly unavailable.")])
-async def test_the_friendly_reply_is_in_the_users_language(aiohttp_client: Any, settings: Settings, knowledge: KnowledgeProvider, locale: str, friendly: str) -> None:
+async def test_the_friendly_reply_is_in_the_users_language(
+    aiohttp_client: Any, settings: Settings, knowledge: KnowledgeProvider, locale: str, friendly: str
+) -> None:
     client = await aiohttp_client(create_app(replace(settings, turn_timeout=0.3), engine_factory=_stalling, knowledge=knowledge))
     await send(client, text="aloita", locale=locale)
 
