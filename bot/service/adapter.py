@@ -45,7 +45,7 @@ from bot.service.connector import BotConnector, BotFrameworkTokens
 from bot.service.delivery import TurnDelivery
 from bot.service.failures import is_unavailable
 from bot.service.settings import Settings
-from bot.service.wire import to_json
+from bot.service.wire import from_json, to_json
 from bot.store.storage import StorageConflictError
 from bot.ui.i18n import Strings, language_of
 from domain.logs import log_event
@@ -247,6 +247,6 @@ async def _read_activity(request: web.Request, limit: int) -> Activity | web.Res
     if not isinstance(body.get("type"), str) or not body["type"]:
         return error_response(HTTPStatus.BAD_REQUEST, "InvalidActivity", "the activity has no type")
     try:
-        return Activity().deserialize(body)
+        return from_json(Activity, body)
     except Exception:  # msrest raises a variety of errors for mistyped fields
         return error_response(HTTPStatus.BAD_REQUEST, "InvalidActivity", "the activity does not match the Bot Framework schema")
