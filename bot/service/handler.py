@@ -15,6 +15,7 @@ from botbuilder.core import ActivityHandler, Storage, TurnContext
 from botbuilder.schema import AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue, ChannelAccount
 
 from bot.service.inputs import person_of, read_input, state_key, where_of
+from bot.service.metrics import Metrics
 from bot.service.replies import send_replies
 from bot.ui.i18n import Strings, language_of
 from dialogs.engine import Context, Engine, Greet, Input, Stack
@@ -32,8 +33,9 @@ class TurnPorts:
 
 
 class PalveluopasBot(ActivityHandler):
-    def __init__(self, engine: Engine, storage: Storage, strings: Strings, snapshot: Any, ports: TurnPorts) -> None:
+    def __init__(self, engine: Engine, storage: Storage, strings: Strings, snapshot: Any, ports: TurnPorts, *, metrics: Metrics | None = None) -> None:
         self._engine = engine
+        self._metrics = metrics or Metrics()
         self._storage = storage
         self._strings = strings
         self._snapshot = snapshot
@@ -76,6 +78,9 @@ class PalveluopasBot(ActivityHandler):
         # The state is written before the replies go out: a conflicting turn of the same
         # conversation fails here, before the worker sees answers that would not be kept.
         await self._storage.write({key: {**result.stack.dump(), ETAG_KEY: etag or "*"}})
+        # Counted once the turn's state is kept: a turn that fails to save counts nothing.
+        for event, label in result.events:
+            self._metrics.observe(event, label)
         return await send_replies(turn_context, result.replies)
 
     async def reset(self, turn_context: TurnContext) -> None:
