@@ -53,7 +53,7 @@ def options_of(card: ServiceCard) -> list[tuple[CheckAnswer, ...]]:
 def combinations(card: ServiceCard) -> Iterator[dict[str, CheckAnswer]]:
     ids = [item.id for item in items_of(card)]
     for combo in itertools.product(*options_of(card)):
-        yield dict(zip(ids, combo))
+        yield dict(zip(ids, combo, strict=True))
 
 
 class Reader:
@@ -117,12 +117,27 @@ def verdict_key(card: ServiceCard, answers: Mapping[str, CheckAnswer]) -> str:
 
 
 VERDICT_MARKERS = {
-    "fi": {"ruled_out": "ei sovellu tilanteeseen", "nothing_known": "yhtäkään kohtaa", "undetermined": "osa kohdista",
-           "special": "vain erityisellä harkinnalla", "all_met": "kaikki soveltuvuusperusteet täyttyvät"},
-    "sv": {"ruled_out": "passar tjänsten inte", "nothing_known": "ingen punkt", "undetermined": "en del punkter",
-           "special": "endast efter särskild prövning", "all_met": "alla kriterier uppfylls"},
-    "en": {"ruled_out": "does not suit", "nothing_known": "no point", "undetermined": "some points",
-           "special": "only after special consideration", "all_met": "every criterion is met"},
+    "fi": {
+        "ruled_out": "ei sovellu tilanteeseen",
+        "nothing_known": "yhtäkään kohtaa",
+        "undetermined": "osa kohdista",
+        "special": "vain erityisellä harkinnalla",
+        "all_met": "kaikki soveltuvuusperusteet täyttyvät",
+    },
+    "sv": {
+        "ruled_out": "passar tjänsten inte",
+        "nothing_known": "ingen punkt",
+        "undetermined": "en del punkter",
+        "special": "endast efter särskild prövning",
+        "all_met": "alla kriterier uppfylls",
+    },
+    "en": {
+        "ruled_out": "does not suit",
+        "nothing_known": "no point",
+        "undetermined": "some points",
+        "special": "only after special consideration",
+        "all_met": "every criterion is met",
+    },
 }
 
 
@@ -184,7 +199,7 @@ def test_family_rehabilitation_in_swedish_and_english_over_every_pattern(kb: Kno
     card = kb.service("perhekuntoutus")
     assert card is not None
     combos = []
-    for item, options in zip(items_of(card), options_of(card)):
+    for item, options in zip(items_of(card), options_of(card), strict=True):
         for answer in options:
             for rest in BASE_ANSWERS:
                 combos.append({**{i.id: rest for i in items_of(card)}, item.id: answer})
@@ -204,7 +219,7 @@ def support_patterns(card: ServiceCard) -> Iterator[dict[str, CheckAnswer]]:
     ids = [c.id for c in card.criteria]
     for combo in itertools.product(*(answer_options(c) for c in card.criteria)):
         for contras in contra_sets:
-            yield {**dict(zip(ids, combo)), **contras}
+            yield {**dict(zip(ids, combo, strict=True)), **contras}
 
 
 def test_every_criteria_combination_of_the_support_person_card_gives_only_true_lines(kb: KnowledgeBase) -> None:
@@ -216,7 +231,7 @@ def test_every_criteria_combination_of_the_support_person_card_gives_only_true_l
 
 @st.composite
 def support_answers(draw: st.DrawFn, card: ServiceCard) -> dict[str, CheckAnswer]:
-    return {item.id: draw(st.sampled_from(options)) for item, options in zip(items_of(card), options_of(card))}
+    return {item.id: draw(st.sampled_from(options)) for item, options in zip(items_of(card), options_of(card), strict=True)}
 
 
 _SUPPORT = load_real_kb().service("ammatillinen-tukihenkilo")
@@ -225,9 +240,7 @@ assert _SUPPORT is not None
 
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(answers=support_answers(_SUPPORT), lang=st.sampled_from(LANGUAGES))
-def test_any_full_combination_of_the_support_person_card_gives_only_true_lines(
-    kb: KnowledgeBase, answers: dict[str, CheckAnswer], lang: str
-) -> None:
+def test_any_full_combination_of_the_support_person_card_gives_only_true_lines(kb: KnowledgeBase, answers: dict[str, CheckAnswer], lang: str) -> None:
     assert not problems(kb, _SUPPORT, answers, lang)
 
 

@@ -95,7 +95,7 @@ def result_card(kb: KnowledgeBase, ui: Ui, result: Recommendation, origin: Origi
                 subheading(ui("finder.ruled_out_title")),
                 text(", ".join(item.service.name.get(ui.lang) for item in result.ruled_out), spacing="None"),
                 {"type": "ActionSet", "actions": [toggle(ui("finder.ruled_out_why"), "ruled-out")]},
-                hidden("ruled-out", *(_ruled_out(kb, ui, item, origin) for item in result.ruled_out)),
+                hidden("ruled-out", *(_ruled_out(kb, ui, item, result.answers, origin) for item in result.ruled_out)),
                 separator=True,
             )
         )
@@ -146,16 +146,20 @@ def _folded_group(ui: Ui, services: Sequence[ServiceCard], origin: Origin, *, li
     return container(text(f"**{line}**"), {"type": "ActionSet", "actions": [fold]}, separator=True)
 
 
-def evidence_line(kb: KnowledgeBase, ui: Ui, criterion: Criterion, answers: Mapping[str, str], statement: str) -> str:
-    """A met criterion with the answer it was inferred from, so the worker sees it was not
-    asked as such but read from an answer they gave."""
-    link = criterion.implied_by
+def answer_label(kb: KnowledgeBase, ui: Ui, item: Criterion | ContraIndication, answers: Mapping[str, str]) -> str:
+    """The finder answer (its option's label) an item was settled by; empty when none."""
+    link = item.implied_by
     question = kb.finder_question(link.question) if link else None
     option_id = answers.get(link.question) if link else None
     option = next((o for o in question.options if o.id == option_id), None) if question else None
-    if option is None:
-        return statement
-    return f"{statement} ({ui('finder.from_answer', answer=option.label.get(ui.lang))})"
+    return option.label.get(ui.lang) if option else ""
+
+
+def evidence_line(kb: KnowledgeBase, ui: Ui, criterion: Criterion, answers: Mapping[str, str], statement: str) -> str:
+    """A met criterion with the answer it was inferred from, so the worker sees it was not
+    asked as such but read from an answer they gave."""
+    answer = answer_label(kb, ui, criterion, answers)
+    return f"{statement} ({ui('finder.from_answer', answer=answer)})" if answer else statement
 
 
 def _fit(kb: KnowledgeBase, ui: Ui, number: int, ranked: RankedService, answers: Mapping[str, str], origin: Origin) -> Element:
@@ -195,8 +199,11 @@ def _fit(kb: KnowledgeBase, ui: Ui, number: int, ranked: RankedService, answers:
     return container(*parts, separator=True)
 
 
-def _ruled_out(kb: KnowledgeBase, ui: Ui, item: RuledOut, origin: Origin) -> Element:
+def _ruled_out(kb: KnowledgeBase, ui: Ui, item: RuledOut, answers: Mapping[str, str], origin: Origin) -> Element:
     instead = service_names(kb, ui, (s.id for s in item.alternatives))
+    # The worker answered a finder question, not this item: the reason names that answer and
+    # says the item was inferred from it (a criterion unmet, a contra-indication holding).
+    answer = answer_label(kb, ui, item.reason, answers)
     contra = isinstance(item.reason, ContraIndication)
     # What to consider instead is the contra-indication's to say. The model gives a criterion
     # no alternatives, so "the source names none" would contradict an unmet criterion whose
@@ -211,12 +218,7 @@ def _ruled_out(kb: KnowledgeBase, ui: Ui, item: RuledOut, origin: Origin) -> Ele
         text(f"**{item.service.name.get(ui.lang)}**"),
         # A contra-indication rules out when it holds (its statement), a criterion when the
         # answer to it is no (its question: a statement would need negating).
-        text(
-            ui("finder.ruled_out_applies", condition=statement_of(item.reason, ui.lang))
-            if contra
-            else ui("finder.ruled_out_unmet", question=ui.loc(item.reason.question)),
-            spacing="None",
-        ),
+        text(ui("finder.ruled_out_applies" if contra else "finder.ruled_out_unmet", answer=answer, condition=statement_of(item.reason, ui.lang)), spacing="None"),
         {**text(ui.loc(item.reason.explanation), subtle=True, spacing="None"), "size": "Small"},
         instead_line,
     ]

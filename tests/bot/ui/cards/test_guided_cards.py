@@ -241,11 +241,12 @@ def test_a_service_card_shows_every_criterion_and_contraindication_once_as_its_c
         for item in (*service.criteria, *service.contraindications):
             # The condition (its statement, else its question) is the bullet; never the
             # explanation alone.
-            assert lines.count(f"- {statement_of(item)}") == 1, f"{service.id}: {item.id}"
+            assert lines.count(f"- {statement_of(item, lang)}") == 1, f"{service.id}: {item.id}"
         bulleted = {line for line in lines if line.startswith("- ")}
         for item in (*service.criteria, *service.contraindications):
-            assert f"- {item.explanation}" not in bulleted, f"{service.id}: {item.id} shown by its explanation"
-            assert item.explanation in rendered, f"{service.id}: {item.id} explanation missing"
+            explanation = item.explanation.get(lang)
+            assert f"- {explanation}" not in bulleted, f"{service.id}: {item.id} shown by its explanation"
+            assert explanation in rendered, f"{service.id}: {item.id} explanation missing"
 
 
 def test_family_rehabilitation_lists_its_five_contraindications_and_says_the_shared_explanation_once() -> None:
@@ -266,7 +267,9 @@ def test_an_unmet_criterion_naming_an_alternative_is_not_followed_by_no_alternat
     rendered = render_card_text(result_card(kb, Ui(strings(), "fi"), recommend(kb, {"muutoksen-kohde": "lapsi"}), ORIGIN))
     entry = rendered.split("**Vapaaehtoinen tukihenkilö**\n", 1)[1].split("Lähde:", 1)[0]
 
-    assert entry.startswith("Ei sovellu, koska vastaus on ei: Tarvitseeko lapsi tai nuori ennen kaikkea luotettavan aikuisen")
+    # The worker answered the finder's question, not this criterion: the line says it was
+    # inferred from that answer, and quotes the condition, not a question never asked.
+    assert entry.startswith("Ei sovellu, koska vastauksesta ”Lapsen tai nuoren oma tilanne (yksilötyö)” päätellen tämä ei täyty: Lapsi tai nuori tarvitsee ennen kaikkea luotettavan aikuisen")
     assert "harkitse ammatillista tukihenkilöä" in entry
     assert "Lähde ei nimeä tähän vaihtoehtoista palvelua." not in entry
 
@@ -329,7 +332,7 @@ def test_a_service_without_evidence_is_never_a_suggestion() -> None:
         assert service is not None
         rendered = render_card_text(result_card(kb, ui, recommend(kb, answers), ORIGIN))
         name = service.name.get("fi")
-        suggestions, rest = rendered.split("Ei arvioitavissa vastausten perusteella\n", 1)
+        suggestions, rest = rendered.split("Ei arvioitavissa vastausten perusteella:", 1)
         assert name not in suggestions, answers
         assert name in rest.split("Eivät sovellu", 1)[0], answers
         assert f"Tarkista kriteerit: {name}" not in rendered, answers
