@@ -42,6 +42,8 @@ class Settings:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     admin_token: str = ""
     """Bearer token for `POST /admin/reload`; without one the endpoint exists only in local mode."""
+    admins: tuple[str, ...] = ()
+    """`PALVELUOPAS_ADMINS`: Entra object ids of the users who may register channels and grant roles."""
 
     @property
     def local_mode(self) -> bool:
@@ -76,6 +78,7 @@ class Settings:
             log_level=log_level,
             max_body_bytes=_integer(environ, "MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, low=1024, high=64 * 1024 * 1024),
             admin_token=text("ADMIN_TOKEN"),
+            admins=tuple(part for part in text("PALVELUOPAS_ADMINS").replace(",", " ").split() if part),
         )
 
 
