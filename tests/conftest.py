@@ -33,7 +33,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.service.app import create_app, knowledge_builders
+from bot.service.app import create_app
 from bot.service.context import BotServices, KnowledgeProvider
 from bot.store.db import create_engine, create_sessionmaker
 from bot.ui.i18n import Strings
@@ -52,7 +52,7 @@ def kb_root() -> Path:
 
 @pytest.fixture(scope="session")
 def knowledge(kb_root: Path) -> KnowledgeProvider:
-    return KnowledgeProvider(kb_root, knowledge_builders())
+    return KnowledgeProvider(kb_root)
 
 
 @pytest.fixture(scope="session")
