@@ -30,7 +30,9 @@ from bot.service.connector import BotConnector, ConnectorLimits
 from bot.service.context import BotServices, KnowledgeProvider
 from bot.service.handler import PalveluopasBot, TurnPorts
 from bot.service.middleware import TurnLogMiddleware, TypingMiddleware
+from bot.service.feedback_desk import FeedbackDesk
 from bot.service.references import ConversationReferenceMiddleware
+from bot.store.feedback import FeedbackStore
 from bot.store.people import PeopleStore
 from bot.service.settings import Settings
 from bot.store.db import create_engine, create_sessionmaker
@@ -97,11 +99,13 @@ def _bot(engine_factory: EngineFactory | None) -> Callable[[web.Application], As
         knowledge = app[KNOWLEDGE]
         services = BotServices(settings=settings, strings=strings, knowledge=knowledge, sessionmaker=create_sessionmaker(app[ENGINE]))
         storage = SqlStorage(services.sessionmaker)
-        bot = PalveluopasBot((engine_factory or build_engine)(), storage, strings, lambda: knowledge.snapshot, TurnPorts(services.sessionmaker))
+        people = PeopleStore(services.sessionmaker, settings.admins)
+        desk = FeedbackDesk(people, FeedbackStore(services.sessionmaker), app[CONNECTOR], strings, knowledge)
+        bot = PalveluopasBot((engine_factory or build_engine)(), storage, strings, lambda: knowledge.snapshot, TurnPorts(services.sessionmaker, desk=desk))
         adapter = PalveluopasAdapter(settings, strings, bot.reset, app[CONNECTOR])
         adapter.use(TurnLogMiddleware())
         adapter.use(TypingMiddleware())
-        adapter.use(ConversationReferenceMiddleware(PeopleStore(services.sessionmaker, settings.admins)))
+        adapter.use(ConversationReferenceMiddleware(people))
         app[SERVICES] = services
         app[ADAPTER] = adapter
         app[BOT] = bot
