@@ -40,14 +40,16 @@ from bot.ui.cards.feedback import (
     CardAction,
     answered_card,
     ask_card,
+    card_invoke_response,
     card_update,
     cases_card,
     channel_post,
     invoke_action_data,
+    message_invoke_response,
     parse_card_action,
     report_card,
 )
-from bot.ui.cards.message import ADAPTIVE_CARD_CONTENT_TYPE, card_activity
+from bot.ui.cards.message import card_activity
 from bot.ui.i18n import Strings, language_of
 from dialogs.choices import normalize
 from dialogs.feedback_port import SubmitRequest, SubmitResult
@@ -157,7 +159,8 @@ class FeedbackDesk:
     # --- Card actions ------------------------------------------------------------------------------
 
     async def on_invoke(self, context: TurnContext) -> AdaptiveCardInvokeResponse | None:
-        """An `adaptiveCard/action` of a feedback card; None when the invoke is not ours."""
+        """The answer to an `adaptiveCard/action` of a feedback card; None when the invoke
+        is not ours."""
         read = invoke_action_data(context.activity.value)
         if read is None or not _ours(read[1]):
             return None
@@ -165,11 +168,9 @@ class FeedbackDesk:
         action = parse_card_action(data)
         lang = language_of(context.activity.locale)
         if action is None or verb.removeprefix("feedback.") != action.verb:
-            return _message(self._strings.get("feedback.refusal.bad_action", lang))
+            return _invoke_answer(message_invoke_response(self._strings.get("feedback.refusal.bad_action", lang)))
         card, text = await self._act(context, action, lang)
-        if card is not None:
-            return AdaptiveCardInvokeResponse(status_code=200, type=ADAPTIVE_CARD_CONTENT_TYPE, value=card)
-        return _message(text)
+        return _invoke_answer(card_invoke_response(card) if card is not None else message_invoke_response(text))
 
     async def on_message(self, context: TurnContext) -> bool:
         """A Submit of a feedback card, or a desk command; False leaves the turn to the dialogs."""
@@ -385,12 +386,19 @@ class FeedbackDesk:
         await context.send_activity(card_activity(cases_card(cases, self._strings, lang, utc_now(), names)))
 
 
+class _InvokeAnswer(AdaptiveCardInvokeResponse):
+    """botbuilder's model, but with any JSON as `value`: its own serializer takes only an
+    object, and a message answer's value is a string."""
+
+    _attribute_map = {**AdaptiveCardInvokeResponse._attribute_map, "value": {"key": "value", "type": "object"}}
+
+
+def _invoke_answer(body: Mapping[str, Any]) -> AdaptiveCardInvokeResponse:
+    return _InvokeAnswer(status_code=body["statusCode"], type=body["type"], value=body["value"])
+
+
 def _ours(value: object) -> bool:
     return isinstance(value, Mapping) and ACTION_KEY in value
-
-
-def _message(text: str) -> AdaptiveCardInvokeResponse:
-    return AdaptiveCardInvokeResponse(status_code=200, type="application/vnd.microsoft.activity.message", value=text)
 
 
 def _with_id(activity: Activity, activity_id: str) -> Activity:
