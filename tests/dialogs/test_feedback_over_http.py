@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shutil
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -330,3 +332,35 @@ async def test_registration_outside_a_channel_or_by_a_non_admin_changes_nothing(
     assert "Kanavan voi rekisteröidä vain Teams-tiimin kanavassa" in shown_text(in_chat)
     assert "kuuluu Palveluoppaan ylläpitäjille" in shown_text(by_worker)
     assert connector.messages_in(CHANNEL) == []
+
+
+async def test_a_report_for_a_service_removed_meanwhile_is_not_stored_and_the_worker_chooses_again(
+    aiohttp_client: Any, settings: Settings, kb_root: Path, tmp_path: Path, connector: LoopbackConnector, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    root = tmp_path / "kb"
+    shutil.copytree(kb_root, root)
+    leaving = root / "services" / "poistuva.yaml"
+    leaving.write_text(
+        (kb_root / "services" / "testipalvelu.yaml").read_text(encoding="utf-8").replace("testipalvelu", "poistuva").replace("Testipalvelu", "Poistuva palvelu"),
+        encoding="utf-8",
+    )
+    client = await aiohttp_client(create_app(replace(settings, knowledge_root=root)))
+    replies = await WORKER.say(client, connector, "palaute")
+    replies = await _press(WORKER, client, connector, replies, "Poistuva palvelu")
+    replies = await WORKER.say(client, connector, "Perhekoti Kataja Oy")
+    replies = await _press(WORKER, client, connector, replies, "Lisää uutena: Perhekoti Kataja Oy")
+    replies = await _press(WORKER, client, connector, replies, "Perhesosiaalityö")
+    replies = await _press(WORKER, client, connector, replies, "Jatka", period_start="2026-10-01", period_end="2026-10-31")
+    replies = await _press(WORKER, client, connector, replies, "Jatka")
+    replies = await _press(WORKER, client, connector, replies, "Ei huolta")
+    summary = await _press(WORKER, client, connector, replies, "Ei lisätietoja")
+    leaving.unlink()
+    assert (await client.post("/admin/reload")).status == 200
+
+    replies = await _press(WORKER, client, connector, summary, "Lähetä")
+
+    assert "Valittua palvelua ei enää löydy palveluvalikosta" in shown_text(replies)
+    assert "Mistä palvelusta annat palautetta?" in shown_text(replies)
+    assert await _count(sessionmaker, FeedbackReport) == 0
+    replies = await _press(WORKER, client, connector, replies, "Testipalvelu")
+    assert "Tarkista palaute ennen lähettämistä" in shown_text(replies), "the other answers are kept"
