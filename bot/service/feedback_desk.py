@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
-from typing import Any, Final, Protocol
+from typing import Any, ClassVar, Final, Protocol
 
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ActivityTypes, AdaptiveCardInvokeResponse, ConversationAccount
@@ -77,7 +77,9 @@ class Outbound(Protocol):
 
     async def update_activity(self, service_url: str, conversation_id: str, activity_id: str, activity: Any, *, audience: str | None = None) -> Outcome: ...
 
-    async def create_conversation(self, service_url: str, *, tenant_id: str, bot_id: str, user_id: str, activity: Any = None, audience: str | None = None) -> Outcome: ...
+    async def create_conversation(
+        self, service_url: str, *, tenant_id: str, bot_id: str, user_id: str, activity: Any = None, audience: str | None = None
+    ) -> Outcome: ...
 
 
 class FeedbackDesk:
@@ -132,10 +134,19 @@ class FeedbackDesk:
         card = await self._card(report, language_of(lang))
         reporter = await self.people.user(report.reporter_id)
         name = (reporter.display_name if reporter else None) or self._strings.get("feedback.card.unknown_person", language_of(lang))
-        post = channel_post(card, self._strings, language_of(lang), service_name=report.service_name, reporter_id=reporter.channel_user_id if reporter else None, reporter_name=name)
+        post = channel_post(
+            card,
+            self._strings,
+            language_of(lang),
+            service_name=report.service_name,
+            reporter_id=reporter.channel_user_id if reporter else None,
+            reporter_name=name,
+        )
         outcome = await self._connector.send_to_conversation(address.service_url, address.conversation_id, _addressed(post, address))
         if not isinstance(outcome, Delivered):
-            log_event(log, "feedback_post_failed", level=logging.WARNING, report_id=report.id, outcome=type(outcome).__name__, reason=getattr(outcome, "reason", ""))
+            log_event(
+                log, "feedback_post_failed", level=logging.WARNING, report_id=report.id, outcome=type(outcome).__name__, reason=getattr(outcome, "reason", "")
+            )
             return "failed"
         await self.store.set_card(report.id, address.conversation_id, outcome.activity_id)
         return "posted"
@@ -181,7 +192,7 @@ class FeedbackDesk:
             if action is None:
                 await context.send_activity(self._strings.get("feedback.refusal.bad_action", lang))
                 return True
-            card, text = await self._act(context, action, lang, submit=True)
+            _card, text = await self._act(context, action, lang, submit=True)
             await context.send_activity(text)
             return True
         command, rest = self._command(context)
@@ -227,7 +238,9 @@ class FeedbackDesk:
         outcome = self._strings.get(f"feedback.outcome.{report.outcome}", lang) if report.outcome else ""
         return self._strings.get(f"feedback.refusal.{acted.refusal}", lang, id=report.id, outcome=outcome)
 
-    async def _answer(self, context: TurnContext, report: ReportView, user_id: int, action: CardAction, lang: str, *, submit: bool) -> tuple[dict[str, Any] | None, str]:
+    async def _answer(
+        self, context: TurnContext, report: ReportView, user_id: int, action: CardAction, lang: str, *, submit: bool
+    ) -> tuple[dict[str, Any] | None, str]:
         acted = await self.store.attach_answer(report.id, user_id, action.answer)
         if not acted.done:
             key = {"closed": "answer_closed", "not_reporter": "answer_not_reporter", "empty": "answer_empty"}[acted.refusal]
@@ -247,7 +260,9 @@ class FeedbackDesk:
         address = await self.people.address(report.card_conversation_id)
         if address is None:
             return
-        outcome = await self._connector.update_activity(address.service_url, address.conversation_id, report.card_activity_id, _addressed(card_update(card, report.card_activity_id), address))
+        outcome = await self._connector.update_activity(
+            address.service_url, address.conversation_id, report.card_activity_id, _addressed(card_update(card, report.card_activity_id), address)
+        )
         if not isinstance(outcome, Delivered):
             log_event(log, "feedback_card_update_failed", level=logging.WARNING, report_id=report.id, outcome=type(outcome).__name__)
 
@@ -358,8 +373,18 @@ class FeedbackDesk:
             return
         by = await self._user_id(context)
         service_line = line if role == "member" and line else NO_LINE
-        changed = await (self.people.grant(user_id, role, service_line, by=by, source="command") if grant else self.people.revoke(user_id, role, service_line, by=by))
-        log_event(log, "role_changed" if changed else "role_unchanged", user_id=user_id, by=by, role=role, service_line=service_line, change="grant" if grant else "revoke")
+        changed = await (
+            self.people.grant(user_id, role, service_line, by=by, source="command") if grant else self.people.revoke(user_id, role, service_line, by=by)
+        )
+        log_event(
+            log,
+            "role_changed" if changed else "role_unchanged",
+            user_id=user_id,
+            by=by,
+            role=role,
+            service_line=service_line,
+            change="grant" if grant else "revoke",
+        )
         key = ("role_granted" if changed else "role_already") if grant else ("role_revoked" if changed else "role_missing")
         line_text = f" ({self._strings.get(f'feedback.line.{service_line}', lang)})" if service_line else ""
         await context.send_activity(self._strings.get(f"feedback.admin.{key}", lang, role=self._strings.get(f"feedback.role.{role}", lang), line=line_text))
@@ -390,7 +415,7 @@ class _InvokeAnswer(AdaptiveCardInvokeResponse):
     """botbuilder's model, but with any JSON as `value`: its own serializer takes only an
     object, and a message answer's value is a string."""
 
-    _attribute_map = {**AdaptiveCardInvokeResponse._attribute_map, "value": {"key": "value", "type": "object"}}
+    _attribute_map: ClassVar[dict[str, dict[str, str]]] = {**AdaptiveCardInvokeResponse._attribute_map, "value": {"key": "value", "type": "object"}}
 
 
 def _invoke_answer(body: Mapping[str, Any]) -> AdaptiveCardInvokeResponse:
@@ -421,7 +446,8 @@ def _channel_address(activity: Activity) -> ConversationAddress | None:
         return None
     data: Any = activity.channel_data if isinstance(activity.channel_data, Mapping) else {}
     channel = data.get("channel") if isinstance(data.get("channel"), Mapping) else {}
-    channel_id = channel.get("id") if isinstance(channel.get("id"), str) else address.conversation_id.split(";", 1)[0]
+    given = channel.get("id")
+    channel_id = given if isinstance(given, str) and given else address.conversation_id.split(";", 1)[0]
     return ConversationAddress(channel_id, "channel", address.channel_id, address.service_url, address.bot_id, address.tenant_id, address.team_id)
 
 

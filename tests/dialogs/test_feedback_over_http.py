@@ -61,11 +61,20 @@ async def _team(client: TestClient, connector: LoopbackConnector) -> None:
     assert "Rooli lisätty" in shown_text(replies)
 
 
-async def _press(user: TeamsUser, client: TestClient, connector: LoopbackConnector, replies: list[dict[str, Any]], title: str, **inputs: str) -> list[dict[str, Any]]:
+async def _press(
+    user: TeamsUser, client: TestClient, connector: LoopbackConnector, replies: list[dict[str, Any]], title: str, **inputs: str
+) -> list[dict[str, Any]]:
     return await user.say(client, connector, value={**button(replies, title), **inputs})
 
 
-async def _report(client: TestClient, connector: LoopbackConnector, *, concern: tuple[str, str] | None = ("Laatu", "Raportit myöhässä tai puuttuvat"), details: str | None = None, send: bool = True) -> list[dict[str, Any]]:
+async def _report(
+    client: TestClient,
+    connector: LoopbackConnector,
+    *,
+    concern: tuple[str, str] | None = ("Laatu", "Raportit myöhässä tai puuttuvat"),
+    details: str | None = None,
+    send: bool = True,
+) -> list[dict[str, Any]]:
     """Maija's whole report in her 1:1 chat; the replies of the last turn."""
     replies = await WORKER.say(client, connector, "palaute")
     assert "Mistä palvelusta annat palautetta?" in shown_text(replies)
@@ -217,7 +226,9 @@ async def test_identity_codes_and_phone_numbers_in_details_are_stored_redacted_a
     assert HETU not in everything and PHONE not in everything
 
 
-async def test_a_provider_name_of_5000_characters_is_refused_without_echo(client: TestClient, connector: LoopbackConnector, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+async def test_a_provider_name_of_5000_characters_is_refused_without_echo(
+    client: TestClient, connector: LoopbackConnector, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
     replies = await WORKER.say(client, connector, "palaute")
     await _press(WORKER, client, connector, replies, "Testipalvelu")
 
@@ -228,7 +239,9 @@ async def test_a_provider_name_of_5000_characters_is_refused_without_echo(client
     assert await _count(sessionmaker, Provider) == 0
 
 
-async def test_a_known_provider_typed_another_way_is_the_same_provider(client: TestClient, connector: LoopbackConnector, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+async def test_a_known_provider_typed_another_way_is_the_same_provider(
+    client: TestClient, connector: LoopbackConnector, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
     await _report(client, connector)
     replies = await WORKER.say(client, connector, "palaute")
     await _press(WORKER, client, connector, replies, "Testipalvelu")
@@ -265,7 +278,9 @@ async def test_malformed_card_actions_get_a_clear_message_and_change_nothing(
     assert await _count(sessionmaker, FeedbackEvent) == 1
 
 
-async def test_two_concurrent_clicks_on_send_write_one_report(client: TestClient, connector: LoopbackConnector, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+async def test_two_concurrent_clicks_on_send_write_one_report(
+    client: TestClient, connector: LoopbackConnector, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
     await _team(client, connector)
     summary = await _report(client, connector, send=False)
     send = button(summary, "Lähetä")
@@ -285,10 +300,10 @@ async def test_two_concurrent_clicks_on_send_write_one_report(client: TestClient
 async def test_two_concurrent_takes_make_one_change(client: TestClient, connector: LoopbackConnector, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
     await _team(client, connector)
     await _report(client, connector)
-    activity_id, card, _ = _posted_card(connector)
+    _activity_id, card, _ = _posted_card(connector)
     data = _action_data(card, "take")
 
-    (s1, b1), (s2, b2) = await asyncio.gather(
+    (_s1, b1), (_s2, b2) = await asyncio.gather(
         MEMBER.invoke(client, connector, "feedback.take", data, channel=CHANNEL), SECOND.invoke(client, connector, "feedback.take", data, channel=CHANNEL)
     )
 
@@ -309,14 +324,16 @@ async def test_reports_and_cases_survive_a_restart(aiohttp_client: Any, settings
 
     again = await aiohttp_client(create_app(replace(settings, admins=("aad-admin",)), knowledge=knowledge))
     listing = await MEMBER.say(again, connector, "valvonta")
-    activity_id, card, _ = _posted_card(connector)
-    status, body = await MEMBER.invoke(again, connector, "feedback.take", _action_data(card, "take"), channel=CHANNEL)
+    _activity_id, card, _ = _posted_card(connector)
+    _status, body = await MEMBER.invoke(again, connector, "feedback.take", _action_data(card, "take"), channel=CHANNEL)
 
     assert "#1 Perhekoti Kataja Oy – Testipalvelu" in shown_text(listing)
     assert "Tila: Käsittelyssä" in render_card_text(body["value"])
 
 
-async def test_without_a_registered_channel_the_report_is_kept_and_the_worker_told(client: TestClient, connector: LoopbackConnector, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+async def test_without_a_registered_channel_the_report_is_kept_and_the_worker_told(
+    client: TestClient, connector: LoopbackConnector, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
     replies = await _report(client, connector, concern=None)
 
     assert "ei ole vielä rekisteröity järjestämisen tiimin kanavaa" in shown_text(replies)
@@ -341,7 +358,10 @@ async def test_a_report_for_a_service_removed_meanwhile_is_not_stored_and_the_wo
     shutil.copytree(kb_root, root)
     leaving = root / "services" / "poistuva.yaml"
     leaving.write_text(
-        (kb_root / "services" / "testipalvelu.yaml").read_text(encoding="utf-8").replace("testipalvelu", "poistuva").replace("Testipalvelu", "Poistuva palvelu"),
+        (kb_root / "services" / "testipalvelu.yaml")
+        .read_text(encoding="utf-8")
+        .replace("testipalvelu", "poistuva")
+        .replace("Testipalvelu", "Poistuva palvelu"),
         encoding="utf-8",
     )
     client = await aiohttp_client(create_app(replace(settings, knowledge_root=root)))

@@ -59,13 +59,17 @@ class TeamsUser:
             body["deliveryMode"] = "expectReplies"
         return body
 
-    async def say(self, client: TestClient, connector: LoopbackConnector, text: str | None = None, value: Any = None, *, channel: str | None = None, **fields: Any) -> list[dict[str, Any]]:
+    async def say(
+        self, client: TestClient, connector: LoopbackConnector, text: str | None = None, value: Any = None, *, channel: str | None = None, **fields: Any
+    ) -> list[dict[str, Any]]:
         """A message (text, or a card's Submit as `value`); the replies of the turn."""
         body = self.activity(connector, channel=channel, **fields)
         if channel is not None and text is not None:
             # In a channel the bot is @mentioned; the handler strips the mention.
             text = f"<at>Palveluopas</at> {text}"
-            body.setdefault("entities", []).append({"type": "mention", "text": "<at>Palveluopas</at>", "mentioned": {"id": "28:palveluopas", "name": "Palveluopas"}})
+            body.setdefault("entities", []).append(
+                {"type": "mention", "text": "<at>Palveluopas</at>", "mentioned": {"id": "28:palveluopas", "name": "Palveluopas"}}
+            )
         if text is not None:
             body["text"] = text
         if value is not None:
@@ -82,7 +86,9 @@ class TeamsUser:
         response = await client.post(MESSAGES_PATH, json=body)
         return response.status
 
-    async def invoke(self, client: TestClient, connector: LoopbackConnector, verb: str, data: Any, *, channel: str | None = None, reply_to_id: str | None = None) -> tuple[int, Any]:
+    async def invoke(
+        self, client: TestClient, connector: LoopbackConnector, verb: str, data: Any, *, channel: str | None = None, reply_to_id: str | None = None
+    ) -> tuple[int, Any]:
         """A Universal Action (`adaptiveCard/action`): the HTTP status and the invoke's answer."""
         body = self.activity(
             connector,
