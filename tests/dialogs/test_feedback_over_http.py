@@ -384,3 +384,10 @@ async def test_a_report_for_a_service_removed_meanwhile_is_not_stored_and_the_wo
     assert await _count(sessionmaker, FeedbackReport) == 0
     replies = await _press(WORKER, client, connector, replies, "Testipalvelu")
     assert "Tarkista palaute ennen lähettämistä" in shown_text(replies), "the other answers are kept"
+
+
+async def test_palaute_with_a_service_name_starts_with_the_service_chosen(client: TestClient, connector: LoopbackConnector) -> None:
+    replies = await WORKER.say(client, connector, "palaute testipalvelu")
+
+    assert "Kirjoita palveluntuottajan nimi" in shown_text(replies)
+    assert "Mistä palvelusta annat palautetta?" not in shown_text(replies)
