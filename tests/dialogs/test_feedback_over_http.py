@@ -391,3 +391,28 @@ async def test_palaute_with_a_service_name_starts_with_the_service_chosen(client
 
     assert "Kirjoita palveluntuottajan nimi" in shown_text(replies)
     assert "Mistä palvelusta annat palautetta?" not in shown_text(replies)
+
+
+async def test_a_supervision_case_moves_through_procurement_to_closed_from_the_valvonta_card(
+    client: TestClient, connector: LoopbackConnector, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await _team(client, connector)
+    await _report(client, connector, concern=("Turvallisuus", "Lapsen turvallisuus"))
+    [listing] = cards(await MEMBER.say(client, connector, "valvonta"))
+    buttons = {a["title"]: a for s in listing["body"][1]["items"] if s.get("type") == "ActionSet" for a in s["actions"]}
+
+    status, refused = await OUTSIDER.invoke(client, connector, "feedback.case", buttons["Käsittelyyn"]["data"])
+    status, moved = await MEMBER.invoke(client, connector, "feedback.case", buttons["Hankinnat mukaan"]["data"])
+    status, unclosed = await MEMBER.invoke(client, connector, "feedback.case", buttons["Sulje tapaus"]["data"])
+    closing = {**buttons["Sulje tapaus"]["data"], "pvfb_case_outcome_1": "corrective_plan"}
+    assert await MEMBER.submit(client, connector, closing) == 201
+
+    assert "voivat muuttaa palvelulinjan Lastensuojelu järjestämisen tiimin jäsenet ja valvojat" in refused["value"]
+    assert_valid_card(moved["value"])
+    assert "Tapaus #1: Hankinnat mukana." in render_card_text(moved["value"]) and "Hankinnat mukana, avattu" in render_card_text(moved["value"])
+    assert "valitse ratkaisu ennen sulkemista" in render_card_text(unclosed["value"])
+    assert "Tapaus #1: Suljettu." in connector.messages_in(MEMBER.personal)[-1].text
+    assert "Tiimeilläsi ei ole avoimia valvontatapauksia." in shown_text(await MEMBER.say(client, connector, "valvonta"))
+    async with sessionmaker() as session:
+        case = (await session.execute(select(SupervisionCase))).scalar_one()
+    assert (case.status, case.outcome) == ("closed", "corrective_plan")
