@@ -401,9 +401,13 @@ async def test_a_supervision_case_moves_through_procurement_to_closed_from_the_v
     [listing] = cards(await MEMBER.say(client, connector, "valvonta"))
     buttons = {a["title"]: a for s in listing["body"][1]["items"] if s.get("type") == "ActionSet" for a in s["actions"]}
 
-    status, refused = await OUTSIDER.invoke(client, connector, "feedback.case", buttons["Käsittelyyn"]["data"])
-    status, moved = await MEMBER.invoke(client, connector, "feedback.case", buttons["Hankinnat mukaan"]["data"])
-    status, unclosed = await MEMBER.invoke(client, connector, "feedback.case", buttons["Sulje tapaus"]["data"])
+    answers = [
+        await OUTSIDER.invoke(client, connector, "feedback.case", buttons["Käsittelyyn"]["data"]),
+        await MEMBER.invoke(client, connector, "feedback.case", buttons["Hankinnat mukaan"]["data"]),
+        await MEMBER.invoke(client, connector, "feedback.case", buttons["Sulje tapaus"]["data"]),
+    ]
+    assert [status for status, _ in answers] == [200, 200, 200]
+    refused, moved, unclosed = (body for _, body in answers)
     closing = {**buttons["Sulje tapaus"]["data"], "pvfb_case_outcome_1": "corrective_plan"}
     assert await MEMBER.submit(client, connector, closing) == 201
 
