@@ -29,11 +29,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.service.adapter import PalveluopasAdapter, connector_tokens
 from bot.service.connector import BotConnector, ConnectorLimits
 from bot.service.context import BotServices, KnowledgeProvider
+from bot.service.feedback_desk import FeedbackDesk
 from bot.service.handler import PalveluopasBot, TurnPorts
 from bot.service.metrics import CONTENT_TYPE, Metrics
 from bot.service.middleware import TurnLogMiddleware, TypingMiddleware
+from bot.service.references import ConversationReferenceMiddleware
 from bot.service.settings import Settings
 from bot.store.db import create_engine, create_sessionmaker
+from bot.store.feedback import FeedbackStore
+from bot.store.people import PeopleStore
 from bot.store.storage import SqlStorage
 from bot.ui.i18n import Strings
 from dialogs.engine import Engine
@@ -101,10 +105,14 @@ def _bot(engine_factory: EngineFactory | None) -> Callable[[web.Application], As
         knowledge = app[KNOWLEDGE]
         services = BotServices(settings=settings, strings=strings, knowledge=knowledge, sessionmaker=create_sessionmaker(app[ENGINE]))
         storage = SqlStorage(services.sessionmaker)
-        bot = PalveluopasBot((engine_factory or build_engine)(), storage, strings, lambda: knowledge.snapshot, TurnPorts(services.sessionmaker), metrics=app[METRICS])
+        people = PeopleStore(services.sessionmaker, settings.admins)
+        desk = FeedbackDesk(people, FeedbackStore(services.sessionmaker), app[CONNECTOR], strings, knowledge)
+        ports = TurnPorts(services.sessionmaker, desk=desk)
+        bot = PalveluopasBot((engine_factory or build_engine)(), storage, strings, lambda: knowledge.snapshot, ports, metrics=app[METRICS])
         adapter = PalveluopasAdapter(settings, strings, bot.reset, app[CONNECTOR])
         adapter.use(TurnLogMiddleware(app[METRICS]))
         adapter.use(TypingMiddleware())
+        adapter.use(ConversationReferenceMiddleware(people))
         app[SERVICES] = services
         app[ADAPTER] = adapter
         app[BOT] = bot

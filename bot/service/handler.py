@@ -30,6 +30,8 @@ class TurnPorts:
     """What dialogs may reach outside the turn."""
 
     sessionmaker: Any
+    desk: Any = None
+    """The feedback desk (`bot.service.feedback_desk.FeedbackDesk`): reports, their cards, roles."""
 
 
 class PalveluopasBot(ActivityHandler):
@@ -43,6 +45,9 @@ class PalveluopasBot(ActivityHandler):
         self._ports = ports
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
+        # Feedback cards' buttons and the desk's commands act on records, not on a flow.
+        if self._ports.desk is not None and await self._ports.desk.on_message(turn_context):
+            return
         await self.run(turn_context, read_input(turn_context, self._strings))
 
     async def on_members_added_activity(self, members_added: list[ChannelAccount], turn_context: TurnContext) -> None:
@@ -54,6 +59,8 @@ class PalveluopasBot(ActivityHandler):
         await self.run(turn_context, Greet())
 
     async def on_adaptive_card_invoke(self, turn_context: TurnContext, invoke_value: AdaptiveCardInvokeValue) -> AdaptiveCardInvokeResponse:
+        if self._ports.desk is not None and (answered := await self._ports.desk.on_invoke(turn_context)) is not None:
+            return answered
         replaced = await self.run(turn_context, read_input(turn_context, self._strings))
         if replaced is None:
             return AdaptiveCardInvokeResponse(status_code=200, type="application/vnd.microsoft.activity.message", value="")
