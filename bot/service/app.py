@@ -101,7 +101,9 @@ def _bot(engine_factory: EngineFactory | None) -> Callable[[web.Application], As
         knowledge = app[KNOWLEDGE]
         services = BotServices(settings=settings, strings=strings, knowledge=knowledge, sessionmaker=create_sessionmaker(app[ENGINE]))
         storage = SqlStorage(services.sessionmaker)
-        bot = PalveluopasBot((engine_factory or build_engine)(), storage, strings, lambda: knowledge.snapshot, TurnPorts(services.sessionmaker), metrics=app[METRICS])
+        bot = PalveluopasBot(
+            (engine_factory or build_engine)(), storage, strings, lambda: knowledge.snapshot, TurnPorts(services.sessionmaker), metrics=app[METRICS]
+        )
         adapter = PalveluopasAdapter(settings, strings, bot.reset, app[CONNECTOR])
         adapter.use(TurnLogMiddleware(app[METRICS]))
         adapter.use(TypingMiddleware())
