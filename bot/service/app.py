@@ -7,6 +7,10 @@ Routes:
 * `GET /readyz`: the database answers and a knowledge base is loaded (503 otherwise).
 * `POST /admin/reload`: reload the knowledge base; only in local mode (no app id) or with
   `Authorization: Bearer <ADMIN_TOKEN>`, otherwise 404. SIGHUP does the same (`palveluopas run`).
+* `GET /exports/{token}`: a one-time export download (`bot/service/exports.py`).
+
+The campaigns' outbox worker runs inside the app (`bot/service/campaign_app.py`), started
+after the bot is assembled and stopped before the database engine is disposed of.
 
 The database engine lives in a `cleanup_ctx`, so it is created on the running loop and
 disposed of when the app stops; nothing is created at import time.
@@ -27,6 +31,7 @@ from botbuilder.dialogs import Dialog
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.service import campaign_app
 from bot.service.adapter import PalveluopasAdapter
 from bot.service.context import BotServices, Builder, KnowledgeProvider
 from bot.store.db import create_engine, create_sessionmaker
@@ -35,6 +40,7 @@ from bot.ui.i18n import Strings
 from domain.logs import log_event
 from bot.service.optional import optional_module
 from bot.service.middleware import TurnLogMiddleware, TypingMiddleware
+from bot.service.outbox import Clock
 from bot.service.settings import Settings
 from bot.store.storage import SqlStorage
 from dialogs.root import build_root_dialog
@@ -67,11 +73,13 @@ def knowledge_builders() -> dict[str, Builder]:
     return builders
 
 
-def create_app(settings: Settings, *, dialogs_factory: DialogsFactory | None = None, knowledge: KnowledgeProvider | None = None) -> web.Application:
+def create_app(
+    settings: Settings, *, dialogs_factory: DialogsFactory | None = None, knowledge: KnowledgeProvider | None = None, clock: Clock | None = None
+) -> web.Application:
     """The bot as an aiohttp app. Raises `KnowledgeBaseError` when the knowledge base is invalid.
 
     `dialogs_factory` replaces the root dialog (tests); `knowledge` shares an already loaded
-    knowledge base between apps (tests build many).
+    knowledge base between apps (tests build many); `clock` is the campaigns' time (tests).
     """
     app = web.Application(client_max_size=settings.max_body_bytes)
     app[SETTINGS] = settings
@@ -82,6 +90,7 @@ def create_app(settings: Settings, *, dialogs_factory: DialogsFactory | None = N
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_post("/admin/reload", admin_reload)
+    campaign_app.install(app, SERVICES, clock)
     return app
 
 

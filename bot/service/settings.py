@@ -42,6 +42,15 @@ class Settings:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     admin_token: str = ""
     """Bearer token for `POST /admin/reload`; without one the endpoint exists only in local mode."""
+    public_url: str = ""
+    """The bot's own address as users' browsers reach it (export download links)."""
+    campaign_rate: float = 20.0
+    """Proactive messages per second, shared by all instances (Teams allows 50/s per app per tenant)."""
+    campaign_in_flight: int = 32
+    connector_timeout: float = 15.0
+    """Seconds a Bot Connector request may take; after that its outcome is unknown."""
+    reminder_hours_before: int = 48
+    """The automatic reminder goes this long before a campaign's due date."""
 
     @property
     def local_mode(self) -> bool:
@@ -76,6 +85,11 @@ class Settings:
             log_level=log_level,
             max_body_bytes=_integer(environ, "MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, low=1024, high=64 * 1024 * 1024),
             admin_token=text("ADMIN_TOKEN"),
+            public_url=text("PUBLIC_URL").rstrip("/"),
+            campaign_rate=float(_integer(environ, "CAMPAIGN_RATE", 20, low=1, high=45)),
+            campaign_in_flight=_integer(environ, "CAMPAIGN_IN_FLIGHT", 32, low=1, high=256),
+            connector_timeout=float(_integer(environ, "CONNECTOR_TIMEOUT_SECONDS", 15, low=1, high=120)),
+            reminder_hours_before=_integer(environ, "CAMPAIGN_REMINDER_HOURS", 48, low=1, high=24 * 30),
         )
 
 

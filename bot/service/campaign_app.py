@@ -1,0 +1,77 @@
+"""Campaigns in the aiohttp app: the outbox worker's lifecycle and the export download route.
+
+`install(app, services_key, clock)` adds a `cleanup_ctx` that starts the worker after the bot
+is assembled and stops it (claims given back, sends in progress finished) before the database
+engine is disposed of, and the `GET /exports/{token}` route.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Mapping
+from typing import Any
+
+from aiohttp import web
+
+from bot.service.campaign_keys import CLOCK, OUTBOX, SERVICES
+from bot.service.context import BotServices
+from bot.service.exports import download
+from bot.service.outbox import Clock, OutboxConfig, OutboxWorker, SystemClock
+from bot.service.proactive import HttpConnector
+from bot.store.outbox import Delivery
+from bot.ui.cards.campaign import PromptContent, prompt_activity
+from bot.ui.i18n import language_of
+
+def install(app: web.Application, services_key: web.AppKey[BotServices], clock: Clock | None = None) -> None:
+    app[CLOCK] = clock or SystemClock()
+    app.cleanup_ctx.append(_outbox(services_key))
+    app.router.add_get("/exports/{token}", download)
+
+
+def renderer(services: BotServices) -> Callable[[Delivery], Mapping[str, Any]]:
+    def render(delivery: Delivery) -> Mapping[str, Any]:
+        lang = language_of(delivery.locale)
+        return prompt_activity(services.strings, lang, prompt_content(services, delivery, lang))
+
+    return render
+
+
+def prompt_content(services: BotServices, delivery: Delivery, lang: str) -> PromptContent:
+    return PromptContent(
+        campaign_id=delivery.campaign_id,
+        kind=delivery.kind,
+        service_id=delivery.service_id,
+        service_name=service_name(services, delivery.service_id, delivery.service_line, lang),
+        provider_name=delivery.provider_name,
+        provider_id=None,
+        service_line=delivery.service_line,
+        note=delivery.note,
+        due_at=delivery.due_at,
+    )
+
+
+def service_name(services: BotServices, service_id: str | None, service_line: str | None, lang: str) -> str:
+    """The service's name in `lang`; a campaign over a whole service line names the line."""
+    if service_id:
+        card = services.knowledge.snapshot.kb.service(service_id)
+        return card.name.get(lang) if card is not None else service_id
+    line = services.strings.get(f"campaigns.service_line.{service_line}", lang) if service_line else ""
+    return services.strings.get("campaigns.any_service", lang, line=line)
+
+
+def _outbox(services_key: web.AppKey[BotServices]) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def run(app: web.Application) -> AsyncIterator[None]:
+        services = app[services_key]
+        app[SERVICES] = services
+        settings = services.settings
+        connector = HttpConnector(timeout_seconds=settings.connector_timeout)
+        config = OutboxConfig(rate=settings.campaign_rate, max_in_flight=settings.campaign_in_flight)
+        worker = OutboxWorker(services.sessionmaker, connector, renderer(services), clock=app[CLOCK], config=config)
+        app[OUTBOX] = worker
+        worker.start()
+        try:
+            yield
+        finally:
+            await worker.stop()
+            await connector.close()
+
+    return run
