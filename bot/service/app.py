@@ -32,7 +32,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.service import campaign_app
-from bot.service.adapter import PalveluopasAdapter
+from bot.service.adapter import PalveluopasAdapter, connector_tokens
+from bot.service.connector import BotConnector, ConnectorLimits
 from bot.service.context import BotServices, Builder, KnowledgeProvider
 from bot.store.db import create_engine, create_sessionmaker
 from bot.service.handler import PalveluopasBot
@@ -55,6 +56,7 @@ KNOWLEDGE: Final = web.AppKey("knowledge", KnowledgeProvider)
 ENGINE: Final = web.AppKey("engine", AsyncEngine)
 SERVICES: Final = web.AppKey("services", BotServices)
 ADAPTER: Final = web.AppKey("adapter", PalveluopasAdapter)
+CONNECTOR: Final = web.AppKey("connector", BotConnector)
 BOT: Final = web.AppKey("bot", PalveluopasBot)
 
 READY_TIMEOUT_SECONDS: Final = 3.0
@@ -85,20 +87,30 @@ def create_app(
     app[SETTINGS] = settings
     app[KNOWLEDGE] = knowledge or KnowledgeProvider(settings.knowledge_root, knowledge_builders())
     app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(_connector)
     app.cleanup_ctx.append(_bot(dialogs_factory))
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_post("/admin/reload", admin_reload)
-    campaign_app.install(app, SERVICES, clock)
+    campaign_app.install(app, SERVICES, CONNECTOR, clock)
     return app
 
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
-    engine = create_engine(app[SETTINGS].database_url)
+    settings = app[SETTINGS]
+    engine = create_engine(settings.database_url, timeout=settings.database_timeout)
     app[ENGINE] = engine
     yield
     await engine.dispose()
+
+
+async def _connector(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    limits = ConnectorLimits(call_timeout=settings.connector_timeout, connect_timeout=min(1.5, settings.connector_timeout))
+    app[CONNECTOR] = BotConnector(tokens=connector_tokens(settings), limits=limits)
+    yield
+    await app[CONNECTOR].close()
 
 
 def _bot(dialogs_factory: DialogsFactory | None) -> Callable[[web.Application], AsyncIterator[None]]:
@@ -109,7 +121,7 @@ def _bot(dialogs_factory: DialogsFactory | None) -> Callable[[web.Application], 
         storage = SqlStorage(services.sessionmaker)
         conversation_state, user_state = ConversationState(storage), UserState(storage)
         root = (dialogs_factory or build_root_dialog)(services)
-        adapter = PalveluopasAdapter(settings, strings, conversation_state, user_state)
+        adapter = PalveluopasAdapter(settings, strings, conversation_state, user_state, app[CONNECTOR])
         adapter.use(TurnLogMiddleware())
         adapter.use(TypingMiddleware())
         app[SERVICES] = services
@@ -140,13 +152,34 @@ async def readyz(request: web.Request) -> web.Response:
 
 
 async def _database_state(engine: AsyncEngine) -> str:
-    try:
-        async with asyncio.timeout(READY_TIMEOUT_SECONDS), engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
-    except Exception as exc:  # any failure to answer means not ready; the kind goes to the log
-        log_event(log, "readyz", level=logging.WARNING, database="unreachable", error_type=type(exc).__name__)
+    """"ok" or "unreachable", within READY_TIMEOUT_SECONDS whatever the database does.
+
+    The check runs in its own task and is not waited for past the timeout: cancelling a
+    connection attempt to a frozen server can itself hang (the issue saw 5 s for a 3 s
+    timeout). It is cancelled and left to unwind in the background.
+    """
+    check = asyncio.ensure_future(_select_one(engine))
+    done, _ = await asyncio.wait({check}, timeout=READY_TIMEOUT_SECONDS)
+    if check not in done:
+        check.cancel()
+        _UNWINDING.add(check)
+        check.add_done_callback(_UNWINDING.discard)
+        log_event(log, "readyz", level=logging.WARNING, database="unreachable", error_type="TimeoutError")
+        return "unreachable"
+    error = check.exception()
+    if error is not None:  # any failure to answer means not ready; the kind goes to the log
+        log_event(log, "readyz", level=logging.WARNING, database="unreachable", error_type=type(error).__name__)
         return "unreachable"
     return "ok"
+
+
+_UNWINDING: set[asyncio.Future[None]] = set()
+"""Checks given up on, kept referenced until they finish unwinding."""
+
+
+async def _select_one(engine: AsyncEngine) -> None:
+    async with engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))
 
 
 async def admin_reload(request: web.Request) -> web.Response:

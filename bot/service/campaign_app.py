@@ -16,14 +16,16 @@ from bot.service.campaign_keys import CLOCK, OUTBOX, SERVICES
 from bot.service.context import BotServices
 from bot.service.exports import download
 from bot.service.outbox import Clock, OutboxConfig, OutboxWorker, SystemClock
-from bot.service.proactive import HttpConnector
+from bot.service.connector import BotConnector
 from bot.store.outbox import Delivery
 from bot.ui.cards.campaign import PromptContent, prompt_activity
 from bot.ui.i18n import language_of
 
-def install(app: web.Application, services_key: web.AppKey[BotServices], clock: Clock | None = None) -> None:
+def install(app: web.Application, services_key: web.AppKey[BotServices], connector_key: web.AppKey[BotConnector], clock: Clock | None = None) -> None:
+    """Call after the app's own cleanup contexts are added: the worker needs the bot's
+    services and the connector, and must stop before they go."""
     app[CLOCK] = clock or SystemClock()
-    app.cleanup_ctx.append(_outbox(services_key))
+    app.cleanup_ctx.append(_outbox(services_key, connector_key))
     app.router.add_get("/exports/{token}", download)
 
 
@@ -58,20 +60,18 @@ def service_name(services: BotServices, service_id: str | None, service_line: st
     return services.strings.get("campaigns.any_service", lang, line=line)
 
 
-def _outbox(services_key: web.AppKey[BotServices]) -> Callable[[web.Application], AsyncIterator[None]]:
+def _outbox(services_key: web.AppKey[BotServices], connector_key: web.AppKey[BotConnector]) -> Callable[[web.Application], AsyncIterator[None]]:
     async def run(app: web.Application) -> AsyncIterator[None]:
         services = app[services_key]
         app[SERVICES] = services
         settings = services.settings
-        connector = HttpConnector(timeout_seconds=settings.connector_timeout)
         config = OutboxConfig(rate=settings.campaign_rate, max_in_flight=settings.campaign_in_flight)
-        worker = OutboxWorker(services.sessionmaker, connector, renderer(services), clock=app[CLOCK], config=config)
+        worker = OutboxWorker(services.sessionmaker, app[connector_key], renderer(services), clock=app[CLOCK], config=config)
         app[OUTBOX] = worker
         worker.start()
         try:
             yield
         finally:
             await worker.stop()
-            await connector.close()
 
     return run

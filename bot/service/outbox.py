@@ -48,7 +48,7 @@ from typing import Any, Final, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.service.proactive import Connector, Delivered, Outcome, Permanent, Unknown
+from bot.service.connector import BotConnector, Delivered, Outcome, PermanentFailure, Retryable, Unknown
 from bot.store.campaign_store import CampaignStore
 from bot.store.outbox import Claim, Delivery, OutboxQueue, Rate
 from domain.campaign import DeliveryState
@@ -96,7 +96,7 @@ class OutboxWorker:
     def __init__(
         self,
         sessionmaker: async_sessionmaker[AsyncSession],
-        connector: Connector,
+        connector: BotConnector,
         render: Renderer,
         *,
         clock: Clock | None = None,
@@ -226,21 +226,25 @@ class OutboxWorker:
             return None if delivery is None else delivery.value
         conversation_id = delivery.conversation_id
         if conversation_id is None:
-            created = await self._connector.create_personal_conversation(delivery.service_url, delivery.tenant_id, delivery.bot_id, delivery.user_id)
-            if not isinstance(created, Delivered) or not created.id:
-                return await self._record(delivery, created if not isinstance(created, Delivered) else Unknown("no_conversation_id"))
-            conversation_id = created.id
+            created = await self._connector.create_conversation(delivery.service_url, tenant_id=delivery.tenant_id, bot_id=delivery.bot_id, user_id=delivery.user_id)
+            if isinstance(created, Unknown):
+                # Making a 1:1 chat shows the user nothing and Teams gives the same chat again:
+                # a lost answer is safe to ask again.
+                created = Retryable(None, None, created.reason)
+            if not isinstance(created, Delivered) or not created.conversation_id:
+                return await self._record(delivery, created if not isinstance(created, Delivered) else PermanentFailure(None, "NoConversationId"))
+            conversation_id = created.conversation_id
             await self.queue.remember_conversation(delivery.recipient_id, conversation_id)
-        outcome = await self._connector.send(delivery.service_url, conversation_id, self._render(delivery))
+        outcome = await self._connector.send_to_conversation(delivery.service_url, conversation_id, self._render(delivery))
         return await self._record(delivery, outcome)
 
     async def _record(self, delivery: Delivery, outcome: Outcome) -> str:
         now = self._clock.now()
         queue, policy = self.queue, self._config.retry
         if isinstance(outcome, Delivered):
-            await queue.finish(delivery.message_id, now, DeliveryState.SENT, activity_id=outcome.id)
+            await queue.finish(delivery.message_id, now, DeliveryState.SENT, activity_id=outcome.activity_id or None)
             return "sent"
-        if isinstance(outcome, Permanent):
+        if isinstance(outcome, PermanentFailure):
             await queue.finish(delivery.message_id, now, DeliveryState.FAILED, reason=outcome.reason[:120], status_code=outcome.status)
             return "failed"
         if isinstance(outcome, Unknown):

@@ -22,6 +22,10 @@ DEFAULT_MAX_BODY_BYTES: Final = 256 * 1024
 """Teams caps a message at about 28 KB; a quarter megabyte leaves room for card submits and
 channel data while keeping a hostile body from being parsed."""
 APP_TYPES: Final = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
+DEFAULT_TURN_TIMEOUT: Final = 4.0
+"""Teams resends a message after 15 s; a turn gives up well before, with a friendly reply."""
+DEFAULT_DATABASE_TIMEOUT: Final = 2.0
+DEFAULT_CONNECTOR_TIMEOUT: Final = 3.0
 
 
 class SettingsError(ValueError):
@@ -42,13 +46,16 @@ class Settings:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     admin_token: str = ""
     """Bearer token for `POST /admin/reload`; without one the endpoint exists only in local mode."""
+    turn_timeout: float = DEFAULT_TURN_TIMEOUT
+    database_timeout: float = DEFAULT_DATABASE_TIMEOUT
+    """Seconds for one statement, for a pooled connection, for connecting (and SQLite's busy wait)."""
+    connector_timeout: float = DEFAULT_CONNECTOR_TIMEOUT
+    """Seconds for one call to the Bot Connector (a reply, the typing indicator)."""
     public_url: str = ""
     """The bot's own address as users' browsers reach it (export download links)."""
     campaign_rate: float = 20.0
     """Proactive messages per second, shared by all instances (Teams allows 50/s per app per tenant)."""
     campaign_in_flight: int = 32
-    connector_timeout: float = 15.0
-    """Seconds a Bot Connector request may take; after that its outcome is unknown."""
     reminder_hours_before: int = 48
     """The automatic reminder goes this long before a campaign's due date."""
 
@@ -85,10 +92,12 @@ class Settings:
             log_level=log_level,
             max_body_bytes=_integer(environ, "MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, low=1024, high=64 * 1024 * 1024),
             admin_token=text("ADMIN_TOKEN"),
+            turn_timeout=_seconds(environ, "TURN_TIMEOUT_SECONDS", DEFAULT_TURN_TIMEOUT),
+            database_timeout=_seconds(environ, "DATABASE_TIMEOUT_SECONDS", DEFAULT_DATABASE_TIMEOUT),
+            connector_timeout=_seconds(environ, "CONNECTOR_TIMEOUT_SECONDS", DEFAULT_CONNECTOR_TIMEOUT),
             public_url=text("PUBLIC_URL").rstrip("/"),
             campaign_rate=float(_integer(environ, "CAMPAIGN_RATE", 20, low=1, high=45)),
             campaign_in_flight=_integer(environ, "CAMPAIGN_IN_FLIGHT", 32, low=1, high=256),
-            connector_timeout=float(_integer(environ, "CONNECTOR_TIMEOUT_SECONDS", 15, low=1, high=120)),
             reminder_hours_before=_integer(environ, "CAMPAIGN_REMINDER_HOURS", 48, low=1, high=24 * 30),
         )
 
@@ -103,4 +112,17 @@ def _integer(environ: Mapping[str, str], name: str, default: int, *, low: int, h
         raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
     if not low <= value <= high:
         raise SettingsError(f"{name} must be between {low} and {high}, not {value}")
+    return value
+
+
+def _seconds(environ: Mapping[str, str], name: str, default: float) -> float:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, not {raw!r}") from None
+    if not 0.1 <= value <= 60:
+        raise SettingsError(f"{name} must be between 0.1 and 60 seconds, not {value}")
     return value

@@ -39,15 +39,36 @@ def sqlite_file(url: str | URL) -> Path | None:
     return Path(parsed.database)
 
 
-def create_engine(url: str | URL) -> AsyncEngine:
-    """An async engine; for SQLite, creates the folder of the database file first."""
+SQLITE_BUSY_SECONDS = 30.0
+"""SQLite's wait for the write lock when no timeout is given (migrations, commands)."""
+
+
+def create_engine(url: str | URL, *, timeout: float | None = None) -> AsyncEngine:
+    """An async engine; for SQLite, creates the folder of the database file first.
+
+    `timeout` (the bot's engine) bounds every wait on the database, so that a stopped or
+    frozen database fails a turn in seconds instead of hanging it: connecting, waiting for a
+    pooled connection, and one statement (PostgreSQL's `statement_timeout`, enforced by the
+    server, and asyncpg's `command_timeout`, which also covers a server that stopped
+    answering); on SQLite the wait for the write lock. Without it (migrations, commands)
+    only SQLite's generous lock wait applies.
+    """
     path = sqlite_file(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Concurrent turns write state at the same moment; wait for the lock instead of
         # failing with "database is locked".
-        return create_async_engine(url, connect_args={"timeout": 30})
-    return create_async_engine(url, pool_pre_ping=True)
+        busy = SQLITE_BUSY_SECONDS if timeout is None else timeout
+        options: dict[str, Any] = {} if timeout is None else {"pool_timeout": timeout}
+        return create_async_engine(url, connect_args={"timeout": busy}, **options)
+    if timeout is None or make_url(url).get_backend_name() != "postgresql":
+        return create_async_engine(url, pool_pre_ping=True)
+    connect_args = {
+        "timeout": timeout,
+        "command_timeout": timeout,
+        "server_settings": {"statement_timeout": str(int(timeout * 1000)), "idle_in_transaction_session_timeout": str(int(timeout * 5000))},
+    }
+    return create_async_engine(url, pool_pre_ping=True, pool_timeout=timeout, connect_args=connect_args)
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import time
+from dataclasses import replace
 from typing import Any, Final
 
 import pytest
@@ -117,10 +120,46 @@ async def test_the_logs_carry_ids_outcome_and_latency_but_never_the_message_text
     assert all(turn["outcome"] == "ok" and turn["latency_ms"] >= 0 and turn["activity_id"] for turn in turns)
 
 
-async def test_when_the_database_is_down_the_user_still_gets_the_apology(aiohttp_client: Any, kb_root: Any, knowledge: KnowledgeProvider) -> None:
+async def test_when_the_database_is_down_the_user_is_told_the_service_is_briefly_away(aiohttp_client: Any, kb_root: Any, knowledge: KnowledgeProvider) -> None:
     down = Settings(database_url="postgresql+asyncpg://postgres@127.0.0.1:1/nothing", knowledge_root=kb_root)
     client = await aiohttp_client(create_app(down, knowledge=knowledge))
 
     replies = await send(client, text="hei")
 
-    assert texts(replies)[0].startswith("Pahoittelen, jokin meni vikaan")
+    [reply] = texts(replies)
+    assert reply.startswith("Palvelu on hetken poissa käytöstä.") and "Aloitetaan alusta" not in reply
+
+
+class SlowSecondQuestion(ThreeQuestions):
+    """Test-only: 'jumita' makes a step outlast the turn's deadline."""
+
+    def _ask(self, number: int) -> Any:
+        ask = super()._ask(number)
+
+        async def step(context: WaterfallStepContext) -> DialogTurnResult:
+            if context.context.activity.text == "jumita":
+                await asyncio.sleep(30)
+            return await ask(context)
+
+        return step
+
+
+async def test_a_turn_past_its_deadline_gets_the_friendly_reply_and_keeps_the_conversation(aiohttp_client: Any, settings: Settings, knowledge: KnowledgeProvider) -> None:
+    client = await aiohttp_client(create_app(replace(settings, turn_timeout=0.5), dialogs_factory=SlowSecondQuestion, knowledge=knowledge))
+    assert texts(await send(client, text="aloita")) == ["Kysymys 1/3"]
+    started = time.monotonic()
+
+    replies = await send(client, text="jumita")
+
+    assert time.monotonic() - started < 1.5
+    [reply] = texts(replies)
+    assert reply.startswith("Palvelu on hetken poissa käytöstä.")
+    assert texts(await send(client, text="vastaus")) == ["Kysymys 2/3"]
+
+
+@pytest.mark.parametrize(("locale", "friendly"), [("sv-SE", "Tjänsten är tillfälligt otillgänglig."), ("en-US", "The service is briefly unavailable.")])
+async def test_the_friendly_reply_is_in_the_users_language(aiohttp_client: Any, settings: Settings, knowledge: KnowledgeProvider, locale: str, friendly: str) -> None:
+    client = await aiohttp_client(create_app(replace(settings, turn_timeout=0.3), dialogs_factory=SlowSecondQuestion, knowledge=knowledge))
+    await send(client, text="aloita", locale=locale)
+
+    assert texts(await send(client, text="jumita", locale=locale))[0].startswith(friendly)
