@@ -42,6 +42,8 @@ from domain.logs import log_event
 from bot.service.optional import optional_module
 from bot.service.middleware import TurnLogMiddleware, TypingMiddleware
 from bot.service.outbox import Clock
+from bot.service.references import ConversationReferenceMiddleware
+from bot.store.people import PeopleStore
 from bot.service.settings import Settings
 from bot.store.storage import SqlStorage
 from dialogs.root import build_root_dialog
@@ -124,6 +126,7 @@ def _bot(dialogs_factory: DialogsFactory | None) -> Callable[[web.Application], 
         adapter = PalveluopasAdapter(settings, strings, conversation_state, user_state, app[CONNECTOR])
         adapter.use(TurnLogMiddleware())
         adapter.use(TypingMiddleware())
+        adapter.use(ConversationReferenceMiddleware(PeopleStore(services.sessionmaker, settings.admins)))
         app[SERVICES] = services
         app[ADAPTER] = adapter
         app[BOT] = PalveluopasBot(root, conversation_state, user_state)

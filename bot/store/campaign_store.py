@@ -16,7 +16,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.store.campaigns import Campaign, CampaignRecipient, OutboxMessage, utc
+from bot.store.campaigns import Campaign, CampaignRecipient, OutboxMessage
 from bot.store.db import dialect_insert
 from domain.campaign import (
     CANCELLABLE_STATES,
@@ -258,9 +258,9 @@ def _view(campaign: Campaign, counts: Counts) -> CampaignView:
         service_id=campaign.service_id,
         provider_name=campaign.provider_name,
         service_line=campaign.service_line,
-        send_at=utc(campaign.send_at),
-        due_at=utc(campaign.due_at),
-        reminder_at=utc(campaign.reminder_at) if campaign.reminder_at else None,
+        send_at=campaign.send_at,
+        due_at=campaign.due_at,
+        reminder_at=campaign.reminder_at,
         extra_reminder_sent=campaign.extra_reminder_queued_at is not None,
         counts=counts,
     )

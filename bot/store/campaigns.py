@@ -10,17 +10,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bot.store.columns import UtcDateTime
 from bot.store.db import Base
 
 RATE_ROW: str = "connector"
-
-
-def utc(value: datetime) -> datetime:
-    """SQLite hands timestamps back without a zone; every stored timestamp is UTC."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 class Campaign(Base):
@@ -42,14 +38,14 @@ class Campaign(Base):
     """The supervisor's note, redacted before it is stored."""
     locale: Mapped[str] = mapped_column(String(10))
     state: Mapped[str] = mapped_column(String(16), index=True)
-    send_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    reminder_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    reminder_queued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    extra_reminder_queued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=lambda: datetime.now(UTC))
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    send_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    reminder_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    reminder_queued_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    extra_reminder_queued_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=lambda: datetime.now(UTC))
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class CampaignRecipient(Base):
@@ -65,7 +61,7 @@ class CampaignRecipient(Base):
     """The 1:1 chat, known from an earlier turn or made by the first send."""
     locale: Mapped[str | None] = mapped_column(String(10))
     answered_report_id: Mapped[int | None] = mapped_column(Integer)
-    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class OutboxMessage(Base):
@@ -81,14 +77,14 @@ class OutboxMessage(Base):
     kind: Mapped[str] = mapped_column(String(16))
     state: Mapped[str] = mapped_column(String(16))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    not_before: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    not_before: Mapped[datetime] = mapped_column(UtcDateTime())
     claimed_by: Mapped[str | None] = mapped_column(String(64))
-    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     reason: Mapped[str | None] = mapped_column(String(120))
     status_code: Mapped[int | None] = mapped_column(Integer)
     activity_id: Mapped[str | None] = mapped_column(String(200))
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class SendRate(Base):
@@ -111,10 +107,10 @@ class ExportLink(Base):
     format: Mapped[str] = mapped_column(String(8))
     service_line: Mapped[str | None] = mapped_column(String(40))
     campaign_id: Mapped[int | None] = mapped_column(Integer)
-    period_start: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    period_end: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    period_start: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    period_end: Mapped[datetime | None] = mapped_column(UtcDateTime())
     include_text: Mapped[bool] = mapped_column(Boolean, default=False)
     lang: Mapped[str] = mapped_column(String(2), default="fi")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -15,7 +15,7 @@ from typing import Final
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.store.campaigns import ExportLink, utc
+from bot.store.campaigns import ExportLink
 
 LINK_LIFETIME: Final = timedelta(minutes=15)
 FORMATS: Final = ("csv", "xlsx")
@@ -85,7 +85,7 @@ class ExportLinks:
                 lang=link.lang,
                 service_line=link.service_line,
                 campaign_id=link.campaign_id,
-                period_start=utc(link.period_start) if link.period_start else None,
-                period_end=utc(link.period_end) if link.period_end else None,
+                period_start=link.period_start,
+                period_end=link.period_end,
                 include_text=link.include_text,
             )

@@ -26,7 +26,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Float, and_, case, exists, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.store.campaigns import RATE_ROW, Campaign, CampaignRecipient, OutboxMessage, SendRate, utc
+from bot.store.campaigns import RATE_ROW, Campaign, CampaignRecipient, OutboxMessage, SendRate
 from domain.campaign import CampaignState, DeliveryState, MessageKind, PENDING_STATES
 
 
@@ -141,7 +141,7 @@ class OutboxQueue:
                 provider_name=campaign.provider_name,
                 service_line=campaign.service_line,
                 note=campaign.note,
-                due_at=utc(campaign.due_at),
+                due_at=campaign.due_at,
             )
 
     async def remember_conversation(self, recipient_id: int, conversation_id: str) -> None:
@@ -230,7 +230,7 @@ class OutboxQueue:
         """When the earliest queued message becomes due (for the worker's sleep)."""
         async with self._sessionmaker() as session:
             value = (await session.execute(select(OutboxMessage.not_before).where(OutboxMessage.state == DeliveryState.QUEUED).order_by(OutboxMessage.not_before).limit(1))).scalar()
-        return None if value is None else utc(value)
+        return value
 
 
 async def _reserve_slots(session: AsyncSession, now: float, count: int, rate: Rate) -> list[float]:

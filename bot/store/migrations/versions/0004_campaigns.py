@@ -1,7 +1,7 @@
 """Feedback prompt campaigns: campaigns, recipients, the outbox, the shared send rate, export links.
 
 Revision ID: 0004_campaigns
-Revises: 0002_qna
+Revises: 0003_feedback
 Create Date: 2026-12-06
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004_campaigns"
-down_revision: str | Sequence[str] | None = "0002_qna"
+down_revision: str | Sequence[str] | None = "0003_feedback"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
