@@ -153,6 +153,9 @@ class OutboxWorker:
 
     async def _run(self) -> None:
         while not self._stopping:
+            # Cleared before the pass: a wake-up during it (a send finished, a retry queued)
+            # makes the loop look again at once instead of waiting for the next poll.
+            self._wake.clear()
             try:
                 found = await self._pass()
             except Exception as exc:  # the database may be briefly away; the loop must live on
@@ -162,9 +165,8 @@ class OutboxWorker:
                 break
             if found == 0 and not self._tasks and not self._wake.is_set():
                 self._idle.set()
-            if found and len(self._tasks) < self._config.max_in_flight:
+            if self._wake.is_set() or (found and len(self._tasks) < self._config.max_in_flight):
                 continue
-            self._wake.clear()
             try:
                 await asyncio.wait_for(self._wake.wait(), await self._wait_seconds())
             except TimeoutError:

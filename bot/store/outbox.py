@@ -162,7 +162,7 @@ class OutboxQueue:
     ) -> bool:
         """Record an attempt's outcome; `retry_at` puts the message back in the queue.
         False when the row was no longer mine (reaped as unknown meanwhile)."""
-        values: dict[str, object] = {"reason": reason, "status_code": status_code, "updated_at": now, "claimed_by": None, "lease_until": None}
+        values: dict[str, object] = {"reason": reason, "status_code": status_code, "updated_at": now, "lease_until": None}
         if retry_at is not None:
             values.update(state=DeliveryState.QUEUED, not_before=retry_at)
         else:
