@@ -41,8 +41,8 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Coroutine, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final, Protocol
 
@@ -50,7 +50,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.service.connector import BotConnector, Delivered, Outcome, PermanentFailure, Retryable, Unknown
 from bot.store.campaign_store import CampaignStore
-from bot.store.outbox import Claim, Delivery, OutboxQueue, Rate
+from bot.store.outbox import Claim, Delivery, OutboxQueue, Rate, Result
 from domain.campaign import DeliveryState
 from domain.delivery import RetryPolicy
 from domain.logs import log_event
@@ -82,6 +82,10 @@ class OutboxConfig:
     """Requests per second, refused ones included; default 1.5 x `rate`."""
     max_in_flight: int = DEFAULT_IN_FLIGHT
     poll_seconds: float = 1.0
+    begin_window: float = 0.25
+    """Claims whose slots fall within this many seconds are moved to `sending` in one write."""
+    flush_seconds: float = 0.1
+    """Outcomes are recorded in one write per this interval."""
     claim_lease: timedelta = timedelta(minutes=2)
     send_lease: timedelta = timedelta(minutes=2)
     """Longer than a request can take (the connector's timeout), or a live send is reaped."""
@@ -102,7 +106,6 @@ class OutboxWorker:
         clock: Clock | None = None,
         config: OutboxConfig | None = None,
         instance_id: str | None = None,
-        on_housekeeping: Callable[[datetime], Awaitable[object]] | None = None,
     ) -> None:
         self.queue = OutboxQueue(sessionmaker, instance_id or uuid.uuid4().hex[:16])
         self.campaigns = CampaignStore(sessionmaker)
@@ -110,14 +113,20 @@ class OutboxWorker:
         self._render = render
         self._clock = clock or SystemClock()
         self._config = config or OutboxConfig()
-        self._on_housekeeping = on_housekeeping
-        self._tasks: dict[asyncio.Task[None], Claim] = {}
-        self._started: set[int] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._in_flight: set[int] = set()
+        """Claimed messages whose outcome is not yet recorded."""
+        self._waiting: dict[asyncio.Task[None], list[int]] = {}
+        """Batches not yet moved to `sending`: safe to give back on shutdown."""
+        self._results: list[Result] = []
+        self._refunds = 0
+        self._flushing = False
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
         self._housekeep_now = True
         self._stopping = False
         self._loop_task: asyncio.Task[None] | None = None
+        self._flush_task: asyncio.Task[None] | None = None
 
     @property
     def instance_id(self) -> str:
@@ -125,6 +134,7 @@ class OutboxWorker:
 
     def start(self) -> None:
         self._loop_task = asyncio.create_task(self._run(), name=f"outbox-{self.instance_id}")
+        self._flush_task = asyncio.create_task(self._flush_loop(), name=f"outbox-flush-{self.instance_id}")
 
     def wake(self) -> None:
         """Look at the queue now (a campaign was created, the clock moved)."""
@@ -133,28 +143,36 @@ class OutboxWorker:
         self._wake.set()
 
     async def settle(self, timeout: float = 10.0) -> None:
-        """Wait until a pass finds nothing due and nothing is in flight (tests, the benchmark)."""
+        """Wait until a pass finds nothing due and every outcome is recorded (tests, benchmark)."""
         self.wake()
         await asyncio.wait_for(self._idle.wait(), timeout)
 
     async def stop(self, grace_seconds: float = 20.0) -> None:
-        """Stop claiming; give back claims not yet sending; let sends in progress finish."""
+        """Stop claiming; give back batches not yet sending; let sends in progress finish;
+        record every outcome."""
         self._stopping = True
         self._wake.set()
         if self._loop_task is not None:
             await self._loop_task
-        waiting = {task: claim.message_id for task, claim in self._tasks.items() if claim.message_id not in self._started}
+        waiting = dict(self._waiting)
         for task in waiting:
             task.cancel()
         await asyncio.gather(*waiting, return_exceptions=True)
-        await self.queue.release(list(waiting.values()), self._clock.now())
-        if self._tasks:
-            await asyncio.wait(list(self._tasks), timeout=grace_seconds)
+        await self.queue.release([message_id for ids in waiting.values() for message_id in ids], self._clock.now())
+        deadline = time.monotonic() + grace_seconds
+        while self._tasks and time.monotonic() < deadline:  # a batch spawns its sends as it goes
+            await asyncio.wait(list(self._tasks), timeout=deadline - time.monotonic())
+        if self._flush_task is not None:
+            self._flush_task.cancel()
+            await asyncio.gather(self._flush_task, return_exceptions=True)
+        await self._flush()
+
+    # --- the claim loop -------------------------------------------------------------------
 
     async def _run(self) -> None:
         while not self._stopping:
-            # Cleared before the pass: a wake-up during it (a send finished, a retry queued)
-            # makes the loop look again at once instead of waiting for the next poll.
+            # Cleared before the pass: a wake-up during it (outcomes recorded, a retry
+            # queued) makes the loop look again at once instead of waiting for the next poll.
             self._wake.clear()
             try:
                 found = await self._pass()
@@ -163,9 +181,9 @@ class OutboxWorker:
                 found = 0
             if self._stopping:
                 break
-            if found == 0 and not self._tasks and not self._wake.is_set():
+            if found == 0 and not (self._tasks or self._in_flight or self._results or self._flushing or self._wake.is_set()):
                 self._idle.set()
-            if self._wake.is_set() or (found and len(self._tasks) < self._config.max_in_flight):
+            if self._wake.is_set():
                 continue
             try:
                 await asyncio.wait_for(self._wake.wait(), await self._wait_seconds())
@@ -178,22 +196,30 @@ class OutboxWorker:
             self._housekeep_now = False
             await self.queue.housekeeping(now)
             await self.campaigns.queue_due_reminders(now)
-            if self._on_housekeeping is not None:
-                await self._on_housekeeping(now)
-        free = self._config.max_in_flight - len(self._tasks)
-        if free <= 0:
+        config = self._config
+        free = config.max_in_flight - len(self._in_flight)
+        # Claim in batches (each claim is a write): when half the room is free, or all of it.
+        if free <= 0 or (self._in_flight and free < config.max_in_flight // 2):
             return 0
-        claims = await self.queue.claim(now, free, self._config.shared_rate, self._config.claim_lease)
-        for claim in claims:
-            task = asyncio.create_task(self._deliver(claim))
-            self._tasks[task] = claim
-            task.add_done_callback(self._done)
+        claims = await self.queue.claim(now, free, config.shared_rate, config.claim_lease)
+        self._in_flight.update(claim.message_id for claim in claims)
+        # Slots are times on the clock; waiting for them is measured on the monotonic clock
+        # from this moment, so a clock that does not move by itself (tests) does not stretch it.
+        anchor = time.monotonic() - now.timestamp()
+        for batch in _batches(claims, config.begin_window):
+            task = self._spawn(self._send_batch(batch, anchor))
+            self._waiting[task] = [claim.message_id for claim in batch]
         return len(claims)
 
+    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        task = asyncio.create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+        return task
+
     def _done(self, task: asyncio.Task[None]) -> None:
-        claim = self._tasks.pop(task, None)
-        if claim is not None:
-            self._started.discard(claim.message_id)
+        self._tasks.discard(task)
+        self._waiting.pop(task, None)
         self._wake.set()
 
     async def _wait_seconds(self) -> float:
@@ -207,58 +233,112 @@ class OutboxWorker:
             wait = min(wait, max(0.0, (due - self._clock.now()).total_seconds()))
         return max(wait, 0.01)
 
-    async def _deliver(self, claim: Claim) -> None:
-        delay = claim.slot - self._clock.now().timestamp()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        self._started.add(claim.message_id)
+    # --- sending ----------------------------------------------------------------------------
+
+    async def _send_batch(self, batch: list[Claim], anchor: float) -> None:
+        """Move a batch of claims whose slots are close together to `sending` in one write,
+        then send each at its own slot."""
+        await _until(batch[0].slot + anchor)
+        task = asyncio.current_task()
+        ids = self._waiting.pop(task, []) if task is not None else []
+        try:
+            deliveries = {d.message_id: d for d in await self.queue.begin(ids, self._clock.now(), self._config.send_lease)}
+        except Exception as exc:  # still `claimed`: the lease runs out and they are sent later
+            log_event(log, "outbox_begin_failed", level=logging.WARNING, exc_info=exc, error_type=type(exc).__name__)
+            self._in_flight.difference_update(ids)
+            return
+        for claim in batch:
+            delivery = deliveries.get(claim.message_id)
+            if delivery is None:
+                self._in_flight.discard(claim.message_id)
+                continue
+            await _until(claim.slot + anchor)
+            self._spawn(self._send(delivery))
+
+    async def _send(self, delivery: Delivery) -> None:
         started = time.monotonic()
         try:
-            outcome = await self._attempt(claim)
+            result = await self._attempt(delivery)
         except Exception as exc:  # the row stays `sending` and is reaped as unknown: never resent
-            log_event(log, "outbox_send_failed", level=logging.ERROR, exc_info=exc, message_id=claim.message_id, error_type=type(exc).__name__)
+            log_event(log, "outbox_send_failed", level=logging.ERROR, exc_info=exc, message_id=delivery.message_id, error_type=type(exc).__name__)
+            self._in_flight.discard(delivery.message_id)
             return
-        if outcome is not None:
-            log_event(log, "outbox_send", message_id=claim.message_id, outcome=outcome, latency_ms=round((time.monotonic() - started) * 1000))
+        self._results.append(result)
+        self._in_flight.discard(delivery.message_id)
+        log_event(
+            log, "outbox_send", message_id=delivery.message_id, kind=delivery.kind.value, outcome=result.state.value if result.retry_at is None else "retry",
+            status=result.status_code, reason=result.reason, latency_ms=round((time.monotonic() - started) * 1000),
+        )  # fmt: skip
 
-    async def _attempt(self, claim: Claim) -> str | None:
-        config = self._config
-        delivery = await self.queue.begin(claim.message_id, self._clock.now(), config.send_lease)
-        if not isinstance(delivery, Delivery):
-            return None if delivery is None else delivery.value
-        conversation_id = delivery.conversation_id
+    async def _attempt(self, delivery: Delivery) -> Result:
+        conversation_id, created = delivery.conversation_id, None
         if conversation_id is None:
-            created = await self._connector.create_conversation(delivery.service_url, tenant_id=delivery.tenant_id, bot_id=delivery.bot_id, user_id=delivery.user_id)
-            if isinstance(created, Unknown):
+            made = await self._connector.create_conversation(delivery.service_url, tenant_id=delivery.tenant_id, bot_id=delivery.bot_id, user_id=delivery.user_id)
+            if isinstance(made, Unknown):
                 # Making a 1:1 chat shows the user nothing and Teams gives the same chat again:
                 # a lost answer is safe to ask again.
-                created = Retryable(None, None, created.reason)
-            if not isinstance(created, Delivered) or not created.conversation_id:
-                return await self._record(delivery, created if not isinstance(created, Delivered) else PermanentFailure(None, "NoConversationId"))
-            conversation_id = created.conversation_id
-            await self.queue.remember_conversation(delivery.recipient_id, conversation_id)
+                made = Retryable(None, None, made.reason)
+            if not isinstance(made, Delivered):
+                return self._result(delivery, made)
+            if not made.conversation_id:
+                return self._result(delivery, PermanentFailure(None, "NoConversationId"))
+            conversation_id = created = made.conversation_id
         outcome = await self._connector.send_to_conversation(delivery.service_url, conversation_id, self._render(delivery))
-        return await self._record(delivery, outcome)
+        return replace(self._result(delivery, outcome), conversation_id=created)
 
-    async def _record(self, delivery: Delivery, outcome: Outcome) -> str:
-        now = self._clock.now()
-        queue, policy = self.queue, self._config.retry
+    def _result(self, delivery: Delivery, outcome: Outcome) -> Result:
+        base = Result(delivery.message_id, delivery.recipient_id, DeliveryState.SENT)
         if isinstance(outcome, Delivered):
-            await queue.finish(delivery.message_id, now, DeliveryState.SENT, activity_id=outcome.activity_id or None)
-            return "sent"
+            return replace(base, activity_id=outcome.activity_id or None)
         if isinstance(outcome, PermanentFailure):
-            await queue.finish(delivery.message_id, now, DeliveryState.FAILED, reason=outcome.reason[:120], status_code=outcome.status)
-            return "failed"
+            return replace(base, state=DeliveryState.FAILED, reason=outcome.reason[:120], status_code=outcome.status)
         if isinstance(outcome, Unknown):
-            await queue.finish(delivery.message_id, now, DeliveryState.UNKNOWN, reason=outcome.reason[:120])
-            return "unknown"
+            return replace(base, state=DeliveryState.UNKNOWN, reason=outcome.reason[:120])
         if outcome.status == 429:
-            await queue.refund_slot(self._config.shared_rate)
+            self._refunds += 1
+        policy = self._config.retry
         if policy.exhausted(delivery.attempts):
-            await queue.finish(delivery.message_id, now, DeliveryState.FAILED, reason=f"retries_exhausted_{outcome.status or 'connect'}", status_code=outcome.status)
-            return "failed"
-        retry_at = now + timedelta(seconds=policy.delay(delivery.attempts, outcome.retry_after))
-        await queue.finish(delivery.message_id, now, DeliveryState.QUEUED, status_code=outcome.status, reason="retry", retry_at=retry_at)
-        self._wake.set()
-        return "retry"
+            return replace(base, state=DeliveryState.FAILED, reason=f"RetriesExhausted{outcome.status or ''}", status_code=outcome.status)
+        retry_at = self._clock.now() + timedelta(seconds=policy.delay(delivery.attempts, outcome.retry_after))
+        return replace(base, state=DeliveryState.QUEUED, reason=outcome.reason[:120], status_code=outcome.status, retry_at=retry_at)
 
+    # --- recording outcomes -----------------------------------------------------------------
+
+    async def _flush_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self._config.flush_seconds)
+            await self._flush()
+
+    async def _flush(self) -> None:
+        """Record the outcomes gathered since the last flush in one transaction. Until then a
+        sent message's row says `sending`: a crash now leaves it unknown, never resent."""
+        if not self._results and not self._refunds:
+            return
+        results, refunds = self._results, self._refunds
+        self._results, self._refunds = [], 0
+        self._flushing = True
+        try:
+            await self.queue.finish(results, self._clock.now(), refunds, self._config.shared_rate)
+        except Exception as exc:  # keep them for the next flush
+            log_event(log, "outbox_flush_failed", level=logging.WARNING, exc_info=exc, error_type=type(exc).__name__, results=len(results))
+            self._results[:0], self._refunds = results, self._refunds + refunds
+        finally:
+            self._flushing = False
+            self._wake.set()
+
+
+async def _until(monotonic: float) -> None:
+    delay = monotonic - time.monotonic()
+    if delay > 0:
+        await asyncio.sleep(delay)
+
+
+def _batches(claims: list[Claim], window: float) -> list[list[Claim]]:
+    """Claims in slot order, cut wherever a slot is more than `window` after its batch's first."""
+    batches: list[list[Claim]] = []
+    for claim in sorted(claims, key=lambda c: c.slot):
+        if batches and claim.slot - batches[-1][0].slot < window:
+            batches[-1].append(claim)
+        else:
+            batches.append([claim])
+    return batches

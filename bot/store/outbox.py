@@ -18,7 +18,10 @@ The shared rate limit (the `outbox_rate` row) is explained in `bot/service/outbo
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -60,6 +63,32 @@ class Delivery:
 
 
 @dataclass(frozen=True)
+class Result:
+    """One attempt's outcome, to be recorded."""
+
+    message_id: int
+    recipient_id: int
+    state: DeliveryState
+    reason: str | None = None
+    status_code: int | None = None
+    activity_id: str | None = None
+    retry_at: datetime | None = None
+    """Back to the queue, not before then (a retryable answer)."""
+    conversation_id: str | None = None
+    """A 1:1 chat made for the recipient by this attempt: later messages reuse it."""
+
+    def values(self, now: datetime) -> dict[str, object]:
+        values: dict[str, object] = {"reason": self.reason, "status_code": self.status_code, "updated_at": now, "lease_until": None}
+        if self.retry_at is not None:
+            values.update(state=DeliveryState.QUEUED, not_before=self.retry_at)
+        else:
+            values["state"] = self.state
+            if self.state is DeliveryState.SENT:
+                values.update(sent_at=now, activity_id=self.activity_id)
+        return values
+
+
+@dataclass(frozen=True)
 class Rate:
     per_second: float
     ceiling_per_second: float
@@ -70,6 +99,16 @@ class OutboxQueue:
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], instance_id: str) -> None:
         self._sessionmaker = sessionmaker
         self.instance_id = instance_id
+        # SQLite has one writer at a time and its busy wait is not fair: dozens of sends
+        # finishing at once can starve one past the engine's lock timeout. Queue the
+        # worker's own writes here instead (PostgreSQL locks rows, not the database).
+        self._sqlite_writes = asyncio.Lock()
+
+    def _writing(self) -> AbstractAsyncContextManager[object]:
+        bind = self._sessionmaker.kw.get("bind")
+        if bind is not None and bind.dialect.name == "sqlite":
+            return self._sqlite_writes
+        return contextlib.nullcontext()
 
     async def claim(self, now: datetime, limit: int, rate: Rate, lease: timedelta) -> list[Claim]:
         """Claim up to `limit` due messages and reserve one send slot for each."""
@@ -82,7 +121,7 @@ class OutboxQueue:
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
-        async with self._sessionmaker() as session, session.begin():
+        async with self._writing(), self._sessionmaker() as session, session.begin():
             claimed = (
                 await session.execute(
                     update(OutboxMessage)
@@ -97,92 +136,70 @@ class OutboxQueue:
             slots = await _reserve_slots(session, now.timestamp(), len(claimed), rate)
         return [Claim(message_id, slot) for message_id, slot in zip(sorted(claimed), slots, strict=True)]
 
-    async def begin(self, message_id: int, now: datetime, lease: timedelta) -> Delivery | DeliveryState | None:
-        """Move my claim to `sending` and return what to send.
+    async def begin(self, message_ids: Sequence[int], now: datetime, lease: timedelta) -> list[Delivery]:
+        """Move my claims to `sending` (one transaction for the batch) and return what to send.
 
-        None when the claim is no longer mine (reaped, cancelled); `SKIPPED` when it is a
-        reminder and the recipient answered meanwhile (the row is closed as skipped).
+        Claims no longer mine (reaped, cancelled) are left out; a reminder to someone who
+        answered meanwhile is closed as `skipped` and left out.
         """
-        async with self._sessionmaker() as session, session.begin():
-            moved = await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == message_id, OutboxMessage.state == DeliveryState.CLAIMED, OutboxMessage.claimed_by == self.instance_id)
-                .values(state=DeliveryState.SENDING, lease_until=now + lease, attempts=OutboxMessage.attempts + 1, updated_at=now)
-                .execution_options(synchronize_session=False)
-            )
-            if cast(CursorResult[Any], moved).rowcount != 1:
-                return None
-            message, recipient, campaign = (
+        if not message_ids:
+            return []
+        async with self._writing(), self._sessionmaker() as session, session.begin():
+            moved = (
+                await session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id.in_(list(message_ids)), OutboxMessage.state == DeliveryState.CLAIMED, OutboxMessage.claimed_by == self.instance_id)
+                    .values(state=DeliveryState.SENDING, lease_until=now + lease, attempts=OutboxMessage.attempts + 1, updated_at=now)
+                    .returning(OutboxMessage.id)
+                    .execution_options(synchronize_session=False)
+                )
+            ).scalars().all()
+            if not moved:
+                return []
+            rows = (
                 await session.execute(
                     select(OutboxMessage, CampaignRecipient, Campaign)
                     .join(CampaignRecipient, CampaignRecipient.id == OutboxMessage.recipient_id)
                     .join(Campaign, Campaign.id == OutboxMessage.campaign_id)
-                    .where(OutboxMessage.id == message_id)
+                    .where(OutboxMessage.id.in_(list(moved)))
+                    .order_by(OutboxMessage.id)
                 )
-            ).one()
-            if message.kind != MessageKind.PROMPT and recipient.answered_at is not None:
-                message.state = DeliveryState.SKIPPED
-                message.claimed_by = None
-                message.lease_until = None
-                return DeliveryState.SKIPPED
-            return Delivery(
-                message_id=message.id,
-                kind=MessageKind(message.kind),
-                attempts=message.attempts,
-                campaign_id=campaign.id,
-                recipient_id=recipient.id,
-                user_id=recipient.user_id,
-                conversation_id=recipient.conversation_id,
-                locale=recipient.locale or campaign.locale,
-                tenant_id=campaign.tenant_id,
-                service_url=campaign.service_url,
-                bot_id=campaign.bot_id,
-                service_id=campaign.service_id,
-                provider_name=campaign.provider_name,
-                service_line=campaign.service_line,
-                note=campaign.note,
-                due_at=campaign.due_at,
-            )
+            ).all()
+            deliveries = []
+            for message, recipient, campaign in rows:
+                if message.kind != MessageKind.PROMPT and recipient.answered_at is not None:
+                    message.state = DeliveryState.SKIPPED
+                    message.lease_until = None
+                    continue
+                deliveries.append(_delivery(message, recipient, campaign))
+            return deliveries
 
-    async def remember_conversation(self, recipient_id: int, conversation_id: str) -> None:
-        """The 1:1 chat made for a recipient: later messages (reminders) reuse it."""
-        async with self._sessionmaker() as session, session.begin():
-            await session.execute(update(CampaignRecipient).where(CampaignRecipient.id == recipient_id).values(conversation_id=conversation_id))
-
-    async def finish(
-        self,
-        message_id: int,
-        now: datetime,
-        state: DeliveryState,
-        *,
-        reason: str | None = None,
-        status_code: int | None = None,
-        activity_id: str | None = None,
-        retry_at: datetime | None = None,
-    ) -> bool:
-        """Record an attempt's outcome; `retry_at` puts the message back in the queue.
-        False when the row was no longer mine (reaped as unknown meanwhile)."""
-        values: dict[str, object] = {"reason": reason, "status_code": status_code, "updated_at": now, "lease_until": None}
-        if retry_at is not None:
-            values.update(state=DeliveryState.QUEUED, not_before=retry_at)
-        else:
-            values["state"] = state
-            if state is DeliveryState.SENT:
-                values.update(sent_at=now, activity_id=activity_id)
-        async with self._sessionmaker() as session, session.begin():
-            result = await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == message_id, OutboxMessage.state == DeliveryState.SENDING, OutboxMessage.claimed_by == self.instance_id)
-                .values(**values)
-                .execution_options(synchronize_session=False)
-            )
-            return cast(CursorResult[Any], result).rowcount == 1
+    async def finish(self, results: Sequence[Result], now: datetime, refunds: int = 0, rate: Rate | None = None) -> int:
+        """Record many attempts' outcomes in one transaction (and give back refused requests'
+        slots). The number recorded: a row reaped as unknown meanwhile is not overwritten."""
+        if not results and not refunds:
+            return 0
+        recorded = 0
+        async with self._writing(), self._sessionmaker() as session, session.begin():
+            for result in results:
+                outcome = await session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id == result.message_id, OutboxMessage.state == DeliveryState.SENDING, OutboxMessage.claimed_by == self.instance_id)
+                    .values(**result.values(now))
+                    .execution_options(synchronize_session=False)
+                )
+                recorded += cast(CursorResult[Any], outcome).rowcount
+                if result.conversation_id is not None:
+                    await session.execute(update(CampaignRecipient).where(CampaignRecipient.id == result.recipient_id).values(conversation_id=result.conversation_id))
+            if refunds and rate is not None:
+                await session.execute(update(SendRate).where(SendRate.name == RATE_ROW).values(next_free=SendRate.next_free - refunds / rate.per_second))
+        return recorded
 
     async def release(self, message_ids: Sequence[int], now: datetime) -> None:
         """Give back claims not yet started (shutdown): nothing was sent, so they stay queued."""
         if not message_ids:
             return
-        async with self._sessionmaker() as session, session.begin():
+        async with self._writing(), self._sessionmaker() as session, session.begin():
             await session.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id.in_(list(message_ids)), OutboxMessage.state == DeliveryState.CLAIMED, OutboxMessage.claimed_by == self.instance_id)
@@ -190,14 +207,9 @@ class OutboxQueue:
                 .execution_options(synchronize_session=False)
             )
 
-    async def refund_slot(self, rate: Rate) -> None:
-        """A request the server refused (429) gives its slot of the message budget back."""
-        async with self._sessionmaker() as session, session.begin():
-            await session.execute(update(SendRate).where(SendRate.name == RATE_ROW).values(next_free=SendRate.next_free - 1.0 / rate.per_second))
-
     async def housekeeping(self, now: datetime) -> None:
         """Reap expired leases and move campaigns between states by the clock."""
-        async with self._sessionmaker() as session, session.begin():
+        async with self._writing(), self._sessionmaker() as session, session.begin():
             expired = and_(OutboxMessage.lease_until.is_not(None), OutboxMessage.lease_until < now)
             await session.execute(
                 update(OutboxMessage)
@@ -250,3 +262,24 @@ async def _reserve_slots(session: AsyncSession, now: float, count: int, rate: Ra
     ).one()
     budget_end, ceiling_end = float(row[0]), float(row[1])
     return [max(budget_end - (count - i) * interval, ceiling_end - (count - i) * ceiling_interval) for i in range(count)]
+
+
+def _delivery(message: OutboxMessage, recipient: CampaignRecipient, campaign: Campaign) -> Delivery:
+    return Delivery(
+        message_id=message.id,
+        kind=MessageKind(message.kind),
+        attempts=message.attempts,
+        campaign_id=campaign.id,
+        recipient_id=recipient.id,
+        user_id=recipient.user_id,
+        conversation_id=recipient.conversation_id,
+        locale=recipient.locale or campaign.locale,
+        tenant_id=campaign.tenant_id,
+        service_url=campaign.service_url,
+        bot_id=campaign.bot_id,
+        service_id=campaign.service_id,
+        provider_name=campaign.provider_name,
+        service_line=campaign.service_line,
+        note=campaign.note,
+        due_at=campaign.due_at,
+    )
