@@ -22,9 +22,8 @@ from typing import Any, Final
 
 from bot.ui.cards.guided_criteria import pick_card, question_card, summary_card
 from bot.ui.cards.payload import Submit
-from bot.service.context import BotServices
-from dialogs.guided import Call, End, Goto, GuidedDialog, Outcome, Screen, Stay, Step, Turn
-from dialogs.ids import CARD_DIALOG_ID, CRITERIA_DIALOG_ID, PROCESS_DIALOG_ID
+from dialogs.engine import Call, End, Goto, Dialog, Outcome, Screen, Stay, Step, Turn
+from bot.ui.protocol import DialogId, Result
 from dialogs.records import chosen_service, current_service, option_finder_answers, option_service, pick_service_step
 from domain.criteria import CheckAnswer, check_items, evaluate
 from domain.finder import implied_answers
@@ -38,11 +37,11 @@ def known_answers(card: ServiceCard, data: Mapping[str, Any]) -> dict[str, Check
     return answers
 
 
-class CriteriaDialog(GuidedDialog):
-    DIALOG_ID: Final = CRITERIA_DIALOG_ID
+class CriteriaDialog(Dialog):
+    ID = DialogId.CRITERIA
+    help_keys = ("dialogs.help.criteria", "dialogs.help.general", "dialogs.help.commands")
 
-    def __init__(self, services: BotServices) -> None:
-        super().__init__(services)
+    def __init__(self) -> None:
         # The shared service choice, shown sorted by the name the user sees.
         pick = pick_service_step("criteria.title", "criteria.pick", then="question", answers=[])
         self.steps = {
@@ -51,10 +50,8 @@ class CriteriaDialog(GuidedDialog):
             "summary": Step(show=self.show_summary, act=self.act_on_summary, back=self.undo_last_answer, display=True),
         }
 
-    def call_targets(self) -> tuple[str, ...]:
-        return (CARD_DIALOG_ID, PROCESS_DIALOG_ID)
-
-    def start(self, kb: KnowledgeBase, options: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    def start(self, turn: Turn, options: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+        kb = turn.kb
         service = option_service(kb, options)
         data = {"service": service, "given": service is not None, "finder": option_finder_answers(options), "answers": []}
         return ("question" if service else "pick"), data
@@ -109,5 +106,5 @@ class CriteriaDialog(GuidedDialog):
         service = chosen_service(turn, submit, "card", "process")
         if service is None:
             return Stay(turn.ui("common.unknown_service"))
-        target = CARD_DIALOG_ID if submit.action == "card" else PROCESS_DIALOG_ID
+        target = DialogId.CARD if submit.action == "card" else DialogId.PROCESS
         return Call(target, {"service": service, "finder_answers": turn.data.get("finder", {})})

@@ -19,9 +19,8 @@ from typing import Any, Final
 
 from bot.ui.cards.guided_finder import question_card, result_card
 from bot.ui.cards.payload import Submit
-from bot.service.context import BotServices
-from dialogs.guided import Call, End, Goto, GuidedDialog, Outcome, Screen, Stay, Step, Turn
-from dialogs.ids import CARD_DIALOG_ID, CRITERIA_DIALOG_ID, FINDER_DIALOG_ID
+from dialogs.engine import Call, End, Goto, Dialog, Outcome, Screen, Stay, Step, Turn
+from bot.ui.protocol import DialogId, Result
 from dialogs.records import chosen_service
 from domain.age import age_option
 from domain.finder import is_age_question, next_question, recommend
@@ -45,20 +44,17 @@ def finder_answers(data: Mapping[str, Any]) -> dict[str, str]:
     return {str(q): str(o) for q, o in data.get("answers", [])}
 
 
-class FinderDialog(GuidedDialog):
-    DIALOG_ID: Final = FINDER_DIALOG_ID
+class FinderDialog(Dialog):
+    ID = DialogId.FINDER
+    help_keys = ("dialogs.help.finder", "dialogs.help.general", "dialogs.help.commands")
 
-    def __init__(self, services: BotServices) -> None:
-        super().__init__(services)
+    def __init__(self) -> None:
         self.steps = {
             "question": Step(show=self.show_question, act=self.answer, back=self.undo_last_answer, typed=self.answer_age),
             "result": Step(show=self.show_result, act=self.act_on_result, back=self.undo_last_answer, display=True),
         }
 
-    def call_targets(self) -> tuple[str, ...]:
-        return (CRITERIA_DIALOG_ID, CARD_DIALOG_ID)
-
-    def start(self, kb: KnowledgeBase, options: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    def start(self, turn: Turn, options: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
         return "question", {"answers": []}
 
     # 1. question ---------------------------------------------------------------------------
@@ -111,5 +107,5 @@ class FinderDialog(GuidedDialog):
         service = chosen_service(turn, submit, "criteria", "card")
         if service is None:
             return Stay(turn.ui("common.unknown_service"))
-        target = CRITERIA_DIALOG_ID if submit.action == "criteria" else CARD_DIALOG_ID
+        target = DialogId.CRITERIA if submit.action == "criteria" else DialogId.CARD
         return Call(target, {"service": service, "finder_answers": finder_answers(turn.data)})

@@ -34,7 +34,7 @@ from http import HTTPStatus
 from typing import Any
 
 from aiohttp import web
-from botbuilder.core import Bot, ConversationState, InvokeResponse, TurnContext, UserState, serializer_helper
+from botbuilder.core import Bot, InvokeResponse, TurnContext, serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory
 from botbuilder.schema import Activity, ActivityTypes, ConversationReference, ResourceResponse
 from botframework.connector import Channels
@@ -82,12 +82,11 @@ def error_response(status: int, code: str, message: str) -> web.Response:
 
 
 class PalveluopasAdapter(CloudAdapter):
-    def __init__(self, settings: Settings, strings: Strings, conversation_state: ConversationState, user_state: UserState, connector: BotConnector | None = None) -> None:
+    def __init__(self, settings: Settings, strings: Strings, reset_state: Callable[[TurnContext], Awaitable[None]], connector: BotConnector | None = None) -> None:
         super().__init__(ConfigurationBotFrameworkAuthentication(_BotFrameworkConfiguration(settings)))
         self._strings = strings
         self._max_body_bytes = settings.max_body_bytes
-        self._conversation_state = conversation_state
-        self._user_state = user_state
+        self._reset_state = reset_state
         # The app passes its own (closed when the app stops); tests that build an adapter alone
         # get one that opens its session only if something is sent.
         self._connector = connector or BotConnector()
@@ -217,9 +216,7 @@ class PalveluopasAdapter(CloudAdapter):
         await context.send_activity(self._strings.get("core.error_apology", lang, error_id=error_id))
         # Whatever the dialog stack held led to the failure; starting over beats failing again.
         try:
-            await self._conversation_state.clear_state(context)
-            await self._conversation_state.save_changes(context, force=True)
-            await self._user_state.save_changes(context)
+            await self._reset_state(context)
         except Exception as exc:  # e.g. the database is down: the apology still goes out
             log_event(log, "state_reset_failed", level=logging.ERROR, exc_info=exc, error_id=error_id, error_type=type(exc).__name__)
 

@@ -7,9 +7,10 @@ Q&A code) and created only by the Alembic revisions in `bot/store/migrations/`, 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import MetaData, make_url
 from sqlalchemy.dialects import postgresql, sqlite
@@ -39,6 +40,10 @@ def sqlite_file(url: str | URL) -> Path | None:
     return Path(parsed.database)
 
 
+QUIET_DRIVER_LOGGERS: Final = ("aiosqlite", "asyncpg", "sqlalchemy.engine", "sqlalchemy.pool")
+"""Drivers and SQLAlchemy's engine log SQL with its parameters, i.e. stored text, when their
+logger is enabled (SQLAlchemy echoes at INFO as soon as a root logger is at DEBUG): never
+below WARNING."""
 SQLITE_BUSY_SECONDS = 30.0
 """SQLite's wait for the write lock when no timeout is given (migrations, commands)."""
 
@@ -53,6 +58,8 @@ def create_engine(url: str | URL, *, timeout: float | None = None) -> AsyncEngin
     answering); on SQLite the wait for the write lock. Without it (migrations, commands)
     only SQLite's generous lock wait applies.
     """
+    for name in QUIET_DRIVER_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.getLogger(name).level, logging.WARNING))
     path = sqlite_file(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -60,15 +67,15 @@ def create_engine(url: str | URL, *, timeout: float | None = None) -> AsyncEngin
         # failing with "database is locked".
         busy = SQLITE_BUSY_SECONDS if timeout is None else timeout
         options: dict[str, Any] = {} if timeout is None else {"pool_timeout": timeout}
-        return create_async_engine(url, connect_args={"timeout": busy}, **options)
+        return create_async_engine(url, connect_args={"timeout": busy}, hide_parameters=True, **options)
     if timeout is None or make_url(url).get_backend_name() != "postgresql":
-        return create_async_engine(url, pool_pre_ping=True)
+        return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
     connect_args = {
         "timeout": timeout,
         "command_timeout": timeout,
         "server_settings": {"statement_timeout": str(int(timeout * 1000)), "idle_in_transaction_session_timeout": str(int(timeout * 5000))},
     }
-    return create_async_engine(url, pool_pre_ping=True, pool_timeout=timeout, connect_args=connect_args)
+    return create_async_engine(url, pool_pre_ping=True, pool_timeout=timeout, connect_args=connect_args, hide_parameters=True)
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

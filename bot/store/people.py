@@ -26,6 +26,8 @@ from bot.store.columns import UtcDateTime
 from bot.store.db import Base, dialect_insert
 from domain.feedback import utc_now
 
+AAD_PLACEHOLDER = "aad:"
+"""Prefix of the channel account id of a user known only by an Entra object id so far."""
 NO_LINE = ""
 """`service_line` of a role that is not bound to a service line (supervisor)."""
 
@@ -100,6 +102,8 @@ class ArrangingTeam(Base):
     conversation_id: Mapped[str] = mapped_column(String(400))
     """The channel's conversation (`conversation_refs.conversation_id`): where cards go."""
     team_id: Mapped[str | None] = mapped_column(String(200))
+    locale: Mapped[str] = mapped_column(String(16), default="fi")
+    """The language the channel's cards are written in (the registering admin's)."""
     registered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     registered_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
@@ -230,23 +234,43 @@ class PeopleStore:
 
     # channels and references ----------------------------------------------------------------
 
-    async def register_team(self, service_line: str, address: ConversationAddress, *, by: int) -> None:
+    async def register_team(self, service_line: str, address: ConversationAddress, *, by: int, locale: str = "fi") -> None:
         """Make the channel of `address` the arranging team of `service_line` (replacing an
         earlier one); the registering admin becomes a member of that line's team."""
         now = self._now()
         async with self._sessionmaker() as session, session.begin():
             await _upsert_reference(session, address, None, now)
             insert = dialect_insert(session)
-            values = {"conversation_id": address.conversation_id, "team_id": address.team_id, "registered_by": by, "registered_at": now}
+            values = {"conversation_id": address.conversation_id, "team_id": address.team_id, "locale": locale[:16], "registered_by": by, "registered_at": now}
             await session.execute(insert(ArrangingTeam).values(service_line=service_line, **values).on_conflict_do_update(index_elements=["service_line"], set_=values))
         await self.grant(by, "member", service_line, by=by, source="channel")
 
     async def team_conversation(self, service_line: str) -> ConversationAddress | None:
+        team = await self.team(service_line)
+        return None if team is None else team[0]
+
+    async def team(self, service_line: str) -> tuple[ConversationAddress, str] | None:
+        """The arranging team's channel and the language of its cards."""
         async with self._sessionmaker() as session:
             team = await session.get(ArrangingTeam, service_line)
             if team is None:
                 return None
-            return await _address(session, team.conversation_id)
+            address = await _address(session, team.conversation_id)
+            return None if address is None else (address, team.locale)
+
+    async def member_channel_ids(self, service_line: str, limit: int = 60) -> list[str]:
+        """Teams ids of the line's team members (for the card's automatic refresh)."""
+        async with self._sessionmaker() as session:
+            rows = (
+                await session.execute(
+                    select(User.channel_user_id)
+                    .join(UserRole, UserRole.user_id == User.id)
+                    .where(UserRole.role == "member", UserRole.service_line == service_line, User.channel_user_id.is_not(None))
+                    .order_by(User.id)
+                    .limit(limit)
+                )
+            ).scalars()
+            return [r for r in rows if r]
 
     async def lines_of_channel(self, conversation_id: str) -> frozenset[str]:
         """The service lines whose arranging team is this channel."""
@@ -287,7 +311,8 @@ async def _user_id(session: AsyncSession, who: Identity, now: datetime) -> int:
     user.last_seen = now
     if who.aad_object_id and user.aad_object_id is None:
         user.aad_object_id = who.aad_object_id
-    if user.channel_user_id is None:
+    if user.channel_user_id is None or (user.channel_user_id.startswith(AAD_PLACEHOLDER) and not who.channel_user_id.startswith(AAD_PLACEHOLDER)):
+        # Granted a role by Entra id before they ever wrote: now their Teams id is known.
         user.channel_user_id = who.channel_user_id
     return user.id
 

@@ -7,47 +7,29 @@ import json
 import logging
 import time
 from dataclasses import replace
-from typing import Any, Final
+from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
-from botbuilder.dialogs import Dialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 
 from bot.service.app import create_app
-from bot.service.context import BotServices, KnowledgeProvider
+from bot.service.context import KnowledgeProvider
 from domain.logs import JsonLineFormatter
 from bot.service.settings import Settings
-from dialogs.base import PalveluopasDialog
+from bot.ui.protocol import DialogId
+from dialogs.engine import Engine, Outcome, Turn
+from tests.support.engines import Script, script_engine
 from tests.support.http import send
 from tests.support.replies import texts
 
 
-class ThreeQuestions(PalveluopasDialog):
-    """Test-only: asks three numbered questions, one per turn; 'kaadu' makes a turn raise."""
-
-    DIALOG_ID: Final = "test.three-questions"
-
-    def __init__(self, services: BotServices) -> None:
-        super().__init__(services)
-        self.add_dialog(WaterfallDialog("test.steps", [self._ask(1), self._ask(2), self._ask(3), self._done]))
-
-    def _ask(self, number: int) -> Any:
-        async def step(context: WaterfallStepContext) -> DialogTurnResult:
-            if context.context.activity.text == "kaadu":
-                raise RuntimeError("internal detail: table bot_state is on fire")
-            await context.context.send_activity(f"Kysymys {number}/3")
-            return Dialog.end_of_turn
-
-        return step
-
-    async def _done(self, context: WaterfallStepContext) -> DialogTurnResult:
-        await context.context.send_activity("Valmis")
-        return await context.end_dialog()
+THREE_QUESTIONS = script_engine(["Kysymys 1/3", "Kysymys 2/3", "Kysymys 3/3", "Valmis"])
+"""Asks three numbered questions, one per turn, then says it is done; 'kaadu' makes a turn raise."""
 
 
 @pytest.fixture
 async def question_client(aiohttp_client: Any, settings: Settings, knowledge: KnowledgeProvider) -> TestClient:
-    return await aiohttp_client(create_app(settings, dialogs_factory=ThreeQuestions, knowledge=knowledge))
+    return await aiohttp_client(create_app(settings, engine_factory=THREE_QUESTIONS, knowledge=knowledge))
 
 
 async def test_an_exception_in_a_turn_gets_a_short_apology_with_an_error_id(question_client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
@@ -85,12 +67,12 @@ async def test_after_an_error_the_conversation_starts_over(question_client: Test
 
 
 async def _dialog_survives_a_restart(aiohttp_client: Any, settings: Settings, knowledge: KnowledgeProvider) -> None:
-    first = await aiohttp_client(create_app(settings, dialogs_factory=ThreeQuestions, knowledge=knowledge))
+    first = await aiohttp_client(create_app(settings, engine_factory=THREE_QUESTIONS, knowledge=knowledge))
     assert texts(await send(first, text="aloita")) == ["Kysymys 1/3"]
     assert texts(await send(first, text="vastaus")) == ["Kysymys 2/3"]
     await first.close()
 
-    second = await aiohttp_client(create_app(settings, dialogs_factory=ThreeQuestions, knowledge=knowledge))
+    second = await aiohttp_client(create_app(settings, engine_factory=THREE_QUESTIONS, knowledge=knowledge))
 
     assert texts(await send(second, text="vastaus")) == ["Kysymys 3/3"]
     assert texts(await send(second, text="vastaus")) == ["Valmis"]
@@ -130,22 +112,21 @@ async def test_when_the_database_is_down_the_user_is_told_the_service_is_briefly
     assert reply.startswith("Palvelu on hetken poissa käytöstä.") and "Aloitetaan alusta" not in reply
 
 
-class SlowSecondQuestion(ThreeQuestions):
+class SlowOnJumita(Script):
     """Test-only: 'jumita' makes a step outlast the turn's deadline."""
 
-    def _ask(self, number: int) -> Any:
-        ask = super()._ask(number)
+    async def next_typed(self, turn: Turn, typed: str) -> Outcome:
+        if typed == "jumita":
+            await asyncio.sleep(30)
+        return await super().next_typed(turn, typed)
 
-        async def step(context: WaterfallStepContext) -> DialogTurnResult:
-            if context.context.activity.text == "jumita":
-                await asyncio.sleep(30)
-            return await ask(context)
 
-        return step
+def SLOW_QUESTIONS() -> Engine:  # noqa: N802 (an engine factory, used like the constant above)
+    return Engine([SlowOnJumita(["Kysymys 1/3", "Kysymys 2/3", "Kysymys 3/3", "Valmis"], 0.0)], root=DialogId.ROOT)
 
 
 async def test_a_turn_past_its_deadline_gets_the_friendly_reply_and_keeps_the_conversation(aiohttp_client: Any, settings: Settings, knowledge: KnowledgeProvider) -> None:
-    client = await aiohttp_client(create_app(replace(settings, turn_timeout=0.5), dialogs_factory=SlowSecondQuestion, knowledge=knowledge))
+    client = await aiohttp_client(create_app(replace(settings, turn_timeout=0.5), engine_factory=SLOW_QUESTIONS, knowledge=knowledge))
     assert texts(await send(client, text="aloita")) == ["Kysymys 1/3"]
     started = time.monotonic()
 
@@ -159,7 +140,7 @@ async def test_a_turn_past_its_deadline_gets_the_friendly_reply_and_keeps_the_co
 
 @pytest.mark.parametrize(("locale", "friendly"), [("sv-SE", "Tjänsten är tillfälligt otillgänglig."), ("en-US", "The service is briefly unavailable.")])
 async def test_the_friendly_reply_is_in_the_users_language(aiohttp_client: Any, settings: Settings, knowledge: KnowledgeProvider, locale: str, friendly: str) -> None:
-    client = await aiohttp_client(create_app(replace(settings, turn_timeout=0.3), dialogs_factory=SlowSecondQuestion, knowledge=knowledge))
+    client = await aiohttp_client(create_app(replace(settings, turn_timeout=0.3), engine_factory=SLOW_QUESTIONS, knowledge=knowledge))
     await send(client, text="aloita", locale=locale)
 
     assert texts(await send(client, text="jumita", locale=locale))[0].startswith(friendly)

@@ -89,6 +89,7 @@ def upgrade() -> None:
         sa.Column("service_line", sa.String(length=32), nullable=False),
         sa.Column("conversation_id", sa.String(length=400), nullable=False),
         sa.Column("team_id", sa.String(length=200), nullable=True),
+        sa.Column("locale", sa.String(length=16), nullable=False),
         *_user_fk("registered_by", "arranging_teams"),
         _at("registered_at"),
         sa.PrimaryKeyConstraint("service_line", name=op.f("pk_arranging_teams")),
