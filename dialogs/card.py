@@ -14,10 +14,9 @@ from typing import Any, Final
 
 from bot.ui.cards.guided_service import service_card
 from bot.ui.cards.payload import Submit
-from dialogs.engine import Call, End, Goto, Dialog, Outcome, Screen, Stay, Step, Turn
-from bot.ui.protocol import DialogId, Result
+from bot.ui.protocol import DialogId
+from dialogs.engine import Call, Dialog, End, Goto, Outcome, Screen, Stay, Step, Turn
 from dialogs.records import chosen_service, current_service, option_finder_answers, option_service, pick_service_step
-from knowledge.model import KnowledgeBase
 
 MAX_HISTORY: Final = 20
 """Cards remembered for back; older ones drop off so the stored state stays small."""
@@ -37,7 +36,7 @@ class CardDialog(Dialog):
         kb = turn.kb
         service = option_service(kb, options)
         # The finder's answers ride along so a criteria check begun from here skips them too.
-        data = {"service": service, "given": service is not None, "history": [], "finder": option_finder_answers(options)}
+        data: dict[str, Any] = {"service": service, "given": service is not None, "history": [], "finder": option_finder_answers(options)}
         return ("show" if service else "pick"), data
 
     # 2. show -------------------------------------------------------------------------------

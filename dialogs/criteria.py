@@ -18,17 +18,18 @@ service choice (or to the dialog that started this one).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any
 
 from bot.ui.cards.guided_criteria import pick_card, question_card, summary_card
 from bot.ui.cards.payload import Submit
-from dialogs.engine import Call, End, Goto, Dialog, Outcome, Screen, Stay, Step, Turn
-from bot.ui.protocol import DialogId, Result
+from bot.ui.protocol import DialogId
+from dialogs.engine import Call, Dialog, End, Goto, Outcome, Screen, Stay, Step, Turn
 from dialogs.records import chosen_service, current_service, option_finder_answers, option_service, pick_service_step
-from domain.criteria import CheckAnswer, check_items, evaluate
+from domain.criteria import CheckAnswer, assess, check_items, evaluate
 from domain.finder import implied_answers
 from domain.justification import justification_text
-from knowledge.model import KnowledgeBase, ServiceCard
+from knowledge.model import ServiceCard
+
 
 def known_answers(card: ServiceCard, data: Mapping[str, Any]) -> dict[str, CheckAnswer]:
     """Finder-implied answers, overridden by the worker's own answers in this check."""
@@ -53,7 +54,7 @@ class CriteriaDialog(Dialog):
     def start(self, turn: Turn, options: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
         kb = turn.kb
         service = option_service(kb, options)
-        data = {"service": service, "given": service is not None, "finder": option_finder_answers(options), "answers": []}
+        data: dict[str, Any] = {"service": service, "given": service is not None, "finder": option_finder_answers(options), "answers": []}
         return ("question" if service else "pick"), data
 
     # 2. question ---------------------------------------------------------------------------
@@ -64,8 +65,14 @@ class CriteriaDialog(Dialog):
             # The service vanished from the knowledge base since the check began.
             turn.data.update(service=None, given=False, answers=[])
             return Goto("pick")
-        items = check_items(card, known_answers(card, turn.data))
+        known = known_answers(card, turn.data)
+        items = check_items(card, known)
         if not items:
+            return Goto("summary")
+        if assess(card, known).ruled_out:
+            # An unmet criterion or an applying contra-indication decides it: the rest cannot
+            # change the verdict, so they are not asked; the summary lists them as unchecked.
+            turn.say(turn.ui("criteria.decided", n=len(items)))
             return Goto("summary")
         asked = len(turn.data.get("answers", []))
         implied = len(implied_answers(card, turn.data.get("finder", {})))

@@ -32,7 +32,7 @@ import inspect
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Final, Protocol, TypeVar
+from typing import Any, ClassVar, Final, Protocol, TypeAlias, TypeVar, Union
 
 from bot.ui.cards.guided_common import Card, Choice, Origin, Ui
 from bot.ui.cards.payload import Submit
@@ -247,7 +247,7 @@ class Turn:
 
 
 T = TypeVar("T")
-MaybeAsync = T | Awaitable[T]
+MaybeAsync: TypeAlias = Union[T, Awaitable[T]]  # noqa: UP007 (a generic alias needs Union)
 
 
 @dataclass(frozen=True)
@@ -408,7 +408,10 @@ class _Run:
     async def _dispatch(self) -> None:
         intercept = getattr(self.engine.dialogs[self.engine.root], "intercept", None)
         if intercept is not None:
-            outcome = await _maybe(intercept(self._turn(self.stack.frames[0]), self._above_root()))
+            # The root sees the data of the flows above it (read-only), e.g. to carry the
+            # finder's answers into a criteria check typed by name.
+            flows = {f.dialog: dict(f.data) for f in self.stack.frames[1:]}
+            outcome = await _maybe(intercept(self._turn(self.stack.frames[0]), flows))
             if outcome is not None:
                 await self._leave_to_root()
                 await self._apply(outcome)
@@ -507,11 +510,10 @@ class _Run:
     def _command(self, given: Input, frame: Frame) -> str | None:
         if isinstance(given, Typed):
             return given.command if not given.rest else None
-        if isinstance(given, Press) and given.submit.action in (Action.CANCEL, Action.HELP, Action.BACK):
-            # A command button counts only on the dialog that showed it: a cancel button of an
-            # ended dialog's card is stale, it does not cancel whatever runs now.
-            if given.submit.dialog == frame.dialog:
-                return str(given.submit.action)
+        # A command button counts only on the dialog that showed it: a cancel button of an
+        # ended dialog's card is stale, it does not cancel whatever runs now.
+        if isinstance(given, Press) and given.submit.action in (Action.CANCEL, Action.HELP, Action.BACK) and given.submit.dialog == frame.dialog:
+            return str(given.submit.action)
         return None
 
     # Outcomes -----------------------------------------------------------------------------------------
@@ -533,9 +535,10 @@ class _Run:
                 await self._handle(self.context.input)
                 return
             if isinstance(outcome, Call):
-                outcome = await self._call(outcome)
-                if outcome is None:
+                entered = await self._call(outcome)
+                if entered is None:
                     return
+                outcome = entered
                 continue
             if isinstance(outcome, Goto):
                 frame.step = outcome.step
@@ -574,9 +577,6 @@ class _Run:
 
     def _top(self) -> Frame:
         return self.stack.frames[-1]
-
-    def _above_root(self) -> bool:
-        return len(self.stack.frames) > 1
 
     def _dialog(self, frame: Frame) -> Dialog:
         return self.engine.dialogs[frame.dialog]
@@ -619,8 +619,8 @@ def _with_choices(screen: Screen, origin: Origin) -> Screen:
 
 async def _maybe(value: MaybeAsync[T]) -> T:
     if inspect.isawaitable(value):
-        return await value  # type: ignore[no-any-return]
-    return value  # type: ignore[return-value]
+        return await value
+    return value
 
 
 __all__ = [

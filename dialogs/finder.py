@@ -19,13 +19,11 @@ from typing import Any, Final
 
 from bot.ui.cards.guided_finder import question_card, result_card
 from bot.ui.cards.payload import Submit
-from dialogs.engine import Call, End, Goto, Dialog, Outcome, Screen, Stay, Step, Turn
-from bot.ui.protocol import DialogId, Result
+from bot.ui.protocol import DialogId
+from dialogs.engine import Call, Dialog, End, Goto, Outcome, Screen, Stay, Step, Turn
 from dialogs.records import chosen_service
 from domain.age import age_option
-from domain.finder import is_age_question, next_question, recommend
-from knowledge.model import KnowledgeBase
-
+from domain.finder import is_age_question, next_question, questions_left, recommend
 
 TYPED_AGE: Final = re.compile(
     r"^(\d{1,3})\s*-?\s*(?:v|vee|vuotias|vuotta|vuoden ikäinen|år|år gammal|åring|y|yo|yrs?|years?|years old)?$"
@@ -64,7 +62,8 @@ class FinderDialog(Dialog):
         question = next_question(turn.kb, answers)
         if question is None:
             return Goto("result")
-        return Screen(question_card(turn.ui, question, len(answers) + 1, turn.origin))
+        most = len(answers) + questions_left(turn.kb, answers)
+        return Screen(question_card(turn.ui, question, len(answers) + 1, turn.origin, most))
 
     def answer(self, turn: Turn, submit: Submit) -> Outcome:
         question = next_question(turn.kb, finder_answers(turn.data))
@@ -85,6 +84,9 @@ class FinderDialog(Dialog):
         option = age_option(question, age)
         if option is None:
             return Stay(turn.ui("finder.age_no_option"))
+        # Say how the typed answer was read, so a slip ("5" meant as an option) shows at once.
+        label = next((o.label.get(turn.lang) for o in question.options if o.id == option), option)
+        turn.say(turn.ui("finder.age_read", age=age, option=label))
         turn.data.setdefault("answers", []).append([question.id, option])
         return Goto("question")
 

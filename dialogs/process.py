@@ -16,14 +16,14 @@ a service only the steps common to every service are shown.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any
 
 from bot.ui.cards.guided_process import StepView, pick_process_card, step_card
 from bot.ui.cards.payload import Submit
-from dialogs.engine import End, Goto, Dialog, Outcome, Screen, Stay, Step, Turn
 from bot.ui.protocol import DialogId, Result
+from dialogs.engine import Dialog, End, Goto, Outcome, Screen, Stay, Step, Turn
 from dialogs.records import current_service, option_service
-from knowledge.model import KnowledgeBase, Process, ProcessPhase, ProcessStep, ServiceCard
+from knowledge.model import Process, ProcessPhase, ProcessStep, ServiceCard
 
 Route = list[tuple[ProcessPhase, list[ProcessStep]]]
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from bot.store.qna_store import QnaStore, Reason
 from bot.ui.cards.payload import Submit
@@ -110,7 +110,7 @@ class QnaDialog(Dialog):
         if turn.data.get("feedback"):
             return Stay(turn.text("qna.feedback_already"), show=False)
         turn.data["feedback"] = True
-        value = "helpful" if action == Action.HELPFUL else "not_helpful"
+        value: Literal["helpful", "not_helpful"] = "helpful" if action == Action.HELPFUL else "not_helpful"
         log_event(log, "qna_feedback", outcome=value, record=answered)
         try:
             await QnaStore(turn.ports.sessionmaker).record_feedback(answered, value)

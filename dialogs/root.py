@@ -66,8 +66,10 @@ class RootDialog(Dialog):
         """Installed or added: welcome once (Teams sends two activities on install)."""
         return Quiet() if turn.data.get("greeted") else self._welcome(turn)
 
-    def intercept(self, turn: Turn, in_flow: bool) -> Outcome | None:
-        """A menu button or a capability command, whatever is in progress: what it starts."""
+    def intercept(self, turn: Turn, flows: Mapping[str, Mapping[str, Any]]) -> Outcome | None:
+        """A menu button or a capability command, whatever is in progress: what it starts.
+        `flows` holds the data of the dialogs in progress above the root, by dialog id."""
+        in_flow = bool(flows)
         given = turn.input
         if isinstance(given, Press):
             submit = given.submit
@@ -76,8 +78,8 @@ class RootDialog(Dialog):
             capability = self._capability(submit.value)
             if capability is None:
                 return None
-            options = {k: v for k, v in given.options.items() if k in START_OPTION_KEYS and 0 < len(v) <= MAX_VALUE_LENGTH}
-            return self._start(turn, capability, options, in_flow)
+            started = {k: v for k, v in given.options.items() if k in START_OPTION_KEYS and 0 < len(v) <= MAX_VALUE_LENGTH}
+            return self._start(turn, capability, started, in_flow)
         if not isinstance(given, Typed) or given.command is None:
             return None
         if given.command == Command.MENU and not given.rest:
@@ -85,7 +87,11 @@ class RootDialog(Dialog):
         capability = self._capability(given.command)
         if capability is None or (given.rest and not capability.named):
             return None
-        return self._start(turn, capability, self._named(turn, capability, given.rest), in_flow)
+        options: dict[str, Any] = self._named(turn, capability, given.rest)
+        if capability.dialog == DialogId.CRITERIA and (answers := _finder_answers(flows)):
+            # "tarkista kriteerit X" after the finder: its answers are not asked again.
+            options["finder_answers"] = answers
+        return self._start(turn, capability, options, in_flow)
 
     def _start(self, turn: Turn, capability: Capability, options: Mapping[str, Any], in_flow: bool) -> Outcome:
         if in_flow and turn.data.get("flow_guided"):
@@ -164,3 +170,16 @@ class RootDialog(Dialog):
 
     def _capability(self, key_or_dialog: str | None) -> Capability | None:
         return next((c for c in self.capabilities if key_or_dialog in (c.key, c.dialog)), None)
+
+
+def _finder_answers(flows: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+    """The answers of a finder in progress (or of a check begun from it), as the check takes them."""
+    finder = flows.get(DialogId.FINDER, {})
+    answers = finder.get("answers")
+    if isinstance(answers, list):
+        return {str(pair[0]): str(pair[1]) for pair in answers if isinstance(pair, list) and len(pair) == 2}
+    for data in flows.values():
+        carried = data.get("finder")
+        if isinstance(carried, Mapping) and carried:
+            return {str(k): str(v) for k, v in carried.items()}
+    return {}

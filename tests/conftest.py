@@ -35,10 +35,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.service.app import create_app
 from bot.service.context import BotServices, KnowledgeProvider
-from bot.store.db import create_engine, create_sessionmaker
-from bot.ui.i18n import Strings
 from bot.service.settings import Settings
+from bot.store.db import create_engine, create_sessionmaker
 from bot.store.storage import SqlStorage
+from bot.ui.i18n import Strings
 from tests.support import db
 from tests.support.connector import LoopbackConnector
 

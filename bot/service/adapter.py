@@ -44,10 +44,10 @@ from msrest.serialization import Model
 from bot.service.connector import BotConnector, BotFrameworkTokens
 from bot.service.delivery import TurnDelivery
 from bot.service.failures import is_unavailable
-from bot.ui.i18n import Strings, language_of
-from domain.logs import log_event
 from bot.service.settings import Settings
 from bot.store.storage import StorageConflictError
+from bot.ui.i18n import Strings, language_of
+from domain.logs import log_event
 
 Logic = Callable[[TurnContext], Awaitable[Any]]
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.ui.i18n import Strings
 from bot.service.settings import Settings
+from bot.ui.i18n import Strings
 from domain.logs import log_event
 from domain.snapshot import Snapshot, build_snapshot
 from knowledge.loader import load_knowledge_base

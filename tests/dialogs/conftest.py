@@ -19,9 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.service.app import create_app
 from bot.service.context import BotServices, KnowledgeProvider
-from bot.ui.i18n import Strings
 from bot.service.settings import Settings
 from bot.store.storage import SqlStorage
+from bot.ui.i18n import Strings
 from knowledge.model import KnowledgeBase
 from tests.dialogs.conversation import AdapterConversation, HttpConversation
 

@@ -15,7 +15,6 @@ from aiohttp.test_utils import TestClient
 from botbuilder.core import Storage
 
 from bot.service.context import BotServices
-
 from tests.support.cards import assert_valid_card
 from tests.support.dialogs import DialogDriver
 from tests.support.http import send

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.service.context import BotServices
-from bot.ui.i18n import Strings
 from bot.store.qna_store import QnaFeedback, QnaUnanswered
 from bot.store.storage import SqlStorage
+from bot.ui.i18n import Strings
 from domain.snapshot import Snapshot, build_snapshot
 from tests.domain.qna.small_kb import small_kb
 from tests.support.cards import assert_valid_card

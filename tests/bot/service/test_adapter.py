@@ -15,8 +15,8 @@ from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 
 from bot.service.adapter import PalveluopasAdapter, _BotFrameworkConfiguration
-from bot.ui.i18n import Strings
 from bot.service.settings import Settings
+from bot.ui.i18n import Strings
 from tests.support.http import MESSAGES_PATH, activity
 
 

@@ -14,7 +14,6 @@ from bot.service.settings import Settings
 from tests.support.engines import script_engine
 from tests.support.http import MESSAGES_PATH, activity
 
-
 SLOW = script_engine(["valmis"], delay=0.8)
 """Every turn takes 0.8 s (longer than the typing delay); 'kaadu' then raises."""
 

@@ -14,14 +14,13 @@ from aiohttp.test_utils import TestClient
 
 from bot.service.app import create_app
 from bot.service.context import KnowledgeProvider
-from domain.logs import JsonLineFormatter
 from bot.service.settings import Settings
 from bot.ui.protocol import DialogId
 from dialogs.engine import Engine, Outcome, Turn
+from domain.logs import JsonLineFormatter
 from tests.support.engines import Script, script_engine
 from tests.support.http import send
 from tests.support.replies import texts
-
 
 THREE_QUESTIONS = script_engine(["Kysymys 1/3", "Kysymys 2/3", "Kysymys 3/3", "Valmis"])
 """Asks three numbered questions, one per turn, then says it is done; 'kaadu' makes a turn raise."""
