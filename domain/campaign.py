@@ -144,11 +144,7 @@ def reminder_recipients(recipients: Mapping[str, RecipientFacts]) -> list[str]:
     someone whose prompt is unknown is still one message about this campaign, so it is
     sent (it carries the same button).
     """
-    return sorted(
-        key
-        for key, facts in recipients.items()
-        if not facts.answered and facts.prompt_state in (DeliveryState.SENT, DeliveryState.UNKNOWN)
-    )
+    return sorted(key for key, facts in recipients.items() if not facts.answered and facts.prompt_state in (DeliveryState.SENT, DeliveryState.UNKNOWN))
 
 
 # --- Summaries ---------------------------------------------------------------------------

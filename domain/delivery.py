@@ -30,7 +30,7 @@ class RetryPolicy:
         messages throttled at once spread out instead of coming back together. A
         `Retry-After` is a floor, never shortened by the jitter.
         """
-        step = min(self.cap_seconds, self.base_seconds * 2 ** max(0, attempt - 1))
+        step = min(self.cap_seconds, self.base_seconds * float(2 ** max(0, attempt - 1)))
         backoff = step / 2 + uniform(0.0, step / 2)
         return max(backoff, retry_after or 0.0)
 

@@ -13,13 +13,14 @@ from typing import Any
 from aiohttp import web
 
 from bot.service.campaign_keys import CLOCK, OUTBOX, SERVICES
+from bot.service.connector import BotConnector
 from bot.service.context import BotServices
 from bot.service.exports import download
 from bot.service.outbox import Clock, OutboxConfig, OutboxWorker, SystemClock
-from bot.service.connector import BotConnector
 from bot.store.outbox import Delivery
 from bot.ui.cards.campaign import PromptContent, prompt_activity
 from bot.ui.i18n import language_of
+
 
 def install(app: web.Application, services_key: web.AppKey[BotServices], connector_key: web.AppKey[BotConnector], clock: Clock | None = None) -> None:
     """Call after the app's own cleanup contexts are added: the worker needs the bot's

@@ -76,7 +76,20 @@ async def download(request: web.Request) -> web.Response:
 
 
 def export_labels(strings: Strings, lang: str, aspects: Sequence[tuple[str, str]]) -> Labels:
-    keys = ("report_id", "submitted", "service_line", "service", "provider", "period_start", "period_end", "concern", "concern_kind", "campaign", "free_text", "mean")
+    keys = (
+        "report_id",
+        "submitted",
+        "service_line",
+        "service",
+        "provider",
+        "period_start",
+        "period_end",
+        "concern",
+        "concern_kind",
+        "campaign",
+        "free_text",
+        "mean",
+    )
     return Labels(
         columns={key: strings.get(f"campaigns.export.columns.{key}", lang) for key in keys},
         aspects=list(aspects),
@@ -98,4 +111,10 @@ def workbook_bytes(sheet_title: str, header: Sequence[str], body: Sequence[Seque
 
 
 def _gone(strings: Strings) -> web.Response:
-    return web.Response(status=HTTPStatus.GONE, text=strings.get("campaigns.export.expired", "fi"), content_type="text/plain", charset="utf-8", headers={"Cache-Control": "no-store"})
+    return web.Response(
+        status=HTTPStatus.GONE,
+        text=strings.get("campaigns.export.expired", "fi"),
+        content_type="text/plain",
+        charset="utf-8",
+        headers={"Cache-Control": "no-store"},
+    )

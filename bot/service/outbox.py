@@ -142,10 +142,11 @@ class OutboxWorker:
         self._idle.clear()
         self._wake.set()
 
-    async def settle(self, timeout: float = 10.0) -> None:
-        """Wait until a pass finds nothing due and every outcome is recorded (tests, benchmark)."""
+    async def settle(self) -> None:
+        """Wait until a pass finds nothing due and every outcome is recorded (tests; callers
+        bound the wait)."""
         self.wake()
-        await asyncio.wait_for(self._idle.wait(), timeout)
+        await self._idle.wait()
 
     async def stop(self, grace_seconds: float = 20.0) -> None:
         """Stop claiming; give back batches not yet sending; let sends in progress finish;
@@ -273,7 +274,9 @@ class OutboxWorker:
     async def _attempt(self, delivery: Delivery) -> Result:
         conversation_id, created = delivery.conversation_id, None
         if conversation_id is None:
-            made = await self._connector.create_conversation(delivery.service_url, tenant_id=delivery.tenant_id, bot_id=delivery.bot_id, user_id=delivery.user_id)
+            made = await self._connector.create_conversation(
+                delivery.service_url, tenant_id=delivery.tenant_id, bot_id=delivery.bot_id, user_id=delivery.user_id
+            )
             if isinstance(made, Unknown):
                 # Making a 1:1 chat shows the user nothing and Teams gives the same chat again:
                 # a lost answer is safe to ask again.

@@ -155,16 +155,20 @@ class CampaignStore:
         campaigns whose reminders were queued."""
         async with self._sessionmaker() as session:
             due = (
-                await session.execute(
-                    select(Campaign.id).where(
-                        Campaign.reminder_at.is_not(None),
-                        Campaign.reminder_at <= now,
-                        Campaign.reminder_queued_at.is_(None),
-                        Campaign.state.in_([CampaignState.SENDING, CampaignState.SENT]),
-                        Campaign.due_at > now,
+                (
+                    await session.execute(
+                        select(Campaign.id).where(
+                            Campaign.reminder_at.is_not(None),
+                            Campaign.reminder_at <= now,
+                            Campaign.reminder_queued_at.is_(None),
+                            Campaign.state.in_([CampaignState.SENDING, CampaignState.SENT]),
+                            Campaign.due_at > now,
+                        )
                     )
                 )
-            ).scalars().all()
+                .scalars()
+                .all()
+            )
         return [campaign_id for campaign_id in due if await self.queue_reminder(campaign_id, MessageKind.REMINDER, now) is not None]
 
     async def queue_reminder(self, campaign_id: int, kind: MessageKind, now: datetime) -> int | None:
@@ -219,8 +223,14 @@ class CampaignStore:
         """A supervisor's newest campaigns with their counts."""
         async with self._sessionmaker() as session:
             campaigns = (
-                await session.execute(select(Campaign).where(Campaign.created_by == created_by).order_by(Campaign.created_at.desc(), Campaign.id.desc()).limit(limit))
-            ).scalars().all()
+                (
+                    await session.execute(
+                        select(Campaign).where(Campaign.created_by == created_by).order_by(Campaign.created_at.desc(), Campaign.id.desc()).limit(limit)
+                    )
+                )
+                .scalars()
+                .all()
+            )
             views = []
             for campaign in campaigns:
                 facts = await _recipient_facts(session, campaign.id)

@@ -30,7 +30,7 @@ from sqlalchemy import CursorResult, Float, and_, case, exists, literal, select,
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.store.campaigns import RATE_ROW, Campaign, CampaignRecipient, OutboxMessage, SendRate
-from domain.campaign import CampaignState, DeliveryState, MessageKind, PENDING_STATES
+from domain.campaign import PENDING_STATES, CampaignState, DeliveryState, MessageKind
 
 
 @dataclass(frozen=True)
@@ -123,14 +123,18 @@ class OutboxQueue:
         )
         async with self._writing(), self._sessionmaker() as session, session.begin():
             claimed = (
-                await session.execute(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.id.in_(due))
-                    .values(state=DeliveryState.CLAIMED, claimed_by=self.instance_id, lease_until=now + lease, updated_at=now)
-                    .returning(OutboxMessage.id)
-                    .execution_options(synchronize_session=False)
+                (
+                    await session.execute(
+                        update(OutboxMessage)
+                        .where(OutboxMessage.id.in_(due))
+                        .values(state=DeliveryState.CLAIMED, claimed_by=self.instance_id, lease_until=now + lease, updated_at=now)
+                        .returning(OutboxMessage.id)
+                        .execution_options(synchronize_session=False)
+                    )
                 )
-            ).scalars().all()
+                .scalars()
+                .all()
+            )
             if not claimed:
                 return []
             slots = await _reserve_slots(session, now.timestamp(), len(claimed), rate)
@@ -146,14 +150,20 @@ class OutboxQueue:
             return []
         async with self._writing(), self._sessionmaker() as session, session.begin():
             moved = (
-                await session.execute(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.id.in_(list(message_ids)), OutboxMessage.state == DeliveryState.CLAIMED, OutboxMessage.claimed_by == self.instance_id)
-                    .values(state=DeliveryState.SENDING, lease_until=now + lease, attempts=OutboxMessage.attempts + 1, updated_at=now)
-                    .returning(OutboxMessage.id)
-                    .execution_options(synchronize_session=False)
+                (
+                    await session.execute(
+                        update(OutboxMessage)
+                        .where(
+                            OutboxMessage.id.in_(list(message_ids)), OutboxMessage.state == DeliveryState.CLAIMED, OutboxMessage.claimed_by == self.instance_id
+                        )
+                        .values(state=DeliveryState.SENDING, lease_until=now + lease, attempts=OutboxMessage.attempts + 1, updated_at=now)
+                        .returning(OutboxMessage.id)
+                        .execution_options(synchronize_session=False)
+                    )
                 )
-            ).scalars().all()
+                .scalars()
+                .all()
+            )
             if not moved:
                 return []
             rows = (
@@ -190,7 +200,9 @@ class OutboxQueue:
                 )
                 recorded += cast(CursorResult[Any], outcome).rowcount
                 if result.conversation_id is not None:
-                    await session.execute(update(CampaignRecipient).where(CampaignRecipient.id == result.recipient_id).values(conversation_id=result.conversation_id))
+                    await session.execute(
+                        update(CampaignRecipient).where(CampaignRecipient.id == result.recipient_id).values(conversation_id=result.conversation_id)
+                    )
             if refunds and rate is not None:
                 await session.execute(update(SendRate).where(SendRate.name == RATE_ROW).values(next_free=SendRate.next_free - refunds / rate.per_second))
         return recorded
@@ -241,7 +253,11 @@ class OutboxQueue:
     async def next_due(self) -> datetime | None:
         """When the earliest queued message becomes due (for the worker's sleep)."""
         async with self._sessionmaker() as session:
-            value = (await session.execute(select(OutboxMessage.not_before).where(OutboxMessage.state == DeliveryState.QUEUED).order_by(OutboxMessage.not_before).limit(1))).scalar()
+            value = (
+                await session.execute(
+                    select(OutboxMessage.not_before).where(OutboxMessage.state == DeliveryState.QUEUED).order_by(OutboxMessage.not_before).limit(1)
+                )
+            ).scalar()
         return value
 
 

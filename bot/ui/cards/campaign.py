@@ -56,7 +56,13 @@ def prompt_card(strings: Strings, lang: str, content: PromptContent) -> dict[str
 
 
 def prompt_button_data(content: PromptContent) -> dict[str, Any]:
-    options = {"campaign_id": content.campaign_id, "service_id": content.service_id, "provider_id": content.provider_id, "provider": content.provider_name, "service_line": content.service_line}
+    options = {
+        "campaign_id": content.campaign_id,
+        "service_id": content.service_id,
+        "provider_id": content.provider_id,
+        "provider": content.provider_name,
+        "service_line": content.service_line,
+    }
     return {PAYLOAD_KEY: {"dialog": "menu", "step": "menu", "action": START_FEEDBACK_ACTION, "value": str(content.campaign_id)}, "campaign": options}
 
 

@@ -41,7 +41,12 @@ def fast_settings(settings: Settings) -> Settings:
 
 
 async def test_a_campaign_to_ten_recipients_delivers_one_prompt_to_each(
-    aiohttp_client: Any, fast_settings: Settings, knowledge: KnowledgeProvider, sessionmaker: async_sessionmaker[AsyncSession], channel: ScriptedChannel, clock: ManualClock
+    aiohttp_client: Any,
+    fast_settings: Settings,
+    knowledge: KnowledgeProvider,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    channel: ScriptedChannel,
+    clock: ManualClock,
 ) -> None:
     client = await start_app(aiohttp_client, fast_settings, knowledge, clock)
     people = recipients(5) + recipients(5, known=False, prefix="29:new")
@@ -66,7 +71,12 @@ async def test_a_campaign_to_ten_recipients_delivers_one_prompt_to_each(
 
 
 async def test_a_429_is_retried_only_after_its_retry_after(
-    aiohttp_client: Any, fast_settings: Settings, knowledge: KnowledgeProvider, sessionmaker: async_sessionmaker[AsyncSession], channel: ScriptedChannel, clock: ManualClock
+    aiohttp_client: Any,
+    fast_settings: Settings,
+    knowledge: KnowledgeProvider,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    channel: ScriptedChannel,
+    clock: ManualClock,
 ) -> None:
     channel.script["personal:29:worker-2"] = [Reply(429, "Throttled", retry_after="30")]
     client = await start_app(aiohttp_client, fast_settings, knowledge, clock)
@@ -89,7 +99,12 @@ async def test_a_429_is_retried_only_after_its_retry_after(
 
 
 async def test_a_permanent_failure_is_recorded_with_its_reason_and_not_retried(
-    aiohttp_client: Any, fast_settings: Settings, knowledge: KnowledgeProvider, sessionmaker: async_sessionmaker[AsyncSession], channel: ScriptedChannel, clock: ManualClock
+    aiohttp_client: Any,
+    fast_settings: Settings,
+    knowledge: KnowledgeProvider,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    channel: ScriptedChannel,
+    clock: ManualClock,
 ) -> None:
     channel.script["new:29:new-1"] = [Reply(403, "BotNotInConversationRoster")]
     channel.script["personal:29:worker-1"] = [Reply(403, "ConversationBlockedByUser")]
@@ -108,7 +123,12 @@ async def test_a_permanent_failure_is_recorded_with_its_reason_and_not_retried(
 
 
 async def test_an_unknown_outcome_is_recorded_and_never_resent(
-    aiohttp_client: Any, fast_settings: Settings, knowledge: KnowledgeProvider, sessionmaker: async_sessionmaker[AsyncSession], channel: ScriptedChannel, clock: ManualClock
+    aiohttp_client: Any,
+    fast_settings: Settings,
+    knowledge: KnowledgeProvider,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    channel: ScriptedChannel,
+    clock: ManualClock,
 ) -> None:
     channel.script["personal:29:worker-1"] = [Reply(delay=1.5)]  # received, answered after the bot gave up
     client = await start_app(aiohttp_client, fast_settings, knowledge, clock)
@@ -128,7 +148,12 @@ async def test_an_unknown_outcome_is_recorded_and_never_resent(
 
 
 async def test_a_scheduled_campaign_goes_out_at_its_time_and_not_before(
-    aiohttp_client: Any, fast_settings: Settings, knowledge: KnowledgeProvider, sessionmaker: async_sessionmaker[AsyncSession], channel: ScriptedChannel, clock: ManualClock
+    aiohttp_client: Any,
+    fast_settings: Settings,
+    knowledge: KnowledgeProvider,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    channel: ScriptedChannel,
+    clock: ManualClock,
 ) -> None:
     client = await start_app(aiohttp_client, fast_settings, knowledge, clock)
     campaign_id = await create_campaign(sessionmaker, clock, channel.service_url, recipients(4), send_at=clock.now() + timedelta(hours=3))
@@ -146,7 +171,12 @@ async def test_a_scheduled_campaign_goes_out_at_its_time_and_not_before(
 
 
 async def test_the_reminder_reaches_only_those_who_have_not_answered(
-    aiohttp_client: Any, fast_settings: Settings, knowledge: KnowledgeProvider, sessionmaker: async_sessionmaker[AsyncSession], channel: ScriptedChannel, clock: ManualClock
+    aiohttp_client: Any,
+    fast_settings: Settings,
+    knowledge: KnowledgeProvider,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    channel: ScriptedChannel,
+    clock: ManualClock,
 ) -> None:
     client = await start_app(aiohttp_client, fast_settings, knowledge, clock)
     reminder_at = clock.now() + timedelta(days=5)
@@ -170,7 +200,12 @@ async def test_the_reminder_reaches_only_those_who_have_not_answered(
 
 
 async def test_a_restart_mid_campaign_resumes_without_sending_anyone_twice(
-    aiohttp_client: Any, fast_settings: Settings, knowledge: KnowledgeProvider, sessionmaker: async_sessionmaker[AsyncSession], channel: ScriptedChannel, clock: ManualClock
+    aiohttp_client: Any,
+    fast_settings: Settings,
+    knowledge: KnowledgeProvider,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    channel: ScriptedChannel,
+    clock: ManualClock,
 ) -> None:
     slow = campaign_settings(fast_settings, campaign_rate=10.0)
     first = await start_app(aiohttp_client, slow, knowledge, clock)
@@ -191,14 +226,21 @@ async def test_a_restart_mid_campaign_resumes_without_sending_anyone_twice(
 
 
 async def test_after_a_crash_claimed_prompts_are_sent_and_interrupted_sends_become_unknown(
-    aiohttp_client: Any, fast_settings: Settings, knowledge: KnowledgeProvider, sessionmaker: async_sessionmaker[AsyncSession], channel: ScriptedChannel, clock: ManualClock
+    aiohttp_client: Any,
+    fast_settings: Settings,
+    knowledge: KnowledgeProvider,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    channel: ScriptedChannel,
+    clock: ManualClock,
 ) -> None:
     campaign_id = await create_campaign(sessionmaker, clock, channel.service_url, recipients(4))
     rows = await outbox_rows(sessionmaker, campaign_id)
     lease = clock.now() + timedelta(minutes=2)
     async with sessionmaker() as session, session.begin():  # what a crashed instance leaves behind
         await session.execute(update(OutboxMessage).where(OutboxMessage.id == rows[0].id).values(state="claimed", claimed_by="dead", lease_until=lease))
-        await session.execute(update(OutboxMessage).where(OutboxMessage.id == rows[1].id).values(state="sending", claimed_by="dead", lease_until=lease, attempts=1))
+        await session.execute(
+            update(OutboxMessage).where(OutboxMessage.id == rows[1].id).values(state="sending", claimed_by="dead", lease_until=lease, attempts=1)
+        )
 
     client = await start_app(aiohttp_client, fast_settings, knowledge, clock)
     await worker(client).settle()
@@ -214,7 +256,12 @@ async def test_after_a_crash_claimed_prompts_are_sent_and_interrupted_sends_beco
 
 
 async def test_a_cancelled_campaign_sends_nothing_more(
-    aiohttp_client: Any, fast_settings: Settings, knowledge: KnowledgeProvider, sessionmaker: async_sessionmaker[AsyncSession], channel: ScriptedChannel, clock: ManualClock
+    aiohttp_client: Any,
+    fast_settings: Settings,
+    knowledge: KnowledgeProvider,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    channel: ScriptedChannel,
+    clock: ManualClock,
 ) -> None:
     client = await start_app(aiohttp_client, fast_settings, knowledge, clock)
     campaign_id = await create_campaign(sessionmaker, clock, channel.service_url, recipients(3), send_at=clock.now() + timedelta(hours=1))

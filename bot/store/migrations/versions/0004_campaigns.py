@@ -77,7 +77,9 @@ def upgrade() -> None:
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["campaign_id"], ["campaigns.id"], name=op.f("fk_campaign_outbox_campaign_id_campaigns"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["recipient_id"], ["campaign_recipients.id"], name=op.f("fk_campaign_outbox_recipient_id_campaign_recipients"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["recipient_id"], ["campaign_recipients.id"], name=op.f("fk_campaign_outbox_recipient_id_campaign_recipients"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_campaign_outbox")),
         sa.UniqueConstraint("recipient_id", "kind", name="uq_campaign_outbox_recipient_kind"),
     )
