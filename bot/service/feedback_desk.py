@@ -24,8 +24,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date
 from typing import Any, Final, Protocol
 
 from botbuilder.core import TurnContext
@@ -52,6 +50,7 @@ from bot.ui.cards.feedback import (
 from bot.ui.cards.message import ADAPTIVE_CARD_CONTENT_TYPE, card_activity
 from bot.ui.i18n import Strings, language_of
 from dialogs.choices import normalize
+from dialogs.feedback_port import SubmitRequest, SubmitResult
 from domain.feedback import SERVICE_LINES, KnownName, utc_now
 from domain.feedback_records import ReportView
 from domain.logs import log_event
@@ -77,36 +76,6 @@ class Outbound(Protocol):
     async def update_activity(self, service_url: str, conversation_id: str, activity_id: str, activity: Any, *, audience: str | None = None) -> Outcome: ...
 
     async def create_conversation(self, service_url: str, *, tenant_id: str, bot_id: str, user_id: str, activity: Any = None, audience: str | None = None) -> Outcome: ...
-
-
-@dataclass(frozen=True)
-class SubmitRequest:
-    """A confirmed report, as the feedback dialog hands it over."""
-
-    token: str
-    reporter: Identity
-    reporter_name: str
-    locale: str
-    service_id: str
-    service_name: str
-    provider_id: int | None
-    new_provider: str
-    service_line: str
-    period_start: date
-    period_end: date
-    ratings: Mapping[str, int]
-    concern_area: str | None
-    concern_kind: str | None
-    free_text: str
-
-
-@dataclass(frozen=True)
-class SubmitResult:
-    report_id: int
-    created: bool
-    case_id: int | None
-    delivery: str
-    """`posted`, `no_team` (no channel registered for the line), `failed`, or `none` (a repeat)."""
 
 
 class FeedbackDesk:
