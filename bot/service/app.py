@@ -33,15 +33,15 @@ from bot.service import campaign_app
 from bot.service.adapter import PalveluopasAdapter, connector_tokens
 from bot.service.connector import BotConnector, ConnectorLimits
 from bot.service.context import BotServices, KnowledgeProvider
+from bot.service.feedback_desk import FeedbackDesk
 from bot.service.handler import PalveluopasBot, TurnPorts
 from bot.service.middleware import TurnLogMiddleware, TypingMiddleware
-from bot.service.feedback_desk import FeedbackDesk
 from bot.service.outbox import Clock
 from bot.service.references import ConversationReferenceMiddleware
-from bot.store.feedback import FeedbackStore
-from bot.store.people import PeopleStore
 from bot.service.settings import Settings
 from bot.store.db import create_engine, create_sessionmaker
+from bot.store.feedback import FeedbackStore
+from bot.store.people import PeopleStore
 from bot.store.storage import SqlStorage
 from bot.ui.i18n import Strings
 from dialogs.engine import Engine

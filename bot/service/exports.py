@@ -14,36 +14,34 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from http import HTTPStatus
 
 from aiohttp import web
 from openpyxl import Workbook
 
 from bot.service.campaign_keys import CLOCK, SERVICES
-from bot.service.context import BotServices
-from bot.store.export_links import ExportLinks, ExportQuery
+from bot.store.export_links import ExportLinks
+from bot.store.people import Identity, PeopleStore
+from bot.store.report_export import ReportFilter, ReportReader
 from bot.ui.i18n import Strings
-from domain.export import Cell, ExportRow, Labels, csv_bytes, table
+from domain.export import Cell, Labels, csv_bytes, table
+from domain.feedback import CONCERN_KINDS, RATING_ASPECTS
 from domain.logs import log_event
 
 log = logging.getLogger(__name__)
 
-ReportSource = Callable[[BotServices, ExportQuery], Awaitable[tuple[list[ExportRow], Sequence[tuple[str, str]]]]]
-"""The reports an export holds and the rating aspects (key, column name) in its language."""
-
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-async def no_reports(services: BotServices, query: ExportQuery) -> tuple[list[ExportRow], Sequence[tuple[str, str]]]:
-    return [], ()
-
-
-RoleCheck = Callable[[BotServices, str], Awaitable[bool]]
-"""Whether a user (Teams id) may still export: checked again when the link is used."""
-
-REPORT_SOURCE: web.AppKey[ReportSource] = web.AppKey("report_source")
-ROLE_CHECK: web.AppKey[RoleCheck] = web.AppKey("export_role_check")
+async def may_supervise(people: PeopleStore, user_id: str) -> bool:
+    """A supervisor (granted) or an admin (configured): who may run campaigns and read results."""
+    user = await people.find_user(user_id)
+    if user is None:
+        return False
+    if people.is_admin(Identity(channel_user_id=user.channel_user_id or user_id, aad_object_id=user.aad_object_id)):
+        return True
+    return await people.is_supervisor(user.id)
 
 
 async def download(request: web.Request) -> web.Response:
@@ -52,13 +50,15 @@ async def download(request: web.Request) -> web.Response:
     if query is None:
         log_event(log, "export", outcome="refused")
         return _gone(services.strings)
-    role_check = request.app.get(ROLE_CHECK)
-    if role_check is not None and not await role_check(services, query.user_id):
+    if not await may_supervise(PeopleStore(services.sessionmaker, services.settings.admins), query.user_id):
         log_event(log, "export", outcome="no_role")
         return _gone(services.strings)
-    source = request.app.get(REPORT_SOURCE, no_reports)
-    rows, aspects = await source(services, query)
-    labels = export_labels(services.strings, query.lang, aspects)
+    strings, lang = services.strings, query.lang
+    where = ReportFilter(service_line=query.service_line, start=query.period_start, end=query.period_end, campaign_id=query.campaign_id)
+    kinds = {f"{area}.{kind}": strings.get(f"feedback.kind.{area}.{kind}", lang) for area, kinds in CONCERN_KINDS.items() for kind in kinds}
+    rows = await ReportReader(services.sessionmaker).export_rows(where, include_text=query.include_text, concern_label=kinds)
+    aspects = [(aspect, strings.get(f"feedback.aspect.{aspect}", lang)) for aspect in RATING_ASPECTS]
+    labels = export_labels(strings, lang, aspects)
     header, body = table(rows, labels, query.include_text)
     content = csv_bytes(header, body) if query.format == "csv" else workbook_bytes(services.strings.get("campaigns.export.sheet", query.lang), header, body)
     log_event(log, "export", outcome="ok", format=query.format, rows=len(body))
