@@ -147,6 +147,20 @@ def reminder_recipients(recipients: Mapping[str, RecipientFacts]) -> list[str]:
     return sorted(key for key, facts in recipients.items() if not facts.answered and facts.prompt_state in (DeliveryState.SENT, DeliveryState.UNKNOWN))
 
 
+@dataclass(frozen=True)
+class CampaignView:
+    id: int
+    state: CampaignState
+    service_id: str | None
+    provider_name: str | None
+    service_line: str | None
+    send_at: datetime
+    due_at: datetime
+    reminder_at: datetime | None
+    extra_reminder_sent: bool
+    counts: Counts
+
+
 # --- Summaries ---------------------------------------------------------------------------
 
 

@@ -12,12 +12,15 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.service.campaign_desk import CampaignDesk
 from bot.service.campaign_keys import CLOCK, OUTBOX, SERVICES
 from bot.service.connector import BotConnector
 from bot.service.context import BotServices
 from bot.service.exports import download
 from bot.service.outbox import Clock, OutboxConfig, OutboxWorker, SystemClock
+from bot.store.feedback import FeedbackStore
 from bot.store.outbox import Delivery
+from bot.store.people import PeopleStore
 from bot.ui.cards.campaign import PromptContent, prompt_activity
 from bot.ui.i18n import language_of
 
@@ -28,6 +31,17 @@ def install(app: web.Application, services_key: web.AppKey[BotServices], connect
     app[CLOCK] = clock or SystemClock()
     app.cleanup_ctx.append(_outbox(services_key, connector_key))
     app.router.add_get("/exports/{token}", download)
+
+
+def campaign_desk(app: web.Application, services: BotServices, people: PeopleStore, feedback: FeedbackStore) -> CampaignDesk:
+    """The supervisors' desk; it wakes the worker (started after it) when a campaign changes."""
+
+    def wake() -> None:
+        worker = app.get(OUTBOX)
+        if worker is not None:
+            worker.wake()
+
+    return CampaignDesk(services.sessionmaker, services.settings, services.strings, people, feedback, app[CLOCK], wake)
 
 
 def renderer(services: BotServices) -> Callable[[Delivery], Mapping[str, Any]]:
@@ -45,7 +59,7 @@ def prompt_content(services: BotServices, delivery: Delivery, lang: str) -> Prom
         service_id=delivery.service_id,
         service_name=service_name(services, delivery.service_id, delivery.service_line, lang),
         provider_name=delivery.provider_name,
-        provider_id=None,
+        provider_id=delivery.provider_id,
         service_line=delivery.service_line,
         note=delivery.note,
         due_at=delivery.due_at,

@@ -31,6 +31,10 @@ class TurnPorts:
     sessionmaker: Any
     desk: Any = None
     """The feedback desk (`bot.service.feedback_desk.FeedbackDesk`): reports, their cards, roles."""
+    campaigns: Any = None
+    """The supervisors' campaigns (`bot.service.campaign_desk.CampaignDesk`): gate and port."""
+    clock: Any = None
+    """The campaigns' clock (`bot.service.outbox.Clock`)."""
 
 
 class PalveluopasBot(ActivityHandler):
@@ -45,6 +49,9 @@ class PalveluopasBot(ActivityHandler):
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         # Feedback cards' buttons and the desk's commands act on records, not on a flow.
         if self._ports.desk is not None and await self._ports.desk.on_message(turn_context):
+            return
+        # Supervisors' commands and buttons by someone without the role: refused here.
+        if self._ports.campaigns is not None and await self._ports.campaigns.on_message(turn_context):
             return
         await self.run(turn_context, read_input(turn_context, self._strings))
 

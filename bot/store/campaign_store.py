@@ -21,6 +21,7 @@ from bot.store.db import dialect_insert
 from domain.campaign import (
     CANCELLABLE_STATES,
     CampaignState,
+    CampaignView,
     Counts,
     DeliveryState,
     MessageKind,
@@ -54,20 +55,6 @@ class NewRecipient:
     aad_object_id: str | None = None
     conversation_id: str | None = None
     locale: str | None = None
-
-
-@dataclass(frozen=True)
-class CampaignView:
-    id: int
-    state: CampaignState
-    service_id: str | None
-    provider_name: str | None
-    service_line: str | None
-    send_at: datetime
-    due_at: datetime
-    reminder_at: datetime | None
-    extra_reminder_sent: bool
-    counts: Counts
 
 
 class CampaignStore:

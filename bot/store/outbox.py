@@ -56,6 +56,7 @@ class Delivery:
     service_url: str
     bot_id: str
     service_id: str | None
+    provider_id: int | None
     provider_name: str | None
     service_line: str | None
     note: str | None
@@ -294,6 +295,7 @@ def _delivery(message: OutboxMessage, recipient: CampaignRecipient, campaign: Ca
         service_url=campaign.service_url,
         bot_id=campaign.bot_id,
         service_id=campaign.service_id,
+        provider_id=campaign.provider_id,
         provider_name=campaign.provider_name,
         service_line=campaign.service_line,
         note=campaign.note,

@@ -63,7 +63,7 @@ class ReportReader:
             cases = select(SupervisionCase.provider_id, SupervisionCase.service_id, func.count()).where(SupervisionCase.status.in_(OPEN_CASE_STATUSES))
             if where.service_line:
                 cases = cases.where(SupervisionCase.service_line == where.service_line)
-            open_cases = {(pid, sid): n for pid, sid, n in (await session.execute(cases.group_by(SupervisionCase.provider_id, SupervisionCase.service_id))).all()}
+            open_cases: dict[tuple[int | None, str], int] = {(pid, sid): n for pid, sid, n in (await session.execute(cases.group_by(SupervisionCase.provider_id, SupervisionCase.service_id))).all()}
         facts = [
             ReportFacts(provider_id=report.provider_id, provider=provider, service_id=report.service_id, ratings=ratings.get(report.id, {}), concern=report.concern_area is not None)
             for report, provider, _ in rows
@@ -71,7 +71,7 @@ class ReportReader:
         return facts, open_cases
 
 
-def _reports(where: ReportFilter) -> Select[tuple[FeedbackReport, str, int | None]]:
+def _reports(where: ReportFilter) -> Select[FeedbackReport, str, int]:
     query = (
         select(FeedbackReport, Provider.name, CampaignRecipient.campaign_id)
         .join(Provider, Provider.id == FeedbackReport.provider_id)

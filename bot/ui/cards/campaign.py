@@ -13,13 +13,12 @@ from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from bot.ui.cards.message import ADAPTIVE_CARD_CONTENT_TYPE, adaptive_card
-from bot.ui.cards.payload import PAYLOAD_KEY
+from bot.ui.cards.payload import Submit
 from bot.ui.i18n import Strings
+from bot.ui.protocol import Action, DialogId
 from domain.campaign import MessageKind
 
 FINNISH_TIME: Final = ZoneInfo("Europe/Helsinki")
-START_FEEDBACK_ACTION: Final = "campaign_feedback"
-"""The button's action: the root starts the feedback dialog from it (see `prompt_start_options`)."""
 
 
 @dataclass(frozen=True)
@@ -56,14 +55,16 @@ def prompt_card(strings: Strings, lang: str, content: PromptContent) -> dict[str
 
 
 def prompt_button_data(content: PromptContent) -> dict[str, Any]:
+    """A menu start of the feedback dialog with its start options (all short strings, as
+    the root passes on only those): the service, provider, line and the campaign."""
     options = {
-        "campaign_id": content.campaign_id,
-        "service_id": content.service_id,
-        "provider_id": content.provider_id,
-        "provider": content.provider_name,
-        "service_line": content.service_line,
+        "service": content.service_id,
+        "provider": str(content.provider_id) if content.provider_id is not None else None,
+        "provider_name": content.provider_name,
+        "line": content.service_line,
+        "campaign": str(content.campaign_id),
     }
-    return {PAYLOAD_KEY: {"dialog": "menu", "step": "menu", "action": START_FEEDBACK_ACTION, "value": str(content.campaign_id)}, "campaign": options}
+    return Submit(DialogId.MENU, DialogId.MENU, Action.START, DialogId.FEEDBACK).data(**{k: v for k, v in options.items() if v})
 
 
 def prompt_activity(strings: Strings, lang: str, content: PromptContent) -> dict[str, Any]:

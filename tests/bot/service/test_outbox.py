@@ -62,7 +62,7 @@ async def test_a_campaign_to_ten_recipients_delivers_one_prompt_to_each(
     card = channel.cards("personal:29:worker-1")[0]
     assert "Testipalvelu" in card["body"][0]["text"]
     assert card["actions"][0]["title"] == "Anna palaute"
-    assert card["actions"][0]["data"]["campaign"]["campaign_id"] == campaign_id
+    assert card["actions"][0]["data"]["campaign"] == str(campaign_id)
     view = await CampaignStore(sessionmaker).view(campaign_id)
     assert view is not None and view.counts.sent == 10 and view.counts.pending == 0
     await worker(client).settle()  # the next pass closes the campaign
