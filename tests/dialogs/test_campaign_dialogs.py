@@ -21,11 +21,12 @@ from bot.store.campaign_store import CampaignStore
 from bot.store.campaigns import Campaign
 from bot.store.feedback import FeedbackStore, NewReport
 from bot.store.people import NO_LINE, Identity, PeopleStore
+from bot.ui.cards.text import render_card_text
 from tests.support.campaigns import campaign_settings, start_app, worker
 from tests.support.clock import ManualClock
-from tests.support.http import send
+from tests.support.http import MESSAGES_PATH, activity, send
 from tests.support.replies import button, cards, shown_text
-from tests.support.scripted_channel import ScriptedChannel
+from tests.support.scripted_channel import Reply, ScriptedChannel
 
 SUPERVISOR = "29:supervisor"
 WORKERS = ("29:maija", "29:matti", "29:minna")
@@ -178,3 +179,24 @@ async def test_a_worker_without_the_supervisor_role_is_refused_and_nothing_is_cr
         assert (await session.execute(select(func.count()).select_from(Campaign))).scalar_one() == 0
     menu = await say(client, channel, "29:maija", "apu")
     assert "Palautepyyntö" not in shown_text(menu)
+
+
+async def test_the_status_card_is_updated_in_place_by_a_universal_action_and_shows_failures(
+    client: TestClient, channel: ScriptedChannel, sessionmaker: async_sessionmaker[AsyncSession], line_workers: None
+) -> None:
+    channel.script["personal:29:minna"] = [Reply(403, "BotNotInConversationRoster")]
+    await press(client, channel, SUPERVISOR, await _request(client, channel), "Lähetä palautepyyntö")
+    status = await say(client, channel, SUPERVISOR, "palautepyynnöt")
+    [refresh] = [a for a in cards(status)[0]["actions"] if a["type"] == "Action.Execute"]
+    await worker(client).settle()
+
+    body = activity(
+        "invoke", name="adaptiveCard/action", value={"action": {"type": "Action.Execute", "verb": refresh["verb"], "data": refresh["data"]}, "trigger": "manual"},
+        user_id=SUPERVISOR, conversation_id=f"personal:{SUPERVISOR}", service_url=channel.service_url, channel_id="msteams", channelData=TENANT, expect_replies=False,
+    )  # fmt: skip
+    response = await client.post(MESSAGES_PATH, json=body)
+    answer = await response.json()
+
+    assert response.status == 200 and answer["type"] == "application/vnd.microsoft.card.adaptive"
+    text = render_card_text(answer["value"])
+    assert "lähetetty 2, epäonnistui 1" in text and "sovellusta ei ole asennettu tälle käyttäjälle" in text

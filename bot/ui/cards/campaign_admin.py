@@ -72,9 +72,21 @@ def campaigns_card(cui: CampaignUi, origin: Origin, views: Sequence[CampaignView
         if not view.extra_reminder_sent and counts.not_answered and view.state.value in ("sending", "sent"):
             buttons.append(origin.button(cui("status.remind"), "remind", str(view.id)))
         buttons.append(origin.button(cui("status.export"), "export", str(view.id)))
-        body.append({"type": "Container", "separator": True, "items": [*items, *action_sets(buttons)]})
-    refresh = origin.button(cui("status.refresh"), "refresh")
+        body.append({"type": "Container", "separator": True, "items": [*items, *action_sets([universal(b) for b in buttons])]})
+    refresh = universal(origin.button(cui("status.refresh"), "refresh"))
     return card(body, [refresh])
+
+
+def universal(action: dict[str, Any]) -> dict[str, Any]:
+    """A Universal Action (`Action.Execute`: the bot answers with the updated card, which
+    replaces this one in place) with the same button as `Action.Submit` for old clients."""
+    return {
+        "type": "Action.Execute",
+        "title": action["title"],
+        "verb": f"campaigns.{action['data']['pv']['action']}",
+        "data": action["data"],
+        "fallback": action,
+    }
 
 
 def failure_text(cui: CampaignUi, reason: str) -> str:
