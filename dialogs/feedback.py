@@ -28,7 +28,7 @@ import re
 import uuid
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from bot.store.people import Identity
 from bot.ui.cards.feedback_dialog import (
@@ -103,7 +103,9 @@ def _problem(turn: Turn, code: str) -> str:
 
 
 def _desk(turn: Turn) -> FeedbackPort:
-    desk: FeedbackPort = getattr(turn.ports, "desk")
+    # The service layer's ports carry the desk; the engine's `Ports` protocol names only
+    # what every dialog needs.
+    desk: FeedbackPort = cast(Any, turn.ports).desk
     return desk
 
 
@@ -121,7 +123,12 @@ class FeedbackDialog(Dialog):
             "ratings": Step(show=self.show_ratings, act=self.pick_ratings, typed=self.read_ratings, back=self._back("period")),
             "concern": Step(show=lambda turn: Screen(concern_card(_ui(turn), turn.origin)), act=self.pick_concern, back=self._back("ratings")),
             "concern_kind": Step(show=self.show_concern_kind, act=self.pick_concern_kind, back=lambda turn: Goto("concern")),
-            "free_text": Step(show=lambda turn: Screen(free_text_card(_ui(turn), turn.origin, FREE_TEXT_MAX)), act=self.skip_free_text, typed=self.read_free_text, back=self._back("concern")),
+            "free_text": Step(
+                show=lambda turn: Screen(free_text_card(_ui(turn), turn.origin, FREE_TEXT_MAX)),
+                act=self.skip_free_text,
+                typed=self.read_free_text,
+                back=self._back("concern"),
+            ),
             "summary": Step(show=self.show_summary, act=self.send, back=lambda turn: Goto("free_text"), display=True),
             "edit": Step(show=lambda turn: Screen(edit_card(_ui(turn), turn.origin)), act=self.pick_edit, back=lambda turn: Goto("summary")),
         }
@@ -395,7 +402,15 @@ class FeedbackDialog(Dialog):
         return End(Result.DONE)
 
     def pick_edit(self, turn: Turn, submit: Submit) -> Outcome:
-        steps = {"service": "service", "provider": "provider", "line": "line", "period": "period", "ratings": "ratings", "concern": "concern", "free_text": "free_text"}
+        steps = {
+            "service": "service",
+            "provider": "provider",
+            "line": "line",
+            "period": "period",
+            "ratings": "ratings",
+            "concern": "concern",
+            "free_text": "free_text",
+        }
         if submit.action != "edit" or submit.value not in steps:
             return Stay(turn.ui("common.stale"))
         turn.data["editing"] = True

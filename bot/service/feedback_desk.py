@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Final, Protocol
+from typing import Any, ClassVar, Final, Protocol
 
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ActivityTypes, AdaptiveCardInvokeResponse, ConversationAccount
@@ -40,14 +40,16 @@ from bot.ui.cards.feedback import (
     CardAction,
     answered_card,
     ask_card,
+    card_invoke_response,
     card_update,
     cases_card,
     channel_post,
     invoke_action_data,
+    message_invoke_response,
     parse_card_action,
     report_card,
 )
-from bot.ui.cards.message import ADAPTIVE_CARD_CONTENT_TYPE, card_activity
+from bot.ui.cards.message import card_activity
 from bot.ui.i18n import Strings, language_of
 from dialogs.choices import normalize
 from dialogs.feedback_port import SubmitRequest, SubmitResult
@@ -75,7 +77,9 @@ class Outbound(Protocol):
 
     async def update_activity(self, service_url: str, conversation_id: str, activity_id: str, activity: Any, *, audience: str | None = None) -> Outcome: ...
 
-    async def create_conversation(self, service_url: str, *, tenant_id: str, bot_id: str, user_id: str, activity: Any = None, audience: str | None = None) -> Outcome: ...
+    async def create_conversation(
+        self, service_url: str, *, tenant_id: str, bot_id: str, user_id: str, activity: Any = None, audience: str | None = None
+    ) -> Outcome: ...
 
 
 CampaignAnswered = Callable[[int, str, int], Awaitable[object]]
@@ -140,10 +144,19 @@ class FeedbackDesk:
         card = await self._card(report, language_of(lang))
         reporter = await self.people.user(report.reporter_id)
         name = (reporter.display_name if reporter else None) or self._strings.get("feedback.card.unknown_person", language_of(lang))
-        post = channel_post(card, self._strings, language_of(lang), service_name=report.service_name, reporter_id=reporter.channel_user_id if reporter else None, reporter_name=name)
+        post = channel_post(
+            card,
+            self._strings,
+            language_of(lang),
+            service_name=report.service_name,
+            reporter_id=reporter.channel_user_id if reporter else None,
+            reporter_name=name,
+        )
         outcome = await self._connector.send_to_conversation(address.service_url, address.conversation_id, _addressed(post, address))
         if not isinstance(outcome, Delivered):
-            log_event(log, "feedback_post_failed", level=logging.WARNING, report_id=report.id, outcome=type(outcome).__name__, reason=getattr(outcome, "reason", ""))
+            log_event(
+                log, "feedback_post_failed", level=logging.WARNING, report_id=report.id, outcome=type(outcome).__name__, reason=getattr(outcome, "reason", "")
+            )
             return "failed"
         await self.store.set_card(report.id, address.conversation_id, outcome.activity_id)
         return "posted"
@@ -167,7 +180,8 @@ class FeedbackDesk:
     # --- Card actions ------------------------------------------------------------------------------
 
     async def on_invoke(self, context: TurnContext) -> AdaptiveCardInvokeResponse | None:
-        """An `adaptiveCard/action` of a feedback card; None when the invoke is not ours."""
+        """The answer to an `adaptiveCard/action` of a feedback card; None when the invoke
+        is not ours."""
         read = invoke_action_data(context.activity.value)
         if read is None or not _ours(read[1]):
             return None
@@ -175,11 +189,9 @@ class FeedbackDesk:
         action = parse_card_action(data)
         lang = language_of(context.activity.locale)
         if action is None or verb.removeprefix("feedback.") != action.verb:
-            return _message(self._strings.get("feedback.refusal.bad_action", lang))
+            return _invoke_answer(message_invoke_response(self._strings.get("feedback.refusal.bad_action", lang)))
         card, text = await self._act(context, action, lang)
-        if card is not None:
-            return AdaptiveCardInvokeResponse(status_code=200, type=ADAPTIVE_CARD_CONTENT_TYPE, value=card)
-        return _message(text)
+        return _invoke_answer(card_invoke_response(card) if card is not None else message_invoke_response(text))
 
     async def on_message(self, context: TurnContext) -> bool:
         """A Submit of a feedback card, or a desk command; False leaves the turn to the dialogs."""
@@ -190,7 +202,7 @@ class FeedbackDesk:
             if action is None:
                 await context.send_activity(self._strings.get("feedback.refusal.bad_action", lang))
                 return True
-            card, text = await self._act(context, action, lang, submit=True)
+            _card, text = await self._act(context, action, lang, submit=True)
             await context.send_activity(text)
             return True
         command, rest = self._command(context)
@@ -236,7 +248,9 @@ class FeedbackDesk:
         outcome = self._strings.get(f"feedback.outcome.{report.outcome}", lang) if report.outcome else ""
         return self._strings.get(f"feedback.refusal.{acted.refusal}", lang, id=report.id, outcome=outcome)
 
-    async def _answer(self, context: TurnContext, report: ReportView, user_id: int, action: CardAction, lang: str, *, submit: bool) -> tuple[dict[str, Any] | None, str]:
+    async def _answer(
+        self, context: TurnContext, report: ReportView, user_id: int, action: CardAction, lang: str, *, submit: bool
+    ) -> tuple[dict[str, Any] | None, str]:
         acted = await self.store.attach_answer(report.id, user_id, action.answer)
         if not acted.done:
             key = {"closed": "answer_closed", "not_reporter": "answer_not_reporter", "empty": "answer_empty"}[acted.refusal]
@@ -256,7 +270,9 @@ class FeedbackDesk:
         address = await self.people.address(report.card_conversation_id)
         if address is None:
             return
-        outcome = await self._connector.update_activity(address.service_url, address.conversation_id, report.card_activity_id, _addressed(card_update(card, report.card_activity_id), address))
+        outcome = await self._connector.update_activity(
+            address.service_url, address.conversation_id, report.card_activity_id, _addressed(card_update(card, report.card_activity_id), address)
+        )
         if not isinstance(outcome, Delivered):
             log_event(log, "feedback_card_update_failed", level=logging.WARNING, report_id=report.id, outcome=type(outcome).__name__)
 
@@ -367,8 +383,18 @@ class FeedbackDesk:
             return
         by = await self._user_id(context)
         service_line = line if role == "member" and line else NO_LINE
-        changed = await (self.people.grant(user_id, role, service_line, by=by, source="command") if grant else self.people.revoke(user_id, role, service_line, by=by))
-        log_event(log, "role_changed" if changed else "role_unchanged", user_id=user_id, by=by, role=role, service_line=service_line, change="grant" if grant else "revoke")
+        changed = await (
+            self.people.grant(user_id, role, service_line, by=by, source="command") if grant else self.people.revoke(user_id, role, service_line, by=by)
+        )
+        log_event(
+            log,
+            "role_changed" if changed else "role_unchanged",
+            user_id=user_id,
+            by=by,
+            role=role,
+            service_line=service_line,
+            change="grant" if grant else "revoke",
+        )
         key = ("role_granted" if changed else "role_already") if grant else ("role_revoked" if changed else "role_missing")
         line_text = f" ({self._strings.get(f'feedback.line.{service_line}', lang)})" if service_line else ""
         await context.send_activity(self._strings.get(f"feedback.admin.{key}", lang, role=self._strings.get(f"feedback.role.{role}", lang), line=line_text))
@@ -395,12 +421,19 @@ class FeedbackDesk:
         await context.send_activity(card_activity(cases_card(cases, self._strings, lang, utc_now(), names)))
 
 
+class _InvokeAnswer(AdaptiveCardInvokeResponse):
+    """botbuilder's model, but with any JSON as `value`: its own serializer takes only an
+    object, and a message answer's value is a string."""
+
+    _attribute_map: ClassVar[dict[str, dict[str, str]]] = {**AdaptiveCardInvokeResponse._attribute_map, "value": {"key": "value", "type": "object"}}
+
+
+def _invoke_answer(body: Mapping[str, Any]) -> AdaptiveCardInvokeResponse:
+    return _InvokeAnswer(status_code=body["statusCode"], type=body["type"], value=body["value"])
+
+
 def _ours(value: object) -> bool:
     return isinstance(value, Mapping) and ACTION_KEY in value
-
-
-def _message(text: str) -> AdaptiveCardInvokeResponse:
-    return AdaptiveCardInvokeResponse(status_code=200, type="application/vnd.microsoft.activity.message", value=text)
 
 
 def _with_id(activity: Activity, activity_id: str) -> Activity:
@@ -423,7 +456,8 @@ def _channel_address(activity: Activity) -> ConversationAddress | None:
         return None
     data: Any = activity.channel_data if isinstance(activity.channel_data, Mapping) else {}
     channel = data.get("channel") if isinstance(data.get("channel"), Mapping) else {}
-    channel_id = channel.get("id") if isinstance(channel.get("id"), str) else address.conversation_id.split(";", 1)[0]
+    given = channel.get("id")
+    channel_id = given if isinstance(given, str) and given else address.conversation_id.split(";", 1)[0]
     return ConversationAddress(channel_id, "channel", address.channel_id, address.service_url, address.bot_id, address.tenant_id, address.team_id)
 
 

@@ -65,7 +65,7 @@ class PalveluopasBot(ActivityHandler):
 
     async def on_adaptive_card_invoke(self, turn_context: TurnContext, invoke_value: AdaptiveCardInvokeValue) -> AdaptiveCardInvokeResponse:
         if self._ports.desk is not None and (answered := await self._ports.desk.on_invoke(turn_context)) is not None:
-            return answered  # type: ignore[no-any-return]
+            return answered
         if self._ports.campaigns is not None and await self._ports.campaigns.on_message(turn_context):
             return AdaptiveCardInvokeResponse(status_code=200, type="application/vnd.microsoft.activity.message", value="")
         replaced = await self.run(turn_context, read_input(turn_context, self._strings))

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Date, ForeignKey, Integer, String, Text, UniqueConstraint, func, select, update
+from sqlalchemy import CursorResult, Date, ForeignKey, Integer, String, Text, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
@@ -330,7 +330,9 @@ class FeedbackStore:
 
     async def set_card(self, report_id: int, conversation_id: str, activity_id: str) -> None:
         async with self._sessionmaker() as session, session.begin():
-            await session.execute(update(FeedbackReport).where(FeedbackReport.id == report_id).values(card_conversation_id=conversation_id, card_activity_id=activity_id))
+            await session.execute(
+                update(FeedbackReport).where(FeedbackReport.id == report_id).values(card_conversation_id=conversation_id, card_activity_id=activity_id)
+            )
 
     async def act(self, report_id: int, action: str, actor_id: int, *, outcome: str | None = None, text: str = "") -> Acted:
         """Apply a card action. Refused (nothing written) when the state does not allow it,
@@ -353,7 +355,11 @@ class FeedbackStore:
                     values["outcome"] = outcome
                 await _compare_and_set(session, FeedbackReport, report_id, row.version, values)
                 event_text = (outcome or "") if action == "close" else _stored_text(text, ANSWER_MAX)
-                session.add(FeedbackEvent(report_id=report_id, action=action, actor_id=actor_id, from_status=row.status, to_status=move.to_status, text=event_text, at=now))
+                session.add(
+                    FeedbackEvent(
+                        report_id=report_id, action=action, actor_id=actor_id, from_status=row.status, to_status=move.to_status, text=event_text, at=now
+                    )
+                )
                 case_id = await _open_or_join_case(session, row, actor_id, now) if action == "supervise" else None
         except _Lost:
             # Another click committed first: its change stands, this one is refused.
@@ -376,7 +382,11 @@ class FeedbackStore:
                 return Acted(await _report_view(session, row), done=False, refusal="empty")
             row.version += 1
             row.updated_at = self._now()
-            session.add(FeedbackEvent(report_id=report_id, action="answer", actor_id=reporter_id, from_status=row.status, to_status=row.status, text=stored, at=row.updated_at))
+            session.add(
+                FeedbackEvent(
+                    report_id=report_id, action="answer", actor_id=reporter_id, from_status=row.status, to_status=row.status, text=stored, at=row.updated_at
+                )
+            )
         return Acted(await self.report(report_id), done=True)
 
     async def reports_of(self, reporter_id: int) -> list[ReportView]:
@@ -394,12 +404,16 @@ class FeedbackStore:
         """A case opened by the team directly (or from reports)."""
         now = self._now()
         async with self._sessionmaker() as session, session.begin():
-            case = SupervisionCase(service_line=service_line, provider_id=provider_id, service_id=service_id, status="new", version=1, opened_by=by, opened_at=now, updated_at=now)
+            case = SupervisionCase(
+                service_line=service_line, provider_id=provider_id, service_id=service_id, status="new", version=1, opened_by=by, opened_at=now, updated_at=now
+            )
             session.add(case)
             await session.flush()
             for report_id in report_ids:
                 session.add(SupervisionCaseReport(case_id=case.id, report_id=report_id))
-            session.add(SupervisionEvent(case_id=case.id, kind="status", actor_id=by, from_status=None, to_status="new", text=_stored_text(note, ANSWER_MAX), at=now))
+            session.add(
+                SupervisionEvent(case_id=case.id, kind="status", actor_id=by, from_status=None, to_status="new", text=_stored_text(note, ANSWER_MAX), at=now)
+            )
             return case.id
 
     async def move_case(self, case_id: int, to_status: str, *, by: int, outcome: str | None = None, note: str = "") -> tuple[bool, str, CaseView]:
@@ -414,9 +428,25 @@ class FeedbackStore:
                 if not move.allowed:
                     return False, move.refusal, await _case_view(session, case)
                 closing = to_status == "closed"
-                values = {"status": to_status, "outcome": outcome if closing else None, "version": case.version + 1, "updated_at": now, "closed_at": now if closing else None}
+                values = {
+                    "status": to_status,
+                    "outcome": outcome if closing else None,
+                    "version": case.version + 1,
+                    "updated_at": now,
+                    "closed_at": now if closing else None,
+                }
                 await _compare_and_set(session, SupervisionCase, case_id, case.version, values)
-                session.add(SupervisionEvent(case_id=case_id, kind="status", actor_id=by, from_status=case.status, to_status=to_status, text=outcome or _stored_text(note, ANSWER_MAX), at=now))
+                session.add(
+                    SupervisionEvent(
+                        case_id=case_id,
+                        kind="status",
+                        actor_id=by,
+                        from_status=case.status,
+                        to_status=to_status,
+                        text=outcome or _stored_text(note, ANSWER_MAX),
+                        at=now,
+                    )
+                )
         except _Lost:
             return False, "changed", await self.case(case_id)
         return True, "", await self.case(case_id)
@@ -439,10 +469,16 @@ class FeedbackStore:
             return []
         async with self._sessionmaker() as session:
             rows = (
-                await session.execute(
-                    select(SupervisionCase).where(SupervisionCase.service_line.in_(lines), SupervisionCase.status.in_(OPEN_CASE_STATUSES)).order_by(SupervisionCase.opened_at, SupervisionCase.id)
+                (
+                    await session.execute(
+                        select(SupervisionCase)
+                        .where(SupervisionCase.service_line.in_(lines), SupervisionCase.status.in_(OPEN_CASE_STATUSES))
+                        .order_by(SupervisionCase.opened_at, SupervisionCase.id)
+                    )
                 )
-            ).scalars().all()
+                .scalars()
+                .all()
+            )
             return [await _case_view(session, row) for row in rows]
 
 
@@ -450,7 +486,9 @@ class _Lost(Exception):
     """A compare-and-set matched no row: another change committed first."""
 
 
-async def _compare_and_set(session: AsyncSession, table: type[FeedbackReport] | type[SupervisionCase], row_id: int, version: int, values: Mapping[str, Any]) -> None:
+async def _compare_and_set(
+    session: AsyncSession, table: type[FeedbackReport] | type[SupervisionCase], row_id: int, version: int, values: Mapping[str, Any]
+) -> None:
     """Update the row only if it is still at `version`; the row lock (PostgreSQL) or write lock
     (SQLite) makes a concurrent writer of the same version match nothing."""
     result = cast(CursorResult[Any], await session.execute(update(table).where(table.id == row_id, table.version == version).values(**values)))
@@ -463,9 +501,13 @@ def _stored_text(text: str, limit: int) -> str:
 
 
 async def _report_view(session: AsyncSession, row: FeedbackReport) -> ReportView:
-    ratings = {aspect: score for aspect, score in (await session.execute(select(FeedbackRating.aspect, FeedbackRating.score).where(FeedbackRating.report_id == row.id))).all()}
+    ratings = dict((await session.execute(select(FeedbackRating.aspect, FeedbackRating.score).where(FeedbackRating.report_id == row.id))).all())
     events = (await session.execute(select(FeedbackEvent).where(FeedbackEvent.report_id == row.id).order_by(FeedbackEvent.id))).scalars().all()
-    case_ids = (await session.execute(select(SupervisionCaseReport.case_id).where(SupervisionCaseReport.report_id == row.id).order_by(SupervisionCaseReport.case_id))).scalars().all()
+    case_ids = (
+        (await session.execute(select(SupervisionCaseReport.case_id).where(SupervisionCaseReport.report_id == row.id).order_by(SupervisionCaseReport.case_id)))
+        .scalars()
+        .all()
+    )
     provider = await session.get(Provider, row.provider_id)
     return ReportView(
         id=row.id,
@@ -496,7 +538,15 @@ async def _report_view(session: AsyncSession, row: FeedbackReport) -> ReportView
 
 
 async def _case_view(session: AsyncSession, case: SupervisionCase) -> CaseView:
-    report_ids = (await session.execute(select(SupervisionCaseReport.report_id).where(SupervisionCaseReport.case_id == case.id).order_by(SupervisionCaseReport.report_id))).scalars().all()
+    report_ids = (
+        (
+            await session.execute(
+                select(SupervisionCaseReport.report_id).where(SupervisionCaseReport.case_id == case.id).order_by(SupervisionCaseReport.report_id)
+            )
+        )
+        .scalars()
+        .all()
+    )
     events = (await session.execute(select(SupervisionEvent).where(SupervisionEvent.case_id == case.id).order_by(SupervisionEvent.id))).scalars().all()
     provider = await session.get(Provider, case.provider_id)
     return CaseView(
@@ -533,12 +583,25 @@ async def _open_or_join_case(session: AsyncSession, report: FeedbackReport, acto
     case_id = (
         await session.execute(
             select(SupervisionCase.id)
-            .where(SupervisionCase.provider_id == report.provider_id, SupervisionCase.service_line == report.service_line, SupervisionCase.status.in_(OPEN_CASE_STATUSES))
+            .where(
+                SupervisionCase.provider_id == report.provider_id,
+                SupervisionCase.service_line == report.service_line,
+                SupervisionCase.status.in_(OPEN_CASE_STATUSES),
+            )
             .order_by(SupervisionCase.id)
         )
     ).scalar()
     if case_id is None:
-        case = SupervisionCase(service_line=report.service_line, provider_id=report.provider_id, service_id=report.service_id, status="new", version=1, opened_by=actor_id, opened_at=now, updated_at=now)
+        case = SupervisionCase(
+            service_line=report.service_line,
+            provider_id=report.provider_id,
+            service_id=report.service_id,
+            status="new",
+            version=1,
+            opened_by=actor_id,
+            opened_at=now,
+            updated_at=now,
+        )
         session.add(case)
         await session.flush()
         case_id = case.id

@@ -16,8 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint, delete, or_, select
+from sqlalchemy import CursorResult, ForeignKey, Integer, String, UniqueConstraint, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
@@ -212,7 +213,7 @@ class PeopleStore:
             insert = dialect_insert(session)
             now = self._now()
             statement = insert(UserRole).values(user_id=user_id, role=role, service_line=service_line, granted_at=now).on_conflict_do_nothing()
-            result = await session.execute(statement)
+            result = cast(CursorResult[Any], await session.execute(statement))
             if not result.rowcount:
                 return False
             session.add(RoleEvent(user_id=user_id, role=role, service_line=service_line, change="grant", source=source, by_user_id=by, at=now))
@@ -220,7 +221,10 @@ class PeopleStore:
 
     async def revoke(self, user_id: int, role: str, service_line: str, *, by: int | None) -> bool:
         async with self._sessionmaker() as session, session.begin():
-            result = await session.execute(delete(UserRole).where(UserRole.user_id == user_id, UserRole.role == role, UserRole.service_line == service_line))
+            result = cast(
+                CursorResult[Any],
+                await session.execute(delete(UserRole).where(UserRole.user_id == user_id, UserRole.role == role, UserRole.service_line == service_line)),
+            )
             if not result.rowcount:
                 return False
             session.add(RoleEvent(user_id=user_id, role=role, service_line=service_line, change="revoke", source="command", by_user_id=by, at=self._now()))
@@ -242,7 +246,9 @@ class PeopleStore:
             await _upsert_reference(session, address, None, now)
             insert = dialect_insert(session)
             values = {"conversation_id": address.conversation_id, "team_id": address.team_id, "locale": locale[:16], "registered_by": by, "registered_at": now}
-            await session.execute(insert(ArrangingTeam).values(service_line=service_line, **values).on_conflict_do_update(index_elements=["service_line"], set_=values))
+            await session.execute(
+                insert(ArrangingTeam).values(service_line=service_line, **values).on_conflict_do_update(index_elements=["service_line"], set_=values)
+            )
         await self.grant(by, "member", service_line, by=by, source="channel")
 
     async def team_conversation(self, service_line: str) -> ConversationAddress | None:
@@ -286,10 +292,16 @@ class PeopleStore:
         """The user's 1:1 chat with the bot, the most recently used one."""
         async with self._sessionmaker() as session:
             ref = (
-                await session.execute(
-                    select(ConversationRef).where(ConversationRef.user_id == user_id, ConversationRef.conversation_type == "personal").order_by(ConversationRef.updated_at.desc())
+                (
+                    await session.execute(
+                        select(ConversationRef)
+                        .where(ConversationRef.user_id == user_id, ConversationRef.conversation_type == "personal")
+                        .order_by(ConversationRef.updated_at.desc())
+                    )
                 )
-            ).scalars().first()
+                .scalars()
+                .first()
+            )
             return None if ref is None else _address_of(ref)
 
 
@@ -319,7 +331,7 @@ async def _user_id(session: AsyncSession, who: Identity, now: datetime) -> int:
 
 async def _upsert_reference(session: AsyncSession, address: ConversationAddress, user_id: int | None, now: datetime) -> None:
     insert = dialect_insert(session)
-    values = {
+    values: dict[str, Any] = {
         "conversation_type": address.conversation_type,
         "channel_id": address.channel_id,
         "service_url": address.service_url,

@@ -104,10 +104,10 @@ class LoopbackConnector:
     def clear(self) -> None:
         self.calls.clear()
 
-    async def wait_for(self, count: int, timeout: float = 5.0) -> list[Call]:
+    async def wait_for(self, count: int, within: float = 5.0) -> list[Call]:
         """Wait until at least `count` calls have arrived (sends that finish after the turn)."""
-        async with self._changed:
-            await asyncio.wait_for(self._changed.wait_for(lambda: len(self.calls) >= count), timeout)
+        async with asyncio.timeout(within), self._changed:
+            await self._changed.wait_for(lambda: len(self.calls) >= count)
         return list(self.calls)
 
     def respond_with(self, status: int, body: Any = None, headers: dict[str, str] | None = None, times: int = 1) -> None:

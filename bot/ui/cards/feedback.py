@@ -25,11 +25,11 @@ from typing import Any, Final
 
 from botbuilder.schema import Activity, ActivityTypes, Attachment, ChannelAccount, Mention
 
-from domain.feedback_records import CaseView, ReportView
 from bot.ui.cards.message import ADAPTIVE_CARD_CONTENT_TYPE, adaptive_card
 from bot.ui.cards.text import render_card_text
 from bot.ui.i18n import Strings
 from domain.feedback import ANSWER_MAX, RATING_ASPECTS, REPORT_OUTCOMES, age_days, finnish_date, finnish_time
+from domain.feedback_records import CaseView, ReportView
 
 ACTION_KEY: Final = "pvfb"
 VERB_PREFIX: Final = "feedback."
@@ -263,13 +263,17 @@ def cases_card(cases: Sequence[CaseView], strings: Strings, lang: str, now: date
                 "separator": True,
                 "items": [
                     _text(ui("valvonta.row", id=case.id, provider=case.provider_name, service=service), weight="Bolder"),
-                    _text(f"{ui(f'line.{case.service_line}')} · " + ui(
-                        "valvonta.state",
-                        status=ui(f"case_status.{case.status}"),
-                        opened=finnish_time(case.opened_at),
-                        days=age_days(case.opened_at, now),
-                        reports=len(case.report_ids),
-                    ), isSubtle=True),
+                    _text(
+                        f"{ui(f'line.{case.service_line}')} · "
+                        + ui(
+                            "valvonta.state",
+                            status=ui(f"case_status.{case.status}"),
+                            opened=finnish_time(case.opened_at),
+                            days=age_days(case.opened_at, now),
+                            reports=len(case.report_ids),
+                        ),
+                        isSubtle=True,
+                    ),
                 ],
             }
         )

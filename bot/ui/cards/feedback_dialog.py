@@ -79,7 +79,14 @@ def ratings_card(ui: FeedbackUi, origin: Origin, given: Mapping[str, int]) -> Ca
     choices = [{"title": str(score), "value": str(score)} for score in range(RATING_MIN, RATING_MAX + 1)]
     inputs: list[dict[str, Any]] = [text(ui("rating.scale"), subtle=True)]
     for aspect in RATING_ASPECTS:
-        field: dict[str, Any] = {"type": "Input.ChoiceSet", "id": RATING_INPUT + aspect, "label": ui(f"aspect.{aspect}"), "style": "compact", "placeholder": ui("rating.skip"), "choices": choices}
+        field: dict[str, Any] = {
+            "type": "Input.ChoiceSet",
+            "id": RATING_INPUT + aspect,
+            "label": ui(f"aspect.{aspect}"),
+            "style": "compact",
+            "placeholder": ui("rating.skip"),
+            "choices": choices,
+        }
         if aspect in given:
             field["value"] = str(given[aspect])
         inputs.append(field)
@@ -112,5 +119,13 @@ def summary_card(ui: FeedbackUi, origin: Origin, pairs: Sequence[tuple[str, str]
 
 
 def edit_card(ui: FeedbackUi, origin: Origin) -> Card:
-    labels = {"service": "card.service", "provider": "card.provider", "line": "card.line", "period": "card.period", "ratings": "card.ratings", "concern": "card.concern", "free_text": "card.free_text"}
+    labels = {
+        "service": "card.service",
+        "provider": "card.provider",
+        "line": "card.line",
+        "period": "card.period",
+        "ratings": "card.ratings",
+        "concern": "card.concern",
+        "free_text": "card.free_text",
+    }
     return _ask(ui, origin, ui("dialog.edit_prompt"), None, [origin.button(ui(labels[field]), "edit", field) for field in EDITABLE])

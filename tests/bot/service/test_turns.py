@@ -120,12 +120,12 @@ class SlowOnJumita(Script):
         return await super().next_typed(turn, typed)
 
 
-def SLOW_QUESTIONS() -> Engine:  # noqa: N802 (an engine factory, used like the constant above)
+def slow_questions() -> Engine:
     return Engine([SlowOnJumita(["Kysymys 1/3", "Kysymys 2/3", "Kysymys 3/3", "Valmis"], 0.0)], root=DialogId.ROOT)
 
 
 async def test_a_turn_past_its_deadline_gets_the_friendly_reply_and_keeps_the_conversation(aiohttp_client: Any, settings: Settings, knowledge: KnowledgeProvider) -> None:
-    client = await aiohttp_client(create_app(replace(settings, turn_timeout=0.5), engine_factory=SLOW_QUESTIONS, knowledge=knowledge))
+    client = await aiohttp_client(create_app(replace(settings, turn_timeout=0.5), engine_factory=slow_questions, knowledge=knowledge))
     assert texts(await send(client, text="aloita")) == ["Kysymys 1/3"]
     started = time.monotonic()
 
@@ -139,7 +139,7 @@ async def test_a_turn_past_its_deadline_gets_the_friendly_reply_and_keeps_the_co
 
 @pytest.mark.parametrize(("locale", "friendly"), [("sv-SE", "Tjänsten är tillfälligt otillgänglig."), ("en-US", "The service is briefly unavailable.")])
 async def test_the_friendly_reply_is_in_the_users_language(aiohttp_client: Any, settings: Settings, knowledge: KnowledgeProvider, locale: str, friendly: str) -> None:
-    client = await aiohttp_client(create_app(replace(settings, turn_timeout=0.3), engine_factory=SLOW_QUESTIONS, knowledge=knowledge))
+    client = await aiohttp_client(create_app(replace(settings, turn_timeout=0.3), engine_factory=slow_questions, knowledge=knowledge))
     await send(client, text="aloita", locale=locale)
 
     assert texts(await send(client, text="jumita", locale=locale))[0].startswith(friendly)

@@ -6,7 +6,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.store.people import ConversationAddress, Grant, Identity, PeopleStore
 
-CHANNEL = ConversationAddress("19:channel@thread.tacv2;messageid=1", "channel", "msteams", "https://smba.example/emea/", "28:bot", "tenant-1", "19:team@thread.tacv2")
+CHANNEL = ConversationAddress(
+    "19:channel@thread.tacv2;messageid=1", "channel", "msteams", "https://smba.example/emea/", "28:bot", "tenant-1", "19:team@thread.tacv2"
+)
 PERSONAL = ConversationAddress("a:personal-1", "personal", "msteams", "https://smba.example/emea/", "28:bot", "tenant-1")
 
 

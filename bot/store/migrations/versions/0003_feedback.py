@@ -196,7 +196,9 @@ def upgrade() -> None:
         sa.Column("case_id", sa.Integer(), nullable=False),
         sa.Column("report_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["case_id"], ["supervision_cases.id"], name=op.f("fk_supervision_case_reports_case_id_supervision_cases"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["report_id"], ["feedback_reports.id"], name=op.f("fk_supervision_case_reports_report_id_feedback_reports"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["report_id"], ["feedback_reports.id"], name=op.f("fk_supervision_case_reports_report_id_feedback_reports"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("case_id", "report_id", name=op.f("pk_supervision_case_reports")),
     )
     op.create_index("ix_supervision_case_reports_report_id", "supervision_case_reports", ["report_id"])

@@ -71,7 +71,18 @@ def test_a_new_report_card_is_valid_and_offers_every_action(lang: str) -> None:
 def test_the_card_shows_what_the_team_needs_in_finnish_time() -> None:
     text = render_card_text(report_card(_report(), STRINGS, "fi", reporter_name="Maija", handler_name=None))
 
-    for expected in ("Perhetyö", "Perhekoti Kataja Oy", "Lastensuojelu", "1.9.2026–30.11.2026", "Maija", "6.12.2026 05:46", "Uusi", "Sovitut tavoitteet: 4/5", "Raportointi: 2/5", "Laatu: Raportit myöhässä tai puuttuvat"):
+    for expected in (
+        "Perhetyö",
+        "Perhekoti Kataja Oy",
+        "Lastensuojelu",
+        "1.9.2026–30.11.2026",
+        "Maija",
+        "6.12.2026 05:46",
+        "Uusi",
+        "Sovitut tavoitteet: 4/5",
+        "Raportointi: 2/5",
+        "Laatu: Raportit myöhässä tai puuttuvat",
+    ):
         assert expected in text
 
 
