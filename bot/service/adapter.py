@@ -55,6 +55,7 @@ Logic = Callable[[TurnContext], Awaitable[Any]]
 class TurnTimeoutError(TimeoutError):
     """The bot's logic did not finish within the turn's deadline."""
 
+
 log = logging.getLogger(__name__)
 
 
@@ -82,7 +83,9 @@ def error_response(status: int, code: str, message: str) -> web.Response:
 
 
 class PalveluopasAdapter(CloudAdapter):
-    def __init__(self, settings: Settings, strings: Strings, reset_state: Callable[[TurnContext], Awaitable[None]], connector: BotConnector | None = None) -> None:
+    def __init__(
+        self, settings: Settings, strings: Strings, reset_state: Callable[[TurnContext], Awaitable[None]], connector: BotConnector | None = None
+    ) -> None:
         super().__init__(ConfigurationBotFrameworkAuthentication(_BotFrameworkConfiguration(settings)))
         self._strings = strings
         self._max_body_bytes = settings.max_body_bytes
@@ -120,7 +123,9 @@ class PalveluopasAdapter(CloudAdapter):
             body = serializer_helper(body)
         return web.json_response(body, status=invoke_response.status)
 
-    async def process_activity(self, auth_header_or_authenticate_request_result: str | AuthenticateRequestResult, activity: Activity, logic: Logic) -> InvokeResponse | None:
+    async def process_activity(
+        self, auth_header_or_authenticate_request_result: str | AuthenticateRequestResult, activity: Activity, logic: Logic
+    ) -> InvokeResponse | None:
         """CloudAdapterBase.process_activity without the two msrest clients per turn."""
         result = auth_header_or_authenticate_request_result
         if isinstance(result, str):
@@ -205,7 +210,7 @@ class PalveluopasAdapter(CloudAdapter):
         lang = language_of(activity.locale)
         if unavailable:
             # The database or the deadline failed, not the conversation: its stored state is
-            # untouched (nothing was saved), so the next message continues where it was.
+            # kept (whether this turn's write landed or not), so the next message continues.
             await context.send_activity(self._strings.get("core.unavailable", lang, error_id=error_id))
             return
         if conflict:

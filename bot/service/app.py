@@ -147,7 +147,7 @@ async def readyz(request: web.Request) -> web.Response:
 
 
 async def _database_state(engine: AsyncEngine) -> str:
-    """"ok" or "unreachable", within READY_TIMEOUT_SECONDS whatever the database does.
+    """ "ok" or "unreachable", within READY_TIMEOUT_SECONDS whatever the database does.
 
     The check runs in its own task and is not waited for past the timeout: cancelling a
     connection attempt to a frozen server can itself hang (the issue saw 5 s for a 3 s

@@ -32,7 +32,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
-from typing import Any, Final, Protocol
+from typing import Any, Final, Protocol, cast
 from urllib.parse import quote
 
 import aiohttp
@@ -152,15 +152,21 @@ class BotConnector:
             await self._session.close()
             self._session = None
 
-    async def send_to_conversation(self, service_url: str, conversation_id: str, activity: Model | Mapping[str, Any], *, audience: str | None = None) -> Outcome:
+    async def send_to_conversation(
+        self, service_url: str, conversation_id: str, activity: Model | Mapping[str, Any], *, audience: str | None = None
+    ) -> Outcome:
         """POST /v3/conversations/{id}/activities: a new message in the conversation."""
         return await self._call("POST", service_url, conversation_id, _activities_path(conversation_id), activity, audience)
 
-    async def reply_to_activity(self, service_url: str, conversation_id: str, reply_to_id: str, activity: Model | Mapping[str, Any], *, audience: str | None = None) -> Outcome:
+    async def reply_to_activity(
+        self, service_url: str, conversation_id: str, reply_to_id: str, activity: Model | Mapping[str, Any], *, audience: str | None = None
+    ) -> Outcome:
         """POST /v3/conversations/{id}/activities/{replyToId}: a reply (threaded where the channel threads)."""
         return await self._call("POST", service_url, conversation_id, _activities_path(conversation_id, reply_to_id), activity, audience)
 
-    async def update_activity(self, service_url: str, conversation_id: str, activity_id: str, activity: Model | Mapping[str, Any], *, audience: str | None = None) -> Outcome:
+    async def update_activity(
+        self, service_url: str, conversation_id: str, activity_id: str, activity: Model | Mapping[str, Any], *, audience: str | None = None
+    ) -> Outcome:
         """PUT /v3/conversations/{id}/activities/{activityId}: replace a sent activity (e.g. a card)."""
         return await self._call("PUT", service_url, conversation_id, _activities_path(conversation_id, activity_id), activity, audience)
 
@@ -194,7 +200,9 @@ class BotConnector:
             body["activity"] = _as_json(activity)
         return await self._call("POST", service_url, f"new:{user_id}", "v3/conversations", body, audience)
 
-    async def _call(self, method: str, service_url: str, conversation_key: str, path: str, payload: Model | Mapping[str, Any] | None, audience: str | None) -> Outcome:
+    async def _call(
+        self, method: str, service_url: str, conversation_key: str, path: str, payload: Model | Mapping[str, Any] | None, audience: str | None
+    ) -> Outcome:
         url = _join(service_url, path)
         if url is None:
             return PermanentFailure(None, "InvalidServiceUrl")
@@ -340,5 +348,6 @@ def _join(service_url: object, path: str) -> str | None:
 
 def _as_json(payload: Model | Mapping[str, Any]) -> Any:
     if isinstance(payload, Model):
-        return payload.serialize()
+        serialized: Any = cast(Any, payload).serialize()
+        return serialized
     return dict(payload)

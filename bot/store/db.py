@@ -44,6 +44,8 @@ QUIET_DRIVER_LOGGERS: Final = ("aiosqlite", "asyncpg", "sqlalchemy.engine", "sql
 """Drivers and SQLAlchemy's engine log SQL with its parameters, i.e. stored text, when their
 logger is enabled (SQLAlchemy echoes at INFO as soon as a root logger is at DEBUG): never
 below WARNING."""
+
+
 SQLITE_BUSY_SECONDS = 30.0
 """SQLite's wait for the write lock when no timeout is given (migrations, commands)."""
 

@@ -58,15 +58,15 @@ class LoopbackChannel:
         return [
             r.body
             for r in self.received
-            if isinstance(r.body, dict)
-            and (conversation_id is None or r.conversation_id == conversation_id)
-            and (type is None or r.body.get("type") == type)
+            if isinstance(r.body, dict) and (conversation_id is None or r.conversation_id == conversation_id) and (type is None or r.body.get("type") == type)
         ]
 
     async def _handle(self, request: web.Request) -> web.Response:
         body = await request.json() if request.can_read_body else None
         peer = request.transport.get_extra_info("peername") if request.transport else None
-        self.received.append(Received(request.method, request.raw_path, request.match_info.get("conversation", ""), body, dict(request.headers), peer[1] if peer else 0))
+        self.received.append(
+            Received(request.method, request.raw_path, request.match_info.get("conversation", ""), body, dict(request.headers), peer[1] if peer else 0)
+        )
         if self.delay:
             await asyncio.sleep(self.delay)
         if self.status >= 300:

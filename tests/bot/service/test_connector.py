@@ -17,13 +17,6 @@ TEAMS_CONVERSATION = "a:1x2y;messageid=17"
 
 
 @pytest.fixture
-async def channel() -> AsyncIterator[LoopbackChannel]:
-    channel = await LoopbackChannel().start()
-    yield channel
-    await channel.close()
-
-
-@pytest.fixture
 async def connector() -> AsyncIterator[BotConnector]:
     connector = BotConnector(limits=ConnectorLimits(call_timeout=1.0, connect_timeout=0.5))
     yield connector
@@ -76,7 +69,9 @@ async def test_a_new_one_to_one_conversation_names_the_tenant(channel: LoopbackC
         (503, "ServiceUnavailable", Retryable(503, None, "ServiceUnavailable")),
     ],
 )
-async def test_a_refusal_is_classified_with_the_channels_reason(channel: LoopbackChannel, connector: BotConnector, status: int, code: str, expected: Any) -> None:
+async def test_a_refusal_is_classified_with_the_channels_reason(
+    channel: LoopbackChannel, connector: BotConnector, status: int, code: str, expected: Any
+) -> None:
     channel.status, channel.code = status, code
 
     assert await connector.send_to_conversation(channel.service_url, "c1", {"type": "message"}) == expected

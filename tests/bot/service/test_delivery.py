@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
 
@@ -16,13 +15,6 @@ from bot.service.context import KnowledgeProvider
 from bot.service.settings import Settings
 from tests.support.channel import LoopbackChannel
 from tests.support.http import MESSAGES_PATH, activity
-
-
-@pytest.fixture
-async def channel() -> AsyncIterator[LoopbackChannel]:
-    channel = await LoopbackChannel().start()
-    yield channel
-    await channel.close()
 
 
 @pytest.fixture
@@ -47,7 +39,9 @@ async def test_replies_are_posted_to_the_service_url_as_replies_to_the_message(c
     assert call.body["attachments"][0]["contentType"] == "application/vnd.microsoft.card.adaptive"
 
 
-async def test_a_refusing_connector_is_logged_once_with_its_reason_and_the_turn_still_ends_cleanly(client: TestClient, channel: LoopbackChannel, caplog: pytest.LogCaptureFixture) -> None:
+async def test_a_refusing_connector_is_logged_once_with_its_reason_and_the_turn_still_ends_cleanly(
+    client: TestClient, channel: LoopbackChannel, caplog: pytest.LogCaptureFixture
+) -> None:
     channel.status, channel.code = 403, "ConversationBlockedByUser"
 
     assert await _post(client, channel.service_url, "apu") == 201
@@ -58,7 +52,9 @@ async def test_a_refusing_connector_is_logged_once_with_its_reason_and_the_turn_
     assert not [r for r in caplog.records if r.getMessage() == "turn_error"]
 
 
-async def test_after_a_failed_send_the_rest_of_the_turn_sends_nothing_more(client: TestClient, channel: LoopbackChannel, caplog: pytest.LogCaptureFixture) -> None:
+async def test_after_a_failed_send_the_rest_of_the_turn_sends_nothing_more(
+    client: TestClient, channel: LoopbackChannel, caplog: pytest.LogCaptureFixture
+) -> None:
     channel.status, channel.code = 503, "ServiceUnavailable"
 
     await _post(client, channel.service_url, "apu")
@@ -86,7 +82,9 @@ async def test_an_invalid_service_url_is_never_a_server_error(client: TestClient
         assert _failures(caplog)[0]["reason"] == "InvalidServiceUrl"
 
 
-async def test_a_slow_connector_ends_the_turn_within_the_connector_timeout_and_keeps_the_state(client: TestClient, channel: LoopbackChannel, caplog: pytest.LogCaptureFixture) -> None:
+async def test_a_slow_connector_ends_the_turn_within_the_connector_timeout_and_keeps_the_state(
+    client: TestClient, channel: LoopbackChannel, caplog: pytest.LogCaptureFixture
+) -> None:
     channel.delay = 30
     started = time.monotonic()
 
@@ -97,7 +95,9 @@ async def test_a_slow_connector_ends_the_turn_within_the_connector_timeout_and_k
     assert len([c for c in channel.received if c.body["type"] == "typing"]) <= 1
 
 
-async def test_eight_slow_connectors_do_not_delay_a_ninth_conversation(aiohttp_client: Any, settings: Settings, knowledge: KnowledgeProvider, channel: LoopbackChannel) -> None:
+async def test_eight_slow_connectors_do_not_delay_a_ninth_conversation(
+    aiohttp_client: Any, settings: Settings, knowledge: KnowledgeProvider, channel: LoopbackChannel
+) -> None:
     # The case: connectors answering after 40 s; the default timeouts apply.
     client = await aiohttp_client(create_app(settings, knowledge=knowledge))
     slow = await LoopbackChannel(delay=40).start()

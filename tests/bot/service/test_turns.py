@@ -82,7 +82,9 @@ async def test_a_dialog_in_progress_survives_a_restart_of_the_server(aiohttp_cli
 
 
 @pytest.mark.postgres
-async def test_a_dialog_in_progress_survives_a_restart_on_postgresql(aiohttp_client: Any, postgres_url: str, kb_root: Any, knowledge: KnowledgeProvider) -> None:
+async def test_a_dialog_in_progress_survives_a_restart_on_postgresql(
+    aiohttp_client: Any, postgres_url: str, kb_root: Any, knowledge: KnowledgeProvider
+) -> None:
     await _dialog_survives_a_restart(aiohttp_client, Settings(database_url=postgres_url, knowledge_root=kb_root), knowledge)
 
 
@@ -111,8 +113,8 @@ async def test_when_the_database_is_down_the_user_is_told_the_service_is_briefly
     assert reply.startswith("Palvelu on hetken poissa käytöstä.") and "Aloitetaan alusta" not in reply
 
 
-class SlowOnJumita(Script):
-    """Test-only: 'jumita' makes a step outlast the turn's deadline."""
+class Stalling(Script):
+    """Test-only: the script's lines, but 'jumita' outlasts any turn's deadline."""
 
     async def next_typed(self, turn: Turn, typed: str) -> Outcome:
         if typed == "jumita":
@@ -120,12 +122,14 @@ class SlowOnJumita(Script):
         return await super().next_typed(turn, typed)
 
 
-def slow_questions() -> Engine:
-    return Engine([SlowOnJumita(["Kysymys 1/3", "Kysymys 2/3", "Kysymys 3/3", "Valmis"], 0.0)], root=DialogId.ROOT)
+def _stalling() -> Engine:
+    return Engine([Stalling(["Kysymys 1/3", "Kysymys 2/3", "Kysymys 3/3", "Valmis"], 0.0)], root=DialogId.ROOT)
 
 
-async def test_a_turn_past_its_deadline_gets_the_friendly_reply_and_keeps_the_conversation(aiohttp_client: Any, settings: Settings, knowledge: KnowledgeProvider) -> None:
-    client = await aiohttp_client(create_app(replace(settings, turn_timeout=0.5), engine_factory=slow_questions, knowledge=knowledge))
+async def test_a_turn_past_its_deadline_gets_the_friendly_reply_and_keeps_the_conversation(
+    aiohttp_client: Any, settings: Settings, knowledge: KnowledgeProvider
+) -> None:
+    client = await aiohttp_client(create_app(replace(settings, turn_timeout=0.5), engine_factory=_stalling, knowledge=knowledge))
     assert texts(await send(client, text="aloita")) == ["Kysymys 1/3"]
     started = time.monotonic()
 
@@ -138,8 +142,10 @@ async def test_a_turn_past_its_deadline_gets_the_friendly_reply_and_keeps_the_co
 
 
 @pytest.mark.parametrize(("locale", "friendly"), [("sv-SE", "Tjänsten är tillfälligt otillgänglig."), ("en-US", "The service is briefly unavailable.")])
-async def test_the_friendly_reply_is_in_the_users_language(aiohttp_client: Any, settings: Settings, knowledge: KnowledgeProvider, locale: str, friendly: str) -> None:
-    client = await aiohttp_client(create_app(replace(settings, turn_timeout=0.3), engine_factory=slow_questions, knowledge=knowledge))
+async def test_the_friendly_reply_is_in_the_users_language(
+    aiohttp_client: Any, settings: Settings, knowledge: KnowledgeProvider, locale: str, friendly: str
+) -> None:
+    client = await aiohttp_client(create_app(replace(settings, turn_timeout=0.3), engine_factory=_stalling, knowledge=knowledge))
     await send(client, text="aloita", locale=locale)
 
     assert texts(await send(client, text="jumita", locale=locale))[0].startswith(friendly)
