@@ -63,9 +63,17 @@ class ReportReader:
             cases = select(SupervisionCase.provider_id, SupervisionCase.service_id, func.count()).where(SupervisionCase.status.in_(OPEN_CASE_STATUSES))
             if where.service_line:
                 cases = cases.where(SupervisionCase.service_line == where.service_line)
-            open_cases: dict[tuple[int | None, str], int] = {(pid, sid): n for pid, sid, n in (await session.execute(cases.group_by(SupervisionCase.provider_id, SupervisionCase.service_id))).all()}
+            open_cases: dict[tuple[int | None, str], int] = {
+                (pid, sid): n for pid, sid, n in (await session.execute(cases.group_by(SupervisionCase.provider_id, SupervisionCase.service_id))).all()
+            }
         facts = [
-            ReportFacts(provider_id=report.provider_id, provider=provider, service_id=report.service_id, ratings=ratings.get(report.id, {}), concern=report.concern_area is not None)
+            ReportFacts(
+                provider_id=report.provider_id,
+                provider=provider,
+                service_id=report.service_id,
+                ratings=ratings.get(report.id, {}),
+                concern=report.concern_area is not None,
+            )
             for report, provider, _ in rows
         ]
         return facts, open_cases
@@ -93,7 +101,9 @@ async def _ratings(session: AsyncSession, report_ids: list[int]) -> dict[int, di
     found: dict[int, dict[str, int | None]] = {}
     for start in range(0, len(report_ids), 500):  # bounded IN lists
         chunk = report_ids[start : start + 500]
-        rows = (await session.execute(select(FeedbackRating.report_id, FeedbackRating.aspect, FeedbackRating.score).where(FeedbackRating.report_id.in_(chunk)))).all()
+        rows = (
+            await session.execute(select(FeedbackRating.report_id, FeedbackRating.aspect, FeedbackRating.score).where(FeedbackRating.report_id.in_(chunk)))
+        ).all()
         for report_id, aspect, score in rows:
             found.setdefault(report_id, {})[aspect] = score
     return found

@@ -47,10 +47,26 @@ async def reports(sessionmaker: async_sessionmaker[AsyncSession], clock: ManualC
     provider = await store.add_provider("Perhepalvelu Oy", by=worker)
     common = {"reporter_id": worker, "reporter_locale": "fi-FI", "service_id": "testipalvelu", "service_name": "Testipalvelu", "provider_id": provider}
     first = await store.submit(
-        NewReport(submit_token="a", service_line="perhesosiaalityo", period_start=date(2026, 1, 5), period_end=date(2026, 2, 20), ratings={"goals": 4, "reporting": 3}, free_text="Soita 040 1234567", **common)  # type: ignore[arg-type]
+        NewReport(
+            submit_token="a",
+            service_line="perhesosiaalityo",
+            period_start=date(2026, 1, 5),
+            period_end=date(2026, 2, 20),
+            ratings={"goals": 4, "reporting": 3},
+            free_text="Soita 040 1234567",
+            **common,
+        )  # type: ignore[arg-type]
     )
     second = await store.submit(
-        NewReport(submit_token="b", service_line="perhesosiaalityo", period_start=date(2026, 1, 1), period_end=date(2026, 1, 31), concern_area="quality", concern_kind="staff", **common)  # type: ignore[arg-type]
+        NewReport(
+            submit_token="b",
+            service_line="perhesosiaalityo",
+            period_start=date(2026, 1, 1),
+            period_end=date(2026, 1, 31),
+            concern_area="quality",
+            concern_kind="staff",
+            **common,
+        )  # type: ignore[arg-type]
     )
     campaign_id = await create_campaign(sessionmaker, clock, "http://127.0.0.1:9/unused", recipients(1))
     await CampaignStore(sessionmaker).mark_answered(campaign_id, WORKER, second.report.id, clock.now())
@@ -88,7 +104,9 @@ async def test_the_csv_opens_in_finnish_excel_one_row_per_report_without_names_o
     assert "Maija" not in text and "040" not in text and WORKER not in text
 
 
-async def test_the_link_works_once_and_not_after_fifteen_minutes(client: TestClient, sessionmaker: async_sessionmaker[AsyncSession], clock: ManualClock, reports: list[int]) -> None:
+async def test_the_link_works_once_and_not_after_fifteen_minutes(
+    client: TestClient, sessionmaker: async_sessionmaker[AsyncSession], clock: ManualClock, reports: list[int]
+) -> None:
     used = await _link(sessionmaker, clock, "csv")
     late = await _link(sessionmaker, clock, "csv")
 
