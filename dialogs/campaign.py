@@ -160,6 +160,7 @@ class CampaignDialog(Dialog):
             return Stay(turn.ui("common.not_understood"))
         turn.data["line"] = submit.value
         turn.data["line_workers"] = await _port(turn).count_recipients(submit.value)
+        turn.data["has_team"] = await _port(turn).has_team(submit.value)
         return Goto("recipients")
 
     def show_recipients(self, turn: Turn) -> Screen:
@@ -169,11 +170,16 @@ class CampaignDialog(Dialog):
             turn.origin.button(cui("dialog.recipients_line", line=line_name, n=turn.data.get("line_workers", 0)), "answer", "line"),
             turn.origin.button(cui("dialog.recipients_named"), "answer", "named"),
         ]
+        if turn.data.get("has_team"):
+            buttons.insert(1, turn.origin.button(cui("dialog.recipients_team", line=line_name), "answer", "team"))
         return Screen(ask_card(turn.ui, turn.origin, cui("dialog.recipients"), cui("dialog.recipients_note"), buttons))
 
     def pick_recipients(self, turn: Turn, submit: Submit) -> Outcome:
         if submit.value == "named":
             return Goto("named")
+        if submit.value == "team" and turn.data.get("has_team"):
+            turn.data.update(recipients="team", named=[])
+            return Goto("due")
         if submit.value != "line":
             return Stay(turn.ui("common.not_understood"))
         if not turn.data.get("line_workers"):
@@ -274,11 +280,11 @@ class CampaignDialog(Dialog):
             due,
         )
         send_at = data.get("send_at")
-        recipients = (
-            cui("dialog.recipients_line", line=turn.text(f"feedback.line.{data['line']}"), n=data.get("line_workers", 0))
-            if data.get("recipients") == "line"
-            else cui("dialog.named_count", n=len(data.get("named", [])))
-        )
+        line_name = turn.text(f"feedback.line.{data['line']}")
+        recipients = {
+            "line": cui("dialog.recipients_line", line=line_name, n=data.get("line_workers", 0)),
+            "team": cui("dialog.recipients_team", line=line_name),
+        }.get(data.get("recipients", ""), cui("dialog.named_count", n=len(data.get("named", []))))
         details = [
             (cui("dialog.recipients"), recipients),
             (cui("dialog.due"), finnish_date(due)),

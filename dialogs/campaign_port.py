@@ -26,7 +26,8 @@ class CampaignRequest:
     provider_name: str | None
     service_line: str
     recipients: str
-    """`line` (workers known to the bot in the service line) or `named`."""
+    """`line` (workers known to the bot in the service line), `team` (the members of the
+    line's registered team channel) or `named`."""
     named: tuple[str, ...]
     send_at: datetime
     due_at: datetime
@@ -39,6 +40,8 @@ class CampaignPort(Protocol):
     async def known_providers(self) -> list[KnownName]: ...
 
     async def count_recipients(self, service_line: str) -> int: ...
+
+    async def has_team(self, service_line: str) -> bool: ...
 
     async def create(self, request: CampaignRequest) -> tuple[int, int]:
         """(campaign id, recipients), or (0, 0) when nobody could be addressed."""

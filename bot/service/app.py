@@ -111,7 +111,7 @@ def _bot(engine_factory: EngineFactory | None) -> Callable[[web.Application], As
         storage = SqlStorage(services.sessionmaker)
         people = PeopleStore(services.sessionmaker, settings.admins)
         feedback = FeedbackStore(services.sessionmaker)
-        campaigns = campaign_app.campaign_desk(app, services, people, feedback)
+        campaigns = campaign_app.campaign_desk(app, services, people, feedback, app[CONNECTOR])
         desk = FeedbackDesk(people, feedback, app[CONNECTOR], strings, knowledge, campaign_answered=campaigns.answered)
         ports = TurnPorts(services.sessionmaker, desk=desk, campaigns=campaigns, clock=campaigns.clock)
         bot = PalveluopasBot((engine_factory or build_engine)(), storage, strings, lambda: knowledge.snapshot, ports)

@@ -33,7 +33,7 @@ def install(app: web.Application, services_key: web.AppKey[BotServices], connect
     app.router.add_get("/exports/{token}", download)
 
 
-def campaign_desk(app: web.Application, services: BotServices, people: PeopleStore, feedback: FeedbackStore) -> CampaignDesk:
+def campaign_desk(app: web.Application, services: BotServices, people: PeopleStore, feedback: FeedbackStore, connector: BotConnector) -> CampaignDesk:
     """The supervisors' desk; it wakes the worker (started after it) when a campaign changes."""
 
     def wake() -> None:
@@ -41,7 +41,7 @@ def campaign_desk(app: web.Application, services: BotServices, people: PeopleSto
         if worker is not None:
             worker.wake()
 
-    return CampaignDesk(services.sessionmaker, services.settings, services.strings, people, feedback, app[CLOCK], wake)
+    return CampaignDesk(services.sessionmaker, services.settings, services.strings, people, feedback, app[CLOCK], wake, connector)
 
 
 def renderer(services: BotServices) -> Callable[[Delivery], Mapping[str, Any]]:

@@ -18,6 +18,7 @@ from botbuilder.core import TurnContext
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.service.connector import BotConnector
 from bot.service.exports import may_supervise
 from bot.service.inputs import read_input
 from bot.service.outbox import Clock
@@ -51,7 +52,9 @@ class CampaignDesk:
         feedback: FeedbackStore,
         clock: Clock,
         wake: Callable[[], None],
+        connector: BotConnector | None = None,
     ) -> None:
+        self._connector = connector
         self._sessionmaker = sessionmaker
         self._settings = settings
         self._strings = strings
@@ -95,7 +98,12 @@ class CampaignDesk:
     async def create(self, request: CampaignRequest) -> tuple[int, int]:
         if not await self.may_supervise(request.supervisor):
             return 0, 0
-        people = await self._line_workers(request.service_line) if request.recipients == "line" else await self._named(request.named)
+        if request.recipients == "team":
+            people = await self._team_members(request.service_line)
+        elif request.recipients == "line":
+            people = await self._line_workers(request.service_line)
+        else:
+            people = await self._named(request.named)
         people = [p for p in people if p.user_id != request.supervisor.id]
         address = await self._people.address(request.conversation_id)
         if not people or address is None:
@@ -164,6 +172,21 @@ class CampaignDesk:
             members = select(UserRole.user_id).where(UserRole.role == "member", UserRole.service_line == service_line)
             users = (await session.execute(select(User.id, User.channel_user_id).where(User.id.in_(reporters.union(members).scalar_subquery())))).all()
             return await _with_chats(session, [(uid, channel_id) for uid, channel_id in users if channel_id])
+
+    async def has_team(self, service_line: str) -> bool:
+        return await self._people.team_conversation(service_line) is not None
+
+    async def _team_members(self, service_line: str) -> list[NewRecipient]:
+        """The members of the line's registered team channel, from Teams' roster; those the
+        bot knows get their 1:1 chat, the rest get one made when the prompt is sent."""
+        address = await self._people.team_conversation(service_line)
+        if address is None or self._connector is None:
+            return []
+        roster = await self._connector.team_members(address.service_url, address.team_id or address.conversation_id)
+        if not isinstance(roster, list):
+            log_event(log, "campaign_roster_failed", service_line=service_line, outcome=type(roster).__name__)
+            return []
+        return await self._named(tuple(str(m["id"]) for m in roster))
 
     async def _named(self, ids: tuple[str, ...]) -> list[NewRecipient]:
         """Named users: known ones by either id; an unknown Teams id (`29:`) as it is."""

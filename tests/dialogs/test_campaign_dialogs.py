@@ -20,7 +20,7 @@ from bot.service.settings import Settings
 from bot.store.campaign_store import CampaignStore
 from bot.store.campaigns import Campaign
 from bot.store.feedback import FeedbackStore, NewReport
-from bot.store.people import NO_LINE, Identity, PeopleStore
+from bot.store.people import NO_LINE, ConversationAddress, Identity, PeopleStore
 from bot.ui.cards.text import render_card_text
 from tests.support.campaigns import campaign_settings, start_app, worker
 from tests.support.clock import ManualClock
@@ -200,3 +200,29 @@ async def test_the_status_card_is_updated_in_place_by_a_universal_action_and_sho
     assert response.status == 200 and answer["type"] == "application/vnd.microsoft.card.adaptive"
     text = render_card_text(answer["value"])
     assert "lähetetty 2, epäonnistui 1" in text and "sovellusta ei ole asennettu tälle käyttäjälle" in text
+
+
+async def test_the_members_of_a_registered_team_channel_are_reached_even_those_the_bot_never_talked_to(
+    client: TestClient, channel: ScriptedChannel, sessionmaker: async_sessionmaker[AsyncSession], line_workers: None
+) -> None:
+    people = PeopleStore(sessionmaker)
+    admin = await people.ensure_user(Identity(SUPERVISOR))
+    address = ConversationAddress("19:tiimi@thread.tacv2", "channel", "msteams", channel.service_url, "palveluopas", "tenant-1", team_id="team-1")
+    await people.register_team("perhesosiaalityo", address, by=admin)
+    channel.members["team-1"] = [{"id": "29:maija", "aadObjectId": "aad-maija"}, {"id": "29:uusi", "aadObjectId": "aad-uusi"}]
+
+    replies = await say(client, channel, SUPERVISOR, "palautepyyntö")
+    replies = await press(client, channel, SUPERVISOR, replies, "Testipalvelu")
+    replies = await press(client, channel, SUPERVISOR, replies, "Kaikki palveluntuottajat")
+    replies = await press(client, channel, SUPERVISOR, replies, "Perhesosiaalityö")
+    replies = await press(client, channel, SUPERVISOR, replies, "Palvelulinjan Perhesosiaalityö järjestämisen tiimin kanavan jäsenet")
+    replies = await press(client, channel, SUPERVISOR, replies, "1 viikon päästä")
+    replies = await press(client, channel, SUPERVISOR, replies, "Ei saatetta")
+    replies = await press(client, channel, SUPERVISOR, replies, "Lähetä nyt")
+    done = await press(client, channel, SUPERVISOR, replies, "Lähetä palautepyyntö")
+    await worker(client).settle()
+
+    assert "Palautepyyntö lähtee 2 vastaanottajalle" in shown_text(done)
+    assert channel.delivered() == {"personal:29:maija": 1, "personal:29:uusi": 1}
+    created = [r.body["members"][0]["id"] for r in channel.received if r.path == "/v3/conversations"]
+    assert created == ["29:uusi"]  # only the one without a 1:1 chat yet

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+from aiohttp.test_utils import TestServer
 
 from tests.support.channel import LoopbackChannel, Received
 
@@ -38,7 +39,21 @@ class ScriptedChannel(LoopbackChannel):
     script: dict[str, list[Reply]] = field(default_factory=dict)
     decide: Callable[[int, str], Reply | None] | None = None
     requests: int = 0
+    members: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """Team id -> its members, for GET .../pagedmembers."""
     _numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    async def start(self) -> ScriptedChannel:
+        app = web.Application()
+        app.router.add_post("/v3/conversations", self._handle)
+        app.router.add_route("*", "/v3/conversations/{conversation}/activities", self._handle)
+        app.router.add_get("/v3/conversations/{conversation}/pagedmembers", self._members)
+        self._server = TestServer(app, host="127.0.0.1")
+        await self._server.start_server()
+        return self
+
+    async def _members(self, request: web.Request) -> web.Response:
+        return web.json_response({"members": self.members.get(request.match_info["conversation"], [])})
 
     def delivered(self) -> Counter[str]:
         """Activities that reached each conversation (answered or not), by conversation id."""

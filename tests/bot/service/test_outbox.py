@@ -207,12 +207,12 @@ async def test_a_restart_mid_campaign_resumes_without_sending_anyone_twice(
     channel: ScriptedChannel,
     clock: ManualClock,
 ) -> None:
-    slow = campaign_settings(fast_settings, campaign_rate=10.0)
+    slow = campaign_settings(fast_settings, campaign_rate=5.0)
     first = await start_app(aiohttp_client, slow, knowledge, clock)
     people = recipients(12)
     campaign_id = await create_campaign(sessionmaker, clock, channel.service_url, people)
     worker(first).wake()
-    while sum(channel.delivered().values()) < 3:
+    while sum(channel.delivered().values()) < 2:
         await _tick()
     await first.close()  # the app stops: claims not yet sending go back to the queue
     stopped_at = sum(channel.delivered().values())
@@ -220,7 +220,7 @@ async def test_a_restart_mid_campaign_resumes_without_sending_anyone_twice(
     second = await start_app(aiohttp_client, fast_settings, knowledge, clock)
     await worker(second).settle()
 
-    assert 3 <= stopped_at < 12
+    assert 2 <= stopped_at < 12
     assert channel.delivered() == {f"personal:{p.user_id}": 1 for p in people}
     assert {row.state for row in await outbox_rows(sessionmaker, campaign_id)} == {DeliveryState.SENT}
 
