@@ -32,7 +32,7 @@ from bot.ui.protocol import DialogId
 from dialogs.campaign_port import CampaignPort, CampaignRequest
 from dialogs.engine import Dialog, End, Goto, Outcome, Replace, Screen, Stay, Step, Turn
 from dialogs.records import chosen_service
-from domain.campaign import CampaignState, CampaignView, Counts, MessageKind, SummaryRow
+from domain.campaign import CampaignState, CampaignView, Counts, MessageKind, ScheduleError, SummaryRow, check_schedule
 from domain.feedback import RATING_ASPECTS, SERVICE_LINES, clean_provider_name, match_provider, provider_key
 from domain.privacy import redact_and_cap
 
@@ -299,6 +299,10 @@ class CampaignDialog(Dialog):
         if submit.action != "confirm":
             return Stay(turn.ui("common.not_understood"))
         send_at = datetime.fromisoformat(data["send_at"]) if data.get("send_at") else _now(turn)
+        try:  # the preview may have waited long enough for the times to have passed
+            check_schedule(_now(turn), send_at, datetime.fromisoformat(data["due"]))
+        except ScheduleError:
+            return Stay(cui("dialog.when_invalid"))
         request = CampaignRequest(
             supervisor=turn.user,
             conversation_id=turn.where.id,

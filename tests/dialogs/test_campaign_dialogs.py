@@ -179,6 +179,10 @@ async def test_a_worker_without_the_supervisor_role_is_refused_and_nothing_is_cr
         assert (await session.execute(select(func.count()).select_from(Campaign))).scalar_one() == 0
     menu = await say(client, channel, "29:maija", "apu")
     assert "Palautepyyntö" not in shown_text(menu)
+    # A supervisor's card forwarded to her: its buttons are refused too.
+    status = await say(client, channel, SUPERVISOR, "palautepyynnöt")
+    refused = await press(client, channel, "29:maija", status, "Päivitä")
+    assert "ovat esihenkilöiden käytössä" in shown_text(refused)
 
 
 async def test_the_status_card_is_updated_in_place_by_a_universal_action_and_shows_failures(
