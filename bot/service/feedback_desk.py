@@ -38,6 +38,7 @@ from bot.ui.cards.feedback import (
     ANSWER_VERB,
     REFRESH_VERB,
     CardAction,
+    CaseAction,
     answered_card,
     ask_card,
     card_invoke_response,
@@ -47,6 +48,7 @@ from bot.ui.cards.feedback import (
     invoke_action_data,
     message_invoke_response,
     parse_card_action,
+    parse_case_action,
     report_card,
 )
 from bot.ui.cards.message import card_activity
@@ -186,8 +188,12 @@ class FeedbackDesk:
         if read is None or not _ours(read[1]):
             return None
         verb, data = read
-        action = parse_card_action(data)
         lang = language_of(context.activity.locale)
+        case_action = parse_case_action(data)
+        if case_action is not None and verb == "feedback.case":
+            card, text = await self._case_act(context, case_action, lang)
+            return _invoke_answer(card_invoke_response(card) if card is not None else message_invoke_response(text))
+        action = parse_card_action(data)
         if action is None or verb.removeprefix("feedback.") != action.verb:
             return _invoke_answer(message_invoke_response(self._strings.get("feedback.refusal.bad_action", lang)))
         card, text = await self._act(context, action, lang)
@@ -198,6 +204,11 @@ class FeedbackDesk:
         activity = context.activity
         lang = language_of(activity.locale)
         if _ours(activity.value):
+            case_action = parse_case_action(activity.value)
+            if case_action is not None:
+                _, text = await self._case_act(context, case_action, lang)
+                await context.send_activity(text)
+                return True
             action = parse_card_action(activity.value)
             if action is None:
                 await context.send_activity(self._strings.get("feedback.refusal.bad_action", lang))
@@ -406,19 +417,55 @@ class FeedbackDesk:
 
     async def _cases(self, context: TurnContext, rest: str, lang: str) -> None:
         user_id = await self._user_id(context)
-        who = identity_of(context.activity)
-        if (who is not None and self.people.is_admin(who)) or await self.people.is_supervisor(user_id):
-            lines: frozenset[str] = frozenset(SERVICE_LINES)
-        else:
-            lines = await self.people.member_lines(user_id)
-        if not lines:
+        card = await self._cases_card(context, user_id, lang)
+        if card is None:
             log_event(log, "feedback_refused", level=logging.WARNING, user_id=user_id, verb="cases", reason="no_role")
             await context.send_activity(self._strings.get("feedback.valvonta.not_allowed", lang))
             return
+        await context.send_activity(card_activity(card))
+
+    async def _case_lines(self, context: TurnContext, user_id: int) -> frozenset[str]:
+        """The service lines whose cases the user sees and moves: every line for admins and
+        supervisors, their teams' lines for team members."""
+        who = identity_of(context.activity)
+        if (who is not None and self.people.is_admin(who)) or await self.people.is_supervisor(user_id):
+            return frozenset(SERVICE_LINES)
+        return await self.people.member_lines(user_id)
+
+    async def _cases_card(self, context: TurnContext, user_id: int, lang: str, notice: str | None = None) -> dict[str, Any] | None:
+        lines = await self._case_lines(context, user_id)
+        if not lines:
+            return None
         cases = await self.store.open_cases(sorted(lines))
         kb: KnowledgeBase = self._knowledge.snapshot.kb
         names = {service.id: service.name.get(lang) for service in kb.services}
-        await context.send_activity(card_activity(cases_card(cases, self._strings, lang, utc_now(), names)))
+        card = cases_card(cases, self._strings, lang, utc_now(), names)
+        if notice:
+            card["body"].insert(1, {"type": "TextBlock", "text": notice, "wrap": True, "color": "Attention", "weight": "Bolder"})
+        return card
+
+    async def _case_act(self, context: TurnContext, action: CaseAction, lang: str) -> tuple[dict[str, Any] | None, str]:
+        """Move a supervision case; (the `valvonta` card now, the message)."""
+        user_id = await self._user_id(context)
+        try:
+            case = await self.store.case(action.case_id)
+        except LookupError:
+            return None, self._strings.get("feedback.refusal.not_found", lang)
+        if case.service_line not in await self._case_lines(context, user_id):
+            log_event(log, "feedback_refused", level=logging.WARNING, user_id=user_id, case_id=case.id, verb="case", reason="not_member")
+            return None, self._strings.get(
+                "feedback.valvonta.case_not_allowed", lang, id=case.id, line=self._strings.get(f"feedback.line.{case.service_line}", lang)
+            )
+        done, refusal, now = await self.store.move_case(case.id, action.to, by=user_id, outcome=action.outcome)
+        status = self._strings.get(f"feedback.case_status.{now.status}", lang)
+        if done:
+            log_event(log, "case_moved", user_id=user_id, case_id=case.id, to=action.to)
+            text = self._strings.get("feedback.valvonta.moved", lang, id=case.id, status=status)
+        else:
+            log_event(log, "feedback_refused", user_id=user_id, case_id=case.id, verb="case", reason=refusal)
+            reason = self._strings.get(f"feedback.valvonta.case_reason.{refusal}", lang)
+            text = self._strings.get("feedback.valvonta.case_refused", lang, id=case.id, reason=reason, status=status)
+        return await self._cases_card(context, user_id, lang, notice=text), text
 
 
 class _InvokeAnswer(AdaptiveCardInvokeResponse):

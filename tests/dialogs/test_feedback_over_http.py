@@ -384,3 +384,39 @@ async def test_a_report_for_a_service_removed_meanwhile_is_not_stored_and_the_wo
     assert await _count(sessionmaker, FeedbackReport) == 0
     replies = await _press(WORKER, client, connector, replies, "Testipalvelu")
     assert "Tarkista palaute ennen lähettämistä" in shown_text(replies), "the other answers are kept"
+
+
+async def test_palaute_with_a_service_name_starts_with_the_service_chosen(client: TestClient, connector: LoopbackConnector) -> None:
+    replies = await WORKER.say(client, connector, "palaute testipalvelu")
+
+    assert "Kirjoita palveluntuottajan nimi" in shown_text(replies)
+    assert "Mistä palvelusta annat palautetta?" not in shown_text(replies)
+
+
+async def test_a_supervision_case_moves_through_procurement_to_closed_from_the_valvonta_card(
+    client: TestClient, connector: LoopbackConnector, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await _team(client, connector)
+    await _report(client, connector, concern=("Turvallisuus", "Lapsen turvallisuus"))
+    [listing] = cards(await MEMBER.say(client, connector, "valvonta"))
+    buttons = {a["title"]: a for s in listing["body"][1]["items"] if s.get("type") == "ActionSet" for a in s["actions"]}
+
+    answers = [
+        await OUTSIDER.invoke(client, connector, "feedback.case", buttons["Käsittelyyn"]["data"]),
+        await MEMBER.invoke(client, connector, "feedback.case", buttons["Hankinnat mukaan"]["data"]),
+        await MEMBER.invoke(client, connector, "feedback.case", buttons["Sulje tapaus"]["data"]),
+    ]
+    assert [status for status, _ in answers] == [200, 200, 200]
+    refused, moved, unclosed = (body for _, body in answers)
+    closing = {**buttons["Sulje tapaus"]["data"], "pvfb_case_outcome_1": "corrective_plan"}
+    assert await MEMBER.submit(client, connector, closing) == 201
+
+    assert "voivat muuttaa palvelulinjan Lastensuojelu järjestämisen tiimin jäsenet ja valvojat" in refused["value"]
+    assert_valid_card(moved["value"])
+    assert "Tapaus #1: Hankinnat mukana." in render_card_text(moved["value"]) and "Hankinnat mukana, avattu" in render_card_text(moved["value"])
+    assert "valitse ratkaisu ennen sulkemista" in render_card_text(unclosed["value"])
+    assert "Tapaus #1: Suljettu." in connector.messages_in(MEMBER.personal)[-1].text
+    assert "Tiimeilläsi ei ole avoimia valvontatapauksia." in shown_text(await MEMBER.say(client, connector, "valvonta"))
+    async with sessionmaker() as session:
+        case = (await session.execute(select(SupervisionCase))).scalar_one()
+    assert (case.status, case.outcome) == ("closed", "corrective_plan")

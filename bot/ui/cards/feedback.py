@@ -28,7 +28,7 @@ from botbuilder.schema import Activity, ActivityTypes, Attachment, ChannelAccoun
 from bot.ui.cards.message import ADAPTIVE_CARD_CONTENT_TYPE, adaptive_card
 from bot.ui.cards.text import render_card_text
 from bot.ui.i18n import Strings
-from domain.feedback import ANSWER_MAX, RATING_ASPECTS, REPORT_OUTCOMES, age_days, finnish_date, finnish_time
+from domain.feedback import ANSWER_MAX, CASE_MOVES, CASE_OUTCOMES, CASE_STATUSES, RATING_ASPECTS, REPORT_OUTCOMES, age_days, finnish_date, finnish_time
 from domain.feedback_records import CaseView, ReportView
 
 ACTION_KEY: Final = "pvfb"
@@ -36,7 +36,9 @@ VERB_PREFIX: Final = "feedback."
 REPORT_VERBS: Final = ("take", "ask", "supervise", "close")
 ANSWER_VERB: Final = "answer"
 REFRESH_VERB: Final = "refresh"
+CASE_VERB: Final = "case"
 VERBS: Final = (*REPORT_VERBS, ANSWER_VERB, REFRESH_VERB)
+CASE_OUTCOME_INPUT: Final = "pvfb_case_outcome_"
 QUESTION_INPUT: Final = "pvfb_question"
 OUTCOME_INPUT: Final = "pvfb_outcome"
 ANSWER_INPUT: Final = "pvfb_answer"
@@ -274,7 +276,51 @@ def cases_card(cases: Sequence[CaseView], strings: Strings, lang: str, now: date
                         ),
                         isSubtle=True,
                     ),
+                    *_case_controls(ui, case),
                 ],
             }
         )
     return adaptive_card(body)
+
+
+def _case_controls(ui: _Ui, case: CaseView) -> list[dict[str, Any]]:
+    """The moves a case can make from its state, and the outcome to close it with."""
+    moves = [to for to in CASE_MOVES.get(case.status, ()) if to != "closed"]
+    buttons = [_case_button(ui(f"valvonta.to.{to}"), case.id, to) for to in moves]
+    buttons.append(_case_button(ui("valvonta.to.closed"), case.id, "closed"))
+    outcome = {
+        "type": "Input.ChoiceSet",
+        "id": CASE_OUTCOME_INPUT + str(case.id),
+        "label": ui("valvonta.outcome_input"),
+        "choices": [{"title": ui(f"case_outcome.{o}"), "value": o} for o in CASE_OUTCOMES],
+    }
+    return [outcome, {"type": "ActionSet", "actions": buttons}]
+
+
+def _case_button(title: str, case_id: int, to: str) -> dict[str, Any]:
+    data = {ACTION_KEY: {"verb": CASE_VERB, "case": case_id, "to": to}}
+    submit = {"type": "Action.Submit", "title": title, "data": data}
+    return {"type": "Action.Execute", "title": title, "verb": VERB_PREFIX + CASE_VERB, "data": data, "fallback": submit}
+
+
+@dataclass(frozen=True)
+class CaseAction:
+    case_id: int
+    to: str
+    outcome: str | None
+
+
+def parse_case_action(value: object) -> CaseAction | None:
+    """A case button's action (invoke data or Submit value); None when malformed."""
+    if not isinstance(value, Mapping):
+        return None
+    inner = value.get(ACTION_KEY)
+    if not isinstance(inner, Mapping) or inner.get("verb") != CASE_VERB:
+        return None
+    case_id, to = inner.get("case"), inner.get("to")
+    if isinstance(case_id, bool) or not isinstance(case_id, int) or case_id < 1 or to not in CASE_STATUSES:
+        return None
+    outcome = value.get(CASE_OUTCOME_INPUT + str(case_id)) or None
+    if outcome is not None and outcome not in CASE_OUTCOMES:
+        return None
+    return CaseAction(case_id, str(to), outcome)
