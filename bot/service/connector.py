@@ -32,12 +32,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
-from typing import Any, Final, Protocol, cast
+from typing import Any, Final, Protocol
 from urllib.parse import quote
 
 import aiohttp
 from botframework.connector.auth import AuthenticationConstants, ServiceClientCredentialsFactory
 from msrest.serialization import Model
+
+from bot.service.wire import to_json
 
 RETRYABLE_STATUSES: Final = frozenset({408, 412, 429, 500, 502, 503, 504})
 """412: Teams' "PreconditionFailed" when a conversation is being created or changed."""
@@ -378,6 +380,5 @@ def _join(service_url: object, path: str) -> str | None:
 
 def _as_json(payload: Model | Mapping[str, Any]) -> Any:
     if isinstance(payload, Model):
-        serialized: Any = cast(Any, payload).serialize()
-        return serialized
+        return to_json(payload)
     return dict(payload)

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
 
-from sqlalchemy import MetaData, make_url
+from sqlalchemy import MetaData, event, make_url
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints, so that a later revision can drop or alter them by name on every backend.
@@ -67,9 +67,11 @@ def create_engine(url: str | URL, *, timeout: float | None = None) -> AsyncEngin
         path.parent.mkdir(parents=True, exist_ok=True)
         # Concurrent turns write state at the same moment; wait for the lock instead of
         # failing with "database is locked".
-        busy = SQLITE_BUSY_SECONDS if timeout is None else timeout
-        options: dict[str, Any] = {} if timeout is None else {"pool_timeout": timeout}
-        return create_async_engine(url, connect_args={"timeout": busy}, hide_parameters=True, **options)
+        if timeout is None:
+            return create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS}, hide_parameters=True)
+        engine = create_async_engine(url, connect_args={"timeout": timeout}, pool_timeout=timeout, hide_parameters=True)
+        event.listen(engine.sync_engine, "connect", _sqlite_for_serving)
+        return engine
     if timeout is None or make_url(url).get_backend_name() != "postgresql":
         return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
     connect_args = {
@@ -80,17 +82,30 @@ def create_engine(url: str | URL, *, timeout: float | None = None) -> AsyncEngin
     return create_async_engine(url, pool_pre_ping=True, pool_timeout=timeout, connect_args=connect_args, hide_parameters=True)
 
 
+def _sqlite_for_serving(dbapi_connection: Any, _record: Any) -> None:
+    """Write-ahead log, synced at checkpoints: a turn's state write no longer waits for two
+    fsyncs of a rollback journal (25 ms of a 31 ms read-and-write on a busy disk), and readers
+    never wait for a writer. A power cut may lose the last moments' state (never corrupt the
+    file); a crash of the process loses nothing."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-def dialect_insert(session: AsyncSession) -> Callable[..., Any]:
-    """The `insert` of the session's dialect, which has `on_conflict_do_update` (an upsert).
+def dialect_insert(session: AsyncSession | AsyncConnection) -> Callable[..., Any]:
+    """The `insert` of the session's (or connection's) dialect, which has `on_conflict_do_update` (an upsert).
 
     Both supported databases have it, under the same name and signature; anything else is
     refused rather than silently losing the conflict handling.
     """
-    dialect = session.get_bind().dialect.name
+    dialect = (session.get_bind() if isinstance(session, AsyncSession) else session).dialect.name
     if dialect == "postgresql":
         return postgresql.insert
     if dialect == "sqlite":
