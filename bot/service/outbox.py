@@ -38,6 +38,7 @@ bounds how far ahead slots are reserved (`max_in_flight / rate` seconds).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 import uuid
@@ -127,6 +128,7 @@ class OutboxWorker:
         self._stopping = False
         self._loop_task: asyncio.Task[None] | None = None
         self._flush_task: asyncio.Task[None] | None = None
+        self._closing = asyncio.Event()
 
     @property
     def instance_id(self) -> str:
@@ -163,9 +165,11 @@ class OutboxWorker:
         deadline = time.monotonic() + grace_seconds
         while self._tasks and time.monotonic() < deadline:  # a batch spawns its sends as it goes
             await asyncio.wait(list(self._tasks), timeout=deadline - time.monotonic())
+        # The flush loop is asked to end, never cancelled: a flush cancelled halfway would lose
+        # the outcomes it had taken (their rows would stay `sending`, shown as unknown).
+        self._closing.set()
         if self._flush_task is not None:
-            self._flush_task.cancel()
-            await asyncio.gather(self._flush_task, return_exceptions=True)
+            await self._flush_task
         await self._flush()
 
     # --- the claim loop -------------------------------------------------------------------
@@ -308,8 +312,9 @@ class OutboxWorker:
     # --- recording outcomes -----------------------------------------------------------------
 
     async def _flush_loop(self) -> None:
-        while True:
-            await asyncio.sleep(self._config.flush_seconds)
+        while not self._closing.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._closing.wait(), self._config.flush_seconds)
             await self._flush()
 
     async def _flush(self) -> None:
