@@ -389,6 +389,7 @@ class FeedbackDialog(Dialog):
         )
         ui = _ui(turn)
         line = ui(f"line.{draft.service_line}")
+        turn.count("feedback_reported", "saved" if result.created else "duplicate")
         if not result.created:
             turn.say(ui("dialog.already_sent", id=result.report_id))
             return End(Result.DONE)

@@ -87,7 +87,7 @@ def create_app(
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
     app.router.add_post("/admin/reload", admin_reload)
-    campaign_app.install(app, SERVICES, CONNECTOR, clock)
+    campaign_app.install(app, SERVICES, CONNECTOR, clock, metrics=app[METRICS])
     return app
 
 

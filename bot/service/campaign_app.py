@@ -17,6 +17,7 @@ from bot.service.campaign_keys import CLOCK, OUTBOX, SERVICES
 from bot.service.connector import BotConnector
 from bot.service.context import BotServices
 from bot.service.exports import download
+from bot.service.metrics import Metrics
 from bot.service.outbox import Clock, OutboxConfig, OutboxWorker, SystemClock
 from bot.store.feedback import FeedbackStore
 from bot.store.outbox import Delivery
@@ -25,11 +26,17 @@ from bot.ui.cards.campaign import PromptContent, prompt_activity
 from bot.ui.i18n import language_of
 
 
-def install(app: web.Application, services_key: web.AppKey[BotServices], connector_key: web.AppKey[BotConnector], clock: Clock | None = None) -> None:
+def install(
+    app: web.Application,
+    services_key: web.AppKey[BotServices],
+    connector_key: web.AppKey[BotConnector],
+    clock: Clock | None = None,
+    metrics: Metrics | None = None,
+) -> None:
     """Call after the app's own cleanup contexts are added: the worker needs the bot's
-    services and the connector, and must stop before they go."""
+    services and the connector, and must stop before they go. `metrics` counts its sends."""
     app[CLOCK] = clock or SystemClock()
-    app.cleanup_ctx.append(_outbox(services_key, connector_key))
+    app.cleanup_ctx.append(_outbox(services_key, connector_key, metrics))
     app.router.add_get("/exports/{token}", download)
 
 
@@ -75,13 +82,15 @@ def service_name(services: BotServices, service_id: str | None, service_line: st
     return services.strings.get("campaigns.any_service", lang, line=line)
 
 
-def _outbox(services_key: web.AppKey[BotServices], connector_key: web.AppKey[BotConnector]) -> Callable[[web.Application], AsyncIterator[None]]:
+def _outbox(
+    services_key: web.AppKey[BotServices], connector_key: web.AppKey[BotConnector], metrics: Metrics | None
+) -> Callable[[web.Application], AsyncIterator[None]]:
     async def run(app: web.Application) -> AsyncIterator[None]:
         services = app[services_key]
         app[SERVICES] = services
         settings = services.settings
         config = OutboxConfig(rate=settings.campaign_rate, max_in_flight=settings.campaign_in_flight)
-        worker = OutboxWorker(services.sessionmaker, app[connector_key], renderer(services), clock=app[CLOCK], config=config)
+        worker = OutboxWorker(services.sessionmaker, app[connector_key], renderer(services), clock=app[CLOCK], config=config, metrics=metrics)
         app[OUTBOX] = worker
         worker.start()
         try:

@@ -50,6 +50,7 @@ from typing import Any, Final, Protocol
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.service.connector import BotConnector, Delivered, Outcome, PermanentFailure, Retryable, Unknown
+from bot.service.metrics import Metrics
 from bot.store.campaign_store import CampaignStore
 from bot.store.outbox import Claim, Delivery, OutboxQueue, Rate, Result
 from domain.campaign import DeliveryState
@@ -107,7 +108,9 @@ class OutboxWorker:
         clock: Clock | None = None,
         config: OutboxConfig | None = None,
         instance_id: str | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
+        self._metrics = metrics
         self.queue = OutboxQueue(sessionmaker, instance_id or uuid.uuid4().hex[:16])
         self.campaigns = CampaignStore(sessionmaker)
         self._connector = connector
@@ -270,6 +273,9 @@ class OutboxWorker:
             return
         self._results.append(result)
         self._in_flight.discard(delivery.message_id)
+        if self._metrics is not None:
+            self._metrics.campaign_sent(result.state.value if result.retry_at is None else "retry")
+            self._metrics.set_campaign_queue_depth(len(self._in_flight))
         log_event(
             log, "outbox_send", message_id=delivery.message_id, kind=delivery.kind.value, outcome=result.state.value if result.retry_at is None else "retry",
             status=result.status_code, reason=result.reason, latency_ms=round((time.monotonic() - started) * 1000),
