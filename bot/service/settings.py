@@ -46,11 +46,20 @@ class Settings:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     admin_token: str = ""
     """Bearer token for `POST /admin/reload`; without one the endpoint exists only in local mode."""
+    admins: tuple[str, ...] = ()
+    """`PALVELUOPAS_ADMINS`: Entra object ids of the users who may register channels and grant roles."""
     turn_timeout: float = DEFAULT_TURN_TIMEOUT
     database_timeout: float = DEFAULT_DATABASE_TIMEOUT
     """Seconds for one statement, for a pooled connection, for connecting (and SQLite's busy wait)."""
     connector_timeout: float = DEFAULT_CONNECTOR_TIMEOUT
     """Seconds for one call to the Bot Connector (a reply, the typing indicator)."""
+    public_url: str = ""
+    """The bot's own address as users' browsers reach it (export download links)."""
+    campaign_rate: float = 20.0
+    """Proactive messages per second, shared by all instances (Teams allows 50/s per app per tenant)."""
+    campaign_in_flight: int = 32
+    reminder_hours_before: int = 48
+    """The automatic reminder goes this long before a campaign's due date."""
 
     @property
     def local_mode(self) -> bool:
@@ -85,9 +94,14 @@ class Settings:
             log_level=log_level,
             max_body_bytes=_integer(environ, "MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, low=1024, high=64 * 1024 * 1024),
             admin_token=text("ADMIN_TOKEN"),
+            admins=tuple(part for part in text("PALVELUOPAS_ADMINS").replace(",", " ").split() if part),
             turn_timeout=_seconds(environ, "TURN_TIMEOUT_SECONDS", DEFAULT_TURN_TIMEOUT),
             database_timeout=_seconds(environ, "DATABASE_TIMEOUT_SECONDS", DEFAULT_DATABASE_TIMEOUT),
             connector_timeout=_seconds(environ, "CONNECTOR_TIMEOUT_SECONDS", DEFAULT_CONNECTOR_TIMEOUT),
+            public_url=text("PUBLIC_URL").rstrip("/"),
+            campaign_rate=float(_integer(environ, "CAMPAIGN_RATE", 20, low=1, high=45)),
+            campaign_in_flight=_integer(environ, "CAMPAIGN_IN_FLIGHT", 32, low=1, high=256),
+            reminder_hours_before=_integer(environ, "CAMPAIGN_REMINDER_HOURS", 48, low=1, high=24 * 30),
         )
 
 
