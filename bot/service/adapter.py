@@ -48,7 +48,7 @@ from bot.service.settings import Settings
 from bot.service.wire import from_json, to_json
 from bot.store.storage import StorageConflictError
 from bot.ui.i18n import Strings, language_of
-from domain.logs import log_event
+from domain.logs import bound_fields, log_event
 
 Logic = Callable[[TurnContext], Awaitable[Any]]
 
@@ -107,6 +107,13 @@ class PalveluopasAdapter(CloudAdapter):
         if isinstance(activity_or_error, web.Response):
             return activity_or_error
         activity = activity_or_error
+        # Every line logged while this request is handled carries the conversation and the
+        # turn; the turn id is ours, since channels may repeat or omit activity ids.
+        conversation_id = activity.conversation.id if activity.conversation else None
+        with bound_fields(conversation_id=conversation_id, turn_id=uuid.uuid4().hex[:12]):
+            return await self._authenticate_and_run(request, bot, activity)
+
+    async def _authenticate_and_run(self, request: web.Request, bot: Bot, activity: Activity) -> web.Response:
         try:
             authentication = await self.bot_framework_authentication.authenticate_request(activity, request.headers.get("Authorization", ""))
         except Exception as exc:

@@ -5,6 +5,7 @@ Routes:
 * `POST /api/messages`: Bot Framework activities (Teams, the Emulator, the terminal chat).
 * `GET /healthz`: the process is up.
 * `GET /readyz`: the database answers and a knowledge base is loaded (503 otherwise).
+* `GET /metrics`: Prometheus metrics of this process (`bot/service/metrics.py`).
 * `POST /admin/reload`: reload the knowledge base; only in local mode (no app id) or with
   `Authorization: Bearer <ADMIN_TOKEN>`, otherwise 404. SIGHUP does the same (`palveluopas run`).
 
@@ -28,10 +29,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.service.adapter import PalveluopasAdapter, connector_tokens
 from bot.service.connector import BotConnector, ConnectorLimits
 from bot.service.context import BotServices, KnowledgeProvider
+from bot.service.feedback_desk import FeedbackDesk
 from bot.service.handler import PalveluopasBot, TurnPorts
+from bot.service.metrics import CONTENT_TYPE, Metrics
 from bot.service.middleware import TurnLogMiddleware, TypingMiddleware
+from bot.service.references import ConversationReferenceMiddleware
 from bot.service.settings import Settings
 from bot.store.db import create_engine, create_sessionmaker
+from bot.store.feedback import FeedbackStore
+from bot.store.people import PeopleStore
 from bot.store.storage import SqlStorage
 from bot.ui.i18n import Strings
 from dialogs.engine import Engine
@@ -50,6 +56,7 @@ SERVICES: Final = web.AppKey("services", BotServices)
 ADAPTER: Final = web.AppKey("adapter", PalveluopasAdapter)
 CONNECTOR: Final = web.AppKey("connector", BotConnector)
 BOT: Final = web.AppKey("bot", PalveluopasBot)
+METRICS: Final = web.AppKey("metrics", Metrics)
 
 READY_TIMEOUT_SECONDS: Final = 3.0
 
@@ -63,12 +70,14 @@ def create_app(settings: Settings, *, engine_factory: EngineFactory | None = Non
     app = web.Application(client_max_size=settings.max_body_bytes)
     app[SETTINGS] = settings
     app[KNOWLEDGE] = knowledge or KnowledgeProvider(settings.knowledge_root)
+    app[METRICS] = Metrics()
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_connector)
     app.cleanup_ctx.append(_bot(engine_factory))
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics)
     app.router.add_post("/admin/reload", admin_reload)
     return app
 
@@ -96,10 +105,14 @@ def _bot(engine_factory: EngineFactory | None) -> Callable[[web.Application], As
         knowledge = app[KNOWLEDGE]
         services = BotServices(settings=settings, strings=strings, knowledge=knowledge, sessionmaker=create_sessionmaker(app[ENGINE]))
         storage = SqlStorage(services.sessionmaker)
-        bot = PalveluopasBot((engine_factory or build_engine)(), storage, strings, lambda: knowledge.snapshot, TurnPorts(services.sessionmaker))
+        people = PeopleStore(services.sessionmaker, settings.admins)
+        desk = FeedbackDesk(people, FeedbackStore(services.sessionmaker), app[CONNECTOR], strings, knowledge)
+        ports = TurnPorts(services.sessionmaker, desk=desk)
+        bot = PalveluopasBot((engine_factory or build_engine)(), storage, strings, lambda: knowledge.snapshot, ports, metrics=app[METRICS])
         adapter = PalveluopasAdapter(settings, strings, bot.reset, app[CONNECTOR])
-        adapter.use(TurnLogMiddleware())
+        adapter.use(TurnLogMiddleware(app[METRICS]))
         adapter.use(TypingMiddleware())
+        adapter.use(ConversationReferenceMiddleware(people))
         app[SERVICES] = services
         app[ADAPTER] = adapter
         app[BOT] = bot
@@ -114,6 +127,13 @@ async def messages(request: web.Request) -> web.Response:
 
 async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
+
+
+async def metrics(request: web.Request) -> web.Response:
+    # Served on the bot's port like /healthz; the proxy does not publish it (deploy/Caddyfile).
+    response = web.Response(body=request.app[METRICS].render())
+    response.headers["Content-Type"] = CONTENT_TYPE
+    return response
 
 
 async def readyz(request: web.Request) -> web.Response:

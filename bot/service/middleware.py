@@ -10,13 +10,18 @@ from collections.abc import Awaitable, Callable
 from botbuilder.core import Middleware, TurnContext
 from botbuilder.schema import Activity, ActivityTypes, DeliveryModes
 
+from bot.service.metrics import Metrics, activity_kind
 from domain.logs import log_event
 
 log = logging.getLogger("bot.turn")
 
 
 class TurnLogMiddleware(Middleware):
-    """One line per turn: ids, activity type, outcome and latency; never the text."""
+    """One line per turn (ids, activity type, outcome and latency; never the text), and the
+    turn counted in the metrics."""
+
+    def __init__(self, metrics: Metrics | None = None) -> None:
+        self._metrics = metrics or Metrics()
 
     async def on_turn(self, context: TurnContext, logic: Callable[[], Awaitable[None]]) -> None:
         started = time.perf_counter()
@@ -26,6 +31,8 @@ class TurnLogMiddleware(Middleware):
             outcome = "ok"
         finally:
             activity = context.activity
+            seconds = time.perf_counter() - started
+            self._metrics.turn(activity_kind(activity.type, activity.value is not None, bool(activity.text)), outcome, seconds)
             log_event(
                 log,
                 "turn",
@@ -35,7 +42,7 @@ class TurnLogMiddleware(Middleware):
                 activity_type=activity.type,
                 has_value=activity.value is not None,
                 outcome=outcome,
-                latency_ms=round((time.perf_counter() - started) * 1000, 1),
+                latency_ms=round(seconds * 1000, 1),
             )
 
 

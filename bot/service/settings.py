@@ -46,6 +46,8 @@ class Settings:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     admin_token: str = ""
     """Bearer token for `POST /admin/reload`; without one the endpoint exists only in local mode."""
+    admins: tuple[str, ...] = ()
+    """`PALVELUOPAS_ADMINS`: Entra object ids of the users who may register channels and grant roles."""
     turn_timeout: float = DEFAULT_TURN_TIMEOUT
     database_timeout: float = DEFAULT_DATABASE_TIMEOUT
     """Seconds for one statement, for a pooled connection, for connecting (and SQLite's busy wait)."""
@@ -85,6 +87,7 @@ class Settings:
             log_level=log_level,
             max_body_bytes=_integer(environ, "MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, low=1024, high=64 * 1024 * 1024),
             admin_token=text("ADMIN_TOKEN"),
+            admins=tuple(part for part in text("PALVELUOPAS_ADMINS").replace(",", " ").split() if part),
             turn_timeout=_seconds(environ, "TURN_TIMEOUT_SECONDS", DEFAULT_TURN_TIMEOUT),
             database_timeout=_seconds(environ, "DATABASE_TIMEOUT_SECONDS", DEFAULT_DATABASE_TIMEOUT),
             connector_timeout=_seconds(environ, "CONNECTOR_TIMEOUT_SECONDS", DEFAULT_CONNECTOR_TIMEOUT),
