@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel
 from rapidfuzz import fuzz
 from rapidfuzz import process as fuzzy
 
@@ -23,6 +24,7 @@ from knowledge.model import (
     Finder,
     Glossary,
     IdRecord,
+    Localized,
     Process,
     RecordKind,
     ServiceCard,
@@ -88,6 +90,7 @@ def check_cross_references(kb: CrossRefInput) -> list[Problem]:
         *_references(kb, ids),
         *_completeness(kb),
         *_glossary(kb),
+        *_translations(kb),
         *phrasing_problems(kb.faq_files),
     ]
 
@@ -146,6 +149,14 @@ def _finder(kb: CrossRefInput) -> Iterator[Problem]:
                 yield from _implied_by(card, (*path, "implied_by"), item, questions, kb.unvalidated)
     if kb.finder is None:
         return
+    need_options = next((frozenset(o.id for o in q.options) for q in kb.finder.model.questions if q.presenting_need), None)
+    for card in kb.services:
+        for k, need in enumerate(card.model.needs):
+            if need_options is None or need not in need_options:
+                known = ", ".join(sorted(need_options or ())) or "none: no question has presenting_need: true"
+                yield card.problem("KB208", ("needs", k), f"'{need}' is not an option of the presenting-need question (options: {known})")
+        if card.model.needs:
+            used.update(q.id for q in kb.finder.model.questions if q.presenting_need)
     for i, q in enumerate(kb.finder.model.questions):
         if q.id not in used and q.id not in kb.unvalidated:
             yield kb.finder.problem(
@@ -296,6 +307,14 @@ def _completeness(kb: CrossRefInput) -> Iterator[Problem]:
                     "the question; add the condition as an affirmative sentence (e.g. "
                     "'statement: Lapsi on noin 10–17-vuotias.')",
                 )
+            if isinstance(item, Criterion) and item.implied_by and item.implied_by.consider and item.consider_statement is None:
+                yield card.problem(
+                    "KB224",
+                    (*path, "id"),
+                    f"'{item.id}' can be met only after special consideration but has no "
+                    "consider_statement: the justification would quote the statement, which is "
+                    "then not true; say what holds instead",
+                )
     for process in kb.processes:
         yield from _note(process, (), process.model.complete, process.model.incomplete_note)
         for i, phase in enumerate(process.model.phases):
@@ -305,9 +324,9 @@ def _completeness(kb: CrossRefInput) -> Iterator[Problem]:
 
 
 def _note(
-    source: LoadedFile[Any], path: YamlPath, complete: bool, note: str | None
+    source: LoadedFile[Any], path: YamlPath, complete: bool, note: object
 ) -> Iterator[Problem]:
-    has_note = bool(note and note.strip())
+    has_note = bool(note and str(note).strip())
     if not complete and not has_note:
         yield source.problem(
             "KB220",
@@ -320,6 +339,42 @@ def _note(
             (*path, "incomplete_note"),
             "incomplete_note on a complete record; remove it or set complete: false",
         )
+
+
+# --- Translations --------------------------------------------------------------------------
+
+
+def _translations(kb: CrossRefInput) -> Iterator[Problem]:
+    """Every worker-facing text of services, processes and the finder in Swedish and English,
+    so a Swedish- or English-speaking worker never meets Finnish content unannounced."""
+    sources: list[LoadedFile[Any]] = [*kb.services, *kb.processes]
+    if kb.finder is not None:
+        sources.append(kb.finder)
+    for source in sources:
+        for path, text in _localized(source.model, ()):
+            missing = text.missing()
+            if missing:
+                yield source.problem(
+                    "KB240",
+                    (*path, "fi"),
+                    f"no {' or '.join(missing)} text for '{_preview(text.fi)}': add "
+                    f"{', '.join(f'{lang}:' for lang in missing)} in the project's own words",
+                )
+
+
+def _localized(node: object, path: YamlPath) -> Iterator[tuple[YamlPath, Localized]]:
+    if isinstance(node, Localized):
+        yield path, node
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            yield from _localized(getattr(node, name), (*path, name))
+    elif isinstance(node, tuple):
+        for i, item in enumerate(node):
+            yield from _localized(item, (*path, i))
+
+
+def _preview(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 # --- Glossary ------------------------------------------------------------------------------

@@ -85,9 +85,9 @@ def compose(kb: KnowledgeBase, ref: RecordRef, lang: str) -> Answer | None:
         return Answer(
             ref=ref,
             title=name or card.name.fi,
-            text=card.summary,
-            in_language=lang == "fi",
-            facts=(("service_target", card.target_group.description),),
+            text=card.summary.get(lang),
+            in_language=lang == "fi" or lang not in card.summary.missing(),
+            facts=(("service_target", card.target_group.description.get(lang)),),
             source=card.sources[0],
             card_name=card.name.fi,
             related=(Link("service", card.id, None, card.name.get(lang)),),
@@ -97,15 +97,17 @@ def compose(kb: KnowledgeBase, ref: RecordRef, lang: str) -> Answer | None:
         if found is None:
             return None
         process, phase, step = found
-        facts = tuple((key, value) for key, value in (("step_who", step.who), ("step_system", step.system), ("step_deadline", step.deadline)) if value)
+        facts = tuple(
+            (key, value if isinstance(value, str) else value.get(lang)) for key, value in (("step_who", step.who), ("step_system", step.system), ("step_deadline", step.deadline)) if value
+        )
         return Answer(
             ref=ref,
-            title=step.title,
-            text=step.what,
-            in_language=lang == "fi",
+            title=step.title.get(lang),
+            text=step.what.get(lang),
+            in_language=lang == "fi" or lang not in step.what.missing(),
             facts=facts,
             source=step.source,
-            step_place=StepPlace(process=process.name.fi, phase=phase.title, step=step.title),
+            step_place=StepPlace(process=process.name.get(lang), phase=phase.title.get(lang), step=step.title.get(lang)),
             related=(Link("step", step.id, process.id, process.name.get(lang)), *_links(kb, step.services, lang)),
         )
     if ref.kind == "term":
@@ -136,7 +138,7 @@ def _links(kb: KnowledgeBase, ids: tuple[str, ...], lang: str) -> tuple[Link, ..
             for process in kb.processes:
                 phase = next((p for p in process.phases if p.id == rid), None)
                 if phase is not None:
-                    links.append(Link("process", rid, process.id, f"{process.name.get(lang)}: {phase.title}"))
+                    links.append(Link("process", rid, process.id, f"{process.name.get(lang)}: {phase.title.get(lang)}"))
                     break
         if len(links) >= MAX_RELATED:
             break

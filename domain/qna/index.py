@@ -235,9 +235,9 @@ def _collect(kb: KnowledgeBase) -> _Collected:
 
     for card in kb.services:
         texts = [("name", lang, name) for lang in LANGUAGES if (name := getattr(card.name, lang))]
-        texts += [("summary", "fi", card.summary), ("description", "fi", card.description)]
-        texts += [("criterion", "fi", c.question) for c in card.criteria]
-        texts += [("criterion", "fi", c.question) for c in card.contraindications]
+        texts += [("summary", "fi", card.summary.fi), ("description", "fi", card.description.fi)]
+        texts += [("criterion", "fi", c.question.fi) for c in card.criteria]
+        texts += [("criterion", "fi", c.question.fi) for c in card.contraindications]
         texts += [("keyword", "fi", k) for k in card.keywords]
         titles = {lang: name for lang in LANGUAGES if (name := getattr(card.name, lang))}
         out.add(RecordRef("service", card.id), titles, card.sources[0], texts)
@@ -245,9 +245,9 @@ def _collect(kb: KnowledgeBase) -> _Collected:
     for proc in kb.processes:
         for phase in proc.phases:
             for step in phase.steps:
-                texts = [("step-title", "fi", step.title), ("step-what", "fi", step.what)]
+                texts = [("step-title", "fi", step.title.fi), ("step-what", "fi", step.what.fi)]
                 texts += [("process", lang, name) for lang in LANGUAGES if (name := getattr(proc.name, lang))]
-                out.add(RecordRef("step", step.id), {"fi": step.title}, step.source, texts, answer=comparable(f"{step.title} {step.what}"))
+                out.add(RecordRef("step", step.id), {"fi": step.title.fi}, step.source, texts, answer=comparable(f"{step.title.fi} {step.what.fi}"))
 
     for term in kb.glossary.terms:
         texts = [("term", "fi", term.term), ("definition", "fi", term.definition)]

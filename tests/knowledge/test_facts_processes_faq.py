@@ -19,7 +19,7 @@ from typing import Any, get_args
 
 import pytest
 
-from knowledge.model import DocumentId, KnowledgeBase, Process, ProcessStep
+from knowledge.model import DocumentId, KnowledgeBase, Localized, Process, ProcessStep
 from tests.knowledge.real_kb import field_value, load_real_kb
 
 D000, D001, D002, D003, D004 = get_args(DocumentId)
@@ -148,8 +148,15 @@ def holds(value: Any, expected: str | bool) -> bool:
     if isinstance(expected, bool):
         return value is expected
     if isinstance(value, tuple):
-        return any(isinstance(item, str) and expected in item for item in value)
-    return isinstance(value, str) and expected in value
+        return any(expected in _fi(item) for item in value)
+    return expected in _fi(value)
+
+
+def _fi(value: Any) -> str:
+    """The Finnish text of a field: facts are checked against the Finnish content."""
+    if isinstance(value, Localized):
+        return value.fi
+    return value if isinstance(value, str) else ""
 
 
 def documents_of(record: Any) -> set[str]:

@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from knowledge.loader import KnowledgeBaseError, load_knowledge_base, validate
-from knowledge.model import KnowledgeBase
+from knowledge.model import KnowledgeBase, Localized
 
 from .conftest import KbTree
 
@@ -71,7 +71,7 @@ def test_lookups_find_each_kind_of_record(kb: KnowledgeBase) -> None:
 
     assert service is not None and service.name.fi == "Tukihenkilö"
     assert process is not None and step is not None and phase is not None
-    assert step[0] is process and step[1] is phase and step[2].title == "Tee esitys Laavassa"
+    assert step[0] is process and step[1] is phase and step[2].title.fi == "Tee esitys Laavassa"
     assert entry is not None and entry.answer.fi == "Esitys kirjataan Laavaan."
     assert term is not None and term.expansion == "sosiaalihuoltolaki"
     assert question is not None and len(question.options) == 2
@@ -116,7 +116,7 @@ def test_hand_built_knowledge_base_keeps_first_definition_on_duplicate_ids(
     kb: KnowledgeBase,
 ) -> None:
     twice = KnowledgeBase(
-        services=(kb.services[0], kb.services[0].model_copy(update={"summary": "Toinen."})),
+        services=(kb.services[0], kb.services[0].model_copy(update={"summary": Localized(fi="Toinen.")})),
         processes=kb.processes, faq=kb.faq, glossary=kb.glossary, finder=kb.finder,
     )
 

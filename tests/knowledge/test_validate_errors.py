@@ -51,12 +51,12 @@ def test_broken_yaml_syntax_is_reported_at_the_line_where_it_breaks(kb_tree: KbT
 
 
 def test_duplicate_key_in_a_mapping_is_an_error_at_the_second_key(kb_tree: KbTree) -> None:
-    kb_tree.replace(CARD, "summary: Aikuinen", "summary: Ensin.\nsummary: Aikuinen")
+    kb_tree.replace(CARD, "summary: {fi: Aikuinen", "summary: Ensin.\nsummary: {fi: Aikuinen")
 
     result = validate(kb_tree.root)
     problem = only(result, "KB005")
 
-    assert (problem.line, problem.path) == (kb_tree.line_of(CARD, "summary: Aikuinen"), "summary")
+    assert (problem.line, problem.path) == (kb_tree.line_of(CARD, "summary: {fi: Aikuinen"), "summary")
     assert "first at line" in problem.message
     assert result.kb is None
 
@@ -133,13 +133,13 @@ def test_yml_file_in_a_folder_is_a_warning_that_it_is_not_loaded(kb_tree: KbTree
 
 
 def test_yes_no_and_on_are_words_not_booleans(kb_tree: KbTree) -> None:
-    kb_tree.replace(CARD, "summary: Aikuinen tukee nuorta arjessa.", "summary: on")
+    kb_tree.replace(CARD, "summary: {fi: Aikuinen tukee nuorta arjessa., sv: En vuxen stöder den unga i vardagen., en: An adult supports the young person day to day.}", "summary: on")
 
     result = validate(kb_tree.root)
 
     assert result.kb is not None
     card = result.kb.service("tukihenkilo")
-    assert card is not None and card.summary == "on"
+    assert card is not None and card.summary.fi == "on"
     assert card.criteria[0].implied_by is not None
     assert card.criteria[0].implied_by.yes == ("kouluikainen",)
 
@@ -148,7 +148,7 @@ def test_yes_no_and_on_are_words_not_booleans(kb_tree: KbTree) -> None:
 
 
 def test_unknown_key_is_reported_with_its_line_and_a_suggestion(kb_tree: KbTree) -> None:
-    kb_tree.replace(CARD, "    explanation: Palvelu on", "    explanaton: Palvelu on")
+    kb_tree.replace(CARD, "    explanation: {fi: Palvelu on", "    explanaton: {fi: Palvelu on")
 
     problem = only(validate(kb_tree.root), "KB101")
 
@@ -168,7 +168,7 @@ def test_wrong_type_names_what_was_expected_and_given(kb_tree: KbTree) -> None:
 
 
 def test_missing_required_field_points_at_the_record_that_lacks_it(kb_tree: KbTree) -> None:
-    kb_tree.replace(CARD, "    explanation: Palvelu on tarkoitettu kouluikäisille.\n", "")
+    kb_tree.replace(CARD, "    explanation: {fi: Palvelu on tarkoitettu kouluikäisille., sv: Tjänsten är avsedd för barn i skolåldern., en: The service is meant for school-age children.}\n", "")
 
     problem = only(validate(kb_tree.root), "KB102")
 
@@ -178,7 +178,7 @@ def test_missing_required_field_points_at_the_record_that_lacks_it(kb_tree: KbTr
 
 
 def test_schema_error_in_a_card_does_not_also_report_references_to_it(kb_tree: KbTree) -> None:
-    kb_tree.replace(OTHER_CARD, "summary: Perhe", "summry: Perhe")
+    kb_tree.replace(OTHER_CARD, "summary: {fi: Perhe", "summry: {fi: Perhe")
 
     result = validate(kb_tree.root)
 
@@ -263,9 +263,9 @@ def test_finder_question_no_record_uses_is_a_warning(kb_tree: KbTree) -> None:
     kb_tree.replace(
         "finder.yaml",
         "questions:\n",
-        "questions:\n  - id: kieli\n    text: {fi: Millä kielellä}\n"
-        "    options:\n      - {id: fi, label: {fi: suomi}}\n"
-        "      - {id: sv, label: {fi: ruotsi}}\n",
+        "questions:\n  - id: kieli\n    text: {fi: Millä kielellä, sv: På vilket språk, en: In which language}\n"
+        "    options:\n      - {id: fi, label: {fi: suomi, sv: finska, en: Finnish}}\n"
+        "      - {id: sv, label: {fi: ruotsi, sv: svenska, en: Swedish}}\n",
     )
 
     result = validate(kb_tree.root)
@@ -280,16 +280,16 @@ def test_finder_question_no_record_uses_is_a_warning(kb_tree: KbTree) -> None:
 def test_card_without_criteria_is_a_warning_unless_marked_incomplete(kb_tree: KbTree) -> None:
     criteria = (
         "criteria:\n  - id: perhekuntoutus.tuen-tarve\n"
-        "    question: Tarvitseeko perhe tukea ympäri vuorokauden?\n"
-        "    explanation: Kuntoutus on ympärivuorokautista.\n"
-        "    statement: Perhe tarvitsee tukea ympäri vuorokauden.\n"
+        '    question: {fi: "Tarvitseeko perhe tukea ympäri vuorokauden?", sv: "Behöver familjen stöd dygnet runt?", en: "Does the family need support round the clock?"}\n'
+        "    explanation: {fi: Kuntoutus on ympärivuorokautista., sv: Rehabiliteringen pågår dygnet runt., en: The rehabilitation is round the clock.}\n"
+        "    statement: {fi: Perhe tarvitsee tukea ympäri vuorokauden., sv: Familjen behöver stöd dygnet runt., en: The family needs support round the clock.}\n"
         "    implied_by:\n      question: tuen-maara\n"
         "      yes: [ymparivuorokautinen]\n      no: [viikoittainen]\n"
     )
     kb_tree.replace(OTHER_CARD, criteria, "")
     warned = only(validate(kb_tree.root), "KB222")
     kb_tree.replace(
-        OTHER_CARD, "summary:", "complete: false\nincomplete_note: Ei kriteerejä.\nsummary:"
+        OTHER_CARD, "summary:", "complete: false\nincomplete_note: {fi: Ei kriteerejä., sv: Inga kriterier., en: No criteria.}\nsummary:"
     )
 
     assert warned.severity is Severity.WARNING
@@ -369,15 +369,15 @@ EDITS: dict[str, Edit] = {
         "KB220", "phases[0].steps[0].complete", "complete: false",
     ),
     "note on a complete card": Edit(
-        OTHER_CARD, "summary: Perhe", "incomplete_note: Kesto puuttuu.\nsummary: Perhe",
+        OTHER_CARD, "summary: {fi: Perhe", "incomplete_note: {fi: Kesto puuttuu., sv: Längd saknas., en: No duration.}\nsummary: {fi: Perhe",
         "KB221", "incomplete_note", "incomplete_note:",
     ),
     "criterion without a statement": Edit(
-        CARD, "    statement: Lapsi on 7–17-vuotias.\n", "",
+        CARD, "    statement: {fi: Lapsi on 7–17-vuotias., sv: Barnet är 7–17 år., en: The child is 7–17.}\n", "",
         "KB223", "criteria[0].id", "- id: tukihenkilo.ika", "no statement",
     ),
     "contra-indication without a statement": Edit(
-        CARD, "    statement: Perhe tarvitsee tukea ympäri vuorokauden.\n", "",
+        CARD, "    statement: {fi: Perhe tarvitsee tukea ympäri vuorokauden., sv: Familjen behöver stöd dygnet runt., en: The family needs support round the clock.}\n", "",
         "KB223", "contraindications[0].id", "- id: tukihenkilo.ymparivuorokautinen", "no statement",
     ),
     "glossary synonym shared by two terms": Edit(
