@@ -15,6 +15,9 @@ _UNAVAILABLE: tuple[type[BaseException], ...] = (
     sa_exc.OperationalError,  # the database's own "cannot serve now" errors, SQLite's "locked"
     sa_exc.InterfaceError,  # the connection broke under the driver
     sa_exc.TimeoutError,  # no pooled connection free within the pool timeout
+    # asyncpg's "another operation is in progress": a connection whose query a late turn's
+    # cancellation interrupted came back to the pool; the state is not at fault.
+    sa_exc.InternalError,
 )
 
 

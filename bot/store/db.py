@@ -79,7 +79,12 @@ def create_engine(url: str | URL, *, timeout: float | None = None) -> AsyncEngin
         "command_timeout": timeout,
         "server_settings": {"statement_timeout": str(int(timeout * 1000)), "idle_in_transaction_session_timeout": str(int(timeout * 5000))},
     }
-    return create_async_engine(url, pool_pre_ping=True, pool_timeout=timeout, connect_args=connect_args, hide_parameters=True)
+    # No pre-ping: it cost a round trip on every checkout (two per turn). A connection the
+    # server dropped fails its statement instead; SQLAlchemy then discards the whole pool, so
+    # one turn gets the friendly reply and the next reconnects.
+    # 16 + 16 connections: with the default 5 + 10, 200 conversations at once waited past the
+    # pool timeout for a connection.
+    return create_async_engine(url, pool_size=16, max_overflow=16, pool_timeout=timeout, connect_args=connect_args, hide_parameters=True)
 
 
 def _sqlite_for_serving(dbapi_connection: Any, _record: Any) -> None:
