@@ -103,7 +103,7 @@ class CriteriaDialog(Dialog):
         if card is None:
             return Goto("question")
         result = evaluate(turn.kb, card, known_answers(card, turn.data))
-        text = justification_text(result)
+        text = justification_text(result, turn.lang)
         return Screen(summary_card(turn.ui, result, text, turn.origin))
 
     def act_on_summary(self, turn: Turn, submit: Submit) -> Outcome:

@@ -161,9 +161,7 @@ def verdict_title(ui: Ui, result: CheckResult) -> str:
 
 def summary_card(ui: Ui, result: CheckResult, justification: str | None, origin: Origin) -> Card:
     service = result.service
-    if justification is None or ui.lang != "fi":
-        # The dialog builds the Finnish text; a Swedish or English reader gets it in their
-        # language, built from the same result.
+    if justification is None:
         justification = justification_text(result, ui.lang)
     cui = CriteriaUi(ui)
     ruled_out = result.verdict is Verdict.DOES_NOT_FIT
