@@ -29,4 +29,6 @@ CONFIDENT_SCORE: Final = 0.57
 CONFIDENT_MARGIN: Final = 0.14
 """...and lead the runner-up by at least this much."""
 UNSURE_SCORE: Final = 0.57
+LIKELY_MARGIN: Final = 0.14
+"""Below confident: a lead this large shows the best answer with "did you mean" for the next two."""
 """Below this nothing is offered: the question is not covered."""

@@ -41,31 +41,49 @@ from typing import TYPE_CHECKING, Final, Generic, Literal, TypeVar
 
 from rapidfuzz import fuzz, process
 
-from domain.qna.normalize import LANGUAGES, QUESTION_WORD_FACTOR, comparable, fold, is_definition_cue, is_question_word, is_stop_anywhere, keys_of, words
+from domain.qna.normalize import (
+    LANGUAGES,
+    QUESTION_WORD_FACTOR,
+    comparable,
+    fold,
+    is_definition_cue,
+    is_negation_question,
+    is_question_word,
+    is_stop_anywhere,
+    keys_of,
+    words,
+)
 from knowledge.model import KnowledgeBase, Source
 
 if TYPE_CHECKING:
     from domain.qna.retrieve import QnaResult
 
-QnaKind = Literal["faq", "service", "step", "term"]
-"""What a Q&A answer can be: an FAQ entry, a service card, a process step or a glossary term."""
+QnaKind = Literal["faq", "service", "step", "term", "criterion", "contra", "unsuitable"]
+"""What a Q&A answer can be: an FAQ entry, a service card, a process step, a glossary term, one
+criterion or contra-indication of a card, or a card's contra-indications together
+(`unsuitable`, the answer to "when is X not suitable")."""
+QNA_KINDS: Final = ("faq", "service", "step", "term", "criterion", "contra", "unsuitable")
+NEGATIVE_KINDS: Final = frozenset({"contra", "unsuitable"})
+"""Kinds that say when a service does not fit: what a negation ("milloin EI sovellu") asks for."""
 
 FIELDS: Final = (
     "phrasing", "answer",
     "name", "keyword", "criterion", "summary", "description",
     "step-title", "step-what", "process",
     "term", "expansion", "synonym", "definition",
+    "statement", "explanation", "owner",
 )  # fmt: skip
 """Every field a document can come from; `Weights.field` gives each its weight."""
-LONG_FIELDS: Final = frozenset({"summary", "answer", "step-what", "definition", "description"})
+LONG_FIELDS: Final = frozenset({"summary", "answer", "step-what", "definition", "description", "explanation"})
 """Paragraphs: scored only on how much of the question they cover, since a question never
 repeats a whole paragraph. Short fields (questions, names, terms) are also scored on how much
 of *them* the question covers."""
 DEFINITION_FIELDS: Final = frozenset({"term", "expansion", "synonym"})
 """Fields that name a thing: "mikä on X" / "what is X" asks for exactly them, so question
 words do not count against them (see `retrieve`)."""
-CONTEXT_FIELDS: Final = frozenset({"process"})
-"""Where a record sits (a step's process): evidence for the record, never its best match."""
+CONTEXT_FIELDS: Final = frozenset({"process", "owner"})
+"""Where a record sits (a step's process, a criterion's card): evidence for the record, never
+its best match."""
 
 HEAD_PART_FACTOR: Final = 0.7
 MODIFIER_PART_FACTOR: Final = 0.6
@@ -109,7 +127,7 @@ class RecordRef:
         if not isinstance(value, str) or ":" not in value:
             return None
         kind, _, record_id = value.partition(":")
-        if kind not in ("faq", "service", "step", "term") or not record_id:
+        if kind not in QNA_KINDS or not record_id:
             return None
         return cls(kind, record_id)  # type: ignore[arg-type]
 
@@ -146,6 +164,11 @@ class RecordInfo:
     title: Mapping[str, str]
     """Button label per language (Finnish always present)."""
     source: Source | None
+    negative: bool = False
+    """The record says when something does not fit (a contra-indication, a card's list of
+    them, an FAQ entry asked as a negation): a negation in the question looks for these."""
+    service: str | None = None
+    """The card a criterion, contra-indication or card record belongs to."""
 
 
 @dataclass(frozen=True)
@@ -209,9 +232,19 @@ class _Collected:
     answers: list[str] = field(default_factory=list)
     """Per record, the text its answer shows (for twins); empty when it has no twin kind."""
 
-    def add(self, ref: RecordRef, title: Mapping[str, str], source: Source | None, texts: Iterable[tuple[str, str, str]], answer: str = "") -> None:
+    def add(
+        self,
+        ref: RecordRef,
+        title: Mapping[str, str],
+        source: Source | None,
+        texts: Iterable[tuple[str, str, str]],
+        answer: str = "",
+        *,
+        negative: bool = False,
+        service: str | None = None,
+    ) -> None:
         pos = len(self.records)
-        self.records.append(RecordInfo(ref=ref, title=MappingProxyType(dict(title)), source=source))
+        self.records.append(RecordInfo(ref=ref, title=MappingProxyType(dict(title)), source=source, negative=negative, service=service))
         self.answers.append(answer)
         self.docs.extend(_RawDoc(pos, fld, lang, text) for fld, lang, text in texts if text and text.strip())
 
@@ -231,7 +264,7 @@ def _collect(kb: KnowledgeBase) -> _Collected:
             answer = getattr(entry.answer, lang)
             if answer:
                 texts.append(("answer", lang, answer))
-        out.add(RecordRef("faq", entry.id), titles, entry.source, texts, answer=comparable(entry.answer.fi))
+        out.add(RecordRef("faq", entry.id), titles, entry.source, texts, answer=comparable(entry.answer.fi), negative=is_negation_question(entry.phrasings.fi[0]))
 
     for card in kb.services:
         texts = [("name", lang, name) for lang in LANGUAGES if (name := getattr(card.name, lang))]
@@ -240,7 +273,20 @@ def _collect(kb: KnowledgeBase) -> _Collected:
         texts += [("criterion", "fi", c.question) for c in card.contraindications]
         texts += [("keyword", "fi", k) for k in card.keywords]
         titles = {lang: name for lang in LANGUAGES if (name := getattr(card.name, lang))}
-        out.add(RecordRef("service", card.id), titles, card.sources[0], texts)
+        out.add(RecordRef("service", card.id), titles, card.sources[0], texts, service=card.id)
+        owner = [("owner", lang, name) for lang in LANGUAGES if (name := getattr(card.name, lang))]
+        for condition, kind in [*((c, "criterion") for c in card.criteria), *((c, "contra") for c in card.contraindications)]:
+            texts = [("criterion", "fi", condition.question), ("explanation", "fi", condition.explanation), *owner]
+            if condition.statement:
+                texts.append(("statement", "fi", condition.statement))
+            label = condition.statement or condition.question
+            out.add(RecordRef(kind, condition.id), {lang: f"{name}: {label}" for _f, lang, name in owner[:1]}, card.sources[0], texts, negative=kind == "contra", service=card.id)  # type: ignore[arg-type]
+        if card.contraindications:
+            # "When is X not suitable": the card's contra-indications together. Found by the
+            # card's names (a negation in the question prefers it, see `retrieve`).
+            texts = [("name", lang, name) for _f, lang, name in owner]
+            texts += [("criterion", "fi", c.question) for c in card.contraindications]
+            out.add(RecordRef("unsuitable", card.id), titles, card.sources[0], texts, negative=True, service=card.id)
 
     for proc in kb.processes:
         for phase in proc.phases:

@@ -123,6 +123,35 @@ def is_definition_question(text: str) -> bool:
     return tuple(tokens[:2]) in _WHAT_IS or tuple(tokens[:1]) in _WHAT_IS
 
 
+# A question that asks when something does NOT fit ("milloin EI sovellu", "when is X not
+# suitable", "när passar X inte"), as opposed to a situation that merely contains a negation
+# ("perheellä ei ole kotia, sopiiko ..."): a negation word together with a "when / in which
+# situations" word or a fit verb right after it, or a word that means exclusion by itself.
+_NEGATION_WORDS: Final = frozenset("ei eivät eikä en et not inte ej never nej".split())
+_WHEN_WORDS: Final = frozenset("milloin koska missä millaisissa mitkä when där när vilka which what".split())
+_FIT_STEMS: Final = ("sovel", "sovi", "sopi", "sopii", "kannat", "kannata", "suit", "fit", "appropr", "right", "lämp", "lamp", "pass", "rätt", "ratt", "kelpa", "käy", "kay", "oikea", "use", "used", "voi", "laitt", "tarjo", "myon", "ehdot", "harki", "ohja")
+_EXCLUSION: Final = re.compile(r"poissulk|vasta-?aihe|kontraindik|este(?:e|i)t?|unsuitab|inappropr|olämpl|olampl|contra-?indic|exclusion", re.IGNORECASE)
+
+
+def is_negation_question(text: str) -> bool:
+    """Whether `text` asks when something is not suitable (see the comment above)."""
+    if _EXCLUSION.search(text):
+        return True
+    tokens = [fold(t) for t in normalize(text).split()]
+    folded_when = {fold(w) for w in _WHEN_WORDS}
+    has_when = any(t in folded_when for t in tokens[:4]) or "tilanteissa" in tokens or "situations" in tokens
+    for i, t in enumerate(tokens):
+        if t not in _NEGATION_WORDS and not t.endswith("n't"):
+            continue
+        after = tokens[i + 1 : i + 4]
+        fit_after = any(a.startswith(_FIT_STEMS) for a in after)
+        if has_when and (fit_after or i + 1 >= len(tokens)):
+            return True
+        if fit_after and (i + 1 < len(tokens) and tokens[-1] in {"jos", "kun", "mita", "milloin"}):
+            return True
+    return False
+
+
 def is_question_word(word: str) -> bool:
     return word in QUESTION_WORDS or word in _FOLDED_QUESTION_WORDS
 

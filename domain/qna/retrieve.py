@@ -38,12 +38,14 @@ from typing import Final, Literal
 
 from rapidfuzz import fuzz
 
-from domain.qna.bands import CONFIDENT_MARGIN, CONFIDENT_SCORE, UNSURE_SCORE
+from domain.qna.bands import CONFIDENT_MARGIN, CONFIDENT_SCORE, LIKELY_MARGIN, UNSURE_SCORE
 from domain.qna.index import CONTEXT_FIELDS, QnaIndex, RecordRef
-from domain.qna.normalize import comparable, detect_language, is_definition_question
+from domain.qna.normalize import comparable, detect_language, is_definition_question, is_negation_question
 from domain.qna.weights import WEIGHTS, Weights
 
-Band = Literal["confident", "unsure", "none"]
+Band = Literal["confident", "likely", "unsure", "none"]
+"""confident: the answer alone; likely: the best answer with "did you mean" buttons for the next
+two; unsure: a choice between close candidates; none: nothing relevant (menu, reword)."""
 
 COMPLETE: Final = 0.99
 """Both coverages at least this: the question and the text are the same words."""
@@ -77,9 +79,16 @@ class QnaResult:
         return self.candidates[0] if self.candidates else None
 
 
-def choose_band(candidates: tuple[Candidate, ...], confident: float = CONFIDENT_SCORE, margin: float = CONFIDENT_MARGIN, unsure: float = UNSURE_SCORE) -> Band:
-    """Confident when the best record is both good and clearly ahead; unsure when it is good
-    enough to offer; otherwise no match. Parameters exist for the threshold sweep."""
+def choose_band(
+    candidates: tuple[Candidate, ...],
+    confident: float = CONFIDENT_SCORE,
+    margin: float = CONFIDENT_MARGIN,
+    unsure: float = UNSURE_SCORE,
+    likely: float = LIKELY_MARGIN,
+) -> Band:
+    """Confident when the best record is both good and clearly ahead; likely when it is good
+    enough to offer and ahead by `likely`; unsure (a choice) when the best are close; otherwise
+    no match. Parameters exist for the threshold sweep."""
     if not candidates:
         return "none"
     best = candidates[0].score
@@ -87,7 +96,7 @@ def choose_band(candidates: tuple[Candidate, ...], confident: float = CONFIDENT_
     if best >= confident and best - runner_up >= margin:
         return "confident"
     if best >= unsure:
-        return "unsure"
+        return "likely" if best - runner_up >= likely else "unsure"
     return "none"
 
 
@@ -105,6 +114,8 @@ class _Query:
     """Index key -> (question slot, match strength) for every key the question may mean."""
     plain: str
     definition: bool
+    negation: bool
+    """The question asks when something does not fit (`normalize.is_negation_question`)."""
 
 
 def _query(index: QnaIndex, text: str, lang: str, w: Weights) -> _Query | None:
@@ -164,6 +175,7 @@ def _query(index: QnaIndex, text: str, lang: str, w: Weights) -> _Query | None:
         hits=hits,
         plain=comparable(text),
         definition=is_definition_question(text),
+        negation=is_negation_question(text),
     )
 
 
@@ -267,7 +279,10 @@ def _score_record(index: QnaIndex, rec: int, query: _Query, w: Weights) -> tuple
         # has ("how many months ..." : the phrasing names family rehabilitation, the answer
         # the months): the record as a whole answers more of the question than its best text.
         bonus += w.complement * sum(q * max(0.0, u - b) for q, u, b in zip(query.weights, union, best_row)) / query.total
-    return min(1.0, best_score + bonus) * prior, best_doc
+    score = min(1.0, best_score + bonus) * prior
+    if query.negation:
+        score = min(1.0, score + w.negation_bonus) if index.records[rec].negative else score * w.negation_penalty
+    return score, best_doc
 
 
 def rank(index: QnaIndex, text: str, lang: str, weights: Weights = WEIGHTS) -> tuple[Candidate, ...]:

@@ -59,6 +59,11 @@ class Weights:
     paragraph_question_words: float = 1.0
     """How much an interrogative of the question ("mitä", "what") counts when found in a
     paragraph (an answer, a description): a paragraph mentions "mitä" without asking it."""
+    negation_bonus: float = 0.15
+    """Added to a record that says when something does not fit (`RecordInfo.negative`) when the
+    question asks exactly that (`normalize.is_negation_question`)."""
+    negation_penalty: float = 0.7
+    """Factor of every other record's score then: "milloin EI sovellu" never gets the criteria."""
     shortlist: int = 30
     """Records scored in full after the inverted-index shortlist."""
     extra: Mapping[str, float] = field(default_factory=lambda: _frozen({}))
@@ -87,9 +92,12 @@ WEIGHTS: Final = Weights(
             "expansion": 0.86,
             "synonym": 0.84,
             "definition": 0.8,
+            "statement": 0.9,
+            "explanation": 0.6,
+            "owner": 0.5,
         }
     ),
-    kind=_frozen({"faq": 1.0, "service": 1.0, "step": 0.95, "term": 0.6}),
+    kind=_frozen({"faq": 1.0, "service": 1.0, "step": 0.95, "term": 0.6, "criterion": 0.9, "contra": 0.9, "unsuitable": 0.7}),
     definition_term=0.8,
     short_query_coverage=0.7,
     evidence_bonus=0.2,
