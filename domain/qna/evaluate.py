@@ -330,7 +330,11 @@ def format_report(rep: Report, thresholds: Thresholds, show_misses: bool = False
 # --- Weights --------------------------------------------------------------------------------
 
 TUNING_GRID: Final[dict[str, tuple[float, ...]]] = {
-    **{f"kind.{k}": (0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0) for k in ("service", "step", "term")},
+    **{f"kind.{k}": (0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0) for k in ("service", "step", "term", "criterion", "contra", "unsuitable")},
+    "negation_bonus": (0.0, 0.1, 0.15, 0.2, 0.3),
+    "negation_penalty": (0.5, 0.6, 0.7, 0.8, 0.9),
+    "situation_bonus": (0.0, 0.05, 0.1, 0.15, 0.2),
+    "age_bonus": (0.0, 0.1, 0.15, 0.2, 0.3),
     "definition_term": (0.8, 0.9, 1.0, 1.05, 1.1, 1.2),
     **{f"field.{f}": (0.5, 0.6, 0.7, 0.8, 0.9, 1.0) for f in FIELDS if f != "phrasing"},
     "short_query_coverage": (0.5, 0.6, 0.7, 0.8, 0.9),
@@ -390,7 +394,20 @@ def tune(index: QnaIndex, questions: Sequence[EvalQuestion], start: Weights = WE
     return best
 
 
-_SCALAR_WEIGHTS: Final = ("definition_term", "short_query_coverage", "evidence_bonus", "unknown_word_factor", "fuzzy_share", "complement", "derivation", "paragraph_question_words")
+_SCALAR_WEIGHTS: Final = (
+    "definition_term",
+    "short_query_coverage",
+    "evidence_bonus",
+    "unknown_word_factor",
+    "fuzzy_share",
+    "complement",
+    "derivation",
+    "paragraph_question_words",
+    "negation_bonus",
+    "negation_penalty",
+    "situation_bonus",
+    "age_bonus",
+)
 
 
 def describe(weights: Weights) -> str:

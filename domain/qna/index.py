@@ -41,6 +41,8 @@ from typing import TYPE_CHECKING, Final, Generic, Literal, TypeVar
 
 from rapidfuzz import fuzz, process
 
+from domain.qna.lexicon import LEXICON_FACTOR, expansions
+from domain.qna.morphology import analyse
 from domain.qna.normalize import (
     LANGUAGES,
     QUESTION_WORD_FACTOR,
@@ -105,6 +107,8 @@ FAMILY_MIN_STEM: Final = 4
 FAMILY_MAX_SUFFIX: Final = 4
 """A stem family (see `Tokenizer.stem_family`): the shorter key at least this long, the longer
 one at most this many letters longer."""
+AGE_QUESTION: Final = "ika"
+"""The finder question whose options are age bands (knowledge/finder.yaml)."""
 V = TypeVar("V")
 _MIN_PART: Final = 4
 _MIN_COMPOUND: Final = 8
@@ -169,6 +173,8 @@ class RecordInfo:
     them, an FAQ entry asked as a negation): a negation in the question looks for these."""
     service: str | None = None
     """The card a criterion, contra-indication or card record belongs to."""
+    age_rule: bool = False
+    """A criterion about the child's age: an age in the question looks for these."""
 
 
 @dataclass(frozen=True)
@@ -242,9 +248,10 @@ class _Collected:
         *,
         negative: bool = False,
         service: str | None = None,
+        age_rule: bool = False,
     ) -> None:
         pos = len(self.records)
-        self.records.append(RecordInfo(ref=ref, title=MappingProxyType(dict(title)), source=source, negative=negative, service=service))
+        self.records.append(RecordInfo(ref=ref, title=MappingProxyType(dict(title)), source=source, negative=negative, service=service, age_rule=age_rule))
         self.answers.append(answer)
         self.docs.extend(_RawDoc(pos, fld, lang, text) for fld, lang, text in texts if text and text.strip())
 
@@ -280,7 +287,16 @@ def _collect(kb: KnowledgeBase) -> _Collected:
             if condition.statement:
                 texts.append(("statement", "fi", condition.statement))
             label = condition.statement or condition.question
-            out.add(RecordRef(kind, condition.id), {lang: f"{name}: {label}" for _f, lang, name in owner[:1]}, card.sources[0], texts, negative=kind == "contra", service=card.id)  # type: ignore[arg-type]
+            age_rule = condition.implied_by is not None and condition.implied_by.question == AGE_QUESTION
+            out.add(
+                RecordRef(kind, condition.id),  # type: ignore[arg-type]
+                {lang: f"{name}: {label}" for _f, lang, name in owner[:1]},
+                card.sources[0],
+                texts,
+                negative=kind == "contra",
+                service=card.id,
+                age_rule=age_rule,
+            )
         if card.contraindications:
             # "When is X not suitable": the card's contra-indications together. Found by the
             # card's names (a negation in the question prefers it, see `retrieve`).
@@ -333,6 +349,10 @@ def _content_words(text: str) -> list[str]:
     return [w for w in tokens if not is_stop_anywhere(w)] or tokens
 
 
+Morphology = Literal["none", "lemma", "full"]
+"""What Voikko adds to a Finnish word's Snowball keys: nothing, its base forms, or base forms
+and compound parts (`morphology.analyse`). Measured step by step with `qna eval --morphology`."""
+
 SlotSpec = tuple[list[tuple[str, float]], str, float, bool]
 """A slot before weighting: (key, factor) alternatives, main key, weight factor, and whether
 the word is a definition cue ("mikä", "what", ...)."""
@@ -346,8 +366,9 @@ class Tokenizer:
     change results. Every cache that question text can grow is bounded.
     """
 
-    def __init__(self, known_words: frozenset[str], concept_forms: Mapping[str, Mapping[tuple[str, ...], tuple[str, ...]]]) -> None:
+    def __init__(self, known_words: frozenset[str], concept_forms: Mapping[str, Mapping[tuple[str, ...], tuple[str, ...]]], morphology: Morphology = "full") -> None:
         self.known_words = known_words
+        self.morphology = morphology
         self.concept_forms = concept_forms
         self.concept_first_keys = tuple(concept_forms)
         self.vocabulary: tuple[str, ...] = ()
@@ -479,7 +500,7 @@ class Tokenizer:
         self._fuzzy_cache.put(key, result)
         return result
 
-    def slots(self, text: str, lang: str) -> list[SlotSpec]:
+    def slots(self, text: str, lang: str, query: bool = False) -> list[SlotSpec]:
         """(alternatives, main key, weight factor, cue) per slot of `text`; the caller multiplies
         the factor with the main key's IDF.
 
@@ -501,10 +522,26 @@ class Tokenizer:
             if lang != "fi":
                 for k in keys_of(w, "fi"):
                     alts.setdefault(k, 1.0)
+            elif self.morphology != "none":
+                lemmas, voikko_parts = analyse(w)
+                for lemma in lemmas:
+                    alts.setdefault(keys_of(lemma, "fi")[0], 1.0)
+                if self.morphology == "full":
+                    for n, part in enumerate(voikko_parts):
+                        key = keys_of(part, "fi")[0]
+                        if key not in alts:
+                            alts[key] = HEAD_PART_FACTOR if n == len(voikko_parts) - 1 else MODIFIER_PART_FACTOR
             parts = self.split_compound(w)
             for n, part in enumerate(parts):
                 if part not in alts:
                     alts[part] = HEAD_PART_FACTOR if n == len(parts) - 1 else MODIFIER_PART_FACTOR
+            if query:
+                # A worker's word for a knowledge-base word (`lexicon.py`): questions only, the
+                # knowledge base is written in its own words.
+                for extra in expansions(fold(w)):
+                    for key in keys_of(extra, "fi")[:1]:
+                        if alts.get(key, 0.0) < LEXICON_FACTOR:
+                            alts[key] = LEXICON_FACTOR
             per_word.append(list(alts.items()))
         return self._merge_concepts(per_word, factors, cues)
 
@@ -607,7 +644,7 @@ def _common_prefix(a: str, b: str) -> str:
     return a[:n]
 
 
-def build_index(kb: KnowledgeBase) -> QnaIndex:
+def build_index(kb: KnowledgeBase, morphology: Morphology = "full") -> QnaIndex:
     """Tokenise the knowledge base once; called on every knowledge (re)load."""
     collected = _collect(kb)
     records, raw = collected.records, collected.docs
@@ -618,7 +655,7 @@ def build_index(kb: KnowledgeBase) -> QnaIndex:
             if len(w) >= _MIN_PART and not is_stop_anywhere(w):
                 known.add(fold(w))
                 known.add(keys_of(w, "fi")[0])
-    tokenizer = Tokenizer(frozenset(known), concept_forms_of(kb))
+    tokenizer = Tokenizer(frozenset(known), concept_forms_of(kb), morphology)
 
     # The same text recurs (a process name on each of its steps, a step both tracks share):
     # tokenise it once. Per distinct text: its slots and each key's best factor in it.

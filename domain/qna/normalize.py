@@ -152,6 +152,35 @@ def is_negation_question(text: str) -> bool:
     return False
 
 
+# A question whether something fits a situation ("sopiiko", "käykö", "onnistuuko", "voiko ...
+# saada", "passar", "can ... get"): a described situation is then matched to the criterion or
+# contra-indication it touches, not to a general page about the service.
+_FIT_QUESTION: Final = re.compile(
+    r"\b(sopi\w*|sovel\w*|käy(kö|ks|kö)?|kävis\w*|onnistu\w*|voi(ko|ks|si|siko|sko)|kannatta\w*|pitäis\w*|pitäisi\w*|"
+    r"riittä\w*|vaihtoeh\w*|oikea|passar|lämpar|lämplig|kan\s+\w+\s+få|suitable|possible|option|fit|can\s+\w+(\s+\w+)?\s+(get|go|have|be))\b",
+    re.IGNORECASE,
+)
+_AGE: Final = re.compile(
+    r"\b(\d{1,2})\s*(?:-|\s)?\s*(?:v\b|v\.|vuot\w*|veej\w*|år\w*|years?\b|yrs?\b|y/?o\b|-year)",
+    re.IGNORECASE,
+)
+
+
+def is_fit_question(text: str) -> bool:
+    """Whether `text` asks if something fits (see `_FIT_QUESTION`)."""
+    return _FIT_QUESTION.search(text) is not None
+
+
+def age_in(text: str) -> int | None:
+    """The age a question or description mentions ("8v", "17-vuotias", "15-årig", "a 13-year-old"),
+    or None; only plausible ages of a child or young adult (0-30)."""
+    match = _AGE.search(text)
+    if match is None:
+        return None
+    age = int(match.group(1))
+    return age if age <= 30 else None
+
+
 def is_question_word(word: str) -> bool:
     return word in QUESTION_WORDS or word in _FOLDED_QUESTION_WORDS
 

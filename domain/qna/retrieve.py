@@ -40,7 +40,7 @@ from rapidfuzz import fuzz
 
 from domain.qna.bands import CONFIDENT_MARGIN, CONFIDENT_SCORE, LIKELY_MARGIN, UNSURE_SCORE
 from domain.qna.index import CONTEXT_FIELDS, QnaIndex, RecordRef
-from domain.qna.normalize import comparable, detect_language, is_definition_question, is_negation_question
+from domain.qna.normalize import age_in, comparable, detect_language, is_definition_question, is_fit_question, is_negation_question
 from domain.qna.weights import WEIGHTS, Weights
 
 Band = Literal["confident", "likely", "unsure", "none"]
@@ -116,11 +116,14 @@ class _Query:
     definition: bool
     negation: bool
     """The question asks when something does not fit (`normalize.is_negation_question`)."""
+    fit: bool
+    """The question asks whether something fits (`normalize.is_fit_question`)."""
+    age: int | None
 
 
 def _query(index: QnaIndex, text: str, lang: str, w: Weights) -> _Query | None:
     tokenizer = index.tokenizer
-    slots = tokenizer.slots(text, lang)
+    slots = tokenizer.slots(text, lang, query=True)
     if not slots:
         return None
     weights: list[float] = []
@@ -176,6 +179,8 @@ def _query(index: QnaIndex, text: str, lang: str, w: Weights) -> _Query | None:
         plain=comparable(text),
         definition=is_definition_question(text),
         negation=is_negation_question(text),
+        fit=is_fit_question(text),
+        age=age_in(text),
     )
 
 
@@ -280,8 +285,13 @@ def _score_record(index: QnaIndex, rec: int, query: _Query, w: Weights) -> tuple
         # the months): the record as a whole answers more of the question than its best text.
         bonus += w.complement * sum(q * max(0.0, u - b) for q, u, b in zip(query.weights, union, best_row)) / query.total
     score = min(1.0, best_score + bonus) * prior
+    info = index.records[rec]
     if query.negation:
-        score = min(1.0, score + w.negation_bonus) if index.records[rec].negative else score * w.negation_penalty
+        score = min(1.0, score + w.negation_bonus) if info.negative else score * w.negation_penalty
+    elif query.fit and kind in ("criterion", "contra"):
+        score = min(1.0, score + w.situation_bonus)
+    if query.age is not None and info.age_rule:
+        score = min(1.0, score + w.age_bonus)
     return score, best_doc
 
 

@@ -64,6 +64,12 @@ class Weights:
     question asks exactly that (`normalize.is_negation_question`)."""
     negation_penalty: float = 0.7
     """Factor of every other record's score then: "milloin EI sovellu" never gets the criteria."""
+    situation_bonus: float = 0.1
+    """Added to a criterion or contra-indication when the question asks whether something fits
+    (`normalize.is_fit_question`): a described situation is answered by the condition it
+    touches."""
+    age_bonus: float = 0.15
+    """Added to an age criterion when the question mentions an age (`normalize.age_in`)."""
     shortlist: int = 30
     """Records scored in full after the inverted-index shortlist."""
     extra: Mapping[str, float] = field(default_factory=lambda: _frozen({}))
