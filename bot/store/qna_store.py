@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.db import Base, dialect_insert
 from domain.privacy import redact_and_cap
+from domain.qna.nonsense import is_nonsense
 from domain.qna.normalize import comparable
 
 Reason = Literal["no_match", "not_helpful", "none_of_these"]
@@ -89,7 +90,8 @@ class QnaStore:
         if reason not in REASONS:
             raise ValueError(f"unknown reason {reason!r}")
         text = redact_and_cap(question.strip())
-        if not text:
+        if not text or is_nonsense(text):
+            # Noise ("asdf", digits, emoji only) tells a curator nothing and hides real questions.
             return
         now = self._now()
         async with self._sessionmaker() as session, session.begin():
