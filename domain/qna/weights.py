@@ -16,8 +16,9 @@ which a test checks, so only changed values show in the diff), then run `qna swe
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Final
 
@@ -72,7 +73,7 @@ class Weights:
     """Added to an age criterion when the question mentions an age (`normalize.age_in`)."""
     shortlist: int = 30
     """Records scored in full after the inverted-index shortlist."""
-    extra: Mapping[str, float] = field(default_factory=lambda: _frozen({}))
+    extra: Mapping[str, float] = dataclasses.field(default_factory=lambda: _frozen({}))
 
     def with_field(self, name: str, value: float) -> Weights:
         return replace(self, field=_frozen({**self.field, name: value}))

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from bot.service.app import create_app
 from bot.service.context import KnowledgeProvider
-from bot.store.db import create_engine
 from bot.service.settings import Settings
+from bot.store.db import create_engine
 from bot.store.storage import BotStateRow
 from tests.support.http import MESSAGES_PATH, activity, send
 from tests.support.replies import texts
