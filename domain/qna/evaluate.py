@@ -322,8 +322,8 @@ def format_report(rep: Report, thresholds: Thresholds, show_misses: bool = False
         *(f"  {k}: {n}, {a:.1%}, {b:.1%}" for k, (n, a, b) in rep.by_kind.items()),
     ]
     if show_misses:
-        lines.append("top-1 misses (part | question | expected | got):")
-        lines.extend(f"  {part} | {q} | {e} | {g}" for part, q, e, g in rep.misses)
+        lines.append("top-1 misses of the tuning part (question | expected | got); held-out misses are not shown:")
+        lines.extend(f"  {q} | {e} | {g}" for part, q, e, g in rep.misses if part == DEV)
     return "\n".join(lines)
 
 

@@ -161,6 +161,11 @@ def verdict_block(ui: QnaUi, answer: Answer) -> list[Element]:
     return out
 
 
+def encode_finder_answers(answers: Sequence[tuple[str, str]]) -> str:
+    """Finder answers as a button's start option (options are short strings): `q=o;q=o`."""
+    return ";".join(f"{question}={option}" for question, option in answers)
+
+
 def case_card(
     ui: QnaUi,
     reading: CaseReading,
@@ -181,7 +186,7 @@ def case_card(
     finder_action: Action = {
         "type": "Action.Submit",
         "title": short(ui("case.finder")),
-        "data": finder.data(answers=[[question, option] for question, option in finder_answers]),
+        "data": finder.data(finder=encode_finder_answers(finder_answers)),
         "associatedInputs": "none",
         "style": "positive",
     }
