@@ -40,7 +40,7 @@ SWEEP_WRONG_CONFIDENT: Final = 0.005
 """The share of wrong confident answers the sweep allows on tuning: below MAX_WRONG_CONFIDENT,
 because a rate chosen to sit exactly at the limit on the questions it was chosen on lands
 above it on new ones."""
-SWEEP_BUFFER: Final = 0.03
+SWEEP_BUFFER: Final = 0.01
 """How far below the chosen (score, margin) the tuning wrong rate must still be within
 SWEEP_WRONG_CONFIDENT: a pair at the edge of a cliff is chosen by the few questions at the
 edge, and new questions' scores land on either side."""

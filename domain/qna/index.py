@@ -271,7 +271,15 @@ def _collect(kb: KnowledgeBase) -> _Collected:
             answer = getattr(entry.answer, lang)
             if answer:
                 texts.append(("answer", lang, answer))
-        out.add(RecordRef("faq", entry.id), titles, entry.source, texts, answer=comparable(entry.answer.fi), negative=is_negation_question(entry.phrasings.fi[0]))
+        out.add(
+            RecordRef("faq", entry.id),
+            titles,
+            entry.source,
+            texts,
+            answer=comparable(entry.answer.fi),
+            negative=any(is_negation_question(p) for p in entry.phrasings.fi),
+            service=next((rid for rid in entry.related if kb.service(rid) is not None), None),
+        )
 
     for card in kb.services:
         texts = [("name", lang, name) for lang in LANGUAGES if (name := getattr(card.name, lang))]
@@ -366,7 +374,7 @@ class Tokenizer:
     change results. Every cache that question text can grow is bounded.
     """
 
-    def __init__(self, known_words: frozenset[str], concept_forms: Mapping[str, Mapping[tuple[str, ...], tuple[str, ...]]], morphology: Morphology = "full") -> None:
+    def __init__(self, known_words: frozenset[str], concept_forms: Mapping[str, Mapping[tuple[str, ...], tuple[str, ...]]], morphology: Morphology = "lemma") -> None:
         self.known_words = known_words
         self.morphology = morphology
         self.concept_forms = concept_forms
@@ -644,7 +652,7 @@ def _common_prefix(a: str, b: str) -> str:
     return a[:n]
 
 
-def build_index(kb: KnowledgeBase, morphology: Morphology = "full") -> QnaIndex:
+def build_index(kb: KnowledgeBase, morphology: Morphology = "lemma") -> QnaIndex:
     """Tokenise the knowledge base once; called on every knowledge (re)load."""
     collected = _collect(kb)
     records, raw = collected.records, collected.docs

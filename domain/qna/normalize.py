@@ -107,7 +107,7 @@ def is_definition_question(text: str) -> bool:
 # situations" word or a fit verb right after it, or a word that means exclusion by itself.
 _NEGATION_WORDS: Final = frozenset("ei eivät eikä en et not inte ej never nej".split())
 _WHEN_WORDS: Final = frozenset("milloin koska missä millaisissa mitkä when där när vilka which what".split())
-_FIT_STEMS: Final = ("sovel", "sovi", "sopi", "sopii", "kannat", "kannata", "suit", "fit", "appropr", "right", "lämp", "lamp", "pass", "rätt", "ratt", "kelpa", "käy", "kay", "oikea", "use", "used", "voi", "laitt", "tarjo", "myon", "ehdot", "harki", "ohja")
+_FIT_STEMS: Final = ("sovel", "sovi", "sopi", "sopii", "kannat", "kannata", "suit", "fit", "appropr", "right", "lämp", "lamp", "pass", "rätt", "ratt", "kelpa", "käy", "kay", "oikea", "use", "used", "voi", "laitt", "tarjo", "myon", "ehdot", "harki", "ohja", "pida", "valit", "kay")
 _EXCLUSION: Final = re.compile(r"poissulk|vasta-?aihe|kontraindik|este(?:e|i)t?|unsuitab|inappropr|olämpl|olampl|contra-?indic|exclusion", re.IGNORECASE)
 
 

@@ -51,6 +51,11 @@ COMPLETE: Final = 0.99
 """Both coverages at least this: the question and the text are the same words."""
 SEARCH_WORD_FIELDS: Final = frozenset({"keyword"})
 MAX_CANDIDATES: Final = 5
+SITUATION_SHARE: Final = 0.5
+SITUATION_LIST_FACTOR: Final = 0.9
+"""The list a situation's condition was promoted over keeps this share of its score, so the
+condition leads it clearly (the list is still offered under the answer)."""
+"""A condition of the card must score at least this share of the best to lead a situation."""
 QUESTION_MAX_CHARS: Final = 1000
 """Longer input is cut before matching: nobody asks a page, and matching cost grows with it."""
 
@@ -295,6 +300,28 @@ def _score_record(index: QnaIndex, rec: int, query: _Query, w: Weights) -> tuple
     return score, best_doc
 
 
+def _situation_first(index: QnaIndex, scored: list[tuple[float, int, int]]) -> list[tuple[float, int, int]]:
+    """A described situation ("äidillä on akuutti päihdeongelma, käykö perhekuntoutus?") is
+    answered by the one contra-indication or criterion it touches, not by the list of them
+    all: when the best record is a list about a card (its "when not suitable" page or entry,
+    the card itself) and one of that card's conditions is also a candidate, that condition
+    leads, with the list's score (the list second, at `SITUATION_LIST_FACTOR` of it)."""
+    if len(scored) < 2:
+        return scored
+    score, rec, _doc = scored[0]
+    top = index.records[rec]
+    if top.service is None or top.ref.kind in ("criterion", "contra"):
+        return scored
+    for pos, (other_score, other, doc) in enumerate(scored[1:], start=1):
+        info = index.records[other]
+        if other_score < SITUATION_SHARE * score:
+            break
+        if info.service == top.service and info.ref.kind in ("criterion", "contra"):
+            listed = (round(score * SITUATION_LIST_FACTOR, 4), rec, _doc)
+            return [(score, other, doc), listed, *scored[1:pos], *scored[pos + 1 :]]
+    return scored
+
+
 def rank(index: QnaIndex, text: str, lang: str, weights: Weights = WEIGHTS) -> tuple[Candidate, ...]:
     """Distinct answers that match `text`, best first, without a band."""
     query = _query(index, text[:QUESTION_MAX_CHARS], lang, weights)
@@ -309,6 +336,9 @@ def rank(index: QnaIndex, text: str, lang: str, weights: Weights = WEIGHTS) -> t
         if best >= 0:
             scored.append((score, rec, best))
     scored.sort(key=lambda item: (-item[0], item[1]))
+
+    if query.fit and not query.negation:
+        scored = _situation_first(index, scored)
 
     candidates: list[Candidate] = []
     taken: set[int] = set()
