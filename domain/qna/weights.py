@@ -113,4 +113,8 @@ WEIGHTS: Final = Weights(
     complement=0.3,
     derivation=0.6,
     paragraph_question_words=0.0,
+    negation_bonus=0.15,
+    negation_penalty=0.7,
+    situation_bonus=0.1,
+    age_bonus=0.15,
 )
