@@ -198,6 +198,8 @@ class QnaIndex:
     many records that its IDF alone would not bring its own term in."""
     vocabulary: tuple[str, ...]
     """Every word key (not concepts), for fuzzy look-ups."""
+    service_records: tuple[int, ...]
+    """Positions of the service card records (for the cards a question names)."""
     tokenizer: Tokenizer = field(repr=False)
     """Splits questions exactly as the knowledge base was split. Its memo caches are pure
     functions of the knowledge base, so the index stays immutable in effect."""
@@ -750,6 +752,7 @@ def build_index(kb: KnowledgeBase, morphology: Morphology = "lemma") -> QnaIndex
         max_idf=max_idf,
         named_by=MappingProxyType({k: tuple(sorted(v)) for k, v in named_by.items()}),
         vocabulary=vocabulary,
+        service_records=tuple(i for i, info in enumerate(records) if info.ref.kind == "service"),
         tokenizer=tokenizer,
         _by_ref=MappingProxyType({info.ref: i for i, info in enumerate(records)}),
     )

@@ -300,6 +300,24 @@ def _score_record(index: QnaIndex, rec: int, query: _Query, w: Weights) -> tuple
     return score, best_doc
 
 
+def _named_services(index: QnaIndex, query: _Query) -> frozenset[str]:
+    """Cards the question names: every word of one of the card's names or keywords (of two
+    words or more, or one distinctive word) is in the question."""
+    named: set[str] = set()
+    hits = query.hits
+    for rec in index.service_records:
+        info = index.records[rec]
+        for pos in index.record_docs[rec]:
+            doc = index.docs[pos]
+            if doc.field not in ("name", "keyword") or not doc.slots:
+                continue
+            if all(any(key in hits and factor >= 1.0 for key, factor in slot.keys[:1]) or any(key in hits for key, _f in slot.keys if key.startswith("@")) for slot in doc.slots):
+                if info.service is not None:
+                    named.add(info.service)
+                break
+    return frozenset(named)
+
+
 def _situation_first(index: QnaIndex, scored: list[tuple[float, int, int]]) -> list[tuple[float, int, int]]:
     """A described situation ("äidillä on akuutti päihdeongelma, käykö perhekuntoutus?") is
     answered by the one contra-indication or criterion it touches, not by the list of them
@@ -324,9 +342,14 @@ def _situation_first(index: QnaIndex, scored: list[tuple[float, int, int]]) -> l
 
 def rank(index: QnaIndex, text: str, lang: str, weights: Weights = WEIGHTS) -> tuple[Candidate, ...]:
     """Distinct answers that match `text`, best first, without a band."""
+    return _rank(index, text, lang, weights)[0]
+
+
+def _rank(index: QnaIndex, text: str, lang: str, weights: Weights = WEIGHTS) -> tuple[tuple[Candidate, ...], frozenset[str]]:
+    """`rank`, and the cards the question names."""
     query = _query(index, text[:QUESTION_MAX_CHARS], lang, weights)
     if query is None:
-        return ()
+        return (), frozenset()
     shortlist = _shortlist(index, query, weights.shortlist)
     named = {rec for key in query.hits for rec in index.named_by.get(key, ())}
     shortlist.extend(sorted(named.difference(shortlist)))
@@ -337,6 +360,12 @@ def rank(index: QnaIndex, text: str, lang: str, weights: Weights = WEIGHTS) -> t
             scored.append((score, rec, best))
     scored.sort(key=lambda item: (-item[0], item[1]))
 
+    named_cards = _named_services(index, query)
+    if named_cards:
+        # The question names a card ("milloin ammatillinen tukihenkilö EI sovellu"): records
+        # about another card answer another question, however well the rest of it matches.
+        scored = [(score * weights.other_service if (svc := index.records[rec].service) is not None and svc not in named_cards else score, rec, doc) for score, rec, doc in scored]
+        scored.sort(key=lambda item: (-item[0], item[1]))
     if query.fit and not query.negation:
         scored = _situation_first(index, scored)
 
@@ -360,11 +389,35 @@ def rank(index: QnaIndex, text: str, lang: str, weights: Weights = WEIGHTS) -> t
         )
         if len(candidates) == MAX_CANDIDATES:
             break
-    return tuple(candidates)
+    return tuple(candidates), named_cards
+
+
+def _competing(index: QnaIndex, candidates: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
+    """The candidates that compete with the best: when it is one condition of a card, the
+    card's own lists (its "when not suitable" page, the card) hold that same condition, so
+    they are not another answer and the margin is measured past them."""
+    if not candidates or candidates[0].ref.kind not in ("criterion", "contra"):
+        return candidates
+    top = index.record(candidates[0].ref)
+    if top is None or top.service is None:
+        return candidates
+    rest = tuple(
+        c for c in candidates[1:]
+        if not ((info := index.record(c.ref)) is not None and info.service == top.service and c.ref.kind in ("unsuitable", "service", "faq") and (info.negative or c.ref.kind == "service"))
+    )
+    return (candidates[0], *rest)
 
 
 def ask(index: QnaIndex, text: str, locale_lang: str = "fi") -> QnaResult:
     """Answer candidates for a worker's question and how sure we are."""
     lang = detect_language(text, locale_lang)
-    candidates = rank(index, text, lang)
-    return QnaResult(lang=lang, band=choose_band(candidates), candidates=candidates)
+    candidates, named_cards = _rank(index, text, lang)
+    competing = _competing(index, candidates)
+    band = choose_band(competing)
+    if band == "none" and candidates and (info := index.record(candidates[0].ref)) is not None and info.service in named_cards:
+        # The question names a card and the best answer is about it: something relevant
+        # exists, so it is offered rather than "no answer" (a long situation scores low on
+        # coverage, not on relevance).
+        runner_up = competing[1].score if len(competing) > 1 else 0.0
+        band = "likely" if candidates[0].score - runner_up >= LIKELY_MARGIN else "unsure"
+    return QnaResult(lang=lang, band=band, candidates=candidates)

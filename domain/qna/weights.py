@@ -71,6 +71,8 @@ class Weights:
     touches."""
     age_bonus: float = 0.15
     """Added to an age criterion when the question mentions an age (`normalize.age_in`)."""
+    other_service: float = 0.8
+    """Factor of a record about another card than the one(s) the question names."""
     shortlist: int = 30
     """Records scored in full after the inverted-index shortlist."""
     extra: Mapping[str, float] = dataclasses.field(default_factory=lambda: _frozen({}))

@@ -108,7 +108,7 @@ async def test_an_age_in_the_question_is_read_against_the_cards_age_rule(client:
     [
         ("fi-FI", "milloin ammatillinen tukihenkilö EI sovellu", "vapaaehtoi", "Lapsi tai nuori on noin 10–17-vuotias"),
         ("sv-FI", "när passar en professionell stödperson inte?", "Frivillig stödperson", "Lapsi tai nuori on noin 10–17-vuotias"),
-        ("en-US", "when is round-the-clock family rehabilitation not suitable?", "akuutti", "vakavia"),
+        ("en-US", "when is round-the-clock family rehabilitation not suitable?", "acute", "vakavia"),
     ],
 )
 async def test_a_negation_gets_the_contra_indications_never_the_criteria(client: TestClient, locale: str, question: str, must: str, never: str) -> None:
