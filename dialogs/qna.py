@@ -75,8 +75,13 @@ class QnaDialog(Dialog):
         result = turn.snapshot.qna.ask(question, turn.lang)
         top = result.top
         log_event(
-            log, "qna_ask", outcome=result.band, lang=result.lang, record=str(top.ref) if top else None,
-            score=top.score if top else None, candidates=len(result.candidates),
+            log,
+            "qna_ask",
+            outcome=result.band,
+            lang=result.lang,
+            record=str(top.ref) if top else None,
+            score=top.score if top else None,
+            candidates=len(result.candidates),
         )
         data = turn.data
         data.update(question=redact_and_cap(question), lang=result.lang, feedback=False, follow_ups=[], also=[], age=age_in(question))

@@ -79,7 +79,6 @@ def question_key(redacted: str) -> str:
     return hashlib.sha256(comparable(redacted).encode("utf-8")).hexdigest()
 
 
-
 class QnaStore:
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self._sessionmaker = sessionmaker
@@ -121,9 +120,7 @@ class QnaStore:
         """The curators' list: most asked first, then most recent."""
         async with self._sessionmaker() as session:
             rows = (
-                await session.execute(
-                    select(QnaUnanswered).order_by(QnaUnanswered.count.desc(), QnaUnanswered.last_seen.desc(), QnaUnanswered.id).limit(limit)
-                )
+                await session.execute(select(QnaUnanswered).order_by(QnaUnanswered.count.desc(), QnaUnanswered.last_seen.desc(), QnaUnanswered.id).limit(limit))
             ).scalars()
             return [UnansweredRow(r.question, r.reason, r.answer_id, r.lang, r.count, r.last_seen) for r in rows]
 

@@ -124,7 +124,7 @@ def compose(kb: KnowledgeBase, ref: RecordRef, lang: str, age: int | None = None
     if reading is None:
         return answer
     verdict = answer.verdict
-    if ref.kind in ("criterion", "service", "faq") and reading.verdict != "fits" or ref.kind == "criterion":
+    if (ref.kind in ("criterion", "service", "faq") and reading.verdict != "fits") or ref.kind == "criterion":
         verdict = reading.verdict
     return replace(answer, age=reading, verdict=verdict, check=answer.check or (_check(card, lang) if card else None))
 
@@ -133,8 +133,8 @@ def _service_of(kb: KnowledgeBase, ref: RecordRef) -> str | None:
     if ref.kind in ("service", "unsuitable"):
         return ref.id
     if ref.kind in ("criterion", "contra"):
-        found = kb.record(ref.id)
-        return found.owner.id if found is not None and isinstance(found.owner, ServiceCard) else None
+        indexed = kb.record(ref.id)
+        return indexed.owner.id if indexed is not None and isinstance(indexed.owner, ServiceCard) else None
     if ref.kind == "faq":
         entry = kb.faq_entry(ref.id)
         if entry is not None:
@@ -184,12 +184,12 @@ def _compose(kb: KnowledgeBase, ref: RecordRef, lang: str) -> Answer | None:
             check=_check(card, lang) if card.criteria or card.contraindications else None,
         )
     if ref.kind in ("criterion", "contra"):
-        found = kb.record(ref.id)
-        if found is None or not isinstance(found.owner, ServiceCard):
+        indexed = kb.record(ref.id)
+        if indexed is None or not isinstance(indexed.owner, ServiceCard):
             return None
-        card = found.owner
-        condition = found.record
-        statement = getattr(condition, "statement", None) or getattr(condition, "question", "")
+        card = indexed.owner
+        condition = indexed.record
+        statement = str(getattr(condition, "statement", None) or getattr(condition, "question", ""))
         alternatives = _links(kb, tuple(getattr(condition, "alternatives", ())), lang)
         contra = ref.kind == "contra"
         return Answer(

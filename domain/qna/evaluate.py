@@ -369,7 +369,9 @@ def _objective(outcomes: Sequence[Outcome]) -> tuple[int, int, float]:
     return sum(o.top1 for o in scoped), sum(o.top3 for o in scoped), round(reciprocal, 6)
 
 
-def tune(index: QnaIndex, questions: Sequence[EvalQuestion], start: Weights = WEIGHTS, rounds: int = 5, progress: Callable[[str], None] | None = None) -> Weights:
+def tune(
+    index: QnaIndex, questions: Sequence[EvalQuestion], start: Weights = WEIGHTS, rounds: int = 5, progress: Callable[[str], None] | None = None
+) -> Weights:
     """Weights by coordinate ascent on the dev part's in-scope questions (see `weights.py`).
 
     Each round tries every value of every weight in `TUNING_GRID`, one weight at a time, and

@@ -55,7 +55,7 @@ from domain.qna.normalize import (
     keys_of,
     words,
 )
-from knowledge.model import KnowledgeBase, Source
+from knowledge.model import ContraIndication, Criterion, KnowledgeBase, Source
 
 if TYPE_CHECKING:
     from domain.qna.retrieve import QnaResult
@@ -292,14 +292,18 @@ def _collect(kb: KnowledgeBase) -> _Collected:
         titles = {lang: name for lang in LANGUAGES if (name := getattr(card.name, lang))}
         out.add(RecordRef("service", card.id), titles, card.sources[0], texts, service=card.id)
         owner = [("owner", lang, name) for lang in LANGUAGES if (name := getattr(card.name, lang))]
-        for condition, kind in [*((c, "criterion") for c in card.criteria), *((c, "contra") for c in card.contraindications)]:
+        conditions: list[tuple[Criterion | ContraIndication, QnaKind]] = [
+            *((c, "criterion") for c in card.criteria),
+            *((c, "contra") for c in card.contraindications),
+        ]
+        for condition, kind in conditions:
             texts = [("criterion", "fi", condition.question), ("explanation", "fi", condition.explanation), *owner]
             if condition.statement:
                 texts.append(("statement", "fi", condition.statement))
             label = condition.statement or condition.question
             age_rule = condition.implied_by is not None and condition.implied_by.question == AGE_QUESTION
             out.add(
-                RecordRef(kind, condition.id),  # type: ignore[arg-type]
+                RecordRef(kind, condition.id),
                 {lang: f"{name}: {label}" for _f, lang, name in owner[:1]},
                 card.sources[0],
                 texts,
@@ -376,7 +380,9 @@ class Tokenizer:
     change results. Every cache that question text can grow is bounded.
     """
 
-    def __init__(self, known_words: frozenset[str], concept_forms: Mapping[str, Mapping[tuple[str, ...], tuple[str, ...]]], morphology: Morphology = "lemma") -> None:
+    def __init__(
+        self, known_words: frozenset[str], concept_forms: Mapping[str, Mapping[tuple[str, ...], tuple[str, ...]]], morphology: Morphology = "lemma"
+    ) -> None:
         self.known_words = known_words
         self.morphology = morphology
         self.concept_forms = concept_forms

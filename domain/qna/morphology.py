@@ -21,21 +21,15 @@ MAX_LEMMAS: Final = 2
 cover the real cases without flooding the index with unrelated words."""
 _MIN_LENGTH: Final = 3
 
-_analyse: Any = None
-_loaded = False
 
-
+@lru_cache(maxsize=1)
 def _analyser() -> Any:
-    global _analyse, _loaded
-    if not _loaded:
-        _loaded = True
-        try:
-            import pyvoikko  # GPL-3.0; see README "Dependencies"
-
-            _analyse = pyvoikko.analyse
-        except ImportError:  # pragma: no cover - the project depends on it
-            _analyse = None
-    return _analyse
+    """pyvoikko's `analyse`, loaded on first use; None when pyvoikko is not installed."""
+    try:
+        import pyvoikko  # GPL-3.0; see README "Dependencies and licences"
+    except ImportError:  # pragma: no cover - the project depends on it
+        return None
+    return pyvoikko.analyse
 
 
 def available() -> bool:

@@ -311,7 +311,10 @@ def _named_services(index: QnaIndex, query: _Query) -> frozenset[str]:
             doc = index.docs[pos]
             if doc.field not in ("name", "keyword") or not doc.slots:
                 continue
-            if all(any(key in hits and factor >= 1.0 for key, factor in slot.keys[:1]) or any(key in hits for key, _f in slot.keys if key.startswith("@")) for slot in doc.slots):
+            if all(
+                any(key in hits and factor >= 1.0 for key, factor in slot.keys[:1]) or any(key in hits for key, _f in slot.keys if key.startswith("@"))
+                for slot in doc.slots
+            ):
                 if info.service is not None:
                     named.add(info.service)
                 break
@@ -364,7 +367,10 @@ def _rank(index: QnaIndex, text: str, lang: str, weights: Weights = WEIGHTS) -> 
     if named_cards:
         # The question names a card ("milloin ammatillinen tukihenkilö EI sovellu"): records
         # about another card answer another question, however well the rest of it matches.
-        scored = [(score * weights.other_service if (svc := index.records[rec].service) is not None and svc not in named_cards else score, rec, doc) for score, rec, doc in scored]
+        scored = [
+            (score * weights.other_service if (svc := index.records[rec].service) is not None and svc not in named_cards else score, rec, doc)
+            for score, rec, doc in scored
+        ]
         scored.sort(key=lambda item: (-item[0], item[1]))
     if query.fit and not query.negation:
         scored = _situation_first(index, scored)
@@ -402,8 +408,14 @@ def _competing(index: QnaIndex, candidates: tuple[Candidate, ...]) -> tuple[Cand
     if top is None or top.service is None:
         return candidates
     rest = tuple(
-        c for c in candidates[1:]
-        if not ((info := index.record(c.ref)) is not None and info.service == top.service and c.ref.kind in ("unsuitable", "service", "faq") and (info.negative or c.ref.kind == "service"))
+        c
+        for c in candidates[1:]
+        if not (
+            (info := index.record(c.ref)) is not None
+            and info.service == top.service
+            and c.ref.kind in ("unsuitable", "service", "faq")
+            and (info.negative or c.ref.kind == "service")
+        )
     )
     return (candidates[0], *rest)
 

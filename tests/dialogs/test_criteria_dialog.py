@@ -320,7 +320,13 @@ def test_every_criteria_string_exists_in_every_language(lang: str) -> None:
     keys = {key for key in strings.keys(lang) if key.startswith("criteria.")}
     assert keys == {key for key in strings.keys("fi") if key.startswith("criteria.")}
     needed = {f"criteria.reason.{code.value}" for code in ReasonCode} | {"criteria.reason.undetermined_one"}
-    needed |= {"criteria.answer.consider", "criteria.consider_when", "criteria.verdict.undetermined", "criteria.not_assessed", "criteria.justification_language"}
+    needed |= {
+        "criteria.answer.consider",
+        "criteria.consider_when",
+        "criteria.verdict.undetermined",
+        "criteria.not_assessed",
+        "criteria.justification_language",
+    }
     assert needed <= keys
 
 

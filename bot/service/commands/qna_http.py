@@ -152,7 +152,7 @@ async def ask_all(questions: Sequence[EvalQuestion], knowledge_root: Path | None
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite+aiosqlite:///{Path(folder) / 'eval.db'}"
         await upgrade(url)
-        settings = Settings(database_url=url, **({"knowledge_root": knowledge_root} if knowledge_root else {}))
+        settings = Settings(database_url=url, knowledge_root=knowledge_root) if knowledge_root else Settings(database_url=url)
         async with TestClient(TestServer(create_app(settings))) as client:
             out: list[HttpOutcome] = []
             for q in questions:

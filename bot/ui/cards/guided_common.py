@@ -148,10 +148,7 @@ def container(*elements: Element | None, style: str | None = None, separator: bo
 
 def action_sets(actions: Sequence[Action]) -> list[Element]:
     """Buttons in the card body, split into rows Teams shows in full."""
-    return [
-        {"type": "ActionSet", "actions": list(actions[start : start + MAX_ACTIONS_PER_SET])}
-        for start in range(0, len(actions), MAX_ACTIONS_PER_SET)
-    ]
+    return [{"type": "ActionSet", "actions": list(actions[start : start + MAX_ACTIONS_PER_SET])} for start in range(0, len(actions), MAX_ACTIONS_PER_SET)]
 
 
 def choice_buttons(actions: Sequence[Action]) -> list[Element]:

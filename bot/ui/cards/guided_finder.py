@@ -152,13 +152,14 @@ def _ruled_out(kb: KnowledgeBase, ui: Ui, item: RuledOut, origin: Origin) -> Ele
         text(f"**{item.service.name.get(ui.lang)}**"),
         # A contra-indication rules out when it holds (its statement), a criterion when the
         # answer to it is no (its question: a statement would need negating).
-        text(ui("finder.ruled_out_applies", condition=statement_of(item.reason)) if contra else ui("finder.ruled_out_unmet", question=item.reason.question), spacing="None"),
+        text(
+            ui("finder.ruled_out_applies", condition=statement_of(item.reason)) if contra else ui("finder.ruled_out_unmet", question=item.reason.question),
+            spacing="None",
+        ),
         {**text(item.reason.explanation, subtle=True, spacing="None"), "size": "Small"},
         instead_line,
     ]
-    parts += action_sets(
-        [origin.button(ui("common.open_card", service=name), "card", alt.id) for alt, name in zip(item.alternatives, instead, strict=True)]
-    )
+    parts += action_sets([origin.button(ui("common.open_card", service=name), "card", alt.id) for alt, name in zip(item.alternatives, instead, strict=True)])
     # Its own card only: the card offers the criteria check (with these answers) for a
     # worker who doubts an answer; a check button on every ruled-out service crowded the card.
     parts += action_sets([origin.button(ui("common.open_card", service=item.service.name.get(ui.lang)), "card", item.service.id)])

@@ -199,7 +199,7 @@ def case_card(
 
 
 def also_block(ui: QnaUi, offers: Sequence[tuple[RecordRef, str]], step: str) -> list[Element]:
-    """"Or did you mean" under an answer that is clearly ahead but not certain."""
+    """ "Or did you mean" under an answer that is clearly ahead but not certain."""
     if not offers:
         return []
     body: list[Element] = [{**text(ui("also_title"), spacing="Medium"), "weight": "Bolder"}]

@@ -158,7 +158,9 @@ def test_a_step_both_tracks_share_is_one_candidate_with_its_twin() -> None:
     assert all(str(c.ref) not in refs for c in result.candidates[1:])
 
 
-@pytest.mark.parametrize(("question", "expected"), [("lastensuojelussa esitys laavaan", "lastensuojelu"), ("perhesosiaalityössä esitys laavaan", "perhesosiaalityo")])
+@pytest.mark.parametrize(
+    ("question", "expected"), [("lastensuojelussa esitys laavaan", "lastensuojelu"), ("perhesosiaalityössä esitys laavaan", "perhesosiaalityo")]
+)
 def test_the_track_named_in_the_question_leads(question: str, expected: str) -> None:
     result = _two_track_index().ask(question)
     assert result.top is not None and result.top.ref.id == f"{expected}.esitys.laava"

@@ -42,5 +42,7 @@ def test_a_confident_score_is_never_below_the_unsure_one() -> None:
 
 def test_only_the_tuning_part_is_looked_at() -> None:
     outcomes = _outcomes()
-    wrong_everywhere = Outcome(EvalQuestion("muu", "fi", frozenset({"faq:oikea"}), part=HELD_OUT), (Candidate(RecordRef("faq", "vaara"), 1.0, "x", "phrasing"),), "general")
+    wrong_everywhere = Outcome(
+        EvalQuestion("muu", "fi", frozenset({"faq:oikea"}), part=HELD_OUT), (Candidate(RecordRef("faq", "vaara"), 1.0, "x", "phrasing"),), "general"
+    )
     assert sweep([*outcomes, *[wrong_everywhere] * 20]) == sweep(outcomes)

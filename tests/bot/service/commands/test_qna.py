@@ -45,7 +45,9 @@ def _snapshot(root: Path) -> dict[Path, float]:
     return {p: p.stat().st_mtime for p in root.rglob("*") if p.is_file()}
 
 
-def test_tune_prints_the_weights_the_tuner_chooses_and_writes_nothing(kb_root: Path, questions: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_tune_prints_the_weights_the_tuner_chooses_and_writes_nothing(
+    kb_root: Path, questions: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     weights_file = Path(__file__).resolve().parents[4] / "domain" / "qna" / "weights.py"
     before = (_snapshot(tmp_path), weights_file.stat().st_mtime, _snapshot(kb_root))
 

@@ -196,7 +196,9 @@ def test_every_card_message_fits_the_teams_message_size_limit() -> None:
         assert activity.summary, name
 
 
-@pytest.mark.parametrize(("lang", "one", "two"), [("fi", "vielä 1 kohta.", "vielä 2 kohtaa."), ("sv", "1 punkt att", "2 punkter att"), ("en", "1 point still", "2 points still")])
+@pytest.mark.parametrize(
+    ("lang", "one", "two"), [("fi", "vielä 1 kohta.", "vielä 2 kohtaa."), ("sv", "1 punkt att", "2 punkter att"), ("en", "1 point still", "2 points still")]
+)
 def test_counts_read_right_for_one_and_for_many(lang: str, one: str, two: str) -> None:
     ui = Ui(strings(), lang)
 
