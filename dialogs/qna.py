@@ -181,7 +181,13 @@ class QnaDialog(Dialog):
             answer=None,
             offers=[],
             also=[],
-            case={"age_option": reading.age_option, "topics": list(reading.topics), "finder": reading.finder, "services": list(reading.services)},
+            case={
+                "age_option": reading.age_option,
+                "topics": list(reading.topics),
+                "finder": reading.finder,
+                "services": list(reading.services),
+                "conditions": list(reading.conditions),
+            },
         )
         return Goto("case")
 
@@ -195,7 +201,8 @@ class QnaDialog(Dialog):
             age_label = next((o.label.get(lang) for o in question.options if o.id == reading.age_option), None)
         services = [(sid, card.name.get(lang)) for sid in case.get("services", ()) if (card := turn.kb.service(sid)) is not None]
         answers = [(q.id, reading.finder[q.id]) for q in turn.kb.finder.questions if q.id in reading.finder]
-        return Screen(case_card(_ui(turn), reading, age_label, services, answers))
+        conditions = [a for raw in case.get("conditions", ()) if (ref := RecordRef.parse(raw)) and (a := compose(turn.kb, ref, lang)) is not None]
+        return Screen(case_card(_ui(turn), reading, age_label, services, answers, conditions))
 
     async def act_on_case(self, turn: Turn, submit: Submit) -> Outcome:
         if submit.action == Action.MENU:

@@ -33,6 +33,7 @@ TOUCH_SCORE: Final = 0.3
 """A condition record or card scoring at least this on the description (or one sentence of it)
 counts as touched."""
 MAX_SERVICES: Final = 4
+MAX_CONDITIONS: Final = 2
 
 TOPICS: Final[dict[str, tuple[str, ...]]] = {
     "substances": ("päihte", "paihte", "alkoho", "huume", "viina", "kanna", "amfe", "juo ", "juopo", "missbruk", "drog", "substance", "drug", "drink"),
@@ -78,6 +79,8 @@ class CaseReading:
     """Finder answers the description implies: question id -> option id."""
     services: tuple[str, ...] = ()
     """Services whose criteria or contra-indications the description touches, best first."""
+    conditions: tuple[str, ...] = ()
+    """The criteria and contra-indications it touches most (`kind:id`), best first."""
 
 
 def sentences(text: str) -> list[str]:
@@ -143,14 +146,17 @@ def read_case(index: QnaIndex, kb: KnowledgeBase, text: str, lang: str = "fi") -
     if _SPECIAL_SUPPORT.search(text):
         finder["erityinen-tuki"] = "kylla"
     finder = {q: o for q, o in finder.items() if (fq := kb.finder_question(q)) is not None and o in {opt.id for opt in fq.options}}
-    return CaseReading(age=age, age_option=band, topics=topics, finder=finder, services=touched_services(index, kb, text, lang, age))
+    services, conditions = touched(index, kb, text, lang, age)
+    return CaseReading(age=age, age_option=band, topics=topics, finder=finder, services=services, conditions=conditions)
 
 
-def touched_services(index: QnaIndex, kb: KnowledgeBase, text: str, lang: str, age: int | None = None) -> tuple[str, ...]:
-    """Cards whose conditions (or the card itself) the description or one of its sentences
-    matches, best first. An age rule the described age is far from does not count: a
-    13-year-old does not touch aftercare's 18-25."""
+def touched(index: QnaIndex, kb: KnowledgeBase, text: str, lang: str, age: int | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(cards, conditions) the description or one of its sentences matches, best first: cards
+    through their conditions or themselves, conditions (criteria, contra-indications) as
+    `kind:id`. An age rule the described age is far from does not count: a 13-year-old does
+    not touch aftercare's 18-25."""
     best: dict[str, float] = {}
+    best_conditions: dict[str, float] = {}
     for part in [text, *sentences(text)]:
         for cand in rank(index, part, lang):
             info = index.record(cand.ref)
@@ -162,4 +168,9 @@ def touched_services(index: QnaIndex, kb: KnowledgeBase, text: str, lang: str, a
                     continue
             if cand.score >= TOUCH_SCORE and cand.score > best.get(info.service, 0.0):
                 best[info.service] = cand.score
-    return tuple(sorted(best, key=lambda s: -best[s])[:MAX_SERVICES])
+            if cand.score >= TOUCH_SCORE and cand.ref.kind in ("criterion", "contra") and not info.age_rule:
+                key = str(cand.ref)
+                best_conditions[key] = max(best_conditions.get(key, 0.0), cand.score)
+    services = tuple(sorted(best, key=lambda s: -best[s])[:MAX_SERVICES])
+    conditions = tuple(sorted(best_conditions, key=lambda c: -best_conditions[c])[:MAX_CONDITIONS])
+    return services, conditions

@@ -172,6 +172,7 @@ def case_card(
     age_label: str | None,
     services: Sequence[tuple[str, str]],
     finder_answers: Sequence[tuple[str, str]],
+    conditions: Sequence[Answer] = (),
 ) -> Card:
     """A client situation understood: one line of what was understood (never the text), the
     service finder with those answers filled in, and the services the situation touches."""
@@ -191,6 +192,13 @@ def case_card(
         "style": "positive",
     }
     body += action_sets([finder_action])
+    for answer in conditions:
+        # What the situation touches, in plain words: "Ei yleensä sovellu: …  Harkitse …".
+        body.append({**text(answer.title, spacing="Medium"), "weight": "Bolder"})
+        body += verdict_block(ui, answer)
+    alternatives = [alt for answer in conditions for c in answer.conditions for alt in c.alternatives]
+    if alternatives:
+        body += action_sets([link_action(ui, link) for link in {(a.kind, a.id): a for a in alternatives}.values()])
     if services:
         body.append({**text(ui("case.touches"), spacing="Medium"), "weight": "Bolder"})
         body += action_sets([link_action(ui, Link("criteria", service_id, None, name)) for service_id, name in services])
