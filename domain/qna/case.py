@@ -34,6 +34,7 @@ TOUCH_SCORE: Final = 0.3
 counts as touched."""
 MAX_SERVICES: Final = 4
 MAX_CONDITIONS: Final = 2
+SENTENCE_WEIGHT: Final = 0.8
 
 TOPICS: Final[dict[str, tuple[str, ...]]] = {
     "substances": ("päihte", "paihte", "alkoho", "huume", "viina", "kanna", "amfe", "juo ", "juopo", "missbruk", "drog", "substance", "drug", "drink"),
@@ -157,7 +158,10 @@ def touched(index: QnaIndex, kb: KnowledgeBase, text: str, lang: str, age: int |
     not touch aftercare's 18-25."""
     best: dict[str, float] = {}
     best_conditions: dict[str, float] = {}
-    for part in [text, *sentences(text)]:
+    for n, part in enumerate([text, *sentences(text)]):
+        # The whole description says which condition it is about (one sentence alone matches
+        # short conditions too easily); its sentences find more of the cards it touches.
+        weight = 1.0 if n == 0 else SENTENCE_WEIGHT
         for cand in rank(index, part, lang):
             info = index.record(cand.ref)
             if info is None or info.service is None or cand.ref.kind not in ("criterion", "contra", "service", "unsuitable"):
@@ -168,9 +172,9 @@ def touched(index: QnaIndex, kb: KnowledgeBase, text: str, lang: str, age: int |
                     continue
             if cand.score >= TOUCH_SCORE and cand.score > best.get(info.service, 0.0):
                 best[info.service] = cand.score
-            if cand.score >= TOUCH_SCORE and cand.ref.kind in ("criterion", "contra") and not info.age_rule:
+            if n == 0 and cand.score >= TOUCH_SCORE and cand.ref.kind in ("criterion", "contra") and not info.age_rule:
                 key = str(cand.ref)
-                best_conditions[key] = max(best_conditions.get(key, 0.0), cand.score)
+                best_conditions[key] = max(best_conditions.get(key, 0.0), cand.score * weight)
     services = tuple(sorted(best, key=lambda s: -best[s])[:MAX_SERVICES])
     conditions = tuple(sorted(best_conditions, key=lambda c: -best_conditions[c])[:MAX_CONDITIONS])
     return services, conditions
