@@ -21,9 +21,9 @@ from typing import Final
 
 CONFIDENT_SCORE: Final = 0.99
 """The best record's score must reach this to answer without asking."""
-CONFIDENT_MARGIN: Final = 0.14
+CONFIDENT_MARGIN: Final = 0.05
 """...and lead the runner-up by at least this much."""
-UNSURE_SCORE: Final = 0.51
+UNSURE_SCORE: Final = 0.48
 """Below this nothing is offered: the question is not covered."""
-LIKELY_MARGIN: Final = 0.05
+LIKELY_MARGIN: Final = 0.01
 """Below confident: a lead this large shows the best answer with "did you mean" for the next two."""

@@ -331,7 +331,9 @@ def _situation_first(index: QnaIndex, scored: list[tuple[float, int, int]]) -> l
         return scored
     score, rec, _doc = scored[0]
     top = index.records[rec]
-    if top.service is None or top.ref.kind in ("criterion", "contra"):
+    if top.service is None or not (top.negative or top.ref.kind == "service"):
+        # Only a list leads to one of its conditions: a FAQ entry that answers the question
+        # as asked ("voiko 8v saada ...": the age entry) stays first.
         return scored
     for pos, (other_score, other, doc) in enumerate(scored[1:], start=1):
         info = index.records[other]

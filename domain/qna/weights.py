@@ -71,7 +71,7 @@ class Weights:
     touches."""
     age_bonus: float = 0.15
     """Added to an age criterion when the question mentions an age (`normalize.age_in`)."""
-    other_service: float = 0.8
+    other_service: float = 0.7
     """Factor of a record about another card than the one(s) the question names."""
     shortlist: int = 30
     """Records scored in full after the inverted-index shortlist."""
@@ -117,6 +117,6 @@ WEIGHTS: Final = Weights(
     paragraph_question_words=0.0,
     negation_bonus=0.15,
     negation_penalty=0.7,
-    situation_bonus=0.1,
+    situation_bonus=0.0,
     age_bonus=0.15,
 )
