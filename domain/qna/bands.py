@@ -9,10 +9,14 @@ lower; the likely margin the lead from which showing the best answer (with "did 
 the next two) beats a choice on the tuning part. Re-run the sweep after a content, weight or
 matcher change and update the values with the figures below.
 
-Last sweep (287 records; tuning 236 questions of which 10 out of scope):
-- confident answers are rare (about 15 % of tuning questions): the matcher's scores of right
-  and wrong answers overlap up to 0.98, so certainty is only claimed at the top of the scale;
-  most answers come as "likely" (answer shown, two alternatives under it).
+Last sweep (287 records; tuning 236 questions of which 10 out of scope), and the figures of
+`qna eval` through the app with these values:
+- tuning: top-1 81.8 %, top-3 95.3 %, confident answers wrong 0 of 22;
+- held-out: top-1 79.8 %, top-3 89.4 %, confident answers wrong 0 of 7, Swedish 90.9 %,
+  English 87.5 %, every case description offered the prefilled finder with the right age band.
+- Confident answers are rare (about 9 %): the matcher's scores of right and wrong answers
+  overlap up to 0.98, so certainty is only claimed at the top of the scale; most answers come
+  as "likely" (answer shown, two alternatives under it), a choice only when two are within 0.01.
 """
 
 from __future__ import annotations
