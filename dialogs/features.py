@@ -14,6 +14,7 @@ from bot.ui.protocol import DialogId
 from dialogs.card import CardDialog
 from dialogs.criteria import CriteriaDialog
 from dialogs.engine import Dialog, Engine
+from dialogs.feedback import FeedbackDialog
 from dialogs.finder import FinderDialog
 from dialogs.process import ProcessDialog
 from dialogs.qna import QnaDialog
@@ -25,12 +26,13 @@ CAPABILITIES: Final = (
     Capability("process", DialogId.PROCESS, named=True),
     Capability("card", DialogId.CARD, strings="dialogs.capability", named=True),
     Capability("qna", DialogId.QNA, guided=False),
+    Capability("feedback", DialogId.FEEDBACK, named=True),
 )
 """The menu, in order."""
 
 
 def dialogs() -> Sequence[Dialog]:
-    return [FinderDialog(), CriteriaDialog(), ProcessDialog(), CardDialog(), QnaDialog()]
+    return [FinderDialog(), CriteriaDialog(), ProcessDialog(), CardDialog(), QnaDialog(), FeedbackDialog()]
 
 
 def build_engine() -> Engine:

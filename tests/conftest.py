@@ -19,6 +19,8 @@ The bot:
 * `bot_services`: `BotServices` on those, for building dialogs in dialog tests.
 * `bot_client`: an aiohttp test client on `create_app(settings)`: real HTTP on loopback.
   Use `tests.support.http.send(bot_client, text=...)` to talk to it.
+* `connector`: a loopback Bot Connector (`tests.support.connector`); activities whose
+  `serviceUrl` is `connector.url` have what the bot sends to their conversations recorded.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from bot.store.db import create_engine, create_sessionmaker
 from bot.store.storage import SqlStorage
 from bot.ui.i18n import Strings
 from tests.support import db
+from tests.support.connector import LoopbackConnector
 
 KB_ROOT = Path(__file__).resolve().parent / "support" / "kb"
 
@@ -107,3 +110,9 @@ def bot_services(settings: Settings, knowledge: KnowledgeProvider, sessionmaker:
 @pytest.fixture
 async def bot_client(aiohttp_client: Any, settings: Settings, knowledge: KnowledgeProvider) -> TestClient:
     return await aiohttp_client(create_app(settings, knowledge=knowledge))
+
+
+@pytest.fixture
+async def connector() -> AsyncIterator[LoopbackConnector]:
+    async with LoopbackConnector() as loopback:
+        yield loopback

@@ -15,6 +15,7 @@ from botbuilder.core import ActivityHandler, Storage, TurnContext
 from botbuilder.schema import AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue, ChannelAccount
 
 from bot.service.inputs import person_of, read_input, state_key, where_of
+from bot.service.metrics import Metrics
 from bot.service.replies import send_replies
 from bot.ui.i18n import Strings, language_of
 from dialogs.engine import Context, Engine, Greet, Input, Stack
@@ -29,11 +30,14 @@ class TurnPorts:
     """What dialogs may reach outside the turn."""
 
     sessionmaker: Any
+    desk: Any = None
+    """The feedback desk (`bot.service.feedback_desk.FeedbackDesk`): reports, their cards, roles."""
 
 
 class PalveluopasBot(ActivityHandler):
-    def __init__(self, engine: Engine, storage: Storage, strings: Strings, snapshot: Any, ports: TurnPorts) -> None:
+    def __init__(self, engine: Engine, storage: Storage, strings: Strings, snapshot: Any, ports: TurnPorts, *, metrics: Metrics | None = None) -> None:
         self._engine = engine
+        self._metrics = metrics or Metrics()
         self._storage = storage
         self._strings = strings
         self._snapshot = snapshot
@@ -41,6 +45,9 @@ class PalveluopasBot(ActivityHandler):
         self._ports = ports
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
+        # Feedback cards' buttons and the desk's commands act on records, not on a flow.
+        if self._ports.desk is not None and await self._ports.desk.on_message(turn_context):
+            return
         await self.run(turn_context, read_input(turn_context, self._strings))
 
     async def on_members_added_activity(self, members_added: list[ChannelAccount], turn_context: TurnContext) -> None:
@@ -52,6 +59,8 @@ class PalveluopasBot(ActivityHandler):
         await self.run(turn_context, Greet())
 
     async def on_adaptive_card_invoke(self, turn_context: TurnContext, invoke_value: AdaptiveCardInvokeValue) -> AdaptiveCardInvokeResponse:
+        if self._ports.desk is not None and (answered := await self._ports.desk.on_invoke(turn_context)) is not None:
+            return answered
         replaced = await self.run(turn_context, read_input(turn_context, self._strings))
         if replaced is None:
             return AdaptiveCardInvokeResponse(status_code=200, type="application/vnd.microsoft.activity.message", value="")
@@ -76,6 +85,9 @@ class PalveluopasBot(ActivityHandler):
         # The state is written before the replies go out: a conflicting turn of the same
         # conversation fails here, before the worker sees answers that would not be kept.
         await self._storage.write({key: {**result.stack.dump(), ETAG_KEY: etag or "*"}})
+        # Counted once the turn's state is kept: a turn that fails to save counts nothing.
+        for event, label in result.events:
+            self._metrics.observe(event, label)
         return await send_replies(turn_context, result.replies)
 
     async def reset(self, turn_context: TurnContext) -> None:

@@ -22,6 +22,10 @@ DEFAULT_MAX_BODY_BYTES: Final = 256 * 1024
 """Teams caps a message at about 28 KB; a quarter megabyte leaves room for card submits and
 channel data while keeping a hostile body from being parsed."""
 APP_TYPES: Final = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
+DEFAULT_TURN_TIMEOUT: Final = 4.0
+"""Teams resends a message after 15 s; a turn gives up well before, with a friendly reply."""
+DEFAULT_DATABASE_TIMEOUT: Final = 2.0
+DEFAULT_CONNECTOR_TIMEOUT: Final = 3.0
 
 
 class SettingsError(ValueError):
@@ -42,6 +46,13 @@ class Settings:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     admin_token: str = ""
     """Bearer token for `POST /admin/reload`; without one the endpoint exists only in local mode."""
+    admins: tuple[str, ...] = ()
+    """`PALVELUOPAS_ADMINS`: Entra object ids of the users who may register channels and grant roles."""
+    turn_timeout: float = DEFAULT_TURN_TIMEOUT
+    database_timeout: float = DEFAULT_DATABASE_TIMEOUT
+    """Seconds for one statement, for a pooled connection, for connecting (and SQLite's busy wait)."""
+    connector_timeout: float = DEFAULT_CONNECTOR_TIMEOUT
+    """Seconds for one call to the Bot Connector (a reply, the typing indicator)."""
 
     @property
     def local_mode(self) -> bool:
@@ -76,6 +87,10 @@ class Settings:
             log_level=log_level,
             max_body_bytes=_integer(environ, "MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, low=1024, high=64 * 1024 * 1024),
             admin_token=text("ADMIN_TOKEN"),
+            admins=tuple(part for part in text("PALVELUOPAS_ADMINS").replace(",", " ").split() if part),
+            turn_timeout=_seconds(environ, "TURN_TIMEOUT_SECONDS", DEFAULT_TURN_TIMEOUT),
+            database_timeout=_seconds(environ, "DATABASE_TIMEOUT_SECONDS", DEFAULT_DATABASE_TIMEOUT),
+            connector_timeout=_seconds(environ, "CONNECTOR_TIMEOUT_SECONDS", DEFAULT_CONNECTOR_TIMEOUT),
         )
 
 
@@ -89,4 +104,17 @@ def _integer(environ: Mapping[str, str], name: str, default: int, *, low: int, h
         raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
     if not low <= value <= high:
         raise SettingsError(f"{name} must be between {low} and {high}, not {value}")
+    return value
+
+
+def _seconds(environ: Mapping[str, str], name: str, default: float) -> float:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, not {raw!r}") from None
+    if not 0.1 <= value <= 60:
+        raise SettingsError(f"{name} must be between 0.1 and 60 seconds, not {value}")
     return value

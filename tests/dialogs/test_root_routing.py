@@ -20,7 +20,7 @@ CARD_PICK = "Minkä palvelun kortin haluat nähdä?"
 async def test_the_welcome_card_offers_every_capability_as_a_button(chat: AdapterConversation) -> None:
     await chat.say("hei")
 
-    assert chat.button_titles == ["Valitse palvelu", "Tarkista palvelun kriteerit", "Prosessiohjeet", "Näytä palvelukortti", "Kysy perehdytyksestä"]
+    assert chat.button_titles == ["Valitse palvelu", "Tarkista palvelun kriteerit", "Prosessiohjeet", "Näytä palvelukortti", "Kysy perehdytyksestä", "Anna palautetta ostopalvelusta"]
 
 
 @pytest.mark.parametrize(

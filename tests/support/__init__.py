@@ -8,6 +8,10 @@
   `buttons`.
 * `tests.support.dialogs`: `DialogDriver` drives the bot with botbuilder's `TestAdapter`
   and the real activity handler over the real dialog engine, turn by turn.
+* `tests.support.connector`: `LoopbackConnector`, a stand-in Bot Connector on 127.0.0.1 that
+  records what the bot POSTs and PUTs to which conversation and answers with ids.
+* `tests.support.teams`: `TeamsUser`, Teams-shaped activities (a 1:1 chat or a team's channel,
+  a card's `Action.Execute` invoke, an `Action.Submit`) whose `serviceUrl` is the loopback's.
 * `tests.support.cards`: `assert_valid_card` against the Adaptive Card 1.5 schema.
 * `tests/support/kb/`: a tiny valid knowledge base, so bot tests do not depend on content.
 """

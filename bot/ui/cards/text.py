@@ -99,6 +99,10 @@ def _actions(actions: Iterable[Any], out: _Rendering, indent: str) -> None:
             number = out.first_number + sum(1 for a in out.actions if a.number is not None)
             out.actions.append(SubmitAction(number=number, title=title, data=action.get("data")))
             _line(out, indent, f"[{number}] {title}")
+        elif kind == "Action.Execute" and isinstance(action.get("fallback"), Mapping):
+            # A Universal Action reads as the Action.Submit it falls back to (what the
+            # terminal chat and clients without Universal Actions send).
+            _actions((action["fallback"],), out, indent)
         elif kind == "Action.OpenUrl":
             _line(out, indent, f"{title}: {action.get('url', '')}")
         elif kind == "Action.ShowCard" and isinstance(action.get("card"), Mapping):
