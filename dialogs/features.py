@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from bot.ui.protocol import DialogId
+from dialogs.campaign import CampaignDialog, CampaignsDialog, CampaignSummaryDialog
 from dialogs.card import CardDialog
 from dialogs.criteria import CriteriaDialog
 from dialogs.engine import Dialog, Engine
@@ -27,12 +28,25 @@ CAPABILITIES: Final = (
     Capability("card", DialogId.CARD, strings="dialogs.capability", named=True),
     Capability("qna", DialogId.QNA, guided=False),
     Capability("feedback", DialogId.FEEDBACK, named=True),
+    Capability("campaign", DialogId.CAMPAIGN, menu=False),
+    Capability("campaigns", DialogId.CAMPAIGNS, guided=False, menu=False, forward=True),
+    Capability("campaign_summary", DialogId.CAMPAIGN_SUMMARY, guided=False, menu=False),
 )
 """The menu, in order."""
 
 
 def dialogs() -> Sequence[Dialog]:
-    return [FinderDialog(), CriteriaDialog(), ProcessDialog(), CardDialog(), QnaDialog(), FeedbackDialog()]
+    return [
+        FinderDialog(),
+        CriteriaDialog(),
+        ProcessDialog(),
+        CardDialog(),
+        QnaDialog(),
+        FeedbackDialog(),
+        CampaignDialog(),
+        CampaignsDialog(),
+        CampaignSummaryDialog(),
+    ]
 
 
 def build_engine() -> Engine:

@@ -136,6 +136,19 @@ class FeedbackDialog(Dialog):
     def start(self, turn: Turn, options: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
         service = option_service(turn.kb, options)
         data: dict[str, Any] = {"service": service, "given": service is not None, "ratings": {}}
+        # A supervisor's feedback request (its prompt card's button) fills in what it names,
+        # and the report is linked to it when sent.
+        campaign = options.get("campaign")
+        if isinstance(campaign, str) and campaign.isdigit():
+            data["campaign"] = int(campaign)
+        provider, provider_name = options.get("provider"), options.get("provider_name")
+        if service and isinstance(provider, str) and provider.isdigit() and isinstance(provider_name, str) and provider_name:
+            data.update(provider_id=int(provider), provider_name=provider_name[:PROVIDER_NAME_MAX])
+            line = options.get("line")
+            if line in SERVICE_LINES:
+                data["line"] = line
+                return "period", data
+            return "line", data
         return ("provider" if service else "service"), data
 
     # Moving on: after an edit, straight back to the summary ---------------------------------
@@ -371,10 +384,12 @@ class FeedbackDialog(Dialog):
                 concern_area=draft.concern_area,
                 concern_kind=draft.concern_kind,
                 free_text=draft.free_text,
+                campaign_id=turn.data.get("campaign"),
             )
         )
         ui = _ui(turn)
         line = ui(f"line.{draft.service_line}")
+        turn.count("feedback_reported", "saved" if result.created else "duplicate")
         if not result.created:
             turn.say(ui("dialog.already_sent", id=result.report_id))
             return End(Result.DONE)

@@ -33,6 +33,8 @@ class SubmitRequest:
     concern_area: str | None
     concern_kind: str | None
     free_text: str
+    campaign_id: int | None = None
+    """The supervisor's feedback request this report answers (its prompt's button), if any."""
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from dialogs.choices import normalize
 from dialogs.engine import Call, Command, Dialog, Goto, Outcome, Press, Quiet, Reroute, Screen, Step, Turn, Typed
 from dialogs.records import named_process, named_service
 
-START_OPTION_KEYS: Final = ("service", "process", "step", "finder")
+START_OPTION_KEYS: Final = ("service", "process", "step", "provider", "provider_name", "line", "campaign", "finder")
 """Extra options a menu start button may carry; `finder`: finder answers prefilled from a case
 description (`bot.ui.cards.qna.encode_finder_answers`)."""
 """Extra fields a start button may carry (e.g. the Q&A's 'open this card'), passed to the
@@ -46,6 +46,10 @@ class Capability:
     """Its command may be followed by a service's or process's name to start with it."""
     guided: bool = True
     """Leaving it midway loses answers: the worker is told when a menu button leaves it."""
+    menu: bool = True
+    """Shown in the menu; False for a role's commands (supervisors'), reached by typing them."""
+    forward: bool = False
+    """The started dialog reads the command too (to load what it shows, asynchronously)."""
 
 
 class RootDialog(Dialog):
@@ -100,7 +104,7 @@ class RootDialog(Dialog):
             # A guided flow's answers go with it: say so rather than drop them silently.
             turn.say(turn.text("core.previous_stopped"))
         turn.data["flow_guided"] = capability.guided
-        return Call(capability.dialog, options)
+        return Call(capability.dialog, options, forward=capability.forward)
 
     def _named(self, turn: Turn, capability: Capability, rest: str) -> dict[str, str]:
         """The service or process the words after a command name, when they name one."""
@@ -168,6 +172,7 @@ class RootDialog(Dialog):
                 data=Submit(dialog=DialogId.MENU, step=DialogId.MENU, action=Action.START, value=c.dialog).data(),
             )
             for c in self.capabilities
+            if c.menu
         ]
 
     def _capability(self, key_or_dialog: str | None) -> Capability | None:

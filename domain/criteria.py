@@ -22,6 +22,7 @@ from knowledge.model import (
     Duration,
     ImpliedBy,
     KnowledgeBase,
+    Localized,
     Prerequisite,
     ServiceCard,
 )
@@ -103,13 +104,21 @@ class Reason:
     record: Criterion | ContraIndication | None = None
     services: tuple[ServiceCard, ...] = ()
     count: int = 0
-    note: str | None = None
+    note: Localized | None = None
 
 
-def statement_of(item: Criterion | ContraIndication) -> str:
-    """The item's condition as an affirmative sentence; the question where the card has none
-    (older content; the validator warns, KB223)."""
-    return (item.statement or item.question).strip()
+def statement_of(item: Criterion | ContraIndication, lang: str = "fi") -> str:
+    """The item's condition as an affirmative sentence in `lang` (Finnish where the record
+    lacks it); the question where the card has none (older content; the validator warns,
+    KB223)."""
+    return (item.statement or item.question).get(lang).strip()
+
+
+def consider_statement_of(criterion: Criterion, lang: str = "fi") -> str | None:
+    """What holds when the criterion is met only after special consideration (e.g. the
+    child's age band below the main one); None where the card does not say (KB224)."""
+    text = criterion.consider_statement
+    return text.get(lang).strip() if text is not None else None
 
 
 @dataclass(frozen=True)
@@ -118,8 +127,8 @@ class CheckItem:
 
     id: str
     kind: Literal["criterion", "contraindication"]
-    question: str
-    explanation: str
+    question: Localized
+    explanation: Localized
     answers: tuple[CheckAnswer, ...] = BASE_ANSWERS
     """The answers to offer: yes / no / don't know, and 'only after special consideration'
     for a criterion the source allows in some cases only after special consideration."""
@@ -213,9 +222,7 @@ def check_items(card: ServiceCard, already: Mapping[str, CheckAnswer]) -> tuple[
             )
         )
     items.extend(
-        CheckItem(id=c.id, kind="contraindication", question=c.question, explanation=c.explanation)
-        for c in card.contraindications
-        if c.id not in already
+        CheckItem(id=c.id, kind="contraindication", question=c.question, explanation=c.explanation) for c in card.contraindications if c.id not in already
     )
     return tuple(items)
 
@@ -270,9 +277,7 @@ def basis_of(verdict: Verdict, unknown: tuple[object, ...], consider: tuple[obje
     return Basis.SPECIAL if consider else Basis.CASE_BY_CASE
 
 
-def resolve_alternatives(
-    kb: KnowledgeBase, card: ServiceCard, contras: tuple[ContraIndication, ...]
-) -> tuple[ServiceCard, ...]:
+def resolve_alternatives(kb: KnowledgeBase, card: ServiceCard, contras: tuple[ContraIndication, ...]) -> tuple[ServiceCard, ...]:
     """The services the contra-indications name, de-duplicated, in order.
 
     An id the knowledge base lacks is skipped rather than raised: the loader reports it
@@ -303,7 +308,7 @@ def _reasons(card: ServiceCard, basis: Basis, a: Assessment, alternatives: tuple
         return tuple(reasons)
     reasons += [Reason(ReasonCode.CONSIDER, record=criterion) for criterion in a.consider]
     if not card.complete:
-        reasons.append(Reason(ReasonCode.THIN_CARD, note=card.incomplete_note.strip() if card.incomplete_note else None))
+        reasons.append(Reason(ReasonCode.THIN_CARD, note=card.incomplete_note))
     elif not card.criteria:
         reasons.append(Reason(ReasonCode.NO_CRITERIA))
     return tuple(reasons)

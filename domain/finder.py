@@ -65,6 +65,9 @@ class Recommendation:
     answers: Mapping[str, str]
     """The answers the result is based on: those naming a known question and option (stale
     or stray ones are dropped, so the result never claims to rest on them). Read-only."""
+    other_needs: tuple[ServiceCard, ...] = ()
+    """Services the sources describe for another need than the presenting need answered
+    (`ServiceCard.needs`): not assessed here, listed apart. In card order."""
 
     @property
     def with_evidence(self) -> tuple[RankedService, ...]:
@@ -128,9 +131,17 @@ def recommend(kb: KnowledgeBase, answers: Answers) -> Recommendation:
     below every service with evidence; it is listed only while nothing rules it out.
     """
     known = _known_answers(kb, answers)
+    need = presenting_need(kb, known)
     fits: list[tuple[RankedService, int]] = []
     ruled_out: list[RuledOut] = []
+    other_needs: list[ServiceCard] = []
     for index, card in enumerate(kb.services):
+        if card.kind != "service":
+            # A pilot or project is knowledge, not something a worker can order.
+            continue
+        if need is not None and card.needs and need not in card.needs:
+            other_needs.append(card)
+            continue
         a = assess(card, implied_answers(card, known))
         if a.ruled_out:
             ruled_out.append(_ruled_out(kb, card, a))
@@ -148,18 +159,24 @@ def recommend(kb: KnowledgeBase, answers: Answers) -> Recommendation:
         fits=tuple(ranked for ranked, _ in fits),
         ruled_out=tuple(ruled_out),
         answers=MappingProxyType(known),
+        other_needs=tuple(other_needs),
     )
+
+
+def presenting_need(kb: KnowledgeBase, answers: Answers) -> str | None:
+    """The answered option of the presenting-need question, if the finder has one."""
+    question = next((q for q in kb.finder.questions if q.presenting_need), None)
+    return answers.get(question.id) if question is not None else None
 
 
 def _outcome(rec: Recommendation, in_play: frozenset[str]) -> Hashable:
     """What a worker would see change for the services still in play: order, standing, why."""
     standing = tuple(
-        (r.service.id, r.score, tuple(c.id for c in r.met), tuple(c.id for c in r.consider), r.unknown)
-        for r in rec.fits
-        if r.service.id in in_play
+        (r.service.id, r.score, tuple(c.id for c in r.met), tuple(c.id for c in r.consider), r.unknown) for r in rec.fits if r.service.id in in_play
     )
     out = tuple((r.service.id, r.reason.id) for r in rec.ruled_out if r.service.id in in_play)
-    return standing, out
+    apart = tuple(s.id for s in rec.other_needs if s.id in in_play)
+    return standing, out, apart
 
 
 def next_question(kb: KnowledgeBase, answers: Answers) -> FinderQuestion | None:
@@ -201,6 +218,5 @@ def questions_left(kb: KnowledgeBase, answers: Answers) -> int:
     return sum(
         1
         for question in kb.finder.questions
-        if question.id not in known
-        and len({_outcome(recommend(kb, {**known, question.id: option.id}), in_play) for option in question.options}) > 1
+        if question.id not in known and len({_outcome(recommend(kb, {**known, question.id: option.id}), in_play) for option in question.options}) > 1
     )

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel
 from rapidfuzz import fuzz
 from rapidfuzz import process as fuzzy
 
@@ -23,6 +24,7 @@ from knowledge.model import (
     Finder,
     Glossary,
     IdRecord,
+    Localized,
     Process,
     RecordKind,
     ServiceCard,
@@ -88,6 +90,7 @@ def check_cross_references(kb: CrossRefInput) -> list[Problem]:
         *_references(kb, ids),
         *_completeness(kb),
         *_glossary(kb),
+        *_translations(kb),
         *phrasing_problems(kb.faq_files),
     ]
 
@@ -109,8 +112,7 @@ def _duplicate_ids(definitions: list[_Definition]) -> Iterator[Problem]:
             yield d.source.problem(
                 "KB201",
                 (*d.path, "id"),
-                f"duplicate id '{d.record.id}': already the id of the "
-                f"{_KIND_NAMES[earlier.kind]} at {earlier.source.location((*earlier.path, 'id'))}",
+                f"duplicate id '{d.record.id}': already the id of the {_KIND_NAMES[earlier.kind]} at {earlier.source.location((*earlier.path, 'id'))}",
             )
 
 
@@ -146,13 +148,20 @@ def _finder(kb: CrossRefInput) -> Iterator[Problem]:
                 yield from _implied_by(card, (*path, "implied_by"), item, questions, kb.unvalidated)
     if kb.finder is None:
         return
+    need_options = next((frozenset(o.id for o in q.options) for q in kb.finder.model.questions if q.presenting_need), None)
+    for card in kb.services:
+        for k, need in enumerate(card.model.needs):
+            if need_options is None or need not in need_options:
+                known = ", ".join(sorted(need_options or ())) or "none: no question has presenting_need: true"
+                yield card.problem("KB208", ("needs", k), f"'{need}' is not an option of the presenting-need question (options: {known})")
+        if card.model.needs:
+            used.update(q.id for q in kb.finder.model.questions if q.presenting_need)
     for i, q in enumerate(kb.finder.model.questions):
         if q.id not in used and q.id not in kb.unvalidated:
             yield kb.finder.problem(
                 "KB206",
                 ("questions", i, "id"),
-                f"no criterion or contra-indication uses finder question '{q.id}' "
-                "(implied_by.question); the finder would ask it for nothing",
+                f"no criterion or contra-indication uses finder question '{q.id}' (implied_by.question); the finder would ask it for nothing",
             )
 
 
@@ -197,8 +206,7 @@ def _implied_by(
             yield card.problem(
                 "KB203",
                 (*base, "question"),
-                f"unknown finder question '{implied.question}'"
-                f"{_suggest(implied.question, set(questions))}",
+                f"unknown finder question '{implied.question}'{_suggest(implied.question, set(questions))}",
             )
         return
     listed_in: dict[str, str] = {}
@@ -209,15 +217,13 @@ def _implied_by(
                 yield card.problem(
                     "KB204",
                     path,
-                    f"unknown option '{option}' of finder question '{implied.question}' "
-                    f"(options: {', '.join(sorted(options))})",
+                    f"unknown option '{option}' of finder question '{implied.question}' (options: {', '.join(sorted(options))})",
                 )
             elif listed_in.setdefault(option, answer) != answer:
                 yield card.problem(
                     "KB205",
                     path,
-                    f"option '{option}' is already listed in {listed_in[option]}; "
-                    "an answer cannot both meet and not meet a criterion",
+                    f"option '{option}' is already listed in {listed_in[option]}; an answer cannot both meet and not meet a criterion",
                 )
 
 
@@ -225,9 +231,7 @@ def _implied_by(
 
 
 def _references(kb: CrossRefInput, ids: _Ids) -> Iterator[Problem]:
-    def unknown(
-        source: LoadedFile[Any], path: YamlPath, ref: str, kinds: tuple[RecordKind, ...], code: str
-    ) -> Iterator[Problem]:
+    def unknown(source: LoadedFile[Any], path: YamlPath, ref: str, kinds: tuple[RecordKind, ...], code: str) -> Iterator[Problem]:
         if any(ref in ids.by_kind[k] for k in kinds) or ref in kb.unvalidated:
             return
         if any(k in kb.absent for k in kinds):
@@ -248,9 +252,7 @@ def _references(kb: CrossRefInput, ids: _Ids) -> Iterator[Problem]:
             for k, alternative in enumerate(contra.alternatives):
                 path = ("contraindications", i, "alternatives", k)
                 if alternative == service.id:
-                    yield card.problem(
-                        "KB211", path, f"'{alternative}' is this service itself; name another one"
-                    )
+                    yield card.problem("KB211", path, f"'{alternative}' is this service itself; name another one")
                 else:
                     yield from unknown(card, path, alternative, ("service",), "KB210")
         for k, step_id in enumerate(service.process_steps):
@@ -296,6 +298,14 @@ def _completeness(kb: CrossRefInput) -> Iterator[Problem]:
                     "the question; add the condition as an affirmative sentence (e.g. "
                     "'statement: Lapsi on noin 10–17-vuotias.')",
                 )
+            if isinstance(item, Criterion) and item.implied_by and item.implied_by.consider and item.consider_statement is None:
+                yield card.problem(
+                    "KB224",
+                    (*path, "id"),
+                    f"'{item.id}' can be met only after special consideration but has no "
+                    "consider_statement: the justification would quote the statement, which is "
+                    "then not true; say what holds instead",
+                )
     for process in kb.processes:
         yield from _note(process, (), process.model.complete, process.model.incomplete_note)
         for i, phase in enumerate(process.model.phases):
@@ -304,10 +314,8 @@ def _completeness(kb: CrossRefInput) -> Iterator[Problem]:
                 yield from _note(process, path, step.complete, step.incomplete_note)
 
 
-def _note(
-    source: LoadedFile[Any], path: YamlPath, complete: bool, note: str | None
-) -> Iterator[Problem]:
-    has_note = bool(note and note.strip())
+def _note(source: LoadedFile[Any], path: YamlPath, complete: bool, note: object) -> Iterator[Problem]:
+    has_note = bool(note and str(note).strip())
     if not complete and not has_note:
         yield source.problem(
             "KB220",
@@ -320,6 +328,41 @@ def _note(
             (*path, "incomplete_note"),
             "incomplete_note on a complete record; remove it or set complete: false",
         )
+
+
+# --- Translations --------------------------------------------------------------------------
+
+
+def _translations(kb: CrossRefInput) -> Iterator[Problem]:
+    """Every worker-facing text of services, processes and the finder in Swedish and English,
+    so a Swedish- or English-speaking worker never meets Finnish content unannounced."""
+    sources: list[LoadedFile[Any]] = [*kb.services, *kb.processes]
+    if kb.finder is not None:
+        sources.append(kb.finder)
+    for source in sources:
+        for path, text in _localized(source.model, ()):
+            missing = text.missing()
+            if missing:
+                yield source.problem(
+                    "KB240",
+                    (*path, "fi"),
+                    f"no {' or '.join(missing)} text for '{_preview(text.fi)}': add {', '.join(f'{lang}:' for lang in missing)} in the project's own words",
+                )
+
+
+def _localized(node: object, path: YamlPath) -> Iterator[tuple[YamlPath, Localized]]:
+    if isinstance(node, Localized):
+        yield path, node
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            yield from _localized(getattr(node, name), (*path, name))
+    elif isinstance(node, tuple):
+        for i, item in enumerate(node):
+            yield from _localized(item, (*path, i))
+
+
+def _preview(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 # --- Glossary ------------------------------------------------------------------------------
@@ -339,8 +382,7 @@ def _glossary(kb: CrossRefInput) -> Iterator[Problem]:
                 yield kb.glossary.problem(
                     "KB233",
                     path,
-                    f"'{name}' also names glossary term '{other[0]}' "
-                    f"({kb.glossary.location(other[1])}); a look-up cannot choose",
+                    f"'{name}' also names glossary term '{other[0]}' ({kb.glossary.location(other[1])}); a look-up cannot choose",
                 )
 
 

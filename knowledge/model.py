@@ -3,8 +3,12 @@
 Plain Python (pydantic only): no botbuilder, no aiohttp. Every model forbids unknown keys and
 is frozen, so the loaded knowledge base is an immutable object built once at start-up.
 
-Content is Finnish. Where a record offers other languages it does so through `Localized`
-(`fi` required, `sv`/`en` optional), and UI code falls back to Finnish.
+Content is Finnish first. Every text a worker reads (service cards, criteria, statements,
+prerequisites, process phases and steps, finder questions) is `Localized`: `fi` required,
+`sv`/`en` optional for the model (UI code falls back to Finnish) but expected by the validator
+(KB240). A plain string where a `Localized` is expected is read as its Finnish text, so hand-built
+test records stay short. Notes for curators (`incomplete_note` of processes and steps, YAML
+comments) are plain Finnish strings and never shown to workers.
 
 Identifiers are stable: persisted dialog state and Q&A feedback refer to them. They are
 lower-case ASCII words joined by `-`, namespaced with `.` (e.g. `ammatillinen-tukihenkilo.ika`).
@@ -16,7 +20,7 @@ from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
 
 if TYPE_CHECKING:
     from knowledge.problems import Problem
@@ -41,8 +45,15 @@ class Record(BaseModel):
 
 
 RecordKind = Literal[
-    "service", "criterion", "contraindication", "prerequisite",
-    "process", "phase", "step", "faq", "term",
+    "service",
+    "criterion",
+    "contraindication",
+    "prerequisite",
+    "process",
+    "phase",
+    "step",
+    "faq",
+    "term",
 ]
 """Kinds of record that carry an id in the one id namespace of the knowledge base."""
 
@@ -57,8 +68,25 @@ class Localized(Record):
     sv: NonEmpty | None = None
     en: NonEmpty | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_string_is_finnish(cls, data: Any) -> Any:
+        return {"fi": data} if isinstance(data, str) else data
+
     def get(self, lang: str) -> str:
         return getattr(self, lang, None) or self.fi
+
+    def missing(self) -> tuple[str, ...]:
+        """The languages besides Finnish that this text lacks (KB240)."""
+        return tuple(lang for lang in TRANSLATED_LANGUAGES if not getattr(self, lang))
+
+    def __str__(self) -> str:
+        # Finnish, so a text put into a string without a language still reads as content.
+        return self.fi
+
+
+TRANSLATED_LANGUAGES: tuple[str, ...] = ("sv", "en")
+"""Languages besides Finnish that worker-facing content is expected in (KB240)."""
 
 
 class Source(Record):
@@ -83,6 +111,10 @@ class FinderQuestion(Record):
     text: Localized
     help: Localized | None = None
     options: tuple[FinderOption, ...] = Field(min_length=2)
+    presenting_need: bool = False
+    """The presenting-need question (at most one): its options are the kinds of need a
+    service answers (`ServiceCard.needs`). Once answered, the finder lists only services for
+    that need and the others behind one line."""
 
 
 class Finder(Record):
@@ -113,12 +145,17 @@ class Criterion(Record):
     """One 'when this is the right service' condition, asked as a yes/no question."""
 
     id: RecordId
-    question: NonEmpty
-    explanation: NonEmpty
-    statement: NonEmpty | None = None
+    question: Localized
+    explanation: Localized
+    statement: Localized | None = None
     """The condition as an affirmative sentence, e.g. "Lapsi on noin 10–17-vuotias.": what
-    the pasted justification says when the criterion is met (or lists when it is not).
+    the pasted justification quotes after the answer ("Täyttyy: ...", "Ei täyty: ...").
     Optional for older content; the validator warns where it is missing (KB223)."""
+    consider_statement: Localized | None = None
+    """For a criterion with `implied_by.consider`: what holds when it is met only after
+    special consideration, e.g. "Lapsi on 7–9-vuotias; palvelu sopii tämän ikäisille vain
+    erityisellä harkinnalla." (the statement itself would then be false). KB224 warns where
+    it is missing."""
     implied_by: ImpliedBy | None = None
 
 
@@ -126,9 +163,9 @@ class ContraIndication(Record):
     """One 'when it is not' condition. A yes answer speaks against the service."""
 
     id: RecordId
-    question: NonEmpty
-    explanation: NonEmpty
-    statement: NonEmpty | None = None
+    question: Localized
+    explanation: Localized
+    statement: Localized | None = None
     """The condition as an affirmative sentence, e.g. "Asiakas on autettavissa
     vapaaehtoisella tukihenkilöllä.": the justification lists it as applying or, when
     answered no, as assessed not to apply. The validator warns where it is missing (KB223)."""
@@ -143,11 +180,11 @@ class AgeRange(Record):
     max: int | None = Field(default=None, ge=0, le=30)
     special_min: int | None = Field(default=None, ge=0, le=30)
     """Lower bound of ages the service suits only after special consideration."""
-    note: str | None = None
+    note: Localized | None = None
 
 
 class TargetGroup(Record):
-    description: NonEmpty
+    description: Localized
     age: AgeRange | None = None
 
 
@@ -155,22 +192,22 @@ class Prerequisite(Record):
     """Something the worker must do or have before or during the service."""
 
     id: RecordId
-    text: NonEmpty
+    text: Localized
 
 
 class Duration(Record):
-    description: NonEmpty
+    description: Localized
     first_period_months: int | None = None
     min_months: int | None = None
     max_months: int | None = None
-    continuation: str | None = None
+    continuation: Localized | None = None
 
 
 class ArrangedBy(Record):
     """Who arranges the service in family social work and in child protection."""
 
-    family_social_work: str | None = None
-    child_protection: str | None = None
+    family_social_work: Localized | None = None
+    child_protection: Localized | None = None
 
 
 Category = Literal["kotiin-vietava", "ymparivuorokautinen", "sijaishuolto-perheet"]
@@ -184,15 +221,21 @@ class ServiceCard(Record):
     id: RecordId
     name: Localized
     category: Category | None = None
-    summary: NonEmpty
+    kind: Literal["service", "project"] = "service"
+    """`project`: a pilot or development project the sources describe (knowledge, not an
+    orderable service): the card and the Q&A show it, the service finder never offers it."""
+    needs: tuple[RecordId, ...] = ()
+    """Options of the finder's presenting-need question this service answers, as its source
+    describes it (e.g. `lapsi` for work focused on the child). Empty: every need."""
+    summary: Localized
     """One or two sentences for lists and search results."""
-    description: NonEmpty
+    description: Localized
     target_group: TargetGroup
     criteria: tuple[Criterion, ...] = ()
     contraindications: tuple[ContraIndication, ...] = ()
     prerequisites: tuple[Prerequisite, ...] = ()
     duration: Duration | None = None
-    legal_basis: tuple[NonEmpty, ...] = ()
+    legal_basis: tuple[Localized, ...] = ()
     arranged_by: ArrangedBy | None = None
     process_steps: tuple[RecordId, ...] = ()
     """Process step ids specific to this service, shown by the process guide."""
@@ -200,8 +243,9 @@ class ServiceCard(Record):
     """Extra search words (synonyms, colloquial names) for the Q&A matcher."""
     sources: tuple[Source, ...] = Field(min_length=1)
     complete: bool = True
-    incomplete_note: str | None = None
-    """Required when `complete` is false: what the sources do not say."""
+    incomplete_note: Localized | None = None
+    """Required when `complete` is false: what the sources do not say. Shown to workers on
+    the service card, so it is written for them (and translated)."""
 
     def records(self) -> Iterator[tuple[RecordKind, RecordPath, IdRecord]]:
         """This card and every record with an id inside it, with its path in the file."""
@@ -219,24 +263,30 @@ class ServiceCard(Record):
 
 class ProcessStep(Record):
     id: RecordId
-    title: NonEmpty
-    what: NonEmpty
+    title: Localized
+    what: Localized
     """What to do, in the project's own words."""
-    who: str | None = None
+    who: Localized | None = None
+    """Who does it, only where a source assigns it; None shows "the source does not say"."""
     system: str | None = None
-    """Which information system (Laava, Effica, Webropol, ...) where the sources say."""
-    deadline: str | None = None
+    """Which information system (Laava, Effica, Webropol, ...) where the sources say: a
+    name, the same in every language."""
+    deadline: Localized | None = None
     services: tuple[RecordId, ...] = ()
     """Service ids this step is specific to; empty for a step of every service."""
     source: Source
+    source_gap: Localized | None = None
+    """Worker-facing, one quiet line: what the source leaves open here (e.g. it names the
+    topic without its content). Shown once on the step card."""
     complete: bool = True
     incomplete_note: str | None = None
+    """For curators only (never shown to workers): what is missing and where to look."""
 
 
 class ProcessPhase(Record):
     id: RecordId
-    title: NonEmpty
-    summary: str | None = None
+    title: Localized
+    summary: Localized | None = None
     steps: tuple[ProcessStep, ...] = Field(min_length=1)
 
 
@@ -250,13 +300,16 @@ class Process(Record):
     id: RecordId
     track: Track
     name: Localized
-    summary: NonEmpty
-    roles: tuple[NonEmpty, ...] = ()
+    summary: Localized
+    roles: tuple[Localized, ...] = ()
     """Who does what in this track, e.g. the team that arranges services."""
     phases: tuple[ProcessPhase, ...] = Field(min_length=1)
     sources: tuple[Source, ...] = Field(min_length=1)
+    source_gap: Localized | None = None
+    """Worker-facing, one quiet line on the first screen: what the sources leave open."""
     complete: bool = True
     incomplete_note: str | None = None
+    """For curators only (never shown to workers)."""
 
     def records(self) -> Iterator[tuple[RecordKind, RecordPath, IdRecord]]:
         """This process, its phases and steps, with their paths in the file."""
@@ -329,10 +382,7 @@ class Glossary(Record):
 # --- The whole -----------------------------------------------------------------------------
 
 
-IdRecord = (
-    ServiceCard | Criterion | ContraIndication | Prerequisite
-    | Process | ProcessPhase | ProcessStep | FaqEntry | GlossaryTerm
-)
+IdRecord = ServiceCard | Criterion | ContraIndication | Prerequisite | Process | ProcessPhase | ProcessStep | FaqEntry | GlossaryTerm
 
 
 class IndexedRecord(NamedTuple):
@@ -361,9 +411,7 @@ class KnowledgeBase(Record):
 
     _index: Mapping[str, IndexedRecord] = PrivateAttr(default_factory=dict)
     _by_kind: Mapping[RecordKind, Mapping[str, IdRecord]] = PrivateAttr(default_factory=dict)
-    _steps: Mapping[str, tuple[Process, ProcessPhase, ProcessStep]] = PrivateAttr(
-        default_factory=dict
-    )
+    _steps: Mapping[str, tuple[Process, ProcessPhase, ProcessStep]] = PrivateAttr(default_factory=dict)
     _questions: Mapping[str, FinderQuestion] = PrivateAttr(default_factory=dict)
     _warnings: tuple[Problem, ...] = PrivateAttr(default=())
 

@@ -8,6 +8,10 @@ Routes:
 * `GET /metrics`: Prometheus metrics of this process (`bot/service/metrics.py`).
 * `POST /admin/reload`: reload the knowledge base; only in local mode (no app id) or with
   `Authorization: Bearer <ADMIN_TOKEN>`, otherwise 404. SIGHUP does the same (`palveluopas run`).
+* `GET /exports/{token}`: a one-time export download (`bot/service/exports.py`).
+
+The campaigns' outbox worker runs inside the app (`bot/service/campaign_app.py`), started
+after the bot is assembled and stopped before the database engine is disposed of.
 
 The database engine lives in a `cleanup_ctx`, so it is created on the running loop and
 disposed of when the app stops; nothing is created at import time.
@@ -26,6 +30,7 @@ from aiohttp import web
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.service import campaign_app
 from bot.service.adapter import PalveluopasAdapter, connector_tokens
 from bot.service.connector import BotConnector, ConnectorLimits
 from bot.service.context import BotServices, KnowledgeProvider
@@ -33,6 +38,7 @@ from bot.service.feedback_desk import FeedbackDesk
 from bot.service.handler import PalveluopasBot, TurnPorts
 from bot.service.metrics import CONTENT_TYPE, Metrics
 from bot.service.middleware import TurnLogMiddleware, TypingMiddleware
+from bot.service.outbox import Clock
 from bot.service.references import ConversationReferenceMiddleware
 from bot.service.settings import Settings
 from bot.store.db import create_engine, create_sessionmaker
@@ -61,11 +67,13 @@ METRICS: Final = web.AppKey("metrics", Metrics)
 READY_TIMEOUT_SECONDS: Final = 3.0
 
 
-def create_app(settings: Settings, *, engine_factory: EngineFactory | None = None, knowledge: KnowledgeProvider | None = None) -> web.Application:
+def create_app(
+    settings: Settings, *, engine_factory: EngineFactory | None = None, knowledge: KnowledgeProvider | None = None, clock: Clock | None = None
+) -> web.Application:
     """The bot as an aiohttp app. Raises `KnowledgeBaseError` when the knowledge base is invalid.
 
     `engine_factory` replaces the dialogs (tests); `knowledge` shares an already loaded
-    knowledge base between apps (tests build many).
+    knowledge base between apps (tests build many); `clock` is the campaigns' time (tests).
     """
     app = web.Application(client_max_size=settings.max_body_bytes)
     app[SETTINGS] = settings
@@ -79,6 +87,7 @@ def create_app(settings: Settings, *, engine_factory: EngineFactory | None = Non
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
     app.router.add_post("/admin/reload", admin_reload)
+    campaign_app.install(app, SERVICES, CONNECTOR, clock, metrics=app[METRICS])
     return app
 
 
@@ -106,8 +115,10 @@ def _bot(engine_factory: EngineFactory | None) -> Callable[[web.Application], As
         services = BotServices(settings=settings, strings=strings, knowledge=knowledge, sessionmaker=create_sessionmaker(app[ENGINE]))
         storage = SqlStorage(services.sessionmaker)
         people = PeopleStore(services.sessionmaker, settings.admins)
-        desk = FeedbackDesk(people, FeedbackStore(services.sessionmaker), app[CONNECTOR], strings, knowledge)
-        ports = TurnPorts(services.sessionmaker, desk=desk)
+        feedback = FeedbackStore(services.sessionmaker)
+        campaigns = campaign_app.campaign_desk(app, services, people, feedback, app[CONNECTOR])
+        desk = FeedbackDesk(people, feedback, app[CONNECTOR], strings, knowledge, campaign_answered=campaigns.answered)
+        ports = TurnPorts(services.sessionmaker, desk=desk, campaigns=campaigns, clock=campaigns.clock)
         bot = PalveluopasBot((engine_factory or build_engine)(), storage, strings, lambda: knowledge.snapshot, ports, metrics=app[METRICS])
         adapter = PalveluopasAdapter(settings, strings, bot.reset, app[CONNECTOR])
         adapter.use(TurnLogMiddleware(app[METRICS]))

@@ -202,6 +202,36 @@ class BotConnector:
             body["activity"] = _as_json(activity)
         return await self._call("POST", service_url, f"new:{user_id}", "v3/conversations", body, audience)
 
+    async def team_members(self, service_url: str, team_id: str, *, audience: str | None = None, max_pages: int = 20) -> list[dict[str, Any]] | Outcome:
+        """GET /v3/conversations/{teamId}/pagedmembers, every page: the team's members (the
+        campaigns read their ids only). An outcome instead when a page is refused or lost."""
+        members: list[dict[str, Any]] = []
+        token: str | None = None
+        for _ in range(max_pages):
+            query = "pageSize=500" + (f"&continuationToken={quote(token, safe='')}" if token else "")
+            url = _join(service_url, f"v3/conversations/{quote(team_id, safe='')}/pagedmembers?{query}")
+            if url is None:
+                return PermanentFailure(None, "InvalidServiceUrl")
+            headers = {"User-Agent": self._user_agent}
+            try:
+                async with asyncio.timeout(self._limits.call_timeout):
+                    if self._tokens is not None and (authorization := await self._tokens.authorization(audience)):
+                        headers["Authorization"] = authorization
+                    async with self._pooled().get(url, headers=headers, allow_redirects=False) as response:
+                        body = await response.read()
+                        if response.status != HTTPStatus.OK:
+                            return _outcome(response.status, response.headers, body)
+            except (TimeoutError, aiohttp.ClientError) as exc:
+                return Retryable(None, None, type(exc).__name__)
+            page = _json_or_none(body)
+            if not isinstance(page, dict):
+                return PermanentFailure(None, "MalformedMembers")
+            members.extend(m for m in page.get("members") or () if isinstance(m, dict) and isinstance(m.get("id"), str))
+            token = page.get("continuationToken") if isinstance(page.get("continuationToken"), str) else None
+            if not token:
+                break
+        return members
+
     async def _call(
         self, method: str, service_url: str, conversation_key: str, path: str, payload: Model | Mapping[str, Any] | None, audience: str | None
     ) -> Outcome:

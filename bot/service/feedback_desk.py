@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, ClassVar, Final, Protocol
 
 from botbuilder.core import TurnContext
@@ -84,9 +84,24 @@ class Outbound(Protocol):
     ) -> Outcome: ...
 
 
+CampaignAnswered = Callable[[int, str, int], Awaitable[object]]
+"""(campaign id, the reporter's Teams id, report id): the report answers that campaign."""
+
+
 class FeedbackDesk:
-    def __init__(self, people: PeopleStore, store: FeedbackStore, connector: Outbound, strings: Strings, knowledge: Any) -> None:
+    def __init__(
+        self,
+        people: PeopleStore,
+        store: FeedbackStore,
+        connector: Outbound,
+        strings: Strings,
+        knowledge: Any,
+        *,
+        campaign_answered: CampaignAnswered | None = None,
+    ) -> None:
         self.people = people
+        self._campaign_answered = campaign_answered
+        """Links a report to the supervisor's feedback request it answers (the campaigns)."""
         self.store = store
         self._connector = connector
         self._strings = strings
@@ -124,6 +139,8 @@ class FeedbackDesk:
         )
         if not submitted.created:
             return SubmitResult(submitted.report.id, False, None, "none")
+        if request.campaign_id is not None and self._campaign_answered is not None:
+            await self._campaign_answered(request.campaign_id, request.reporter.channel_user_id, submitted.report.id)
         delivery = await self._post(submitted.report)
         log_event(log, "feedback_submitted", report_id=submitted.report.id, case_id=submitted.case_id, delivery=delivery)
         return SubmitResult(submitted.report.id, True, submitted.case_id, delivery)

@@ -32,6 +32,10 @@ class TurnPorts:
     sessionmaker: Any
     desk: Any = None
     """The feedback desk (`bot.service.feedback_desk.FeedbackDesk`): reports, their cards, roles."""
+    campaigns: Any = None
+    """The supervisors' campaigns (`bot.service.campaign_desk.CampaignDesk`): gate and port."""
+    clock: Any = None
+    """The campaigns' clock (`bot.service.outbox.Clock`)."""
 
 
 class PalveluopasBot(ActivityHandler):
@@ -48,6 +52,9 @@ class PalveluopasBot(ActivityHandler):
         # Feedback cards' buttons and the desk's commands act on records, not on a flow.
         if self._ports.desk is not None and await self._ports.desk.on_message(turn_context):
             return
+        # Supervisors' commands and buttons by someone without the role: refused here.
+        if self._ports.campaigns is not None and await self._ports.campaigns.on_message(turn_context):
+            return
         await self.run(turn_context, read_input(turn_context, self._strings))
 
     async def on_members_added_activity(self, members_added: list[ChannelAccount], turn_context: TurnContext) -> None:
@@ -61,6 +68,8 @@ class PalveluopasBot(ActivityHandler):
     async def on_adaptive_card_invoke(self, turn_context: TurnContext, invoke_value: AdaptiveCardInvokeValue) -> AdaptiveCardInvokeResponse:
         if self._ports.desk is not None and (answered := await self._ports.desk.on_invoke(turn_context)) is not None:
             return answered
+        if self._ports.campaigns is not None and await self._ports.campaigns.on_message(turn_context):
+            return AdaptiveCardInvokeResponse(status_code=200, type="application/vnd.microsoft.activity.message", value="")
         replaced = await self.run(turn_context, read_input(turn_context, self._strings))
         if replaced is None:
             return AdaptiveCardInvokeResponse(status_code=200, type="application/vnd.microsoft.activity.message", value="")

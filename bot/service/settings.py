@@ -53,6 +53,13 @@ class Settings:
     """Seconds for one statement, for a pooled connection, for connecting (and SQLite's busy wait)."""
     connector_timeout: float = DEFAULT_CONNECTOR_TIMEOUT
     """Seconds for one call to the Bot Connector (a reply, the typing indicator)."""
+    public_url: str = ""
+    """The bot's own address as users' browsers reach it (export download links)."""
+    campaign_rate: float = 20.0
+    """Proactive messages per second, shared by all instances (Teams allows 50/s per app per tenant)."""
+    campaign_in_flight: int = 32
+    reminder_hours_before: int = 48
+    """The automatic reminder goes this long before a campaign's due date."""
 
     @property
     def local_mode(self) -> bool:
@@ -91,6 +98,10 @@ class Settings:
             turn_timeout=_seconds(environ, "TURN_TIMEOUT_SECONDS", DEFAULT_TURN_TIMEOUT),
             database_timeout=_seconds(environ, "DATABASE_TIMEOUT_SECONDS", DEFAULT_DATABASE_TIMEOUT),
             connector_timeout=_seconds(environ, "CONNECTOR_TIMEOUT_SECONDS", DEFAULT_CONNECTOR_TIMEOUT),
+            public_url=text("PUBLIC_URL").rstrip("/"),
+            campaign_rate=float(_integer(environ, "CAMPAIGN_RATE", 20, low=1, high=45)),
+            campaign_in_flight=_integer(environ, "CAMPAIGN_IN_FLIGHT", 32, low=1, high=256),
+            reminder_hours_before=_integer(environ, "CAMPAIGN_REMINDER_HOURS", 48, low=1, high=24 * 30),
         )
 
 

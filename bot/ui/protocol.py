@@ -23,6 +23,8 @@ class DialogId(StrEnum):
     FEEDBACK = "feedback"
     FEEDBACK_TEAM = "feedback-team"
     CAMPAIGN = "campaign"
+    CAMPAIGNS = "campaigns"
+    CAMPAIGN_SUMMARY = "campaign-summary"
 
 
 class Action(StrEnum):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Final, Literal
 
 from domain.qna.index import RecordRef
-from knowledge.model import FaqEntry, KnowledgeBase, ServiceCard, Source
+from knowledge.model import ContraIndication, Criterion, FaqEntry, KnowledgeBase, ServiceCard, Source
 
 LinkKind = Literal["service", "process", "step", "criteria"]
 """A button to a card, a process (phase), a step, or the criteria check of a card."""
@@ -166,17 +166,17 @@ def _compose(kb: KnowledgeBase, ref: RecordRef, lang: str) -> Answer | None:
         if card is None:
             return None
         name = getattr(card.name, lang, None)
-        service_facts = [("service_target", card.target_group.description)]
+        service_facts = [("service_target", card.target_group.description.get(lang))]
         if card.target_group.age is not None and card.target_group.age.note:
-            service_facts.append(("service_age", card.target_group.age.note))
-        if card.duration is not None and card.duration.description:
-            service_facts.append(("service_duration", card.duration.description))
-        service_facts += [("service_prerequisite", p.text) for p in card.prerequisites[:3]]
+            service_facts.append(("service_age", card.target_group.age.note.get(lang)))
+        if card.duration is not None:
+            service_facts.append(("service_duration", card.duration.description.get(lang)))
+        service_facts += [("service_prerequisite", p.text.get(lang)) for p in card.prerequisites[:3]]
         return Answer(
             ref=ref,
             title=name or card.name.fi,
-            text=card.summary,
-            in_language=lang == "fi",
+            text=card.summary.get(lang),
+            in_language=lang == "fi" or lang not in card.summary.missing(),
             facts=tuple(service_facts),
             source=card.sources[0],
             card_name=card.name.fi,
@@ -189,14 +189,17 @@ def _compose(kb: KnowledgeBase, ref: RecordRef, lang: str) -> Answer | None:
             return None
         card = indexed.owner
         condition = indexed.record
-        statement = str(getattr(condition, "statement", None) or getattr(condition, "question", ""))
+        if not isinstance(condition, Criterion | ContraIndication):
+            return None
+        localized = condition.statement or condition.question
+        statement = localized.get(lang)
         alternatives = _links(kb, tuple(getattr(condition, "alternatives", ())), lang)
         contra = ref.kind == "contra"
         return Answer(
             ref=ref,
             title=card.name.get(lang),
-            text=getattr(condition, "explanation", ""),
-            in_language=lang == "fi",
+            text=condition.explanation.get(lang),
+            in_language=lang == "fi" or lang not in localized.missing(),
             source=card.sources[0],
             card_name=card.name.fi,
             related=(Link("service", card.id, None, card.name.get(lang)),),
@@ -209,12 +212,12 @@ def _compose(kb: KnowledgeBase, ref: RecordRef, lang: str) -> Answer | None:
         card = kb.service(ref.id)
         if card is None or not card.contraindications:
             return None
-        conditions = tuple(Condition(c.statement or c.question, _links(kb, c.alternatives, lang)) for c in card.contraindications)
+        conditions = tuple(Condition((c.statement or c.question).get(lang), _links(kb, c.alternatives, lang)) for c in card.contraindications)
         return Answer(
             ref=ref,
             title=card.name.get(lang),
             text="",
-            in_language=lang == "fi",
+            in_language=lang == "fi" or all(lang not in (c.statement or c.question).missing() for c in card.contraindications),
             source=card.sources[0],
             card_name=card.name.fi,
             related=(Link("service", card.id, None, card.name.get(lang)),),
@@ -227,15 +230,19 @@ def _compose(kb: KnowledgeBase, ref: RecordRef, lang: str) -> Answer | None:
         if found is None:
             return None
         process, phase, step = found
-        facts = tuple((key, value) for key, value in (("step_who", step.who), ("step_system", step.system), ("step_deadline", step.deadline)) if value)
+        facts = tuple(
+            (key, value if isinstance(value, str) else value.get(lang))
+            for key, value in (("step_who", step.who), ("step_system", step.system), ("step_deadline", step.deadline))
+            if value
+        )
         return Answer(
             ref=ref,
-            title=step.title,
-            text=step.what,
-            in_language=lang == "fi",
+            title=step.title.get(lang),
+            text=step.what.get(lang),
+            in_language=lang == "fi" or lang not in step.what.missing(),
             facts=facts,
             source=step.source,
-            step_place=StepPlace(process=process.name.fi, phase=phase.title, step=step.title),
+            step_place=StepPlace(process=process.name.get(lang), phase=phase.title.get(lang), step=step.title.get(lang)),
             related=(Link("step", step.id, process.id, process.name.get(lang)), *_links(kb, step.services, lang)),
         )
     if ref.kind == "term":
@@ -266,7 +273,7 @@ def _links(kb: KnowledgeBase, ids: tuple[str, ...], lang: str) -> tuple[Link, ..
             for process in kb.processes:
                 phase = next((p for p in process.phases if p.id == rid), None)
                 if phase is not None:
-                    links.append(Link("process", rid, process.id, f"{process.name.get(lang)}: {phase.title}"))
+                    links.append(Link("process", rid, process.id, f"{process.name.get(lang)}: {phase.title.get(lang)}"))
                     break
         if len(links) >= MAX_RELATED:
             break

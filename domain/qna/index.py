@@ -285,9 +285,9 @@ def _collect(kb: KnowledgeBase) -> _Collected:
 
     for card in kb.services:
         texts = [("name", lang, name) for lang in LANGUAGES if (name := getattr(card.name, lang))]
-        texts += [("summary", "fi", card.summary), ("description", "fi", card.description)]
-        texts += [("criterion", "fi", c.question) for c in card.criteria]
-        texts += [("criterion", "fi", c.question) for c in card.contraindications]
+        texts += [("summary", "fi", card.summary.fi), ("description", "fi", card.description.fi)]
+        texts += [("criterion", "fi", c.question.fi) for c in card.criteria]
+        texts += [("criterion", "fi", c.question.fi) for c in card.contraindications]
         texts += [("keyword", "fi", k) for k in card.keywords]
         titles = {lang: name for lang in LANGUAGES if (name := getattr(card.name, lang))}
         out.add(RecordRef("service", card.id), titles, card.sources[0], texts, service=card.id)
@@ -297,14 +297,16 @@ def _collect(kb: KnowledgeBase) -> _Collected:
             *((c, "contra") for c in card.contraindications),
         ]
         for condition, kind in conditions:
-            texts = [("criterion", "fi", condition.question), ("explanation", "fi", condition.explanation), *owner]
-            if condition.statement:
-                texts.append(("statement", "fi", condition.statement))
+            texts = [*owner]
+            for lang in LANGUAGES:
+                for fld, value in (("criterion", condition.question), ("explanation", condition.explanation), ("statement", condition.statement)):
+                    if value is not None and (localized := getattr(value, lang)):
+                        texts.append((fld, lang, localized))
             label = condition.statement or condition.question
             age_rule = condition.implied_by is not None and condition.implied_by.question == AGE_QUESTION
             out.add(
                 RecordRef(kind, condition.id),
-                {lang: f"{name}: {label}" for _f, lang, name in owner[:1]},
+                {lang: f"{name}: {label.get(lang)}" for _f, lang, name in owner},
                 card.sources[0],
                 texts,
                 negative=kind == "contra",
@@ -315,15 +317,15 @@ def _collect(kb: KnowledgeBase) -> _Collected:
             # "When is X not suitable": the card's contra-indications together. Found by the
             # card's names (a negation in the question prefers it, see `retrieve`).
             texts = [("name", lang, name) for _f, lang, name in owner]
-            texts += [("criterion", "fi", c.question) for c in card.contraindications]
+            texts += [("criterion", lang, q) for c in card.contraindications for lang in LANGUAGES if (q := getattr(c.question, lang))]
             out.add(RecordRef("unsuitable", card.id), titles, card.sources[0], texts, negative=True, service=card.id)
 
     for proc in kb.processes:
         for phase in proc.phases:
             for step in phase.steps:
-                texts = [("step-title", "fi", step.title), ("step-what", "fi", step.what)]
+                texts = [("step-title", "fi", step.title.fi), ("step-what", "fi", step.what.fi)]
                 texts += [("process", lang, name) for lang in LANGUAGES if (name := getattr(proc.name, lang))]
-                out.add(RecordRef("step", step.id), {"fi": step.title}, step.source, texts, answer=comparable(f"{step.title} {step.what}"))
+                out.add(RecordRef("step", step.id), {"fi": step.title.fi}, step.source, texts, answer=comparable(f"{step.title.fi} {step.what.fi}"))
 
     for term in kb.glossary.terms:
         texts = [("term", "fi", term.term), ("definition", "fi", term.definition)]

@@ -52,12 +52,17 @@ async def test_finder_result_ranks_fitting_services_with_why_and_lists_the_ruled
     fits, rest = shown.split("Ei arvioitavissa vastausten perusteella")
     _, ruled_out = rest.split("Eivät sovellu")
     assert "1. Testitukihenkilö" in fits
-    # Why: the conditions themselves, as statements.
-    assert "Sopii, koska vastausten mukaan:\n- Lapsi on 10–17-vuotias.\n- Lapsen oma työskentely on perusteltu tukimuoto." in fits
+    # Why: the conditions themselves, as statements, each with the answer it was read from.
+    assert (
+        "Sopii, koska vastausten mukaan:\n"
+        "- Lapsi on 10–17-vuotias. (päätelty vastauksesta ”10–17-vuotias”)\n"
+        "- Lapsen oma työskentely on perusteltu tukimuoto. (päätelty vastauksesta ”Lapsen tai nuoren oma työskentely”)"
+    ) in fits
     assert "Palvelu on tarkoitettu ensisijaisesti" not in fits  # an explanation is no condition
     assert "Testiperhekuntoutus" in ruled_out
     assert (
-        "Ei sovellu, koska vastaus on ei: Onko perheellä vakavia ongelmia, joihin kotiin vietävä tuki ei riitä?\n"
+        "Ei sovellu, koska vastauksesta ”Lapsen tai nuoren oma työskentely” päätellen tämä ei täyty:"
+        " Perheellä on vakavia ongelmia, joihin kotiin vietävä tuki ei riitä.\n"
         "Perheen ongelmat ovat vakavia eikä kotiin vietävä tuki riitä."
     ) in ruled_out
     # Where it comes from, and who decides.
@@ -73,9 +78,10 @@ async def test_a_service_no_answer_speaks_for_is_listed_apart_by_name_not_as_a_s
     shown = await finder(chat, "10–17-vuotias", "Lapsen tai nuoren oma työskentely")
 
     # The thin support-family card has no criteria: nothing the answers say is evidence for it.
-    fits, rest = shown.split("Ei arvioitavissa vastausten perusteella\n")
+    fits, rest = shown.split("Ei arvioitavissa vastausten perusteella: 1 palvelu**\n")
     assert "Testitukiperhe" not in fits
-    assert rest.startswith("Vastaukset eivät kerro, sopivatko nämä palvelut. Niitä ei ole rajattu pois.\nTestitukiperhe\n")
+    # One line; what it means, the names and the cards behind one fold.
+    assert rest.startswith("Näytä ei arvioitavissa olevat:\n  Vastaukset eivät kerro, sopivatko nämä palvelut. Niitä ei ole rajattu pois.\n  Testitukiperhe\n")
     assert "2." not in fits
     # Its card behind the one fold, no criteria check button of its own.
     assert "Tarkista kriteerit: Testitukiperhe" not in chat.button_titles
@@ -86,7 +92,7 @@ async def test_a_service_no_answer_speaks_for_is_listed_apart_by_name_not_as_a_s
 async def test_a_ruled_out_service_names_what_to_consider_instead_with_a_button_to_its_card(chat: AdapterConversation) -> None:
     shown = await finder(chat, "10–17-vuotias", "Koko perheen vahva tuki", "Kyllä")
 
-    assert "Ei sovellu, koska vastausten mukaan: Ensisijaisesti tarvitaan vanhempien tukemista." in shown
+    assert "Ei sovellu, koska vastauksesta ”Koko perheen vahva tuki” päätellen: Ensisijaisesti tarvitaan vanhempien tukemista." in shown
     assert "Kun vanhemmat tarvitsevat tukea lapsensa tukemiseen" in shown
     assert "Harkitse sen sijaan: Testiperhekuntoutus" in shown
     card = await chat.press("Näytä kortti: Testiperhekuntoutus")
@@ -293,5 +299,5 @@ async def test_a_service_ruled_out_by_an_unmet_criterion_does_not_claim_the_sour
     shown = await finder(chat, "10–17-vuotias", "Lapsen tai nuoren oma työskentely")
 
     ruled_out = shown.split("Eivät sovellu", 1)[1]
-    assert "Ei sovellu, koska vastaus on ei:" in ruled_out
+    assert "päätellen tämä ei täyty:" in ruled_out
     assert "Lähde ei nimeä tähän vaihtoehtoista palvelua." not in ruled_out

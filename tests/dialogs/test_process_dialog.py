@@ -31,15 +31,19 @@ async def test_a_step_says_what_to_do_who_in_which_system_and_by_when_with_its_s
     assert "Lähde: Perhesosiaalityön ja lastensuojelun yhdenmukaisten palvelujen järjestämisen periaatteet ja prosessi: Testivalmistelu" in shown
 
 
-async def test_an_incomplete_step_says_honestly_that_the_source_does_not_specify_with_the_note(chat: AdapterConversation) -> None:
+async def test_an_incomplete_step_says_once_and_quietly_what_the_source_leaves_open(chat: AdapterConversation) -> None:
     await guide(chat)
 
     shown = await chat.press("Seuraava")
 
     assert "Askel 2/2: Pyydä tukea" in shown
+    # Who is always answered; the source's silence is said, never filled in.
     assert "Kuka: Lähde ei kerro" in shown
-    assert "Järjestelmä: Lähde ei kerro" in shown
-    assert "Lähteen tieto on tältä osin puutteellinen: Testilähde ei kerro, miten tukea pyydetään." in shown
+    # System and deadline only where a source gives them: no row of "does not say".
+    assert "Järjestelmä:" not in shown and "Aikataulu:" not in shown
+    assert shown.count("Lähde nimeää tuen, mutta ei kerro, miten sitä pyydetään.") == 1
+    # The curator's note (what is missing, where to look) is not for the worker.
+    assert "Kuraattorille" not in shown and "puutteellinen" not in shown
 
 
 async def test_next_previous_and_jump_to_phase_move_through_the_steps(chat: AdapterConversation) -> None:
@@ -112,7 +116,11 @@ async def test_unknown_text_at_the_process_choice_is_reprompted(chat: AdapterCon
 
 async def test_a_link_to_a_step_opens_the_guide_at_that_step(chat: AdapterConversation) -> None:
     await chat.say("hei")
-    link = {"pv": {"dialog": "menu", "step": "menu", "action": "start", "value": "process"}, "process": "testi-perhesosiaalityo", "step": "testi-perhesosiaalityo.esitys.tukihenkilo-tilaus"}
+    link = {
+        "pv": {"dialog": "menu", "step": "menu", "action": "start", "value": "process"},
+        "process": "testi-perhesosiaalityo",
+        "step": "testi-perhesosiaalityo.esitys.tukihenkilo-tilaus",
+    }
 
     shown = await chat.submit(link)
 
@@ -126,14 +134,14 @@ async def test_the_first_screen_says_what_the_process_is_who_does_what_and_what_
 
     before_steps = shown.split("Vaihe 1/2: Valmistelu", 1)[0]
     assert "Omatyöntekijän polku testissä." in before_steps
-    assert "Prosessikuvaus on lähteen osalta puutteellinen: Testilähde nimeää vaiheet vain lastensuojelun otsikon alla." in before_steps
+    # The process's curator note stays in the file.
+    assert "Testilähde nimeää vaiheet vain lastensuojelun otsikon alla." not in before_steps
     assert "Kuka tekee mitä\n- Omatyöntekijä: arvioi tarpeen ja tekee esityksen." in before_steps
 
     # Said once, on the first screen; the steps after it keep to the step.
     shown = await chat.press("Seuraava")
     assert "Omatyöntekijän polku testissä." not in shown
-    assert "Prosessikuvaus on lähteen osalta puutteellinen" not in shown
-    assert "Lähteen tieto on tältä osin puutteellinen" in shown  # the step's own marker
+    assert "Lähde nimeää tuen, mutta ei kerro" in shown  # the step's own quiet line
 
 
 async def test_a_complete_process_has_no_incomplete_note(chat: AdapterConversation) -> None:

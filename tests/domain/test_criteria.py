@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from domain.criteria import BASE_ANSWERS, Basis, CheckAnswer, CheckItem, Reason, ReasonCode, Verdict, check_items, evaluate, statement_of
-from knowledge.model import Duration, KnowledgeBase, Prerequisite
+from knowledge.model import Duration, KnowledgeBase, Localized, Prerequisite
 from tests.domain.kb_builders import card, contra, criterion, knowledge_base, link, question
 
 Y, N, U, C = CheckAnswer.YES, CheckAnswer.NO, CheckAnswer.UNKNOWN, CheckAnswer.CONSIDER
@@ -246,7 +246,7 @@ def test_thin_card_reason_carries_its_note(kb: KnowledgeBase) -> None:
     assert result.basis is Basis.CASE_BY_CASE
     assert result.reasons == (
         Reason(ReasonCode.CASE_BY_CASE),
-        Reason(ReasonCode.THIN_CARD, note="Lähteet eivät kerro soveltuvuusperusteita."),
+        Reason(ReasonCode.THIN_CARD, note=Localized(fi="Lähteet eivät kerro soveltuvuusperusteita.")),
     )
 
 
@@ -258,9 +258,9 @@ def test_unrecognised_answer_value_counts_as_unknown(kb: KnowledgeBase) -> None:
 
 
 def test_statement_falls_back_to_the_question() -> None:
-    with_statement = SERVICE.criteria[0].model_copy(update={"statement": "Lapsi on 10–17-vuotias."})
+    with_statement = SERVICE.criteria[0].model_copy(update={"statement": Localized(fi="Lapsi on 10–17-vuotias.")})
     assert statement_of(with_statement) == "Lapsi on 10–17-vuotias."
-    assert statement_of(SERVICE.criteria[0]) == SERVICE.criteria[0].question
+    assert statement_of(SERVICE.criteria[0]) == SERVICE.criteria[0].question.fi
 
 
 def test_the_domain_holds_no_ui_strings_and_no_bot_imports() -> None:

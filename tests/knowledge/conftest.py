@@ -20,26 +20,27 @@ FILES: dict[str, str] = {
         name:
           fi: Tukihenkilö
           sv: Stödperson
+          en: Support person
         category: kotiin-vietava
-        summary: Aikuinen tukee nuorta arjessa.
-        description: Tukihenkilö tapaa nuorta säännöllisesti ja tukee arjen asioissa.
+        summary: {fi: Aikuinen tukee nuorta arjessa., sv: En vuxen stöder den unga i vardagen., en: An adult supports the young person day to day.}
+        description: {fi: Tukihenkilö tapaa nuorta säännöllisesti ja tukee arjen asioissa., sv: Stödpersonen träffar den unga regelbundet., en: The support person meets the young person regularly.}
         target_group:
-          description: Nuoret, jotka tarvitsevat aikuisen tukea.
+          description: {fi: "Nuoret, jotka tarvitsevat aikuisen tukea.", sv: Unga som behöver stöd av en vuxen., en: Young people who need an adult's support.}
           age: {min: 7, max: 17}
         criteria:
           - id: tukihenkilo.ika
-            question: Onko lapsi 7–17-vuotias?
-            explanation: Palvelu on tarkoitettu kouluikäisille.
-            statement: Lapsi on 7–17-vuotias.
+            question: {fi: "Onko lapsi 7–17-vuotias?", sv: "Är barnet 7–17 år?", en: "Is the child 7–17?"}
+            explanation: {fi: Palvelu on tarkoitettu kouluikäisille., sv: Tjänsten är avsedd för barn i skolåldern., en: The service is meant for school-age children.}
+            statement: {fi: Lapsi on 7–17-vuotias., sv: Barnet är 7–17 år., en: The child is 7–17.}
             implied_by:
               question: ika
               yes: [kouluikainen]
               no: [alle-7]
         contraindications:
           - id: tukihenkilo.ymparivuorokautinen-tarve
-            question: Tarvitseeko perhe tukea ympäri vuorokauden?
-            explanation: Silloin tarvitaan laajempi palvelu.
-            statement: Perhe tarvitsee tukea ympäri vuorokauden.
+            question: {fi: "Tarvitseeko perhe tukea ympäri vuorokauden?", sv: "Behöver familjen stöd dygnet runt?", en: "Does the family need support round the clock?"}
+            explanation: {fi: Silloin tarvitaan laajempi palvelu., sv: Då behövs en mer omfattande tjänst., en: Then a broader service is needed.}
+            statement: {fi: Perhe tarvitsee tukea ympäri vuorokauden., sv: Familjen behöver stöd dygnet runt., en: The family needs support round the clock.}
             alternatives: [perhekuntoutus]
             implied_by:
               question: tuen-maara
@@ -47,7 +48,7 @@ FILES: dict[str, str] = {
               no: [viikoittainen]
         prerequisites:
           - id: tukihenkilo.suunnitelma
-            text: Tavoitteet kirjataan asiakassuunnitelmaan.
+            text: {fi: Tavoitteet kirjataan asiakassuunnitelmaan., sv: Målen skrivs in i klientplanen., en: The goals are written into the client plan.}
         process_steps: [perhesosiaalityo.esitys.laava]
         sources:
           - document: 000_54da9fa281a6a95f
@@ -57,15 +58,17 @@ FILES: dict[str, str] = {
         id: perhekuntoutus
         name:
           fi: Perhekuntoutus
-        summary: Perhe asuu jakson kuntoutusyksikössä.
-        description: Koko perhe harjoittelee arkea ammattilaisten tuella.
+          sv: Familjerehabilitering
+          en: Family rehabilitation
+        summary: {fi: Perhe asuu jakson kuntoutusyksikössä., sv: Familjen bor en period på en enhet., en: The family stays a period at a unit.}
+        description: {fi: Koko perhe harjoittelee arkea ammattilaisten tuella., sv: Hela familjen övar vardagen., en: The whole family practises daily life.}
         target_group:
-          description: Perheet, joiden arki tarvitsee vahvaa tukea.
+          description: {fi: "Perheet, joiden arki tarvitsee vahvaa tukea.", sv: Familjer som behöver starkt stöd., en: Families that need strong support.}
         criteria:
           - id: perhekuntoutus.tuen-tarve
-            question: Tarvitseeko perhe tukea ympäri vuorokauden?
-            explanation: Kuntoutus on ympärivuorokautista.
-            statement: Perhe tarvitsee tukea ympäri vuorokauden.
+            question: {fi: "Tarvitseeko perhe tukea ympäri vuorokauden?", sv: "Behöver familjen stöd dygnet runt?", en: "Does the family need support round the clock?"}
+            explanation: {fi: Kuntoutus on ympärivuorokautista., sv: Rehabiliteringen pågår dygnet runt., en: The rehabilitation is round the clock.}
+            statement: {fi: Perhe tarvitsee tukea ympäri vuorokauden., sv: Familjen behöver stöd dygnet runt., en: The family needs support round the clock.}
             implied_by:
               question: tuen-maara
               yes: [ymparivuorokautinen]
@@ -79,14 +82,16 @@ FILES: dict[str, str] = {
         track: perhesosiaalityo
         name:
           fi: Palvelun järjestäminen perhesosiaalityössä
-        summary: Omatyöntekijän polku palvelun järjestämiseen.
+          sv: Att ordna en tjänst inom familjesocialt arbete
+          en: Arranging a service in family social work
+        summary: {fi: Omatyöntekijän polku palvelun järjestämiseen., sv: Den egna arbetarens väg., en: The named worker's path.}
         phases:
           - id: perhesosiaalityo.esitys
-            title: Esitys
+            title: {fi: Esitys, sv: Förslag, en: Proposal}
             steps:
               - id: perhesosiaalityo.esitys.laava
-                title: Tee esitys Laavassa
-                what: Kirjaa esitys palvelusta Laavaan.
+                title: {fi: Tee esitys Laavassa, sv: Gör ett förslag i Laava, en: Make a proposal in Laava}
+                what: {fi: Kirjaa esitys palvelusta Laavaan., sv: Skriv förslaget i Laava., en: Record the proposal in Laava.}
                 system: Laava
                 services: [tukihenkilo]
                 source:
@@ -146,19 +151,23 @@ FILES: dict[str, str] = {
           - id: ika
             text:
               fi: Minkä ikäinen lapsi on?
+              sv: Hur gammalt är barnet?
+              en: How old is the child?
             options:
               - id: alle-7
-                label: {fi: Alle 7-vuotias}
+                label: {fi: Alle 7-vuotias, sv: Under 7 år, en: Under 7}
               - id: kouluikainen
-                label: {fi: 7–17-vuotias}
+                label: {fi: 7–17-vuotias, sv: 7–17 år, en: 7–17}
           - id: tuen-maara
             text:
               fi: Kuinka paljon tukea perhe tarvitsee?
+              sv: Hur mycket stöd behöver familjen?
+              en: How much support does the family need?
             options:
               - id: viikoittainen
-                label: {fi: Viikoittain}
+                label: {fi: Viikoittain, sv: Varje vecka, en: Weekly}
               - id: ymparivuorokautinen
-                label: {fi: Ympäri vuorokauden}
+                label: {fi: Ympäri vuorokauden, sv: Dygnet runt, en: Round the clock}
         """,
 }
 

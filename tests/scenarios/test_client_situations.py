@@ -58,6 +58,12 @@ class FinderExpectation(Strict):
     ruled_out: Mapping[str, RuledOutExpectation] = Field(default_factory=dict)
     asked: tuple[str, ...] | None = None
     """The questions the finder asks, in order, when answered from the situation."""
+    other_needs: tuple[str, ...] = ()
+    """Services that must be listed apart, as meeting another need than the presenting one."""
+    suggested: tuple[str, ...] | None = None
+    """Exactly the services suggested (some answer speaks for them), in any order."""
+    not_assessable_at_most: int | None = None
+    """At most this many services left as 'cannot be assessed from the answers'."""
 
 
 class CheckExpectation(Strict):
@@ -128,6 +134,13 @@ def test_finder_ranks_and_rules_out_as_the_cards_say(kb: KnowledgeBase, situatio
         assert set(criteria) <= {c.id for c in ranked.consider}, f"{service_id} consider: {[c.id for c in ranked.consider]}"
     for above, below in expected.ranked_above:
         assert fits.index(above) < fits.index(below), f"ranking: {fits}"
+    apart = {s.id for s in rec.other_needs}
+    for service_id in expected.other_needs:
+        assert service_id in apart, f"{service_id} not listed apart as another need; apart {sorted(apart)}"
+    if expected.suggested is not None:
+        assert {r.service.id for r in rec.with_evidence} == set(expected.suggested), [r.service.id for r in rec.with_evidence]
+    if expected.not_assessable_at_most is not None:
+        assert len(rec.without_evidence) <= expected.not_assessable_at_most, [r.service.id for r in rec.without_evidence]
     ruled_out = {r.service.id: r for r in rec.ruled_out}
     for service_id, why in expected.ruled_out.items():
         assert service_id in ruled_out, f"{service_id} not ruled out; fits {fits}"

@@ -21,7 +21,7 @@ from bot.ui.cards.text import TYPED_VALUES_ID
 from bot.ui.i18n import Strings
 from bot.ui.protocol import NAVIGATION
 from domain.justification import SOURCE_TITLES
-from knowledge.model import Source
+from knowledge.model import Localized, Source
 
 Card = dict[str, Any]
 Element = dict[str, Any]
@@ -32,10 +32,12 @@ SCHEMA_URL: Final = "http://adaptivecards.io/schemas/adaptive-card.json"
 MAX_ACTIONS_PER_SET: Final = 5
 """Teams shows a limited number of buttons in one row; longer lists are split into sets."""
 MAX_TITLE: Final = 100
-"""Button titles longer than this are cut (a runaway label, not a normal option)."""
-LONG_LABEL: Final = 30
-"""Options with a label longer than this are stacked one button a row, full width, so each
-label shows whole instead of being squeezed into a shared row."""
+"""Titles longer than this are cut (a runaway label, not a normal option)."""
+MAX_BUTTON_TITLE: Final = 30
+"""The longest title a button may have. Teams shows a button's title on one line and cuts
+what does not fit (at a 480 px chat column a full-width button holds about 55 characters,
+on a phone or when buttons share a row far fewer), so buttons carry short verbs only;
+answers, services and questions, whose text is longer, are `choice` tiles, which wrap."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,10 @@ class Ui:
     def count(self, key: str, n: int, **params: object) -> str:
         """`<key>_one` for exactly one, else `<key>`: the three languages all inflect so."""
         return self(f"{key}_one" if n == 1 else key, n=n, **params)
+
+    def loc(self, value: Localized | None, default: str = "") -> str:
+        """A knowledge text in the user's language (Finnish where it lacks one)."""
+        return value.get(self.lang).strip() if value is not None else default
 
 
 @dataclass(frozen=True)
@@ -73,19 +79,43 @@ class Origin:
     step: str
     buttons: list[Choice] = field(default_factory=list, compare=False)
 
-    def button(self, title: str, action: str, value: str | None = None, *, primary: bool = False) -> Action:
+    def button(self, title: str, action: str, value: str | None = None, *, primary: bool = False, named: str | None = None) -> Action:
         submit = Submit(self.dialog, self.step, action, value)
-        self.buttons.append(Choice(title, submit, numbered=action not in NAVIGATION and action not in ("cancel", "help")))
-        return submit_action(title, submit, primary=primary)
+        # Typed text names a button by its standalone name where it has one ("Näytä kortti:
+        # Perhetyö"): several short "Näytä kortti" could not be told apart.
+        self.buttons.append(Choice(named or title, submit, numbered=action not in NAVIGATION and action not in ("cancel", "help")))
+        return submit_action(title, submit, primary=primary, named=named)
 
 
-def submit_action(title: str, submit: Submit, *, primary: bool = False) -> Action:
+def submit_action(title: str, submit: Submit, *, primary: bool = False, named: str | None = None) -> Action:
+    """A button. `named` is its name standing alone ("Näytä kortti: Perhetyö" for a short
+    "Näytä kortti" under the service's name): the tooltip Teams shows on hover and reads to
+    a screen reader, and the name text renderings show and typing matches, where the
+    card's grouping is lost (`bot.ui.cards.text`)."""
     action: Action = {"type": "Action.Submit", "title": short(title), "data": submit.data()}
+    if named and named != title:
+        action["tooltip"] = short(named)
     if primary:
         action["style"] = "positive"
-    # Cards with a copyable text field must not send it back with every button press.
-    action["associatedInputs"] = "none"
     return action
+
+
+def _without_inputs(node: Any) -> None:
+    """Cards with a copyable text field must not send it back with every button press."""
+    if isinstance(node, dict):
+        if node.get("type") == "Action.Submit":
+            node["associatedInputs"] = "none"
+        for value in node.values():
+            _without_inputs(value)
+    elif isinstance(node, list):
+        for value in node:
+            _without_inputs(value)
+
+
+def _has_input(node: Any) -> bool:
+    if isinstance(node, dict):
+        return str(node.get("type", "")).startswith("Input.") or any(_has_input(v) for v in node.values())
+    return isinstance(node, list) and any(_has_input(v) for v in node)
 
 
 def short(title: str, limit: int = MAX_TITLE) -> str:
@@ -96,6 +126,8 @@ def card(body: Sequence[Element], actions: Sequence[Action] = (), *, fallback: s
     result: Card = {"type": "AdaptiveCard", "$schema": SCHEMA_URL, "version": CARD_VERSION, "body": list(body)}
     if actions:
         result["actions"] = list(actions)
+    if _has_input(result):
+        _without_inputs(result)
     if fallback:
         result["fallbackText"] = fallback
     return result
@@ -127,8 +159,19 @@ def bullets(items: Iterable[str]) -> Element | None:
 
 
 def facts(pairs: Iterable[tuple[str, str]]) -> Element | None:
-    rows = [{"title": title, "value": value} for title, value in pairs if value]
-    return {"type": "FactSet", "facts": rows} if rows else None
+    """Name–value pairs, one line each with the name in bold. Not a FactSet: Teams gives a
+    FactSet's names a narrow fixed column and breaks longer names mid-word
+    ("Järjest|elmä"); a line wraps between words only."""
+    rows = [_fact_line(title, value) for title, value in pairs if value]
+    return {"type": "Container", "spacing": "Small", "items": rows} if rows else None
+
+
+def _fact_line(title: str, value: str) -> Element:
+    return {
+        "type": "RichTextBlock",
+        "spacing": "None",
+        "inlines": [{"type": "TextRun", "text": f"{title}: ", "weight": "Bolder"}, {"type": "TextRun", "text": value}],
+    }
 
 
 def section(title: str, *elements: Element | None) -> list[Element]:
@@ -152,22 +195,53 @@ def action_sets(actions: Sequence[Action]) -> list[Element]:
     return [{"type": "ActionSet", "actions": list(actions[start : start + MAX_ACTIONS_PER_SET])} for start in range(0, len(actions), MAX_ACTIONS_PER_SET)]
 
 
+def choice(action: Action, detail: str | None = None) -> Element:
+    """An answer or a pick as a tile: the whole tile is the button (`selectAction`) and its
+    text wraps, so a long option shows whole at any width where a button's title is cut;
+    and it looks unlike the card's buttons (back, cancel, help), which only navigate."""
+    items: list[Element] = [{"type": "TextBlock", "text": action["title"], "wrap": True, "weight": "Bolder", "color": "Accent"}]
+    if detail:
+        items.append({**text(detail, subtle=True, spacing="None"), "size": "Small"})
+    return {"type": "Container", "style": "emphasis", "spacing": "Small", "selectAction": action, "items": items}
+
+
 def choice_buttons(actions: Sequence[Action], *, typed_numbers_are_values: bool = False) -> list[Element]:
-    """Answer options: a shared row for short labels, one full-width row each for long ones."""
-    if any(len(action["title"]) > LONG_LABEL for action in actions):
-        sets = [{"type": "ActionSet", "actions": [action]} for action in actions]
-    else:
-        sets = action_sets(actions)
+    """Answer options, one tile each (see `choice`). Where the question reads a typed number
+    as a value (an age), the tiles are marked so text renderings leave them unnumbered."""
+    tiles = [choice(action) for action in actions]
     if typed_numbers_are_values:
-        for number, element in enumerate(sets):
-            element["id"] = f"{TYPED_VALUES_ID}-{number}"
-    return sets
+        for number, tile in enumerate(tiles):
+            tile["id"] = f"{TYPED_VALUES_ID}-{number}"
+    return tiles
+
+
+def toggle(title: str, *targets: str) -> Action:
+    """A button that shows and hides the elements with these ids (detail kept off the
+    first view, so a card is taken in at a glance)."""
+    return {"type": "Action.ToggleVisibility", "title": title, "targetElements": list(targets)}
+
+
+def hidden(element_id: str, *elements: Element | None) -> Element:
+    """A container shown only when its toggle is pressed. Text renderings, which have no
+    toggles, show it (`bot.ui.cards.text`)."""
+    return {**container(*elements), "id": element_id, "isVisible": False}
+
+
+COPY_LINE_PX: Final = 19
+"""Height of one line of the copy box; a line holds about COPY_LINE_CHARS characters at a
+480 px chat column (measured in Web Chat: 17.5 px and about 68 characters; kept on the
+large side, as a box a little too tall costs less than a clipped one)."""
+COPY_LINE_CHARS: Final = 62
 
 
 def copyable(block_id: str, label: str, value: str) -> Element:
     """A read-and-copy text field: Teams lets the user select and copy an input's text,
-    not a TextBlock's, so ready-to-paste text goes into a multi-line Input.Text."""
-    return {"type": "Input.Text", "id": block_id, "label": label, "isMultiline": True, "value": value}
+    not a TextBlock's, so ready-to-paste text goes into a multi-line Input.Text. A
+    multi-line input is one or two lines tall by default; it stretches to a container
+    sized for the whole text (estimated for a 480 px column), so nothing is scrolled away."""
+    lines = sum(max(1, -(-len(line) // COPY_LINE_CHARS)) for line in value.splitlines() or [""])
+    field: Element = {"type": "Input.Text", "id": block_id, "label": label, "isMultiline": True, "value": value, "height": "stretch"}
+    return {"type": "Container", "minHeight": f"{lines * COPY_LINE_PX + 40}px", "items": [field]}
 
 
 def nav_actions(ui: Ui, origin: Origin, *, back: bool = True) -> list[Action]:

@@ -3,7 +3,8 @@
 UI words come from `dialogs.criteria.*` (through `Ui`) and, for what the check added later,
 from `criteria.*` (`bot/ui/locales/<lang>/criteria.yaml`, through `CriteriaUi`). The domain's
 reasons are codes with the record they concern; they are worded here, in the user's
-language, around the record's own (Finnish) text. The justification stays Finnish.
+language, around the record's own text in that language. The justification is in the user's
+language too.
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ from dataclasses import dataclass
 from typing import Final
 
 from bot.ui.cards.guided_common import (
-    Action,
     Card,
     Element,
     Origin,
     Ui,
-    action_sets,
     bullets,
     card,
+    choice,
+    choice_buttons,
     copyable,
     heading,
     nav_actions,
@@ -29,6 +30,7 @@ from bot.ui.cards.guided_common import (
 )
 from bot.ui.cards.guided_service import duration_facts
 from domain.criteria import BASE_ANSWERS, Basis, CheckAnswer, CheckItem, CheckResult, Reason, ReasonCode, Verdict, statement_of
+from domain.justification import consider_text, justification_text
 from knowledge.model import ContraIndication, Criterion, KnowledgeBase, ServiceCard
 
 ASKED_ANSWERS: Final = BASE_ANSWERS
@@ -74,10 +76,8 @@ def _collation_key(name: str) -> str:
 def pick_card(kb: KnowledgeBase, ui: Ui, origin: Origin) -> Card:
     """One button a service, sorted by the name the user sees."""
     services = sorted(kb.services, key=lambda s: _collation_key(s.name.get(ui.lang)))
-    buttons = [origin.button(s.name.get(ui.lang), "pick", s.id) for s in services]
-    lines = [f"**{s.name.get(ui.lang)}**: {s.summary}" for s in services]
-    body = [heading(ui("criteria.title")), text(ui("criteria.pick")), bullets(lines), *action_sets(buttons)]
-    return card([b for b in body if b], nav_actions(ui, origin))
+    tiles = [choice(origin.button(s.name.get(ui.lang), "pick", s.id), ui.loc(s.summary)) for s in services]
+    return card([heading(ui("criteria.title")), text(ui("criteria.pick")), *tiles], nav_actions(ui, origin))
 
 
 def consider_when(ui: Ui, kb: KnowledgeBase | None, item: CheckItem) -> str | None:
@@ -96,11 +96,8 @@ def consider_when(ui: Ui, kb: KnowledgeBase | None, item: CheckItem) -> str | No
 
 
 def _answer_buttons(ui: Ui, item: CheckItem, origin: Origin) -> list[Element]:
-    actions: list[Action] = [origin.button(answer_title(ui, answer), "answer", answer.value) for answer in item.answers]
-    if CheckAnswer.CONSIDER in item.answers:
-        # Four answers, one long: one a row, so each shows whole in a narrow Teams pane.
-        return [{"type": "ActionSet", "actions": [action]} for action in actions]
-    return action_sets(actions)
+    """One tile an answer: whole in a narrow Teams pane, and unlike the navigation buttons."""
+    return choice_buttons([origin.button(answer_title(ui, answer), "answer", answer.value) for answer in item.answers])
 
 
 def question_card(
@@ -117,8 +114,8 @@ def question_card(
         heading(service.name.get(ui.lang), size="Medium"),
         text(ui("criteria.progress", n=number, total=total), subtle=True, spacing="None"),
         text(ui(f"criteria.kind.{item.kind}"), color="Accent", spacing="Small"),
-        text(f"**{item.question}**"),
-        text(item.explanation, subtle=True),
+        text(f"**{ui.loc(item.question)}**"),
+        text(ui.loc(item.explanation), subtle=True),
     ]
     when = consider_when(ui, kb, item)
     if when:
@@ -132,6 +129,15 @@ def question_card(
     return card(body, nav_actions(ui, origin))
 
 
+def reason_record_text(ui: Ui, reason: Reason) -> str:
+    """The record a reason is about, in the user's language: what holds when it is met only
+    after special consideration, else its statement."""
+    record = reason.record
+    if reason.code is ReasonCode.CONSIDER and isinstance(record, Criterion):
+        return consider_text(record, ui.lang)
+    return statement_of(record, ui.lang) if record is not None else ""
+
+
 def reason_text(ui: Ui, reason: Reason) -> str:
     """One reason in the user's language; the record's own text (Finnish) quoted in it."""
     cui = CriteriaUi(ui)
@@ -139,11 +145,11 @@ def reason_text(ui: Ui, reason: Reason) -> str:
     if reason.code is ReasonCode.UNDETERMINED:
         return cui.count(key, reason.count)
     if reason.record is not None:
-        return cui(key, text=cui.quoted(statement_of(reason.record)))
+        return cui(key, text=cui.quoted(reason_record_text(ui, reason)))
     if reason.code is ReasonCode.ALTERNATIVES:
         return cui(key, services=", ".join(s.name.get(ui.lang) for s in reason.services))
     if reason.code is ReasonCode.THIN_CARD and reason.note:
-        return f"{cui(key)} {reason.note}"
+        return f"{cui(key)} {ui.loc(reason.note)}"
     return cui(key)
 
 
@@ -153,8 +159,12 @@ def verdict_title(ui: Ui, result: CheckResult) -> str:
     return ui(f"criteria.verdict.{result.verdict.value}")
 
 
-def summary_card(ui: Ui, result: CheckResult, justification: str, origin: Origin) -> Card:
+def summary_card(ui: Ui, result: CheckResult, justification: str | None, origin: Origin) -> Card:
     service = result.service
+    if justification is None or ui.lang != "fi":
+        # The dialog builds the Finnish text; a Swedish or English reader gets it in their
+        # language, built from the same result.
+        justification = justification_text(result, ui.lang)
     cui = CriteriaUi(ui)
     ruled_out = result.verdict is Verdict.DOES_NOT_FIT
     body: list[Element] = [
@@ -163,21 +173,19 @@ def summary_card(ui: Ui, result: CheckResult, justification: str, origin: Origin
     ]
     body += section(ui("criteria.reasons"), bullets(reason_text(ui, r) for r in result.reasons))
     failed: tuple[ContraIndication | Criterion, ...] = (*result.applying, *result.unmet)
-    body += section(ui("criteria.unmet"), bullets(c.explanation for c in failed))
-    body += section(ui("criteria.consider"), bullets(c.explanation for c in result.consider))
-    body += section(cui("not_assessed") if ruled_out else ui("criteria.unknown"), bullets(c.question for c in result.unknown))
+    body += section(ui("criteria.unmet"), bullets(ui.loc(c.explanation) for c in failed))
+    body += section(ui("criteria.consider"), bullets(ui.loc(c.explanation) for c in result.consider))
+    body += section(cui("not_assessed") if ruled_out else ui("criteria.unknown"), bullets(ui.loc(c.question) for c in result.unknown))
     if result.alternatives:
         body += section(
             ui("criteria.alternatives"),
-            *action_sets([origin.button(ui("common.open_card", service=s.name.get(ui.lang)), "card", s.id) for s in result.alternatives]),
+            *[choice(origin.button(ui("common.open_card", service=s.name.get(ui.lang)), "card", s.id)) for s in result.alternatives],
         )
     if not ruled_out:
         # Tasks and duration only for a service that may be arranged.
-        body += section(ui("criteria.prerequisites"), bullets(f"☐ {p.text}" for p in result.prerequisites))
+        body += section(ui("criteria.prerequisites"), bullets(f"☐ {ui.loc(p.text)}" for p in result.prerequisites))
         if result.duration:
-            body += section(ui("criteria.duration"), text(result.duration.description), duration_facts(ui, result.duration))
-    if ui.lang != "fi":
-        body.append(text(cui("justification_language"), subtle=True, spacing="Medium"))
+            body += section(ui("criteria.duration"), text(ui.loc(result.duration.description)), duration_facts(ui, result.duration))
     body += [
         copyable(JUSTIFICATION_INPUT_ID, ui("criteria.justification"), justification),
         text(ui("criteria.justification_hint"), subtle=True, spacing="None"),
@@ -185,7 +193,9 @@ def summary_card(ui: Ui, result: CheckResult, justification: str, origin: Origin
         # without cards) show no input's value, and a reader may prefer it unboxed.
         {
             "type": "ActionSet",
-            "actions": [{"type": "Action.ShowCard", "title": ui("criteria.justification_as_text"), "card": {"type": "AdaptiveCard", "body": [text(justification)]}}],
+            "actions": [
+                {"type": "Action.ShowCard", "title": ui("criteria.justification_as_text"), "card": {"type": "AdaptiveCard", "body": [text(justification)]}}
+            ],
         },
         source_block(ui, service.sources),
     ]

@@ -12,13 +12,14 @@ from bot.ui.cards.guided_common import (
     Element,
     Origin,
     Ui,
-    action_sets,
     bullets,
     card,
+    choice,
+    choice_buttons,
     container,
+    facts,
     heading,
     nav_actions,
-    notice,
     source_block,
     subheading,
     text,
@@ -56,10 +57,7 @@ def pick_process_card(kb: KnowledgeBase, ui: Ui, origin: Origin, service: Servic
     if service:
         body.append(text(ui("process.for_service", service=service.name.get(ui.lang)), subtle=True))
     processes = processes_in_track_order(kb)
-    listing = bullets(f"**{p.name.get(ui.lang)}**: {p.summary}" for p in processes)
-    if listing:
-        body.append(listing)
-    body += action_sets([origin.button(p.name.get(ui.lang), "pick", p.id) for p in processes])
+    body += [choice(origin.button(p.name.get(ui.lang), "pick", p.id), ui.loc(p.summary)) for p in processes]
     return card(body, nav_actions(ui, origin, back=back))
 
 
@@ -68,28 +66,30 @@ def step_card(ui: Ui, view: StepView, origin: Origin) -> Card:
     body: list[Element] = [heading(view.process.name.get(ui.lang), size="Medium")]
     if view.is_first:
         body += _process_intro(ui, view.process)
-    phase_label = ui("process.phase_label", n=view.phase_number, total=view.phase_count, phase=view.phase.title)
+    phase_label = ui("process.phase_label", n=view.phase_number, total=view.phase_count, phase=ui.loc(view.phase.title))
     body.append(text(phase_label, subtle=True, spacing=None if view.is_first else "None"))
     if view.step_number == 1 and view.phase.summary:
-        body.append(text(view.phase.summary, subtle=True))
-    body.append(subheading(ui("process.step_label", n=view.step_number, total=view.step_count, step=step.title)))
+        body.append(text(ui.loc(view.phase.summary), subtle=True))
+    body.append(subheading(ui("process.step_label", n=view.step_number, total=view.step_count, step=ui.loc(step.title))))
     if step.services:
         body.append(text(ui("process.service_specific"), color="Accent"))
-    body.append(text(step.what))
-    unknown = ui("process.not_specified")
-    # Every step answers who, where and by when; a gap in the source is said, never hidden.
-    body.append(
-        {
-            "type": "FactSet",
-            "facts": [
-                {"title": ui("process.who"), "value": step.who or unknown},
-                {"title": ui("process.system"), "value": step.system or unknown},
-                {"title": ui("process.deadline"), "value": step.deadline or unknown},
-            ],
-        }
+    body.append(text(ui.loc(step.what)))
+    # Who always (the source's silence said, never filled in); system and deadline where the
+    # sources give them.
+    body += filter(
+        None,
+        [
+            facts(
+                [
+                    (ui("process.who"), ui.loc(step.who, ui("process.not_specified"))),
+                    (ui("process.system"), step.system or ""),
+                    (ui("process.deadline"), ui.loc(step.deadline)),
+                ]
+            )
+        ],
     )
-    if not step.complete:
-        body.append(notice(ui("process.incomplete", note=step.incomplete_note or unknown)))
+    if step.source_gap is not None:
+        body.append(_quiet(ui.loc(step.source_gap)))
     if view.is_last:
         body.append(text(ui("process.last_step"), color="Good"))
     body.append(source_block(ui, [step.source]))
@@ -108,18 +108,19 @@ def _process_intro(ui: Ui, process: Process) -> list[Element]:
     """The first screen says what the process is, who does what and, where the sources are
     thin, what they do not say (e.g. that the phases come from another track's heading),
     before any step is read as fact."""
-    intro: list[Element] = [text(process.summary)]
-    if not process.complete:
-        intro.append(notice(ui("process.process_incomplete", note=process.incomplete_note or ui("process.not_specified"))))
+    intro: list[Element] = [text(ui.loc(process.summary))]
     if process.roles:
-        intro.append(container(subheading(ui("process.roles")), bullets(process.roles)))
+        intro.append(container(subheading(ui("process.roles")), bullets(ui.loc(role) for role in process.roles)))
+    if process.source_gap is not None:
+        intro.append(_quiet(ui.loc(process.source_gap)))
     return intro
+
+
+def _quiet(value: str) -> Element:
+    return {**text(value, subtle=True, spacing="Small"), "size": "Small"}
 
 
 def _jump_action(ui: Ui, view: StepView, origin: Origin) -> Action:
     """'Jump to phase' folds the phase buttons away, so the step card stays short."""
-    buttons = [
-        origin.button(ui("process.phase_button", n=n, phase=phase.title), "phase", phase.id)
-        for n, phase in enumerate(view.phases, start=1)
-    ]
-    return {"type": "Action.ShowCard", "title": ui("process.jump"), "card": {"type": "AdaptiveCard", "body": action_sets(buttons)}}
+    buttons = [origin.button(ui("process.phase_button", n=n, phase=ui.loc(phase.title)), "phase", phase.id) for n, phase in enumerate(view.phases, start=1)]
+    return {"type": "Action.ShowCard", "title": ui("process.jump"), "card": {"type": "AdaptiveCard", "body": choice_buttons(buttons)}}

@@ -10,48 +10,64 @@ from bot.ui.cards.guided_common import (
     Element,
     Origin,
     Ui,
-    action_sets,
     bullets,
     card,
+    choice,
     container,
     facts,
     heading,
+    hidden,
     nav_actions,
     notice,
     section,
     source_block,
     text,
+    toggle,
 )
 from domain.criteria import statement_of
 from knowledge.model import AgeRange, ContraIndication, Criterion, Duration, KnowledgeBase, ServiceCard
 
 
 def service_card(kb: KnowledgeBase, ui: Ui, service: ServiceCard, origin: Origin, *, back: bool = True) -> Card:
+    """What the service is, for whom, and when it fits or does not, at first sight; the
+    explanations, prerequisites, duration, legal basis, who arranges it and the sources
+    behind one toggle (text renderings show all of it)."""
     body: list[Element] = [heading(service.name.get(ui.lang))]
     if service.category:
         body.append(text(ui(f"card.category.{service.category}"), subtle=True, spacing="None"))
     if not service.complete:
-        body.append(notice(ui("card.incomplete", note=service.incomplete_note or ui("common.not_specified"))))
-    body.append(text(service.description))
-    body += section(ui("card.target_group"), text(service.target_group.description), _age_facts(ui, service.target_group.age))
-    body += section(ui("card.criteria"), *conditions(kb, ui, service.criteria, lead=ui("card.criteria_lead")))
-    body += section(ui("card.contraindications"), *conditions(kb, ui, service.contraindications, lead=ui("card.contraindications_lead")))
-    body += section(ui("card.prerequisites"), bullets(p.text for p in service.prerequisites))
+        body.append(notice(ui("card.incomplete", note=ui.loc(service.incomplete_note, ui("common.not_specified")))))
+    # The first paragraph says what the service is; the rest waits behind the toggle.
+    first, *rest = [part.strip() for part in ui.loc(service.description).split("\n\n") if part.strip()] or [""]
+    body.append(text(first))
+    explained: list[str] = []
+    if rest:
+        body.append({**text("\n\n".join(rest)), "id": "description", "isVisible": False})
+        explained.append("description")
+    body += section(ui("card.target_group"), text(ui.loc(service.target_group.description)), _age_facts(ui, service.target_group.age))
+    body += section(ui("card.criteria"), *conditions(kb, ui, service.criteria, lead=ui("card.criteria_lead"), hide_as=explained))
+    body += section(ui("card.contraindications"), *conditions(kb, ui, service.contraindications, lead=ui("card.contraindications_lead"), hide_as=explained))
+    details: list[Element] = []
+    details += section(ui("card.prerequisites"), bullets(ui.loc(p.text) for p in service.prerequisites))
     if service.duration:
-        body += section(ui("card.duration"), text(service.duration.description), duration_facts(ui, service.duration))
-    body += section(ui("card.legal_basis"), bullets(service.legal_basis))
+        details += section(ui("card.duration"), text(ui.loc(service.duration.description)), duration_facts(ui, service.duration))
+    details += section(ui("card.legal_basis"), bullets(ui.loc(law) for law in service.legal_basis))
     if service.arranged_by:
-        body += section(
+        details += section(
             ui("card.arranged_by"),
             facts(
                 [
-                    (ui("card.family_social_work"), service.arranged_by.family_social_work or ""),
-                    (ui("card.child_protection"), service.arranged_by.child_protection or ""),
+                    (ui("card.family_social_work"), ui.loc(service.arranged_by.family_social_work)),
+                    (ui("card.child_protection"), ui.loc(service.arranged_by.child_protection)),
                 ]
             ),
         )
-    body += action_sets(_alternative_buttons(kb, ui, service, origin))
-    body.append(source_block(ui, service.sources))
+    details += [choice(action) for action in _alternative_buttons(kb, ui, service, origin)]
+    details.append(source_block(ui, service.sources))
+    body += [
+        {"type": "ActionSet", "spacing": "Medium", "actions": [toggle(ui("card.more"), *explained, "details")]},
+        hidden("details", *details),
+    ]
     actions: list[Action] = []
     if service.criteria or service.contraindications:
         actions.append(origin.button(ui("card.check_criteria"), "criteria", service.id, primary=True))
@@ -61,12 +77,10 @@ def service_card(kb: KnowledgeBase, ui: Ui, service: ServiceCard, origin: Origin
 
 
 def pick_service_card(kb: KnowledgeBase, ui: Ui, origin: Origin, *, title: str, prompt: str, back: bool = True) -> Card:
-    """One button a service, alphabetically by the name the reader sees."""
+    """One tile a service, alphabetically by the name the reader sees, with its summary."""
     services = sorted_by_name(kb.services, ui.lang)
-    buttons = [origin.button(s.name.get(ui.lang), "pick", s.id) for s in services]
-    lines = [f"**{s.name.get(ui.lang)}**: {s.summary}" for s in services]
-    body = [heading(title), text(prompt), bullets(lines), *action_sets(buttons)]
-    return card([b for b in body if b], nav_actions(ui, origin, back=back))
+    tiles = [choice(origin.button(s.name.get(ui.lang), "pick", s.id), ui.loc(s.summary)) for s in services]
+    return card([heading(title), text(prompt), *tiles], nav_actions(ui, origin, back=back))
 
 
 _NORDIC_ORDER = str.maketrans({"å": "z\u0001", "ä": "z\u0002", "ö": "z\u0003", "æ": "z\u0002", "ø": "z\u0003", "w": "v"})
@@ -87,28 +101,29 @@ def service_names(kb: KnowledgeBase, ui: Ui, ids: Iterable[str]) -> list[str]:
     return names
 
 
-def conditions(kb: KnowledgeBase, ui: Ui, items: Sequence[Criterion | ContraIndication], *, lead: str) -> list[Element]:
+def conditions(kb: KnowledgeBase, ui: Ui, items: Sequence[Criterion | ContraIndication], *, lead: str, hide_as: list[str] | None = None) -> list[Element]:
     """Criteria or contra-indications as what they are: conditions, each shown once as its
     statement (the question where the card has none) under a lead saying what it means,
     the explanation beneath as secondary text. Items sharing one explanation (and the same
     alternatives) are listed together with it once, so a generic 'the source names no
-    alternative' is not repeated."""
+    alternative' is not repeated. With `hide_as`, the explanations start hidden and their
+    ids are added to it (for the card's toggle)."""
     groups: dict[tuple[str, tuple[str, ...]], list[Criterion | ContraIndication]] = {}
     for item in items:
         alternatives = item.alternatives if isinstance(item, ContraIndication) else ()
-        groups.setdefault((item.explanation, alternatives), []).append(item)
+        groups.setdefault((ui.loc(item.explanation), alternatives), []).append(item)
     if not groups:
         return []
     elements: list[Element] = [text(lead, subtle=True, spacing="None")]
     for (explanation, alternatives), grouped in groups.items():
         instead = service_names(kb, ui, alternatives)
-        elements.append(
-            container(
-                bullets(statement_of(item) for item in grouped),
-                {**text(explanation, subtle=True, spacing="None"), "size": "Small"},
-                text(ui("common.instead", services=", ".join(instead)), subtle=True, spacing="None") if instead else None,
-            )
-        )
+        explained: Element = {**text(explanation, subtle=True, spacing="None"), "size": "Small"}
+        instead_line = text(ui("common.instead", services=", ".join(instead)), subtle=True, spacing="None") if instead else None
+        if hide_as is not None:
+            for block in filter(None, (explained, instead_line)):
+                block |= {"id": f"why-{len(hide_as) + 1}", "isVisible": False}
+                hide_as.append(block["id"])
+        elements.append(container(bullets(statement_of(item, ui.lang) for item in grouped), explained, instead_line))
     return elements
 
 
@@ -133,7 +148,7 @@ def _age_facts(ui: Ui, age: AgeRange | None) -> Element | None:
         [
             (ui("card.age"), span),
             (ui("card.age_special"), ui("card.age_from", min=age.special_min) if age.special_min is not None else ""),
-            (ui("card.age_note"), age.note or ""),
+            (ui("card.age_note"), ui.loc(age.note)),
         ]
     )
 
@@ -149,6 +164,6 @@ def duration_facts(ui: Ui, duration: Duration) -> Element | None:
             (ui("card.first_period"), months(duration.first_period_months)),
             (ui("card.min_duration"), months(duration.min_months)),
             (ui("card.max_duration"), months(duration.max_months)),
-            (ui("card.continuation"), duration.continuation or ""),
+            (ui("card.continuation"), ui.loc(duration.continuation)),
         ]
     )

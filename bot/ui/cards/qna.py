@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from bot.ui.cards.guided_common import Action, Card, Element, action_sets, card, facts, heading, short, submit_action, text
+from bot.ui.cards.guided_common import Action, Card, Element, action_sets, card, choice, facts, heading, short, submit_action, text
 from bot.ui.cards.payload import Submit
 from bot.ui.i18n import Strings
 from domain.justification import SOURCE_TITLES
@@ -106,15 +106,16 @@ def answer_card(ui: QnaUi, answer: Answer, step: str, matched: str | None = None
     unique = list({(link.kind, link.id): link for link in links}.values())
     if unique:
         body.append({**text(ui("related"), spacing="Medium"), "weight": "Bolder"})
-        body += action_sets([link_action(ui, link) for link in unique])
+        body += [choice(link_action(ui, link)) for link in unique]
     if answer.follow_ups:
         body.append({**text(ui("follow_ups"), spacing="Medium"), "weight": "Bolder"})
-        body += action_sets([_own(question, step, FOLLOW_UP, faq_id) for faq_id, question in answer.follow_ups])
+        body += [choice(_own(question, step, FOLLOW_UP, faq_id)) for faq_id, question in answer.follow_ups]
     body += also_block(ui, also, step)
     body.append({**text(ui("feedback_prompt"), spacing="Medium"), "separator": True})
     ref = str(answer.ref)
     actions = [
-        _own(ui("helpful"), step, HELPFUL, ref, primary=True),
+        # Neither answer styled: a coloured "helpful" reads as already chosen.
+        _own(ui("helpful"), step, HELPFUL, ref),
         _own(ui("not_helpful"), step, NOT_HELPFUL, ref),
         _own(ui("menu"), step, TO_MENU),
     ]
@@ -220,7 +221,7 @@ def did_you_mean_card(ui: QnaUi, offers: Sequence[tuple[RecordRef, str]], step: 
     body: list[Element] = [heading(ui("did_you_mean_title"), size="Medium"), text(ui("did_you_mean_intro"))]
     buttons = [_own(title, step, PICK, str(ref)) for ref, title in offers]
     buttons.append(_own(ui("none_of_these"), step, NONE_OF_THESE))
-    body += [{"type": "ActionSet", "actions": [button]} for button in buttons]
+    body += [choice(button) for button in buttons]
     return card(body, [_own(ui("menu"), step, TO_MENU)], fallback=ui("did_you_mean_title"))
 
 

@@ -36,6 +36,8 @@ class _Rendering:
     """False on a card whose question reads typed numbers itself: no button takes a number."""
     lines: list[str] = field(default_factory=list)
     actions: list[SubmitAction] = field(default_factory=list)
+    revealable: frozenset[str] = frozenset()
+    """Ids a toggle on the card shows: text has no toggles, so these are shown as read."""
 
 
 def render_card_text(card: Mapping[str, Any], first_number: int = 1) -> str:
@@ -49,7 +51,7 @@ def submit_actions(card: Mapping[str, Any], first_number: int = 1) -> list[Submi
 
 
 def _render(card: Mapping[str, Any], first_number: int) -> _Rendering:
-    out = _Rendering(first_number=first_number, numbered=not _reads_typed_numbers(card))
+    out = _Rendering(first_number=first_number, numbered=not _reads_typed_numbers(card), revealable=frozenset(_toggle_targets(card)))
     _elements(card.get("body") or (), out, indent="")
     _actions(card.get("actions") or (), out, indent="")
     return out
@@ -57,9 +59,16 @@ def _render(card: Mapping[str, Any], first_number: int) -> _Rendering:
 
 def _elements(elements: Iterable[Any], out: _Rendering, indent: str) -> None:
     for element in elements:
-        if not isinstance(element, Mapping) or element.get("isVisible") is False:
+        if not isinstance(element, Mapping) or (element.get("isVisible") is False and element.get("id") not in out.revealable):
             continue
         kind = element.get("type")
+        select = element.get("selectAction")
+        if kind == "Container" and isinstance(select, Mapping) and select.get("type") == "Action.Submit":
+            # A tile that is a button as a whole: its button line, then what else it says.
+            _actions((select,), out, indent)
+            rest = [item for item in element.get("items") or () if not (isinstance(item, Mapping) and item.get("text") == select.get("title"))]
+            _elements(rest, out, indent + "    ")
+            continue
         if kind == "TextBlock":
             _line(out, indent, str(element.get("text", "")))
         elif kind == "RichTextBlock":
@@ -90,7 +99,9 @@ def _actions(actions: Iterable[Any], out: _Rendering, indent: str) -> None:
     for action in actions:
         if not isinstance(action, Mapping) or action.get("isEnabled") is False:
             continue
-        kind, title = action.get("type"), str(action.get("title", ""))
+        # A tooltip is the button's name standing alone (`submit_action`): text has no card
+        # grouping to tell two "Show card" buttons apart.
+        kind, title = action.get("type"), str(action.get("tooltip") or action.get("title", ""))
         if kind == "Action.Submit" and not out.numbered:
             # A typed number answers this card's question itself (an age): words pick buttons.
             out.actions.append(SubmitAction(number=None, title=title, data=action.get("data")))
@@ -111,6 +122,19 @@ def _actions(actions: Iterable[Any], out: _Rendering, indent: str) -> None:
             _actions(action["card"].get("actions") or (), out, indent + "  ")
 
 
+def _toggle_targets(node: Any) -> list[str]:
+    if isinstance(node, Mapping):
+        found = (
+            [t if isinstance(t, str) else str(t.get("elementId", "")) for t in node.get("targetElements") or () if isinstance(t, str | Mapping)]
+            if node.get("type") == "Action.ToggleVisibility"
+            else []
+        )
+        return found + [target for value in node.values() for target in _toggle_targets(value)]
+    if isinstance(node, list):
+        return [target for value in node for target in _toggle_targets(value)]
+    return []
+
+
 def _line(out: _Rendering, indent: str, text: str) -> None:
     for line in text.strip().splitlines():
         out.lines.append(f"{indent}{line}")
@@ -118,6 +142,6 @@ def _line(out: _Rendering, indent: str, text: str) -> None:
 
 def _reads_typed_numbers(card: Mapping[str, Any]) -> bool:
     return any(
-        isinstance(element, Mapping) and element.get("type") == "ActionSet" and str(element.get("id", "")).startswith(TYPED_VALUES_ID)
+        isinstance(element, Mapping) and element.get("type") in ("ActionSet", "Container") and str(element.get("id", "")).startswith(TYPED_VALUES_ID)
         for element in card.get("body") or ()
     )

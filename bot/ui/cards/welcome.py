@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.ui.cards.guided_common import choice
 from bot.ui.cards.message import adaptive_card
 
 
@@ -22,24 +23,17 @@ def welcome_card(title: str, intro: str, items: Sequence[MenuItem], tip: str) ->
         {"type": "TextBlock", "text": title, "size": "Large", "weight": "Bolder", "wrap": True},
         {"type": "TextBlock", "text": intro, "wrap": True},
     ]
-    for item in items:
-        body.append(
-            {
-                "type": "Container",
-                "spacing": "Medium",
-                "items": [
-                    {"type": "TextBlock", "text": item.title, "weight": "Bolder", "wrap": True},
-                    {"type": "TextBlock", "text": item.description, "isSubtle": True, "spacing": "None", "wrap": True},
-                ],
-            }
-        )
+    # Each capability is one tile (the whole tile is its button): its name and what it does
+    # together, not a list of descriptions followed by the same names again as buttons.
+    body += [choice(_action(item), item.description) for item in items]
     body.append({"type": "TextBlock", "text": tip, "size": "Small", "isSubtle": True, "spacing": "Large", "wrap": True})
-    return adaptive_card(body, _buttons(items))
+    return adaptive_card(body)
 
 
 def menu_card(title: str, items: Sequence[MenuItem]) -> dict[str, Any]:
-    return adaptive_card([{"type": "TextBlock", "text": title, "weight": "Bolder", "wrap": True}], _buttons(items))
+    """The capabilities as tiles, as on the welcome card, without their descriptions."""
+    return adaptive_card([{"type": "TextBlock", "text": title, "weight": "Bolder", "wrap": True}, *(choice(_action(item)) for item in items)])
 
 
-def _buttons(items: Sequence[MenuItem]) -> list[dict[str, Any]]:
-    return [{"type": "Action.Submit", "title": item.title, "data": item.data} for item in items]
+def _action(item: MenuItem) -> dict[str, Any]:
+    return {"type": "Action.Submit", "title": item.title, "data": item.data}

@@ -17,7 +17,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from bot.ui.cards.guided_common import MAX_ACTIONS_PER_SET, Card, Origin, Ui
+from bot.ui.cards.guided_common import MAX_ACTIONS_PER_SET, MAX_BUTTON_TITLE, Card, Origin, Ui
 from bot.ui.cards.guided_criteria import ASKED_ANSWERS, summary_card
 from bot.ui.cards.guided_criteria import question_card as criteria_question_card
 from bot.ui.cards.guided_finder import question_card as finder_question_card
@@ -33,6 +33,7 @@ from domain.finder import next_question, recommend
 from domain.justification import justification_text
 from knowledge.loader import load_knowledge_base
 from knowledge.model import KnowledgeBase
+from tests.support.cards import assert_button_titles_fit, button_titles
 
 SCHEMA_PATH = Path(__file__).resolve().parents[3] / "schemas" / "adaptive-cards-1.5" / "adaptive-card.json"
 ORIGIN = Origin("test", "test:step:1")
@@ -149,6 +150,28 @@ def test_every_button_carries_a_valid_submit_payload_and_rows_fit_teams(kb_name:
                 assert node["title"].strip(), name
 
 
+@pytest.mark.parametrize(("kb_name", "lang"), cases())
+def test_every_button_title_is_short_enough_to_show_whole_in_teams(kb_name: str, lang: str) -> None:
+    generated = list(all_cards(load(kb_name), Ui(strings(), lang)))
+    titles = [title for _name, card in generated for title in button_titles(card)]
+    assert len(titles) > len(generated)  # the walk finds the buttons
+    for name, card in generated:
+        assert_button_titles_fit(card, name)
+
+
+def test_the_title_check_catches_a_long_button_and_ignores_a_wrapping_tile() -> None:
+    ui = Ui(strings(), "fi")
+    question = max(load("real").finder.questions, key=lambda q: max(len(o.label.get("fi")) for o in q.options))
+    tiles = finder_question_card(ui, question, 2, ORIGIN)
+    long_label = max((option.label.get("fi") for option in question.options), key=len)
+    as_button = {**tiles, "actions": [{"type": "Action.Submit", "title": long_label, "data": {}}]}
+
+    assert len(long_label) > MAX_BUTTON_TITLE
+    assert_button_titles_fit(tiles)
+    with pytest.raises(AssertionError):
+        assert_button_titles_fit(as_button)
+
+
 @pytest.mark.parametrize("kb_name", list(KB_ROOTS))
 def test_ui_strings_are_never_shown_as_raw_keys(kb_name: str) -> None:
     for lang in LANGUAGES:
@@ -218,11 +241,12 @@ def test_a_service_card_shows_every_criterion_and_contraindication_once_as_its_c
         for item in (*service.criteria, *service.contraindications):
             # The condition (its statement, else its question) is the bullet; never the
             # explanation alone.
-            assert lines.count(f"- {statement_of(item)}") == 1, f"{service.id}: {item.id}"
+            assert lines.count(f"- {statement_of(item, lang)}") == 1, f"{service.id}: {item.id}"
         bulleted = {line for line in lines if line.startswith("- ")}
         for item in (*service.criteria, *service.contraindications):
-            assert f"- {item.explanation}" not in bulleted, f"{service.id}: {item.id} shown by its explanation"
-            assert item.explanation in rendered, f"{service.id}: {item.id} explanation missing"
+            explanation = item.explanation.get(lang)
+            assert f"- {explanation}" not in bulleted, f"{service.id}: {item.id} shown by its explanation"
+            assert explanation in rendered, f"{service.id}: {item.id} explanation missing"
 
 
 def test_family_rehabilitation_lists_its_five_contraindications_and_says_the_shared_explanation_once() -> None:
@@ -243,7 +267,9 @@ def test_an_unmet_criterion_naming_an_alternative_is_not_followed_by_no_alternat
     rendered = render_card_text(result_card(kb, Ui(strings(), "fi"), recommend(kb, {"muutoksen-kohde": "lapsi"}), ORIGIN))
     entry = rendered.split("**Vapaaehtoinen tukihenkilö**\n", 1)[1].split("Lähde:", 1)[0]
 
-    assert entry.startswith("Ei sovellu, koska vastaus on ei: Tarvitseeko lapsi tai nuori ennen kaikkea luotettavan aikuisen")
+    # The worker answered the finder's question, not this criterion: the line says it was
+    # inferred from that answer, and quotes the condition, not a question never asked.
+    assert entry.startswith("Ei sovellu, koska vastauksesta ”Lapsen tai nuoren oma tilanne (yksilötyö)” päätellen tämä ei täyty: Lapsi tai nuori tarvitsee ennen kaikkea luotettavan aikuisen")
     assert "harkitse ammatillista tukihenkilöä" in entry
     assert "Lähde ei nimeä tähän vaihtoehtoista palvelua." not in entry
 
@@ -270,9 +296,9 @@ def _finder_leaves(kb: KnowledgeBase, answers: dict[str, str]) -> Iterator[dict[
 
 
 def _visible_submits(node: Any) -> int:
-    """Submit buttons shown without opening a fold (Action.ShowCard)."""
+    """Submit buttons shown without opening a fold (Action.ShowCard) or a toggle."""
     if isinstance(node, dict):
-        if node.get("type") == "Action.ShowCard":
+        if node.get("type") == "Action.ShowCard" or node.get("isVisible") is False:
             return 0
         return int(node.get("type") == "Action.Submit") + sum(_visible_submits(v) for v in node.values())
     if isinstance(node, list):
@@ -290,10 +316,10 @@ def test_every_reachable_finder_result_is_well_under_the_teams_size_limit(lang: 
         built = result_card(kb, Ui(strings(), lang), result, ORIGIN)
         size = len(json.dumps(built, ensure_ascii=False).encode())
         assert size <= 20_000, f"{answers}: {size} bytes"
-        # Two buttons a suggestion, one a ruled-out service (and its alternatives), one fold
-        # for all the services the answers cannot assess, restart and back/cancel/help.
-        alternatives = sum(len(item.alternatives) for item in result.ruled_out)
-        most = 2 * len(result.with_evidence) + len(result.ruled_out) + alternatives + (1 if result.without_evidence else 0) + 4
+        # At first sight: two buttons a suggestion, restart and back/cancel/help; the
+        # ruled-out services' buttons and the cards of those the answers cannot assess
+        # are behind a toggle and a fold.
+        most = 2 * len(result.with_evidence) + 4
         assert _visible_submits(built) <= most, answers
 
 
@@ -306,10 +332,12 @@ def test_a_service_without_evidence_is_never_a_suggestion() -> None:
         assert service is not None
         rendered = render_card_text(result_card(kb, ui, recommend(kb, answers), ORIGIN))
         name = service.name.get("fi")
-        suggestions, rest = rendered.split("Ei arvioitavissa vastausten perusteella\n", 1)
+        suggestions, rest = rendered.split("Ei arvioitavissa vastausten perusteella:", 1)
         assert name not in suggestions, answers
         assert name in rest.split("Eivät sovellu", 1)[0], answers
         assert f"Tarkista kriteerit: {name}" not in rendered, answers
+        checks = [parse_submit(a.data) for a in submit_actions(result_card(kb, ui, recommend(kb, answers), ORIGIN))]
+        assert all(not (s and s.action == "criteria" and s.value == service_id) for s in checks), answers
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

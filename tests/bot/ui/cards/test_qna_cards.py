@@ -12,7 +12,7 @@ from domain.qna.answer import compose
 from domain.qna.index import RecordRef
 from knowledge.loader import load_knowledge_base
 from tests.domain.qna.small_kb import small_kb
-from tests.support.cards import assert_valid_card
+from tests.support.cards import assert_button_titles_fit, assert_valid_card
 
 STRINGS = Strings.load()
 
@@ -37,6 +37,7 @@ def test_answer_cards_are_valid(ref: RecordRef, lang: str) -> None:
     assert answer is not None
     card = answer_card(ui(lang), answer, "qna:1", matched="jotain")
     assert_valid_card(card)
+    assert_button_titles_fit(card)
     titles = [a.title for a in submit_actions(card)]
     assert ui(lang)("helpful") in titles and ui(lang)("not_helpful") in titles
 
@@ -49,7 +50,9 @@ def test_every_answer_of_the_real_knowledge_base_makes_a_valid_card() -> None:
     for ref in refs:
         answer = compose(kb, ref, "fi")
         assert answer is not None, ref
-        assert_valid_card(answer_card(ui(), answer, "qna:1"))
+        card = answer_card(ui(), answer, "qna:1")
+        assert_valid_card(card)
+        assert_button_titles_fit(card, str(ref))
 
 
 def test_answer_card_shows_text_source_related_and_follow_ups() -> None:
@@ -90,6 +93,7 @@ def test_did_you_mean_card() -> None:
     offers = [(RecordRef("faq", "faq.a"), "Kysymys A?"), (RecordRef("service", "b"), "Palvelu B")]
     card = did_you_mean_card(ui(), offers, "qna:2")
     assert_valid_card(card)
+    assert_button_titles_fit(card)
     submits = [parse_submit(a.data) for a in submit_actions(card)]
     assert [(s.action, s.value) for s in submits if s] == [("pick", "faq:faq.a"), ("pick", "service:b"), ("none", None), ("menu", None)]
     assert all(s is not None and s.step == "qna:2" for s in submits)
@@ -99,6 +103,7 @@ def test_did_you_mean_card() -> None:
 def test_no_match_and_notice_cards(lang: str) -> None:
     card = no_match_card(ui(lang))
     assert_valid_card(card)
+    assert_button_titles_fit(card)
     assert ui(lang)("no_match_title") in render_card_text(card)
     assert_valid_card(notice_card("Kiitos"))
 
@@ -123,3 +128,23 @@ def test_no_match_card_promises_only_the_redaction_the_store_really_does(lang: s
     assert codes_removed in shown
     assert names_kept in shown
     assert "without any identifying details" not in shown and "ilman tunnistetietoja" not in shown
+
+
+def test_neither_feedback_button_looks_chosen_before_the_worker_answers() -> None:
+    answer = compose(small_kb(), RecordRef("faq", "faq.tukihenkilo-ika"), "fi")
+    assert answer is not None
+    card = answer_card(ui(), answer, "qna:1")
+    feedback = [a for a in card["actions"] if a["title"] in (ui()("helpful"), ui()("not_helpful"))]
+
+    assert len(feedback) == 2
+    assert all("style" not in a for a in feedback)
+
+
+def test_related_records_and_follow_ups_are_tiles_whose_text_wraps() -> None:
+    answer = compose(small_kb(), RecordRef("faq", "faq.tukihenkilo-ika"), "fi")
+    assert answer is not None
+    card = answer_card(ui(), answer, "qna:3")
+    tiles = [e for e in card["body"] if e.get("type") == "Container" and "selectAction" in e]
+
+    assert {t["selectAction"]["title"] for t in tiles} >= {"Kortti: Ammatillinen tukihenkilö", "Kuinka usein lapsi käy tukiperheessä?"}
+    assert all(t["items"][0]["wrap"] is True for t in tiles)

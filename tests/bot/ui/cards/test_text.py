@@ -52,3 +52,39 @@ def test_a_card_activity_carries_the_text_rendering_as_its_fallback() -> None:
     assert activity.text == "Tässä:"
     assert activity.summary == render_card_text(CARD)
     assert activity.attachments[0].content == CARD
+
+
+TILES_AND_TOGGLES = {
+    "type": "AdaptiveCard",
+    "version": "1.5",
+    "body": [
+        {
+            "type": "Container",
+            "selectAction": {"type": "Action.Submit", "title": "Koko perhe tai vanhemmuus", "data": {"v": "family"}},
+            "items": [{"type": "TextBlock", "text": "Koko perhe tai vanhemmuus"}, {"type": "TextBlock", "text": "Vanhemmat tarvitsevat tukea"}],
+        },
+        {"type": "ActionSet", "actions": [{"type": "Action.ToggleVisibility", "title": "Miksi?", "targetElements": ["why"]}]},
+        {"type": "Container", "id": "why", "isVisible": False, "items": [{"type": "TextBlock", "text": "Koska vastasit niin"}]},
+        {"type": "TextBlock", "text": "Ei kenellekään", "id": "never", "isVisible": False},
+        {"type": "ActionSet", "actions": [{"type": "Action.Submit", "title": "Näytä kortti", "tooltip": "Näytä kortti: Perhetyö", "data": {"v": "card"}}]},
+    ],
+}
+
+
+def test_a_tile_reads_as_one_numbered_button_with_its_detail_beneath() -> None:
+    lines = render_card_text(TILES_AND_TOGGLES).splitlines()
+
+    assert lines[:2] == ["[1] Koko perhe tai vanhemmuus", "    Vanhemmat tarvitsevat tukea"]
+    assert submit_actions(TILES_AND_TOGGLES)[0].data == {"v": "family"}
+
+
+def test_what_a_toggle_reveals_is_shown_in_text_and_what_nothing_reveals_is_not() -> None:
+    shown = render_card_text(TILES_AND_TOGGLES)
+
+    assert "Koska vastasit niin" in shown
+    assert "Ei kenellekään" not in shown
+    assert "Miksi?" not in shown  # a toggle does nothing in text
+
+
+def test_a_short_button_with_a_standalone_name_is_read_by_that_name() -> None:
+    assert [a.title for a in submit_actions(TILES_AND_TOGGLES)] == ["Koko perhe tai vanhemmuus", "Näytä kortti: Perhetyö"]
