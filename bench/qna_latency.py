@@ -1,8 +1,9 @@
 """Q&A answer latency in process: real knowledge base and a synthetic one 20x larger.
 
 Prints figures, asserts nothing (CI machines vary). Run: `.venv/bin/python bench/qna_latency.py`.
-Targets (one core): p99 < 10 ms on the real knowledge base, < 50 ms on the 20x one; the index
-build well under a second on the real one (it runs at start-up and on every knowledge reload).
+Targets (one core): retrieval p99 < 3 ms on the real knowledge base, < 20 ms on the 20x one
+(issues 9 and 13); the index build a few seconds at most (it runs at start-up and on every
+knowledge reload; Voikko's analyses of the knowledge base's words are most of it).
 
 How it measures, so the figures can be trusted:
 
@@ -17,7 +18,9 @@ How it measures, so the figures can be trusted:
   are asked first as a warm-up and not timed; the rest are timed, each asked once per pass, in
   PASSES passes. Before each pass the tokenizer's memos (near spellings of unknown words, stem
   families, compound splits, glossary look-ups) are cleared, so every timed question pays its
-  first-seen costs, as a new question does in production.
+  first-seen costs, as a new question does in production. Word analyses that are pure functions
+  of the word (Snowball stems, Voikko lemmas) stay cached, as they do in a running process; a
+  second figure ("cold words") clears those too, so every word of a question is analysed anew.
 
 The large knowledge base recombines real records under new ids: every FAQ entry, card, step
 and term is copied 19 times, each copy's phrasings drawn from two different real entries, so
@@ -39,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from domain.qna import QnaIndex, build_index
 from domain.qna.evaluate import load_questions
+from domain.qna.morphology import analyse
 from domain.qna.normalize import keys_of
 from knowledge.loader import load_knowledge_base
 from knowledge.model import KnowledgeBase
@@ -61,12 +65,16 @@ def enlarge(kb: KnowledgeBase, copies: int = COPIES, seed: int = 7) -> Knowledge
             terms.append(term.model_copy(update={"id": f"{term.id}-x{n}"}))
         for proc in kb.processes:
             phases = tuple(
-                phase.model_copy(update={"id": f"{phase.id}-x{n}", "steps": tuple(s.model_copy(update={"id": f"{s.id}-x{n}", "services": ()}) for s in phase.steps)})
+                phase.model_copy(
+                    update={"id": f"{phase.id}-x{n}", "steps": tuple(s.model_copy(update={"id": f"{s.id}-x{n}", "services": ()}) for s in phase.steps)}
+                )
                 for phase in proc.phases
             )
             processes.append(proc.model_copy(update={"id": f"{proc.id}-x{n}", "phases": phases}))
     glossary = kb.glossary.model_copy(update={"terms": tuple(terms)})
-    return kb.model_copy(update={"faq": tuple(faq), "services": tuple(services), "processes": tuple(processes), "glossary": glossary, "version": kb.version + "-x20"})
+    return kb.model_copy(
+        update={"faq": tuple(faq), "services": tuple(services), "processes": tuple(processes), "glossary": glossary, "version": kb.version + "-x20"}
+    )
 
 
 def _timed_build(kb: KnowledgeBase, cold: bool) -> tuple[QnaIndex, float]:
@@ -109,23 +117,36 @@ def measure(name: str, kb: KnowledgeBase, questions: list[tuple[str, str]]) -> N
     warm, timed = questions[: len(questions) // 4], questions[len(questions) // 4 :]
     for text, lang in warm:
         index.ask(text, lang)
-    latencies: list[float] = []
-    for _ in range(PASSES):
-        _clear_question_memos(index)
-        for text, lang in timed:
-            t0 = time.perf_counter()
-            index.ask(text, lang)
-            latencies.append((time.perf_counter() - t0) * 1000)
-    latencies.sort()
+    latencies = _timed(index, timed, cold_words=False)
+    cold = _timed(index, timed, cold_words=True)
     p50 = statistics.median(latencies)
     p99 = latencies[min(len(latencies) - 1, round(0.99 * (len(latencies) - 1)))]
+    cold_p99 = cold[min(len(cold) - 1, round(0.99 * (len(cold) - 1)))]
     print(
         f"{name}: {len(index.records)} records, {len(index.docs)} texts, {len(index.vocabulary)} word keys, {len(index.postings)} keys\n"
         f"  build {cold_ms:.0f} ms cold (fresh process), {rebuild_ms:.0f} ms rebuild (reload); "
         f"index holds ~{held_mib:.1f} MiB, peak during build ~{peak_mib:.1f} MiB\n"
         f"  {len(timed)} questions x {PASSES} passes after {len(warm)} untimed warm-up questions: "
-        f"p50 {p50:.2f} ms, p99 {p99:.2f} ms, max {latencies[-1]:.2f} ms"
+        f"p50 {p50:.2f} ms, p99 {p99:.2f} ms, max {latencies[-1]:.2f} ms; "
+        f"cold words p50 {statistics.median(cold):.2f} ms, p99 {cold_p99:.2f} ms"
     )
+
+
+def _timed(index: QnaIndex, timed: list[tuple[str, str]], *, cold_words: bool) -> list[float]:
+    latencies: list[float] = []
+    for _ in range(PASSES):
+        _clear_question_memos(index)
+        if cold_words:
+            keys_of.cache_clear()
+            analyse.cache_clear()
+            for key in index.vocabulary:  # the index's own words stay known, as after a build
+                keys_of(key, "fi")
+        for text, lang in timed:
+            t0 = time.perf_counter()
+            index.ask(text, lang)
+            latencies.append((time.perf_counter() - t0) * 1000)
+    latencies.sort()
+    return latencies
 
 
 def main() -> int:
@@ -133,8 +154,7 @@ def main() -> int:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
         print(f"pinned to CPU {os.sched_getaffinity(0)}")
     kb = load_knowledge_base()
-    in_scope, out_of_scope = load_questions()
-    questions = [(q.text, q.lang) for q in [*in_scope, *out_of_scope]]
+    questions = [(q.text, q.lang) for q in load_questions()]
     random.Random(1).shuffle(questions)
     measure("real", kb, questions)
     measure("20x", enlarge(kb), questions)

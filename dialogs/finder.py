@@ -24,6 +24,7 @@ from dialogs.engine import Call, Dialog, End, Goto, Outcome, Screen, Stay, Step,
 from dialogs.records import chosen_service
 from domain.age import age_option
 from domain.finder import is_age_question, next_question, questions_left, recommend
+from knowledge.model import KnowledgeBase
 
 TYPED_AGE: Final = re.compile(
     r"^(\d{1,3})\s*-?\s*(?:v|vee|vuotias|vuotta|vuoden ikäinen|år|år gammal|åring|y|yo|yrs?|years?|years old)?$"
@@ -42,6 +43,21 @@ def finder_answers(data: Mapping[str, Any]) -> dict[str, str]:
     return {str(q): str(o) for q, o in data.get("answers", [])}
 
 
+def prefilled_answers(kb: KnowledgeBase, encoded: object) -> list[list[str]]:
+    """Answers a case description implied (`q=o;q=o`, from the Q&A's case card), in the
+    finder's question order; unknown questions or options (card data is untrusted, the
+    knowledge base may have changed) are dropped. Back removes them one by one."""
+    if not isinstance(encoded, str):
+        return []
+    given = dict(pair.split("=", 1) for pair in encoded.split(";") if pair.count("=") == 1)
+    answers: list[list[str]] = []
+    for question in kb.finder.questions:
+        option = given.get(question.id)
+        if option is not None and option in {o.id for o in question.options}:
+            answers.append([question.id, option])
+    return answers
+
+
 class FinderDialog(Dialog):
     ID = DialogId.FINDER
     help_keys = ("dialogs.help.finder", "dialogs.help.general", "dialogs.help.commands")
@@ -53,7 +69,7 @@ class FinderDialog(Dialog):
         }
 
     def start(self, turn: Turn, options: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
-        return "question", {"answers": []}
+        return "question", {"answers": prefilled_answers(turn.kb, options.get("finder"))}
 
     # 1. question ---------------------------------------------------------------------------
 

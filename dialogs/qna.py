@@ -8,11 +8,16 @@ match, on "none of these" and on the menu button, and the root then shows the me
 Flow (the step table in `__init__`):
 
 1. `ready`: nothing asked yet (begun from the menu): says how to ask.
-2. `answer`: the answer card; helpful / not helpful, follow-ups, the menu.
-3. `offers`: up to three candidates and "none of these".
+2. `answer`: the answer card; helpful / not helpful, follow-ups, "or did you mean" (when the
+   best answer was clearly ahead but not certain), the menu.
+3. `offers`: a choice between close candidates and "none of these".
+4. `case`: a client case description understood: what was understood in one line, the service
+   finder with the answers it implies, the services it touches (`domain.qna.case`).
 
 Typed text at any step is a new question. Stored: the record answered or offered, whether
-feedback was given, and the question *after redaction* (kept for a "not helpful" row).
+feedback was given, the age the question mentioned (a number), and the question *after
+redaction* (kept for a "not helpful" row). Of a case description only ids are stored (age
+band, topic keys, finder answers, service ids), never its text.
 """
 
 from __future__ import annotations
@@ -23,14 +28,15 @@ from typing import Any, Final, Literal
 
 from bot.store.qna_store import QnaStore, Reason
 from bot.ui.cards.payload import Submit
-from bot.ui.cards.qna import QnaUi, answer_card, did_you_mean_card, no_match_card, notice_card
+from bot.ui.cards.qna import QnaUi, answer_card, case_card, did_you_mean_card, no_match_card, notice_card
 from bot.ui.protocol import Action, DialogId, Result
 from dialogs.engine import Dialog, End, Goto, Outcome, Screen, Stay, Step, Turn
 from domain.logs import log_event
 from domain.privacy import redact_and_cap
 from domain.qna.answer import compose
-from domain.qna.index import RecordRef
-from domain.qna.normalize import LANGUAGES
+from domain.qna.case import CaseReading, is_case_description, read_case
+from domain.qna.index import AGE_QUESTION, RecordRef
+from domain.qna.normalize import LANGUAGES, age_in, detect_language
 
 MAX_OFFERS: Final = 3
 
@@ -48,6 +54,7 @@ class QnaDialog(Dialog):
             "ready": Step(show=self.show_ready, typed=self.ask),
             "answer": Step(show=self.show_answer, act=self.act_on_answer, typed=self.ask, back=lambda turn: End(), completes=True),
             "offers": Step(show=self.show_offers, act=self.act_on_offers, typed=self.ask, back=lambda turn: End()),
+            "case": Step(show=self.show_case, act=self.act_on_case, typed=self.ask, back=lambda turn: End()),
         }
 
     def start(self, turn: Turn, options: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -63,17 +70,29 @@ class QnaDialog(Dialog):
         there is no answer (and end, so the root shows the menu)."""
         if not question:
             return Stay()
+        if is_case_description(question):
+            return self._case(turn, question)
         result = turn.snapshot.qna.ask(question, turn.lang)
         top = result.top
         log_event(
-            log, "qna_ask", outcome=result.band, lang=result.lang, record=str(top.ref) if top else None,
-            score=top.score if top else None, candidates=len(result.candidates),
+            log,
+            "qna_ask",
+            outcome=result.band,
+            lang=result.lang,
+            record=str(top.ref) if top else None,
+            score=top.score if top else None,
+            candidates=len(result.candidates),
         )
         turn.count("qna_answered", result.band)
         data = turn.data
-        data.update(question=redact_and_cap(question), lang=result.lang, feedback=False, follow_ups=[])
+        data.update(question=redact_and_cap(question), lang=result.lang, feedback=False, follow_ups=[], also=[], age=age_in(question))
         if result.band == "confident" and top is not None:
             data.update(answer=str(top.ref), offers=[], matched=top.phrasing)
+            return Goto("answer")
+        if result.band == "likely" and top is not None:
+            # Clearly ahead but not certain: the answer, and the next two as "or did you mean".
+            also = [str(c.ref) for c in result.candidates[1:MAX_OFFERS]]
+            data.update(answer=str(top.ref), offers=[], also=also, matched=top.phrasing)
             return Goto("answer")
         if result.band == "unsure":
             data.update(answer=None, offers=[str(c.ref) for c in result.candidates[:MAX_OFFERS]])
@@ -86,19 +105,26 @@ class QnaDialog(Dialog):
 
     def show_answer(self, turn: Turn) -> Screen | Outcome:
         ref = RecordRef.parse(turn.data.get("answer") or "")
-        answer = compose(turn.kb, ref, _lang(turn)) if ref else None
+        age = turn.data.get("age")
+        answer = compose(turn.kb, ref, _lang(turn), age=age if isinstance(age, int) else None) if ref else None
         if answer is None:
             # The record left the knowledge base since it was answered.
             turn.say(turn.text("qna.unknown_record"))
             return End()
         turn.data["follow_ups"] = [faq_id for faq_id, _ in answer.follow_ups]
         matched = turn.data.pop("matched", None)
-        return Screen(answer_card(_ui(turn), answer, turn.origin.step, matched=matched))
+        lang = _lang(turn)
+        also = [(r, turn.snapshot.qna.title(r, lang)) for raw in turn.data.get("also", ()) if (r := RecordRef.parse(raw))]
+        return Screen(answer_card(_ui(turn), answer, turn.origin.step, matched=matched, also=also))
 
     async def act_on_answer(self, turn: Turn, submit: Submit) -> Outcome:
         answered = turn.data.get("answer")
         if submit.action in (Action.HELPFUL, Action.NOT_HELPFUL) and answered and submit.value == answered:
             return await self._feedback(turn, answered, submit.action)
+        if submit.action == Action.PICK and submit.value in turn.data.get("also", ()):
+            log_event(log, "qna_button", outcome="also_picked", record=submit.value)
+            turn.data.update(answer=submit.value, also=[], feedback=False)
+            return Goto("answer")
         if submit.action == Action.FOLLOW_UP and submit.value in turn.data.get("follow_ups", ()):
             log_event(log, "qna_button", outcome="follow_up", record=f"faq:{submit.value}")
             turn.data.update(answer=f"faq:{submit.value}", feedback=False)
@@ -140,6 +166,46 @@ class QnaDialog(Dialog):
             await self._remember(turn, "none_of_these")
             turn.say(Screen(no_match_card(_ui(turn))))
             return End()
+        if submit.action == Action.MENU:
+            return End(Result.TO_MENU)
+        return Stay(turn.text("qna.stale"), show=False)
+
+    # 4. case --------------------------------------------------------------------------------
+
+    def _case(self, turn: Turn, description: str) -> Outcome:
+        """A client situation: read for ids only; its text is neither stored nor logged."""
+        reading = read_case(turn.snapshot.qna, turn.kb, description, turn.lang)
+        log_event(log, "qna_case", outcome="understood", topics=len(reading.topics), services=len(reading.services), age_band=reading.age_option)
+        turn.data.update(
+            question="",
+            lang=detect_language(description, turn.lang),
+            answer=None,
+            offers=[],
+            also=[],
+            case={
+                "age_option": reading.age_option,
+                "topics": list(reading.topics),
+                "finder": reading.finder,
+                "services": list(reading.services),
+                "conditions": list(reading.conditions),
+            },
+        )
+        return Goto("case")
+
+    def show_case(self, turn: Turn) -> Screen | Outcome:
+        case = turn.data.get("case") or {}
+        lang = _lang(turn)
+        reading = CaseReading(age=None, age_option=case.get("age_option"), topics=tuple(case.get("topics", ())), finder=dict(case.get("finder", {})))
+        age_label = None
+        question = turn.kb.finder_question(AGE_QUESTION)
+        if question is not None and reading.age_option:
+            age_label = next((o.label.get(lang) for o in question.options if o.id == reading.age_option), None)
+        services = [(sid, card.name.get(lang)) for sid in case.get("services", ()) if (card := turn.kb.service(sid)) is not None]
+        answers = [(q.id, reading.finder[q.id]) for q in turn.kb.finder.questions if q.id in reading.finder]
+        conditions = [a for raw in case.get("conditions", ()) if (ref := RecordRef.parse(raw)) and (a := compose(turn.kb, ref, lang)) is not None]
+        return Screen(case_card(_ui(turn), reading, age_label, services, answers, conditions))
+
+    async def act_on_case(self, turn: Turn, submit: Submit) -> Outcome:
         if submit.action == Action.MENU:
             return End(Result.TO_MENU)
         return Stay(turn.text("qna.stale"), show=False)

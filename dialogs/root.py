@@ -27,7 +27,9 @@ from dialogs.choices import normalize
 from dialogs.engine import Call, Command, Dialog, Goto, Outcome, Press, Quiet, Reroute, Screen, Step, Turn, Typed
 from dialogs.records import named_process, named_service
 
-START_OPTION_KEYS: Final = ("service", "process", "step", "provider", "provider_name", "line", "campaign")
+START_OPTION_KEYS: Final = ("service", "process", "step", "provider", "provider_name", "line", "campaign", "finder")
+"""Extra options a menu start button may carry; `finder`: finder answers prefilled from a case
+description (`bot.ui.cards.qna.encode_finder_answers`)."""
 """Extra fields a start button may carry (e.g. the Q&A's 'open this card'), passed to the
 started dialog; only short strings, since card data comes from the client."""
 

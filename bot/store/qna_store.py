@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.db import Base, dialect_insert
 from domain.privacy import redact_and_cap
+from domain.qna.nonsense import is_nonsense
 from domain.qna.normalize import comparable
 
 Reason = Literal["no_match", "not_helpful", "none_of_these"]
@@ -78,7 +79,6 @@ def question_key(redacted: str) -> str:
     return hashlib.sha256(comparable(redacted).encode("utf-8")).hexdigest()
 
 
-
 class QnaStore:
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self._sessionmaker = sessionmaker
@@ -89,7 +89,8 @@ class QnaStore:
         if reason not in REASONS:
             raise ValueError(f"unknown reason {reason!r}")
         text = redact_and_cap(question.strip())
-        if not text:
+        if not text or is_nonsense(text):
+            # Noise ("asdf", digits, emoji only) tells a curator nothing and hides real questions.
             return
         now = self._now()
         async with self._sessionmaker() as session, session.begin():
@@ -119,9 +120,7 @@ class QnaStore:
         """The curators' list: most asked first, then most recent."""
         async with self._sessionmaker() as session:
             rows = (
-                await session.execute(
-                    select(QnaUnanswered).order_by(QnaUnanswered.count.desc(), QnaUnanswered.last_seen.desc(), QnaUnanswered.id).limit(limit)
-                )
+                await session.execute(select(QnaUnanswered).order_by(QnaUnanswered.count.desc(), QnaUnanswered.last_seen.desc(), QnaUnanswered.id).limit(limit))
             ).scalars()
             return [UnansweredRow(r.question, r.reason, r.answer_id, r.lang, r.count, r.last_seen) for r in rows]
 

@@ -1,29 +1,27 @@
 """Measuring the matcher on the evaluation set, and choosing the band thresholds from it.
 
-The evaluation set (`tests/domain/qna/eval_questions.yaml`) holds questions written the way
-workers type, each labelled with the record that answers it, plus out-of-scope questions the
-bot must not answer confidently. `evaluate` reports accuracy; `sweep` picks thresholds:
+The evaluation set (`domain/qna/eval/`) holds questions written the way workers type, from the
+source documents and before the knowledge base's phrasings were read: `tuning.yaml`, on which
+weights and thresholds are chosen, and `heldout.yaml`, written separately and only reported.
+`topics.yaml` maps each question's topic to the records that answer it. Questions of kind
+`out` have no answer in the knowledge base: the bot must not answer them confidently.
 
 - unsure: the score that best separates "worth offering" (an in-scope question whose answer is
   in the top three) from "not covered" (out-of-scope), as balanced accuracy of the two; ties
   go to the lower value, so an answer the worker could have picked is rarely hidden.
 - confident (score, margin): the pair with the most confident answers among those where at
-  most `SWEEP_WRONG_CONFIDENT` (1.5 %, below the 2 % limit) of the confident answers are wrong
-  (an out-of-scope question answered confidently is wrong), and still are at every pair up to
-  `SWEEP_BUFFER` lower in score and margin; the score at least the unsure one (a confident
-  answer is first of all one worth offering). Ties go to the higher score, then the higher
-  margin, so the choice leans safe.
-
-Figures from the same questions the thresholds were chosen on are optimistic, so every question
-belongs to one of two parts by a stable hash of its normalised text (`part_of`): *dev* (about
-70 %), on which thresholds and weights are swept and misses inspected, and *held-out*, which is
-only reported. The part never depends on the rest of the file, so adding questions does not
-move old ones between parts.
+  most `SWEEP_WRONG_CONFIDENT` of the confident answers are wrong (an out-of-scope question
+  answered confidently is wrong), and still are at every pair up to `SWEEP_BUFFER` lower in
+  score and margin; the score at least the unsure one. Ties go to the higher score, then the
+  higher margin, so the choice leans safe.
+- likely (margin): below confident, the best answer is shown with "did you mean" buttons for
+  the next two when it leads by at least this margin; the margin that maximises, on tuning,
+  the questions whose shown answer is right minus twice those whose shown answer is wrong.
+  Closer than that the worker chooses between the candidates.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -33,32 +31,26 @@ from typing import Any, Final
 import yaml
 
 from domain.qna.index import FIELDS, QnaIndex
-from domain.qna.normalize import comparable, detect_language
+from domain.qna.normalize import detect_language
 from domain.qna.retrieve import Band, Candidate, choose_band, rank
 from domain.qna.weights import WEIGHTS, Weights
 
-MAX_WRONG_CONFIDENT: Final = 0.02
-SWEEP_WRONG_CONFIDENT: Final = 0.015
-"""The share of wrong confident answers the sweep allows on dev: below MAX_WRONG_CONFIDENT,
+MAX_WRONG_CONFIDENT: Final = 0.01
+SWEEP_WRONG_CONFIDENT: Final = 0.005
+"""The share of wrong confident answers the sweep allows on tuning: below MAX_WRONG_CONFIDENT,
 because a rate chosen to sit exactly at the limit on the questions it was chosen on lands
 above it on new ones."""
-SWEEP_BUFFER: Final = 0.03
-"""How far below the chosen (score, margin) the dev wrong rate must still be within
-SWEEP_WRONG_CONFIDENT: a pair at the edge of a cliff (one step lower and the near-ties come in)
-is chosen by the few questions at the edge, and new questions' scores land on either side."""
-DEFAULT_EVAL_PATH: Final = Path(__file__).resolve().parents[2] / "tests" / "domain" / "qna" / "eval_questions.yaml"
-GENERAL_DOCUMENT: Final = "general"
-"""Per-document bucket of glossary terms that no document defines."""
-DEV: Final = "dev"
+SWEEP_BUFFER: Final = 0.01
+"""How far below the chosen (score, margin) the tuning wrong rate must still be within
+SWEEP_WRONG_CONFIDENT: a pair at the edge of a cliff is chosen by the few questions at the
+edge, and new questions' scores land on either side."""
+EVAL_DIR: Final = Path(__file__).resolve().parent / "eval"
+DEFAULT_EVAL_PATH: Final = EVAL_DIR
+DEV: Final = "tuning"
 HELD_OUT: Final = "held-out"
 ALL: Final = "all"
-HELD_OUT_PERCENT: Final = 30
-
-
-def part_of(text: str) -> str:
-    """DEV or HELD_OUT, from the first bytes of a SHA-256 of the normalised question."""
-    digest = hashlib.sha256(comparable(text).encode("utf-8")).digest()
-    return HELD_OUT if int.from_bytes(digest[:4], "big") % 100 < HELD_OUT_PERCENT else DEV
+KINDS: Final = ("fact", "situation", "negation", "case", "out")
+_PART_FILES: Final = ((DEV, "tuning.yaml"), (HELD_OUT, "heldout.yaml"))
 
 
 @dataclass(frozen=True)
@@ -66,15 +58,22 @@ class EvalQuestion:
     text: str
     lang: str
     expected: frozenset[str]
-    """Record ids that answer it (empty for out-of-scope)."""
+    """`kind:id` of the records that answer it (empty for out-of-scope)."""
+    id: str = ""
+    kind: str = "fact"
+    doc: str = "-"
+    part: str = DEV
+    expect: tuple[str, ...] = ()
+    """Regexes (case-insensitive) that the bot's reply must all match."""
+    age: int | None = None
+    finder: tuple[str, ...] = ()
+    """Case descriptions: finder `question.option` ids the description implies."""
+    touches: tuple[str, ...] = ()
+    """Case descriptions: service ids whose criteria or contra-indications it touches."""
 
     @property
     def in_scope(self) -> bool:
         return bool(self.expected)
-
-    @property
-    def part(self) -> str:
-        return part_of(self.text)
 
 
 @dataclass(frozen=True)
@@ -96,7 +95,7 @@ class Outcome:
     def rank_of_answer(self) -> int | None:
         for pos, cand in enumerate(self.candidates):
             # A twin has the same answer text: showing either answers the question.
-            if cand.ref.id in self.question.expected or any(t.id in self.question.expected for t in cand.twins):
+            if str(cand.ref) in self.question.expected or any(str(t) in self.question.expected for t in cand.twins):
                 return pos
         return None
 
@@ -115,6 +114,9 @@ class Thresholds:
     confident: float
     margin: float
     unsure: float
+    likely: float = 1.0
+    """Below confident: the lead over the runner-up from which the best answer is shown
+    (with "did you mean" for the next two) rather than a choice."""
 
 
 @dataclass
@@ -136,21 +138,45 @@ class Summary:
 class Report(Summary):
     by_language: dict[str, tuple[int, float, float]] = field(default_factory=dict)
     by_document: dict[str, tuple[int, float, float]] = field(default_factory=dict)
+    by_kind: dict[str, tuple[int, float, float]] = field(default_factory=dict)
     misses: list[tuple[str, str, str, str]] = field(default_factory=list)
     """(part, question, expected, got) for top-1 misses, for the curator's eye."""
     by_part: dict[str, Summary] = field(default_factory=dict)
     """The headline figures of the dev part, the held-out part and all questions."""
 
 
-def load_questions(path: Path = DEFAULT_EVAL_PATH) -> tuple[list[EvalQuestion], list[EvalQuestion]]:
-    """(in-scope, out-of-scope) questions of an evaluation file."""
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
-    in_scope = [
-        EvalQuestion(text=str(item["q"]), lang=str(item.get("lang", "fi")), expected=frozenset([str(item["id"]), *map(str, item.get("accept", ()))]))
-        for item in data.get("questions", ())
-    ]
-    out_of_scope = [EvalQuestion(text=str(item["q"]), lang=str(item.get("lang", "fi")), expected=frozenset()) for item in data.get("out_of_scope", ())]
-    return in_scope, out_of_scope
+def load_questions(folder: Path = EVAL_DIR) -> list[EvalQuestion]:
+    """Every question of the set in `folder`, tuning part first."""
+    topics_data: dict[str, Any] = yaml.safe_load((folder / "topics.yaml").read_text(encoding="utf-8"))
+    topics: dict[str, list[str]] = topics_data.get("topics", {})
+    finder: dict[str, str] = topics_data.get("finder", {})
+    services: dict[str, str] = topics_data.get("services", {})
+    out: list[EvalQuestion] = []
+    for part, name in _PART_FILES:
+        path = folder / name
+        if not path.exists():
+            continue
+        data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for item in data.get("questions", ()):
+            kind = str(item.get("kind", "fact"))
+            topic = str(item.get("t", ""))
+            expected = frozenset(map(str, topics.get(topic, ()))) if kind not in ("out", "case") else frozenset()
+            out.append(
+                EvalQuestion(
+                    text=str(item["q"]),
+                    lang=str(item.get("lang", "fi")),
+                    expected=expected,
+                    id=str(item.get("id", "")),
+                    kind=kind,
+                    doc=str(item.get("doc", "-")),
+                    part=part,
+                    expect=tuple(map(str, item.get("x", ()) or ())),
+                    age=item.get("age"),
+                    finder=tuple(finder.get(str(f), str(f)) for f in item.get("finder", ()) or ()),
+                    touches=tuple(services.get(str(t), str(t)) for t in item.get("touch", ()) or ()),
+                )
+            )
+    return out
 
 
 def run(index: QnaIndex, questions: Iterable[EvalQuestion], weights: Weights = WEIGHTS) -> list[Outcome]:
@@ -160,18 +186,12 @@ def run(index: QnaIndex, questions: Iterable[EvalQuestion], weights: Weights = W
     for q in questions:
         lang = detect_language(q.text, q.lang)
         candidates = rank(index, q.text, lang, weights)
-        document = GENERAL_DOCUMENT
-        if q.expected:
-            for info in index.records:
-                if info.ref.id in q.expected:
-                    document = info.source.document if info.source else GENERAL_DOCUMENT
-                    break
-        outcomes.append(Outcome(question=q, candidates=candidates, document=document))
+        outcomes.append(Outcome(question=q, candidates=candidates, document=q.doc))
     return outcomes
 
 
 def _band(outcome: Outcome, t: Thresholds) -> Band:
-    return choose_band(outcome.candidates, confident=t.confident, margin=t.margin, unsure=t.unsure)
+    return choose_band(outcome.candidates, confident=t.confident, margin=t.margin, unsure=t.unsure, likely=t.likely)
 
 
 def report(outcomes: Sequence[Outcome], thresholds: Thresholds) -> Report:
@@ -192,7 +212,7 @@ def _report(outcomes: Sequence[Outcome], thresholds: Thresholds) -> Report:
     def split(key: str) -> dict[str, tuple[int, float, float]]:
         groups: dict[str, list[Outcome]] = defaultdict(list)
         for o in scoped:
-            groups[o.question.lang if key == "lang" else o.document].append(o)
+            groups[o.question.lang if key == "lang" else o.question.kind if key == "kind" else o.document].append(o)
         return {k: (len(v), sum(o.top1 for o in v) / len(v), sum(o.top3 for o in v) / len(v)) for k, v in sorted(groups.items())}
 
     return Report(
@@ -204,6 +224,7 @@ def _report(outcomes: Sequence[Outcome], thresholds: Thresholds) -> Report:
         out_of_scope_none=(sum(1 for o in unscoped if _band(o, thresholds) == "none") / len(unscoped)) if unscoped else 1.0,
         by_language=split("lang"),
         by_document=split("doc"),
+        by_kind=split("kind"),
         misses=[
             (o.question.part, o.question.text, "/".join(sorted(o.question.expected)), str(o.candidates[0].ref) if o.candidates else "-")
             for o in sorted(scoped, key=lambda o: o.question.part)
@@ -265,7 +286,17 @@ def sweep(outcomes: Sequence[Outcome]) -> Thresholds:
         key = (count, scores[i], margins[j])
         if best_key is None or key > best_key:
             best_key, best_pair = key, (scores[i], margins[j])
-    return Thresholds(confident=best_pair[0], margin=best_pair[1], unsure=min(unsure, best_pair[0]))
+    unsure = min(unsure, best_pair[0])
+    likely, best_gain = best_pair[1], -(10**9)
+    for m in margins:
+        if m > best_pair[1]:
+            break
+        shown = [o for o in scoped if o.best >= unsure and not (o.best >= best_pair[0] and o.margin >= best_pair[1]) and o.margin >= m]
+        shown_out = sum(1 for o in unscoped if o.best >= unsure and o.margin >= m)
+        gain = sum(1 for o in shown if o.top1) - 2 * (sum(1 for o in shown if not o.top1) + shown_out)
+        if gain > best_gain:
+            likely, best_gain = m, gain
+    return Thresholds(confident=best_pair[0], margin=best_pair[1], unsure=unsure, likely=likely)
 
 
 def format_report(rep: Report, thresholds: Thresholds, show_misses: bool = False) -> str:
@@ -282,22 +313,28 @@ def format_report(rep: Report, thresholds: Thresholds, show_misses: bool = False
         f"confident answers that are wrong: {rep.wrong_confident:.1%}",
         f"answered confidently: {rep.confident_share:.1%} of in-scope questions",
         f"out-of-scope questions with no match: {rep.out_of_scope_none:.1%}",
-        f"thresholds: confident >= {thresholds.confident} with margin >= {thresholds.margin}, unsure >= {thresholds.unsure}",
+        f"thresholds: confident >= {thresholds.confident} with margin >= {thresholds.margin}, unsure >= {thresholds.unsure}, likely margin >= {thresholds.likely}",
         "by language (n, top-1, top-3):",
         *(f"  {k}: {n}, {a:.1%}, {b:.1%}" for k, (n, a, b) in rep.by_language.items()),
         "by source document (n, top-1, top-3):",
         *(f"  {k}: {n}, {a:.1%}, {b:.1%}" for k, (n, a, b) in rep.by_document.items()),
+        "by kind (n, top-1, top-3):",
+        *(f"  {k}: {n}, {a:.1%}, {b:.1%}" for k, (n, a, b) in rep.by_kind.items()),
     ]
     if show_misses:
-        lines.append("top-1 misses (part | question | expected | got):")
-        lines.extend(f"  {part} | {q} | {e} | {g}" for part, q, e, g in rep.misses)
+        lines.append("top-1 misses of the tuning part (question | expected | got); held-out misses are not shown:")
+        lines.extend(f"  {q} | {e} | {g}" for part, q, e, g in rep.misses if part == DEV)
     return "\n".join(lines)
 
 
 # --- Weights --------------------------------------------------------------------------------
 
 TUNING_GRID: Final[dict[str, tuple[float, ...]]] = {
-    **{f"kind.{k}": (0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0) for k in ("service", "step", "term")},
+    **{f"kind.{k}": (0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0) for k in ("service", "step", "term", "criterion", "contra", "unsuitable")},
+    "negation_bonus": (0.0, 0.1, 0.15, 0.2, 0.3),
+    "negation_penalty": (0.5, 0.6, 0.7, 0.8, 0.9),
+    "situation_bonus": (0.0, 0.05, 0.1, 0.15, 0.2),
+    "age_bonus": (0.0, 0.1, 0.15, 0.2, 0.3),
     "definition_term": (0.8, 0.9, 1.0, 1.05, 1.1, 1.2),
     **{f"field.{f}": (0.5, 0.6, 0.7, 0.8, 0.9, 1.0) for f in FIELDS if f != "phrasing"},
     "short_query_coverage": (0.5, 0.6, 0.7, 0.8, 0.9),
@@ -332,7 +369,9 @@ def _objective(outcomes: Sequence[Outcome]) -> tuple[int, int, float]:
     return sum(o.top1 for o in scoped), sum(o.top3 for o in scoped), round(reciprocal, 6)
 
 
-def tune(index: QnaIndex, questions: Sequence[EvalQuestion], start: Weights = WEIGHTS, rounds: int = 5, progress: Callable[[str], None] | None = None) -> Weights:
+def tune(
+    index: QnaIndex, questions: Sequence[EvalQuestion], start: Weights = WEIGHTS, rounds: int = 5, progress: Callable[[str], None] | None = None
+) -> Weights:
     """Weights by coordinate ascent on the dev part's in-scope questions (see `weights.py`).
 
     Each round tries every value of every weight in `TUNING_GRID`, one weight at a time, and
@@ -358,7 +397,20 @@ def tune(index: QnaIndex, questions: Sequence[EvalQuestion], start: Weights = WE
     return best
 
 
-_SCALAR_WEIGHTS: Final = ("definition_term", "short_query_coverage", "evidence_bonus", "unknown_word_factor", "fuzzy_share", "complement", "derivation", "paragraph_question_words")
+_SCALAR_WEIGHTS: Final = (
+    "definition_term",
+    "short_query_coverage",
+    "evidence_bonus",
+    "unknown_word_factor",
+    "fuzzy_share",
+    "complement",
+    "derivation",
+    "paragraph_question_words",
+    "negation_bonus",
+    "negation_penalty",
+    "situation_bonus",
+    "age_bonus",
+)
 
 
 def describe(weights: Weights) -> str:

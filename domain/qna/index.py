@@ -41,31 +41,51 @@ from typing import TYPE_CHECKING, Final, Generic, Literal, TypeVar
 
 from rapidfuzz import fuzz, process
 
-from domain.qna.normalize import LANGUAGES, QUESTION_WORD_FACTOR, comparable, fold, is_definition_cue, is_question_word, is_stop_anywhere, keys_of, words
-from knowledge.model import KnowledgeBase, Source
+from domain.qna.lexicon import LEXICON_FACTOR, expansions
+from domain.qna.morphology import analyse
+from domain.qna.normalize import (
+    LANGUAGES,
+    QUESTION_WORD_FACTOR,
+    comparable,
+    fold,
+    is_definition_cue,
+    is_negation_question,
+    is_question_word,
+    is_stop_anywhere,
+    keys_of,
+    words,
+)
+from knowledge.model import ContraIndication, Criterion, KnowledgeBase, Source
 
 if TYPE_CHECKING:
     from domain.qna.retrieve import QnaResult
 
-QnaKind = Literal["faq", "service", "step", "term"]
-"""What a Q&A answer can be: an FAQ entry, a service card, a process step or a glossary term."""
+QnaKind = Literal["faq", "service", "step", "term", "criterion", "contra", "unsuitable"]
+"""What a Q&A answer can be: an FAQ entry, a service card, a process step, a glossary term, one
+criterion or contra-indication of a card, or a card's contra-indications together
+(`unsuitable`, the answer to "when is X not suitable")."""
+QNA_KINDS: Final = ("faq", "service", "step", "term", "criterion", "contra", "unsuitable")
+NEGATIVE_KINDS: Final = frozenset({"contra", "unsuitable"})
+"""Kinds that say when a service does not fit: what a negation ("milloin EI sovellu") asks for."""
 
 FIELDS: Final = (
     "phrasing", "answer",
     "name", "keyword", "criterion", "summary", "description",
     "step-title", "step-what", "process",
     "term", "expansion", "synonym", "definition",
+    "statement", "explanation", "owner",
 )  # fmt: skip
 """Every field a document can come from; `Weights.field` gives each its weight."""
-LONG_FIELDS: Final = frozenset({"summary", "answer", "step-what", "definition", "description"})
+LONG_FIELDS: Final = frozenset({"summary", "answer", "step-what", "definition", "description", "explanation"})
 """Paragraphs: scored only on how much of the question they cover, since a question never
 repeats a whole paragraph. Short fields (questions, names, terms) are also scored on how much
 of *them* the question covers."""
 DEFINITION_FIELDS: Final = frozenset({"term", "expansion", "synonym"})
 """Fields that name a thing: "mikä on X" / "what is X" asks for exactly them, so question
 words do not count against them (see `retrieve`)."""
-CONTEXT_FIELDS: Final = frozenset({"process"})
-"""Where a record sits (a step's process): evidence for the record, never its best match."""
+CONTEXT_FIELDS: Final = frozenset({"process", "owner"})
+"""Where a record sits (a step's process, a criterion's card): evidence for the record, never
+its best match."""
 
 HEAD_PART_FACTOR: Final = 0.7
 MODIFIER_PART_FACTOR: Final = 0.6
@@ -87,6 +107,8 @@ FAMILY_MIN_STEM: Final = 4
 FAMILY_MAX_SUFFIX: Final = 4
 """A stem family (see `Tokenizer.stem_family`): the shorter key at least this long, the longer
 one at most this many letters longer."""
+AGE_QUESTION: Final = "ika"
+"""The finder question whose options are age bands (knowledge/finder.yaml)."""
 V = TypeVar("V")
 _MIN_PART: Final = 4
 _MIN_COMPOUND: Final = 8
@@ -109,7 +131,7 @@ class RecordRef:
         if not isinstance(value, str) or ":" not in value:
             return None
         kind, _, record_id = value.partition(":")
-        if kind not in ("faq", "service", "step", "term") or not record_id:
+        if kind not in QNA_KINDS or not record_id:
             return None
         return cls(kind, record_id)  # type: ignore[arg-type]
 
@@ -146,6 +168,13 @@ class RecordInfo:
     title: Mapping[str, str]
     """Button label per language (Finnish always present)."""
     source: Source | None
+    negative: bool = False
+    """The record says when something does not fit (a contra-indication, a card's list of
+    them, an FAQ entry asked as a negation): a negation in the question looks for these."""
+    service: str | None = None
+    """The card a criterion, contra-indication or card record belongs to."""
+    age_rule: bool = False
+    """A criterion about the child's age: an age in the question looks for these."""
 
 
 @dataclass(frozen=True)
@@ -169,6 +198,8 @@ class QnaIndex:
     many records that its IDF alone would not bring its own term in."""
     vocabulary: tuple[str, ...]
     """Every word key (not concepts), for fuzzy look-ups."""
+    service_records: tuple[int, ...]
+    """Positions of the service card records (for the cards a question names)."""
     tokenizer: Tokenizer = field(repr=False)
     """Splits questions exactly as the knowledge base was split. Its memo caches are pure
     functions of the knowledge base, so the index stays immutable in effect."""
@@ -209,9 +240,20 @@ class _Collected:
     answers: list[str] = field(default_factory=list)
     """Per record, the text its answer shows (for twins); empty when it has no twin kind."""
 
-    def add(self, ref: RecordRef, title: Mapping[str, str], source: Source | None, texts: Iterable[tuple[str, str, str]], answer: str = "") -> None:
+    def add(
+        self,
+        ref: RecordRef,
+        title: Mapping[str, str],
+        source: Source | None,
+        texts: Iterable[tuple[str, str, str]],
+        answer: str = "",
+        *,
+        negative: bool = False,
+        service: str | None = None,
+        age_rule: bool = False,
+    ) -> None:
         pos = len(self.records)
-        self.records.append(RecordInfo(ref=ref, title=MappingProxyType(dict(title)), source=source))
+        self.records.append(RecordInfo(ref=ref, title=MappingProxyType(dict(title)), source=source, negative=negative, service=service, age_rule=age_rule))
         self.answers.append(answer)
         self.docs.extend(_RawDoc(pos, fld, lang, text) for fld, lang, text in texts if text and text.strip())
 
@@ -231,7 +273,15 @@ def _collect(kb: KnowledgeBase) -> _Collected:
             answer = getattr(entry.answer, lang)
             if answer:
                 texts.append(("answer", lang, answer))
-        out.add(RecordRef("faq", entry.id), titles, entry.source, texts, answer=comparable(entry.answer.fi))
+        out.add(
+            RecordRef("faq", entry.id),
+            titles,
+            entry.source,
+            texts,
+            answer=comparable(entry.answer.fi),
+            negative=any(is_negation_question(p) for p in entry.phrasings.fi),
+            service=next((rid for rid in entry.related if kb.service(rid) is not None), None),
+        )
 
     for card in kb.services:
         texts = [("name", lang, name) for lang in LANGUAGES if (name := getattr(card.name, lang))]
@@ -240,7 +290,35 @@ def _collect(kb: KnowledgeBase) -> _Collected:
         texts += [("criterion", "fi", c.question.fi) for c in card.contraindications]
         texts += [("keyword", "fi", k) for k in card.keywords]
         titles = {lang: name for lang in LANGUAGES if (name := getattr(card.name, lang))}
-        out.add(RecordRef("service", card.id), titles, card.sources[0], texts)
+        out.add(RecordRef("service", card.id), titles, card.sources[0], texts, service=card.id)
+        owner = [("owner", lang, name) for lang in LANGUAGES if (name := getattr(card.name, lang))]
+        conditions: list[tuple[Criterion | ContraIndication, QnaKind]] = [
+            *((c, "criterion") for c in card.criteria),
+            *((c, "contra") for c in card.contraindications),
+        ]
+        for condition, kind in conditions:
+            texts = [*owner]
+            for lang in LANGUAGES:
+                for fld, value in (("criterion", condition.question), ("explanation", condition.explanation), ("statement", condition.statement)):
+                    if value is not None and (localized := getattr(value, lang)):
+                        texts.append((fld, lang, localized))
+            label = condition.statement or condition.question
+            age_rule = condition.implied_by is not None and condition.implied_by.question == AGE_QUESTION
+            out.add(
+                RecordRef(kind, condition.id),
+                {lang: f"{name}: {label.get(lang)}" for _f, lang, name in owner},
+                card.sources[0],
+                texts,
+                negative=kind == "contra",
+                service=card.id,
+                age_rule=age_rule,
+            )
+        if card.contraindications:
+            # "When is X not suitable": the card's contra-indications together. Found by the
+            # card's names (a negation in the question prefers it, see `retrieve`).
+            texts = [("name", lang, name) for _f, lang, name in owner]
+            texts += [("criterion", lang, q) for c in card.contraindications for lang in LANGUAGES if (q := getattr(c.question, lang))]
+            out.add(RecordRef("unsuitable", card.id), titles, card.sources[0], texts, negative=True, service=card.id)
 
     for proc in kb.processes:
         for phase in proc.phases:
@@ -287,6 +365,10 @@ def _content_words(text: str) -> list[str]:
     return [w for w in tokens if not is_stop_anywhere(w)] or tokens
 
 
+Morphology = Literal["none", "lemma", "full"]
+"""What Voikko adds to a Finnish word's Snowball keys: nothing, its base forms, or base forms
+and compound parts (`morphology.analyse`). Measured step by step with `qna eval --morphology`."""
+
 SlotSpec = tuple[list[tuple[str, float]], str, float, bool]
 """A slot before weighting: (key, factor) alternatives, main key, weight factor, and whether
 the word is a definition cue ("mikä", "what", ...)."""
@@ -300,8 +382,11 @@ class Tokenizer:
     change results. Every cache that question text can grow is bounded.
     """
 
-    def __init__(self, known_words: frozenset[str], concept_forms: Mapping[str, Mapping[tuple[str, ...], tuple[str, ...]]]) -> None:
+    def __init__(
+        self, known_words: frozenset[str], concept_forms: Mapping[str, Mapping[tuple[str, ...], tuple[str, ...]]], morphology: Morphology = "lemma"
+    ) -> None:
         self.known_words = known_words
+        self.morphology = morphology
         self.concept_forms = concept_forms
         self.concept_first_keys = tuple(concept_forms)
         self.vocabulary: tuple[str, ...] = ()
@@ -433,7 +518,7 @@ class Tokenizer:
         self._fuzzy_cache.put(key, result)
         return result
 
-    def slots(self, text: str, lang: str) -> list[SlotSpec]:
+    def slots(self, text: str, lang: str, query: bool = False) -> list[SlotSpec]:
         """(alternatives, main key, weight factor, cue) per slot of `text`; the caller multiplies
         the factor with the main key's IDF.
 
@@ -455,10 +540,26 @@ class Tokenizer:
             if lang != "fi":
                 for k in keys_of(w, "fi"):
                     alts.setdefault(k, 1.0)
+            elif self.morphology != "none":
+                lemmas, voikko_parts = analyse(w)
+                for lemma in lemmas:
+                    alts.setdefault(keys_of(lemma, "fi")[0], 1.0)
+                if self.morphology == "full":
+                    for n, part in enumerate(voikko_parts):
+                        key = keys_of(part, "fi")[0]
+                        if key not in alts:
+                            alts[key] = HEAD_PART_FACTOR if n == len(voikko_parts) - 1 else MODIFIER_PART_FACTOR
             parts = self.split_compound(w)
             for n, part in enumerate(parts):
                 if part not in alts:
                     alts[part] = HEAD_PART_FACTOR if n == len(parts) - 1 else MODIFIER_PART_FACTOR
+            if query:
+                # A worker's word for a knowledge-base word (`lexicon.py`): questions only, the
+                # knowledge base is written in its own words.
+                for extra in expansions(fold(w)):
+                    for key in keys_of(extra, "fi")[:1]:
+                        if alts.get(key, 0.0) < LEXICON_FACTOR:
+                            alts[key] = LEXICON_FACTOR
             per_word.append(list(alts.items()))
         return self._merge_concepts(per_word, factors, cues)
 
@@ -561,7 +662,7 @@ def _common_prefix(a: str, b: str) -> str:
     return a[:n]
 
 
-def build_index(kb: KnowledgeBase) -> QnaIndex:
+def build_index(kb: KnowledgeBase, morphology: Morphology = "lemma") -> QnaIndex:
     """Tokenise the knowledge base once; called on every knowledge (re)load."""
     collected = _collect(kb)
     records, raw = collected.records, collected.docs
@@ -572,7 +673,7 @@ def build_index(kb: KnowledgeBase) -> QnaIndex:
             if len(w) >= _MIN_PART and not is_stop_anywhere(w):
                 known.add(fold(w))
                 known.add(keys_of(w, "fi")[0])
-    tokenizer = Tokenizer(frozenset(known), concept_forms_of(kb))
+    tokenizer = Tokenizer(frozenset(known), concept_forms_of(kb), morphology)
 
     # The same text recurs (a process name on each of its steps, a step both tracks share):
     # tokenise it once. Per distinct text: its slots and each key's best factor in it.
@@ -659,6 +760,7 @@ def build_index(kb: KnowledgeBase) -> QnaIndex:
         max_idf=max_idf,
         named_by=MappingProxyType({k: tuple(sorted(v)) for k, v in named_by.items()}),
         vocabulary=vocabulary,
+        service_records=tuple(i for i, info in enumerate(records) if info.ref.kind == "service"),
         tokenizer=tokenizer,
         _by_ref=MappingProxyType({info.ref: i for i, info in enumerate(records)}),
     )

@@ -38,17 +38,24 @@ from typing import Final, Literal
 
 from rapidfuzz import fuzz
 
-from domain.qna.bands import CONFIDENT_MARGIN, CONFIDENT_SCORE, UNSURE_SCORE
+from domain.qna.bands import CONFIDENT_MARGIN, CONFIDENT_SCORE, LIKELY_MARGIN, UNSURE_SCORE
 from domain.qna.index import CONTEXT_FIELDS, QnaIndex, RecordRef
-from domain.qna.normalize import comparable, detect_language, is_definition_question
+from domain.qna.normalize import age_in, comparable, detect_language, is_definition_question, is_fit_question, is_negation_question
 from domain.qna.weights import WEIGHTS, Weights
 
-Band = Literal["confident", "unsure", "none"]
+Band = Literal["confident", "likely", "unsure", "none"]
+"""confident: the answer alone; likely: the best answer with "did you mean" buttons for the next
+two; unsure: a choice between close candidates; none: nothing relevant (menu, reword)."""
 
 COMPLETE: Final = 0.99
 """Both coverages at least this: the question and the text are the same words."""
 SEARCH_WORD_FIELDS: Final = frozenset({"keyword"})
 MAX_CANDIDATES: Final = 5
+SITUATION_SHARE: Final = 0.5
+SITUATION_LIST_FACTOR: Final = 0.9
+"""The list a situation's condition was promoted over keeps this share of its score, so the
+condition leads it clearly (the list is still offered under the answer)."""
+"""A condition of the card must score at least this share of the best to lead a situation."""
 QUESTION_MAX_CHARS: Final = 1000
 """Longer input is cut before matching: nobody asks a page, and matching cost grows with it."""
 
@@ -77,9 +84,16 @@ class QnaResult:
         return self.candidates[0] if self.candidates else None
 
 
-def choose_band(candidates: tuple[Candidate, ...], confident: float = CONFIDENT_SCORE, margin: float = CONFIDENT_MARGIN, unsure: float = UNSURE_SCORE) -> Band:
-    """Confident when the best record is both good and clearly ahead; unsure when it is good
-    enough to offer; otherwise no match. Parameters exist for the threshold sweep."""
+def choose_band(
+    candidates: tuple[Candidate, ...],
+    confident: float = CONFIDENT_SCORE,
+    margin: float = CONFIDENT_MARGIN,
+    unsure: float = UNSURE_SCORE,
+    likely: float = LIKELY_MARGIN,
+) -> Band:
+    """Confident when the best record is both good and clearly ahead; likely when it is good
+    enough to offer and ahead by `likely`; unsure (a choice) when the best are close; otherwise
+    no match. Parameters exist for the threshold sweep."""
     if not candidates:
         return "none"
     best = candidates[0].score
@@ -87,7 +101,7 @@ def choose_band(candidates: tuple[Candidate, ...], confident: float = CONFIDENT_
     if best >= confident and best - runner_up >= margin:
         return "confident"
     if best >= unsure:
-        return "unsure"
+        return "likely" if best - runner_up >= likely else "unsure"
     return "none"
 
 
@@ -105,11 +119,16 @@ class _Query:
     """Index key -> (question slot, match strength) for every key the question may mean."""
     plain: str
     definition: bool
+    negation: bool
+    """The question asks when something does not fit (`normalize.is_negation_question`)."""
+    fit: bool
+    """The question asks whether something fits (`normalize.is_fit_question`)."""
+    age: int | None
 
 
 def _query(index: QnaIndex, text: str, lang: str, w: Weights) -> _Query | None:
     tokenizer = index.tokenizer
-    slots = tokenizer.slots(text, lang)
+    slots = tokenizer.slots(text, lang, query=True)
     if not slots:
         return None
     weights: list[float] = []
@@ -164,6 +183,9 @@ def _query(index: QnaIndex, text: str, lang: str, w: Weights) -> _Query | None:
         hits=hits,
         plain=comparable(text),
         definition=is_definition_question(text),
+        negation=is_negation_question(text),
+        fit=is_fit_question(text),
+        age=age_in(text),
     )
 
 
@@ -267,14 +289,72 @@ def _score_record(index: QnaIndex, rec: int, query: _Query, w: Weights) -> tuple
         # has ("how many months ..." : the phrasing names family rehabilitation, the answer
         # the months): the record as a whole answers more of the question than its best text.
         bonus += w.complement * sum(q * max(0.0, u - b) for q, u, b in zip(query.weights, union, best_row, strict=True)) / query.total
-    return min(1.0, best_score + bonus) * prior, best_doc
+    score = min(1.0, best_score + bonus) * prior
+    info = index.records[rec]
+    if query.negation:
+        score = min(1.0, score + w.negation_bonus) if info.negative else score * w.negation_penalty
+    elif query.fit and kind in ("criterion", "contra"):
+        score = min(1.0, score + w.situation_bonus)
+    if query.age is not None and info.age_rule:
+        score = min(1.0, score + w.age_bonus)
+    return score, best_doc
+
+
+def _named_services(index: QnaIndex, query: _Query) -> frozenset[str]:
+    """Cards the question names: every word of one of the card's names or keywords (of two
+    words or more, or one distinctive word) is in the question."""
+    named: set[str] = set()
+    hits = query.hits
+    for rec in index.service_records:
+        info = index.records[rec]
+        for pos in index.record_docs[rec]:
+            doc = index.docs[pos]
+            if doc.field not in ("name", "keyword") or not doc.slots:
+                continue
+            if all(
+                any(key in hits and factor >= 1.0 for key, factor in slot.keys[:1]) or any(key in hits for key, _f in slot.keys if key.startswith("@"))
+                for slot in doc.slots
+            ):
+                if info.service is not None:
+                    named.add(info.service)
+                break
+    return frozenset(named)
+
+
+def _situation_first(index: QnaIndex, scored: list[tuple[float, int, int]]) -> list[tuple[float, int, int]]:
+    """A described situation ("äidillä on akuutti päihdeongelma, käykö perhekuntoutus?") is
+    answered by the one contra-indication or criterion it touches, not by the list of them
+    all: when the best record is a list about a card (its "when not suitable" page or entry,
+    the card itself) and one of that card's conditions is also a candidate, that condition
+    leads, with the list's score (the list second, at `SITUATION_LIST_FACTOR` of it)."""
+    if len(scored) < 2:
+        return scored
+    score, rec, _doc = scored[0]
+    top = index.records[rec]
+    if top.service is None or not (top.negative or top.ref.kind == "service"):
+        # Only a list leads to one of its conditions: a FAQ entry that answers the question
+        # as asked ("voiko 8v saada ...": the age entry) stays first.
+        return scored
+    for pos, (other_score, other, doc) in enumerate(scored[1:], start=1):
+        info = index.records[other]
+        if other_score < SITUATION_SHARE * score:
+            break
+        if info.service == top.service and info.ref.kind in ("criterion", "contra"):
+            listed = (round(score * SITUATION_LIST_FACTOR, 4), rec, _doc)
+            return [(score, other, doc), listed, *scored[1:pos], *scored[pos + 1 :]]
+    return scored
 
 
 def rank(index: QnaIndex, text: str, lang: str, weights: Weights = WEIGHTS) -> tuple[Candidate, ...]:
     """Distinct answers that match `text`, best first, without a band."""
+    return _rank(index, text, lang, weights)[0]
+
+
+def _rank(index: QnaIndex, text: str, lang: str, weights: Weights = WEIGHTS) -> tuple[tuple[Candidate, ...], frozenset[str]]:
+    """`rank`, and the cards the question names."""
     query = _query(index, text[:QUESTION_MAX_CHARS], lang, weights)
     if query is None:
-        return ()
+        return (), frozenset()
     shortlist = _shortlist(index, query, weights.shortlist)
     named = {rec for key in query.hits for rec in index.named_by.get(key, ())}
     shortlist.extend(sorted(named.difference(shortlist)))
@@ -284,6 +364,18 @@ def rank(index: QnaIndex, text: str, lang: str, weights: Weights = WEIGHTS) -> t
         if best >= 0:
             scored.append((score, rec, best))
     scored.sort(key=lambda item: (-item[0], item[1]))
+
+    named_cards = _named_services(index, query)
+    if named_cards:
+        # The question names a card ("milloin ammatillinen tukihenkilö EI sovellu"): records
+        # about another card answer another question, however well the rest of it matches.
+        scored = [
+            (score * weights.other_service if (svc := index.records[rec].service) is not None and svc not in named_cards else score, rec, doc)
+            for score, rec, doc in scored
+        ]
+        scored.sort(key=lambda item: (-item[0], item[1]))
+    if query.fit and not query.negation:
+        scored = _situation_first(index, scored)
 
     candidates: list[Candidate] = []
     taken: set[int] = set()
@@ -305,11 +397,41 @@ def rank(index: QnaIndex, text: str, lang: str, weights: Weights = WEIGHTS) -> t
         )
         if len(candidates) == MAX_CANDIDATES:
             break
-    return tuple(candidates)
+    return tuple(candidates), named_cards
+
+
+def _competing(index: QnaIndex, candidates: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
+    """The candidates that compete with the best: when it is one condition of a card, the
+    card's own lists (its "when not suitable" page, the card) hold that same condition, so
+    they are not another answer and the margin is measured past them."""
+    if not candidates or candidates[0].ref.kind not in ("criterion", "contra"):
+        return candidates
+    top = index.record(candidates[0].ref)
+    if top is None or top.service is None:
+        return candidates
+    rest = tuple(
+        c
+        for c in candidates[1:]
+        if not (
+            (info := index.record(c.ref)) is not None
+            and info.service == top.service
+            and c.ref.kind in ("unsuitable", "service", "faq")
+            and (info.negative or c.ref.kind == "service")
+        )
+    )
+    return (candidates[0], *rest)
 
 
 def ask(index: QnaIndex, text: str, locale_lang: str = "fi") -> QnaResult:
     """Answer candidates for a worker's question and how sure we are."""
     lang = detect_language(text, locale_lang)
-    candidates = rank(index, text, lang)
-    return QnaResult(lang=lang, band=choose_band(candidates), candidates=candidates)
+    candidates, named_cards = _rank(index, text, lang)
+    competing = _competing(index, candidates)
+    band = choose_band(competing)
+    if band == "none" and candidates and (info := index.record(candidates[0].ref)) is not None and info.service in named_cards:
+        # The question names a card and the best answer is about it: something relevant
+        # exists, so it is offered rather than "no answer" (a long situation scores low on
+        # coverage, not on relevance).
+        runner_up = competing[1].score if len(competing) > 1 else 0.0
+        band = "likely" if candidates[0].score - runner_up >= LIKELY_MARGIN else "unsure"
+    return QnaResult(lang=lang, band=band, candidates=candidates)

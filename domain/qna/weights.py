@@ -60,6 +60,19 @@ class Weights:
     paragraph_question_words: float = 1.0
     """How much an interrogative of the question ("mitä", "what") counts when found in a
     paragraph (an answer, a description): a paragraph mentions "mitä" without asking it."""
+    negation_bonus: float = 0.15
+    """Added to a record that says when something does not fit (`RecordInfo.negative`) when the
+    question asks exactly that (`normalize.is_negation_question`)."""
+    negation_penalty: float = 0.7
+    """Factor of every other record's score then: "milloin EI sovellu" never gets the criteria."""
+    situation_bonus: float = 0.1
+    """Added to a criterion or contra-indication when the question asks whether something fits
+    (`normalize.is_fit_question`): a described situation is answered by the condition it
+    touches."""
+    age_bonus: float = 0.15
+    """Added to an age criterion when the question mentions an age (`normalize.age_in`)."""
+    other_service: float = 0.7
+    """Factor of a record about another card than the one(s) the question names."""
     shortlist: int = 30
     """Records scored in full after the inverted-index shortlist."""
     extra: Mapping[str, float] = dataclasses.field(default_factory=lambda: _frozen({}))
@@ -88,9 +101,12 @@ WEIGHTS: Final = Weights(
             "expansion": 0.86,
             "synonym": 0.84,
             "definition": 0.8,
+            "statement": 0.9,
+            "explanation": 0.6,
+            "owner": 0.5,
         }
     ),
-    kind=_frozen({"faq": 1.0, "service": 1.0, "step": 0.95, "term": 0.6}),
+    kind=_frozen({"faq": 1.0, "service": 1.0, "step": 0.95, "term": 0.6, "criterion": 0.9, "contra": 0.9, "unsuitable": 0.7}),
     definition_term=0.8,
     short_query_coverage=0.7,
     evidence_bonus=0.2,
@@ -99,4 +115,8 @@ WEIGHTS: Final = Weights(
     complement=0.3,
     derivation=0.6,
     paragraph_question_words=0.0,
+    negation_bonus=0.15,
+    negation_penalty=0.7,
+    situation_bonus=0.0,
+    age_bonus=0.15,
 )

@@ -2,7 +2,11 @@
 
 - `qna unanswered [--limit N]`: the most frequent questions the bot could not answer (or whose
   answer was marked not helpful), redacted as stored, for curators to write FAQ entries from.
-- `qna eval [--misses]`: accuracy on the evaluation set with the thresholds in force.
+- `qna eval [--misses] [--domain-only] [--morphology none|lemma|full]`: accuracy on the
+  evaluation set (`domain/qna/eval/`) with the thresholds in force: first every question as the
+  first message of a new conversation through the real app (`qna_http.py`), by part, language,
+  document and kind; then the matcher alone (the domain-level ranking), which also measures
+  what each morphology step adds.
 - `qna sweep`: the thresholds the evaluation set supports (see `domain/qna/bands.py`).
 - `qna tune [--rounds N]`: the matcher's weights chosen on the dev part of the evaluation set
   (see `domain/qna/weights.py`), printed as the literal to paste there; it writes no file.
@@ -16,10 +20,11 @@ import argparse
 import asyncio
 import time
 from pathlib import Path
+from typing import Final
 
-from domain.qna.bands import CONFIDENT_MARGIN, CONFIDENT_SCORE, UNSURE_SCORE
-from domain.qna.evaluate import DEFAULT_EVAL_PATH, Thresholds, describe, format_report, load_questions, report, run, sweep, tune
-from domain.qna.index import QnaIndex, build_index
+from domain.qna.bands import CONFIDENT_MARGIN, CONFIDENT_SCORE, LIKELY_MARGIN, UNSURE_SCORE
+from domain.qna.evaluate import DEFAULT_EVAL_PATH, Outcome, Thresholds, describe, format_report, load_questions, report, run, sweep, tune
+from domain.qna.index import Morphology, QnaIndex, build_index
 from domain.qna.weights import WEIGHTS
 
 
@@ -35,6 +40,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     evaluate.add_argument("--questions", type=Path, default=DEFAULT_EVAL_PATH)
     evaluate.add_argument("--knowledge", type=Path, default=None, help="knowledge folder (default: the installed one)")
     evaluate.add_argument("--misses", action="store_true", help="list the questions answered wrongly")
+    evaluate.add_argument("--domain-only", action="store_true", help="the matcher alone, not through the app")
+    evaluate.add_argument("--morphology", choices=("none", "lemma", "full"), default=None, help="what Voikko adds (for measuring)")
     evaluate.set_defaults(handler=_eval)
 
     thresholds = commands.add_parser("sweep", help="the confidence thresholds the evaluation set supports")
@@ -54,20 +61,28 @@ def _index(args: argparse.Namespace) -> QnaIndex:
 
     kb = load_knowledge_base(args.knowledge)
     started = time.perf_counter()
-    index = build_index(kb)
+    morphology: Morphology | None = getattr(args, "morphology", None)
+    index = build_index(kb, morphology) if morphology else build_index(kb)
     print(f"index: {len(index.records)} records, {len(index.docs)} texts, built in {(time.perf_counter() - started) * 1000:.0f} ms")
     return index
 
 
-def _outcomes(args: argparse.Namespace) -> list:  # type: ignore[type-arg]
+IN_FORCE: Final = Thresholds(CONFIDENT_SCORE, CONFIDENT_MARGIN, UNSURE_SCORE, LIKELY_MARGIN)
+
+
+def _outcomes(args: argparse.Namespace) -> list[Outcome]:
     index = _index(args)
-    in_scope, out_of_scope = load_questions(args.questions)
-    return run(index, [*in_scope, *out_of_scope])
+    return run(index, load_questions(args.questions))
 
 
 def _eval(args: argparse.Namespace) -> int:
-    thresholds = Thresholds(CONFIDENT_SCORE, CONFIDENT_MARGIN, UNSURE_SCORE)
-    print(format_report(report(_outcomes(args), thresholds), thresholds, show_misses=args.misses))
+    if not args.domain_only:
+        from bot.service.commands.qna_http import ask_all, format_http_report
+
+        print(format_http_report(asyncio.run(ask_all(load_questions(args.questions), args.knowledge)), misses=args.misses))
+        print()
+    print("the matcher alone (domain level, no dialog):")
+    print(format_report(report(_outcomes(args), IN_FORCE), IN_FORCE, show_misses=args.misses))
     return 0
 
 
@@ -75,17 +90,16 @@ def _sweep(args: argparse.Namespace) -> int:
     outcomes = _outcomes(args)
     chosen = sweep(outcomes)
     print(format_report(report(outcomes, chosen), chosen))
-    print(f"\nCONFIDENT_SCORE = {chosen.confident}\nCONFIDENT_MARGIN = {chosen.margin}\nUNSURE_SCORE = {chosen.unsure}")
+    print(f"\nCONFIDENT_SCORE = {chosen.confident}\nCONFIDENT_MARGIN = {chosen.margin}\nUNSURE_SCORE = {chosen.unsure}\nLIKELY_MARGIN = {chosen.likely}")
     return 0
 
 
 def _tune(args: argparse.Namespace) -> int:
     index = _index(args)
-    in_scope, out_of_scope = load_questions(args.questions)
-    questions = [*in_scope, *out_of_scope]
-    print("tuning on the dev part (the held-out part is only reported)...", flush=True)
+    questions = load_questions(args.questions)
+    print("tuning on the tuning part (the held-out part is only reported)...", flush=True)
     chosen = tune(index, questions, WEIGHTS, rounds=max(1, args.rounds), progress=lambda line: print(f"  {line}", flush=True))
-    thresholds = Thresholds(CONFIDENT_SCORE, CONFIDENT_MARGIN, UNSURE_SCORE)
+    thresholds = IN_FORCE
     for name, weights in (("weights in force (domain/qna/weights.py)", WEIGHTS), ("chosen weights", chosen)):
         print(f"\n{name}, thresholds in force:")
         print("\n".join(format_report(report(run(index, questions, weights), thresholds), thresholds).splitlines()[1:5]))

@@ -14,17 +14,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from bot.ui.cards.guided_common import Action, Card, Element, card, choice, facts, heading, short, submit_action, text
+from bot.ui.cards.guided_common import Action, Card, Element, action_sets, card, choice, facts, heading, short, submit_action, text
 from bot.ui.cards.payload import Submit
 from bot.ui.i18n import Strings
 from domain.justification import SOURCE_TITLES
 from domain.qna.answer import Answer, Link
+from domain.qna.case import CaseReading
 from domain.qna.index import RecordRef
 
 QNA_DIALOG: Final = "qna"
 MENU_DIALOG: Final = "menu"
 CARD_DIALOG: Final = "card"
 PROCESS_DIALOG: Final = "process"
+CRITERIA_DIALOG: Final = "criteria"
+FINDER_DIALOG: Final = "finder"
 
 # Actions a Q&A card's own buttons carry.
 HELPFUL: Final = "helpful"
@@ -54,6 +57,10 @@ def link_action(ui: QnaUi, link: Link) -> Action:
         submit = Submit(MENU_DIALOG, MENU_DIALOG, "start", CARD_DIALOG)
         extra: dict[str, Any] = {"service": link.id}
         title = ui("open_card", name=link.title)
+    elif link.kind == "criteria":
+        submit = Submit(MENU_DIALOG, MENU_DIALOG, "start", CRITERIA_DIALOG)
+        extra = {"service": link.id}
+        title = ui("open_check", name=link.title)
     else:
         submit = Submit(MENU_DIALOG, MENU_DIALOG, "start", PROCESS_DIALOG)
         extra = {"process": link.process_id, **({"step": link.id} if link.kind == "step" else {})}
@@ -74,7 +81,7 @@ def source_text(ui: QnaUi, answer: Answer) -> str | None:
     return None
 
 
-def answer_card(ui: QnaUi, answer: Answer, step: str, matched: str | None = None) -> Card:
+def answer_card(ui: QnaUi, answer: Answer, step: str, matched: str | None = None, also: Sequence[tuple[RecordRef, str]] = ()) -> Card:
     """The answer: title, text, facts, source; related records, follow-ups and feedback."""
     body: list[Element] = [
         {**text(ui(f"kind.{answer.ref.kind}"), subtle=True), "size": "Small"},
@@ -84,19 +91,26 @@ def answer_card(ui: QnaUi, answer: Answer, step: str, matched: str | None = None
         body.append({**text(ui("matched", phrasing=matched), subtle=True), "size": "Small"})
     if not answer.in_language:
         body.append({**text(ui("answer_note_fi_only"), color="Accent"), "size": "Small"})
-    body.append(text(answer.text))
+    body += verdict_block(ui, answer)
+    if answer.text:
+        body.append(text(answer.text))
     fact_set = facts((ui(key), value) for key, value in answer.facts)
     if fact_set:
         body.append(fact_set)
     source = source_text(ui, answer)
     if source:
         body.append({**text(source, subtle=True, spacing="Medium"), "size": "Small", "separator": True})
-    if answer.related:
+    links = [*(alt for c in answer.conditions for alt in c.alternatives), *answer.related]
+    if answer.check is not None:
+        links.insert(0, answer.check)
+    unique = list({(link.kind, link.id): link for link in links}.values())
+    if unique:
         body.append({**text(ui("related"), spacing="Medium"), "weight": "Bolder"})
-        body += [choice(link_action(ui, link)) for link in answer.related]
+        body += [choice(link_action(ui, link)) for link in unique]
     if answer.follow_ups:
         body.append({**text(ui("follow_ups"), spacing="Medium"), "weight": "Bolder"})
         body += [choice(_own(question, step, FOLLOW_UP, faq_id)) for faq_id, question in answer.follow_ups]
+    body += also_block(ui, also, step)
     body.append({**text(ui("feedback_prompt"), spacing="Medium"), "separator": True})
     ref = str(answer.ref)
     actions = [
@@ -106,6 +120,100 @@ def answer_card(ui: QnaUi, answer: Answer, step: str, matched: str | None = None
         _own(ui("menu"), step, TO_MENU),
     ]
     return card(body, actions, fallback=answer.text)
+
+
+def age_text(ui: QnaUi, answer: Answer) -> str | None:
+    """The age of the question read against the card's age rule, in one sentence."""
+    reading = answer.age
+    if reading is None:
+        return None
+    if reading.special_min is not None and reading.min is not None:
+        rule = ui("age_rule_special", min=reading.min, max=reading.max, special_min=reading.special_min, below=reading.min - 1)
+    else:
+        rule = ui("age_rule", min=reading.min if reading.min is not None else 0, max=reading.max if reading.max is not None else "")
+    return ui(f"age.{reading.verdict}", age=reading.age, rule=rule)
+
+
+def verdict_block(ui: QnaUi, answer: Answer) -> list[Element]:
+    """The verdict first, in plain words: never a bare yes or no that could be read as agreeing
+    with something else. "Ei yleensä sovellu: …  Harkitse sen sijaan: …"."""
+    out: list[Element] = []
+    age = age_text(ui, answer)
+    if age:
+        out.append({**text(age), "weight": "Bolder"})
+    if answer.verdict is None or not answer.conditions:
+        return out
+    if len(answer.conditions) > 1:
+        out.append({**text(ui("verdict.does_not_fit_list")), "weight": "Bolder"})
+        for condition in answer.conditions:
+            line = f"- {condition.text}"
+            if condition.alternatives:
+                line += " " + ui("instead_short", names=", ".join(link.title for link in condition.alternatives))
+            out.append(text(line))
+        return out
+    condition = answer.conditions[0]
+    verdict = answer.verdict if answer.verdict in ("does_not_fit", "condition") else "condition"
+    out.append({**text(ui(f"verdict.{verdict}", text=condition.text)), "weight": "Bolder"})
+    if answer.verdict == "does_not_fit":
+        if condition.alternatives:
+            out.append(text(ui("instead", names=", ".join(link.title for link in condition.alternatives))))
+        elif answer.no_alternative:
+            out.append({**text(ui("no_alternative"), subtle=True), "size": "Small"})
+    return out
+
+
+def encode_finder_answers(answers: Sequence[tuple[str, str]]) -> str:
+    """Finder answers as a button's start option (options are short strings): `q=o;q=o`."""
+    return ";".join(f"{question}={option}" for question, option in answers)
+
+
+def case_card(
+    ui: QnaUi,
+    reading: CaseReading,
+    age_label: str | None,
+    services: Sequence[tuple[str, str]],
+    finder_answers: Sequence[tuple[str, str]],
+    conditions: Sequence[Answer] = (),
+) -> Card:
+    """A client situation understood: one line of what was understood (never the text), the
+    service finder with those answers filled in, and the services the situation touches."""
+    parts = [age_label or ui("case.no_age")]
+    parts += [ui(f"case.topic.{topic}") for topic in reading.topics]
+    body: list[Element] = [
+        heading(ui("case.title"), size="Medium"),
+        text(ui("case.understood", summary=", ".join(parts))),
+        {**text(ui("case.finder_note"), subtle=True), "size": "Small"},
+    ]
+    finder = Submit(MENU_DIALOG, MENU_DIALOG, "start", FINDER_DIALOG)
+    finder_action: Action = {
+        "type": "Action.Submit",
+        "title": short(ui("case.finder")),
+        "data": finder.data(finder=encode_finder_answers(finder_answers)),
+        "associatedInputs": "none",
+        "style": "positive",
+    }
+    body += action_sets([finder_action])
+    for answer in conditions:
+        # What the situation touches, in plain words: "Ei yleensä sovellu: …  Harkitse …".
+        body.append({**text(answer.title, spacing="Medium"), "weight": "Bolder"})
+        body += verdict_block(ui, answer)
+    alternatives = [alt for answer in conditions for c in answer.conditions for alt in c.alternatives]
+    if alternatives:
+        body += action_sets([link_action(ui, link) for link in {(a.kind, a.id): a for a in alternatives}.values()])
+    if services:
+        body.append({**text(ui("case.touches"), spacing="Medium"), "weight": "Bolder"})
+        body += action_sets([link_action(ui, Link("criteria", service_id, None, name)) for service_id, name in services])
+    body.append({**text(ui("case.privacy"), subtle=True), "size": "Small", "separator": True})
+    return card(body, fallback=ui("case.title"))
+
+
+def also_block(ui: QnaUi, offers: Sequence[tuple[RecordRef, str]], step: str) -> list[Element]:
+    """ "Or did you mean" under an answer that is clearly ahead but not certain."""
+    if not offers:
+        return []
+    body: list[Element] = [{**text(ui("also_title"), spacing="Medium"), "weight": "Bolder"}]
+    body += [{"type": "ActionSet", "actions": [_own(title, step, PICK, str(ref))]} for ref, title in offers]
+    return body
 
 
 def did_you_mean_card(ui: QnaUi, offers: Sequence[tuple[RecordRef, str]], step: str) -> Card:

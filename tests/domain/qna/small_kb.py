@@ -11,11 +11,31 @@ SOURCE_001 = {"document": "001_a572beb4b9b3dc56", "section": "Tukiperhetoiminta"
 def small_kb_data() -> dict[str, object]:
     return {
         "version": "test",
-        "finder": {"questions": [{"id": "ika", "text": {"fi": "Kuinka vanha lapsi on?"}, "options": [{"id": "alle-7", "label": {"fi": "alle 7"}}, {"id": "yli-7", "label": {"fi": "7 tai yli"}}]}]},
+        "finder": {
+            "questions": [
+                {
+                    "id": "ika",
+                    "text": {"fi": "Kuinka vanha lapsi on?"},
+                    "options": [{"id": "alle-7", "label": {"fi": "alle 7"}}, {"id": "yli-7", "label": {"fi": "7 tai yli"}}],
+                }
+            ]
+        },
         "glossary": {
             "terms": [
-                {"id": "shl", "term": "SHL", "expansion": "sosiaalihuoltolaki", "synonyms": ["sosiaalihuoltolain"], "definition": "Laki, joka säätää sosiaalihuollon palveluista ja asiakkaan oikeuksista."},
-                {"id": "ls-ilmoitus", "term": "LS-ilmoitus", "expansion": "lastensuojeluilmoitus", "synonyms": ["ls ilmoitus", "child welfare notification", "barnskyddsanmälan"], "definition": "Ilmoitus lastensuojelun tarpeessa mahdollisesti olevasta lapsesta."},
+                {
+                    "id": "shl",
+                    "term": "SHL",
+                    "expansion": "sosiaalihuoltolaki",
+                    "synonyms": ["sosiaalihuoltolain"],
+                    "definition": "Laki, joka säätää sosiaalihuollon palveluista ja asiakkaan oikeuksista.",
+                },
+                {
+                    "id": "ls-ilmoitus",
+                    "term": "LS-ilmoitus",
+                    "expansion": "lastensuojeluilmoitus",
+                    "synonyms": ["ls ilmoitus", "child welfare notification", "barnskyddsanmälan"],
+                    "definition": "Ilmoitus lastensuojelun tarpeessa mahdollisesti olevasta lapsesta.",
+                },
                 {"id": "laava", "term": "Laava", "definition": "Järjestelmä, johon palvelun esitys kirjataan."},
             ]
         },
@@ -50,7 +70,12 @@ def small_kb_data() -> dict[str, object]:
                         "id": "lastensuojelu.esitys",
                         "title": "Esitys",
                         "steps": [
-                            {"id": "lastensuojelu.esitys.laava", "title": "Esitä palvelu Laavaan", "what": "Kirjaa esitys Laava-järjestelmään ennen päätöstä.", "source": {"document": "000_54da9fa281a6a95f", "section": "Esitys palvelun järjestämisestä"}},
+                            {
+                                "id": "lastensuojelu.esitys.laava",
+                                "title": "Esitä palvelu Laavaan",
+                                "what": "Kirjaa esitys Laava-järjestelmään ennen päätöstä.",
+                                "source": {"document": "000_54da9fa281a6a95f", "section": "Esitys palvelun järjestämisestä"},
+                            },
                         ],
                     }
                 ],
@@ -60,8 +85,15 @@ def small_kb_data() -> dict[str, object]:
         "faq": [
             {
                 "id": "faq.tukihenkilo-ika",
-                "phrasings": {"fi": ["Minkä ikäisille ammatillinen tukihenkilö sopii?", "Mikä on ammatillisen tukihenkilön ikäraja?"], "sv": ["För vilken ålder passar en professionell stödperson?"], "en": ["What age is the professional support person for?"]},
-                "answer": {"fi": "Pääsääntöisesti noin 10–17-vuotiaille; 7–9-vuotiaille erityisellä harkinnalla.", "en": "Mainly for children of about 10 to 17; for 7 to 9 only after special consideration."},
+                "phrasings": {
+                    "fi": ["Minkä ikäisille ammatillinen tukihenkilö sopii?", "Mikä on ammatillisen tukihenkilön ikäraja?"],
+                    "sv": ["För vilken ålder passar en professionell stödperson?"],
+                    "en": ["What age is the professional support person for?"],
+                },
+                "answer": {
+                    "fi": "Pääsääntöisesti noin 10–17-vuotiaille; 7–9-vuotiaille erityisellä harkinnalla.",
+                    "en": "Mainly for children of about 10 to 17; for 7 to 9 only after special consideration.",
+                },
                 "related": ["ammatillinen-tukihenkilo"],
                 "follow_ups": ["faq.tukiperhe-kesto"],
                 "source": SOURCE_000,
@@ -81,7 +113,9 @@ def small_kb_data() -> dict[str, object]:
             },
             {
                 "id": "faq.shl-asiakassuunnitelma",
-                "phrasings": {"fi": ["Mikä pykälä sosiaalihuoltolaissa koskee asiakassuunnitelmaa?", "Missä sosiaalihuoltolain kohdassa on asiakassuunnitelma?"]},
+                "phrasings": {
+                    "fi": ["Mikä pykälä sosiaalihuoltolaissa koskee asiakassuunnitelmaa?", "Missä sosiaalihuoltolain kohdassa on asiakassuunnitelma?"]
+                },
                 "answer": {"fi": "Sosiaalihuoltolain 39 §."},
                 "source": {"document": "001_a572beb4b9b3dc56", "section": "Tavoitetila"},
             },
@@ -91,4 +125,3 @@ def small_kb_data() -> dict[str, object]:
 
 def small_kb() -> KnowledgeBase:
     return KnowledgeBase.model_validate(small_kb_data())
-

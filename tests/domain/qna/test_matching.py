@@ -114,8 +114,20 @@ def test_a_record_answers_with_all_its_texts_together() -> None:
 
 
 def test_a_glossary_form_with_function_words_is_found_in_text() -> None:
-    term = {"id": "erityinen-tuki", "term": "erityisen tuen tarve", "synonyms": ["barn i behov av särskilt stöd"], "definition": "Lapsi, joka tarvitsee erityistä tukea."}
-    index = _index(_faq("faq.erityinen", ["Kuka tekee päätöksen, kun lapsella on erityisen tuen tarve?", "Mitä erityisen tuen tarve tarkoittaa päätöksissä?"], "Sosiaalityöntekijä."), terms=(term,))
+    term = {
+        "id": "erityinen-tuki",
+        "term": "erityisen tuen tarve",
+        "synonyms": ["barn i behov av särskilt stöd"],
+        "definition": "Lapsi, joka tarvitsee erityistä tukea.",
+    }
+    index = _index(
+        _faq(
+            "faq.erityinen",
+            ["Kuka tekee päätöksen, kun lapsella on erityisen tuen tarve?", "Mitä erityisen tuen tarve tarkoittaa päätöksissä?"],
+            "Sosiaalityöntekijä.",
+        ),
+        terms=(term,),
+    )
     tokens = index.tokenizer.slots("vem beslutar om barn i behov av särskilt stöd", "sv")
     assert any(key == "@erityinen-tuki" for alts, _main, _factor, _cue in tokens for key, _f in alts)
     assert _top(index, "vem beslutar om barn i behov av särskilt stöd", "sv") in {"faq.erityinen", "erityinen-tuki"}

@@ -45,7 +45,7 @@ def test_a_swedish_question_is_understood(small_index: QnaIndex) -> None:
     result = small_index.ask("för vilken ålder passar stödperson", "fi")
     assert result.lang == "sv"
     assert result.top is not None and str(result.top.ref) == "faq:faq.tukihenkilo-ika"
-    assert result.band == "confident"
+    assert result.band in ("confident", "likely")  # the answer is shown
 
 
 def test_an_english_question_is_understood(small_index: QnaIndex) -> None:
@@ -68,7 +68,7 @@ def test_confident_band(small_index: QnaIndex) -> None:
 def test_unsure_band_offers_candidates(small_index: QnaIndex) -> None:
     # One word shared by an FAQ entry and a card: either could be meant.
     result = small_index.ask("tukihenkilö")
-    assert result.band == "unsure"
+    assert result.band in ("unsure", "likely")  # a choice, or the best with the other under it
     assert {str(c.ref) for c in result.candidates[:2]} == {"faq:faq.tukihenkilo-ika", "service:ammatillinen-tukihenkilo"}
 
 
@@ -130,8 +130,10 @@ def _cands(*scores: float) -> tuple[Candidate, ...]:
 def test_band_rules() -> None:
     assert choose_band((), confident=0.6, margin=0.1, unsure=0.4) == "none"
     assert choose_band(_cands(0.9, 0.5), confident=0.6, margin=0.1, unsure=0.4) == "confident"
-    assert choose_band(_cands(0.9, 0.85), confident=0.6, margin=0.1, unsure=0.4) == "unsure"
-    assert choose_band(_cands(0.5), confident=0.6, margin=0.1, unsure=0.4) == "unsure"
+    assert choose_band(_cands(0.9, 0.85), confident=0.6, margin=0.1, unsure=0.4, likely=0.05) == "likely"
+    assert choose_band(_cands(0.9, 0.87), confident=0.6, margin=0.1, unsure=0.4, likely=0.05) == "unsure"
+    assert choose_band(_cands(0.5), confident=0.6, margin=0.1, unsure=0.4, likely=0.05) == "likely"
+    assert choose_band(_cands(0.5, 0.48), confident=0.6, margin=0.1, unsure=0.4, likely=0.05) == "unsure"
     assert choose_band(_cands(0.3), confident=0.6, margin=0.1, unsure=0.4) == "none"
 
 
@@ -156,7 +158,9 @@ def test_a_step_both_tracks_share_is_one_candidate_with_its_twin() -> None:
     assert all(str(c.ref) not in refs for c in result.candidates[1:])
 
 
-@pytest.mark.parametrize(("question", "expected"), [("lastensuojelussa esitys laavaan", "lastensuojelu"), ("perhesosiaalityössä esitys laavaan", "perhesosiaalityo")])
+@pytest.mark.parametrize(
+    ("question", "expected"), [("lastensuojelussa esitys laavaan", "lastensuojelu"), ("perhesosiaalityössä esitys laavaan", "perhesosiaalityo")]
+)
 def test_the_track_named_in_the_question_leads(question: str, expected: str) -> None:
     result = _two_track_index().ask(question)
     assert result.top is not None and result.top.ref.id == f"{expected}.esitys.laava"
@@ -166,7 +170,7 @@ def test_a_number_the_knowledge_base_never_mentions_does_not_lower_the_score(sma
     plain = small_index.ask("minkä ikäisille ammatillinen tukihenkilö sopii")
     with_id = small_index.ask("minkä ikäisille ammatillinen tukihenkilö sopii, asiakas 010190-123A")
     assert plain.top is not None and with_id.top is not None
-    assert with_id.top.ref == plain.top.ref and with_id.band == "confident"
+    assert with_id.top.ref == plain.top.ref and with_id.band in ("confident", "likely")
 
 
 def test_a_question_of_only_numbers_gets_no_match(small_index: QnaIndex) -> None:

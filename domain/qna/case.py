@@ -1,0 +1,180 @@
+"""Recognising a client case description, and what it implies for the service finder.
+
+A worker often types the whole situation in one message ("11-vuotias oireilee rajusti,
+vanhempien keinot ovat lopussa, molemmat kokopäivätöissä. Sopiiko perhekuntoutus?"). Such a
+message is not a question about one record: it is read for
+
+- the child's age, and the finder's age band it falls in (`knowledge/finder.yaml`, question
+  `ika`; the bands are read from the option ids, `alle-7`, `7-9`, `10-17`, ...);
+- the topics it touches (substances, mental health, housing, ...), for one line that says what
+  was understood without echoing the text;
+- the finder answers the wording implies (`question id -> option id`, only options that exist);
+- the services whose criteria or contra-indications it touches (the Q&A index, restricted to
+  condition records and cards).
+
+Plain Python over the knowledge base and the Q&A index; nothing here stores or logs the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Final
+
+from domain.qna.answer import read_age
+from domain.qna.index import AGE_QUESTION, QnaIndex
+from domain.qna.normalize import age_in, fold, normalize
+from domain.qna.retrieve import rank
+from knowledge.model import KnowledgeBase
+
+MIN_WORDS: Final = 14
+MIN_SENTENCES: Final = 2
+TOUCH_SCORE: Final = 0.3
+"""A condition record or card scoring at least this on the description (or one sentence of it)
+counts as touched."""
+MAX_SERVICES: Final = 4
+MAX_CONDITIONS: Final = 2
+SENTENCE_WEIGHT: Final = 0.8
+
+TOPICS: Final[dict[str, tuple[str, ...]]] = {
+    "substances": ("päihte", "paihte", "alkoho", "huume", "viina", "kanna", "amfe", "juo ", "juopo", "missbruk", "drog", "substance", "drug", "drink"),
+    "mental_health": ("masenn", "psyyk", "mielenterv", "itsetuho", "viilt", "ahdist", "psykisk", "depress", "mental", "self-harm", "självskad", "sjalvskad"),
+    "housing": ("asunno", "koditon", "nurki", "majoitu", "tilapäise", "tilapaise", "omaa kotia", "hemlös", "inget eget hem", "bostad", "homeless", "no home"),
+    "school": ("koulu", "skola", "skolan", "school"),
+    "violence": ("väkival", "vakival", "lyö", "lyo", "våld", "vald", "violen"),
+    "parenting": ("rajo", "rajat", "vanhemmuu", "keinot", "keinoja", "gränser", "föräldraskap", "boundar", "parenting"),
+    "conflict": ("riid", "riitel", "ristiriit", "bråk", "brak", "konflikt", "conflict", "argu"),
+    "exhaustion": ("uupu", "väsyn", "vasyn", "jaksa", "orkar", "exhaust", "burn"),
+    "pregnancy": ("raskaa", "odottaa vauvaa", "gravid", "pregnan"),
+    "full_time_work": ("kokopäiv", "kokopaiv", "kokoaika", "täysipäiv", "taysipaiv", "täyspäiv", "heltid", "full-time", "full time"),
+    "placement_risk": ("sijoitu", "huostaan", "placering", "omhänder", "placement", "custody"),
+    "symptoms": ("oireil", "oirehti", "symptom"),
+    "withdrawal": ("vetäyty", "vetayty", "eristäyty", "yksinäi", "drar sig undan", "dragit sig undan", "isolat", "withdr"),
+}
+"""Topic -> beginnings of words (or phrases) that show it, in the three languages."""
+
+_CHILD_FOCUS: Final = ("school", "withdrawal", "mental_health")
+_PARENT_FOCUS: Final = ("parenting",)
+_NO_CHANGE_WORK: Final = re.compile(r"juttukaver|luotettava\w* aikui|kiva\w* aikui|aikuis\w* kenen kanssa jutel|someone to talk|någon vuxen att prata", re.I)
+_ROUND_THE_CLOCK: Final = re.compile(r"perhekuntou|ympärivuorokau|ymparivuorokau|dygnet runt|familjerehab|round[- ]the[- ]clock|family rehab", re.I)
+_LIGHT: Final = re.compile(r"harrastu|nuorisoty|kevye\w* tu|lätt stöd|light support|hobby", re.I)
+_CLIENTSHIP: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
+    ("jalkihuolto", re.compile(r"jälkihuol|jalkihuol|eftervård|eftervard|aftercare", re.I)),
+    ("lastensuojelu", re.compile(r"lastensuojelu|\bls\b|\bls:n|\bls-|barnskydd|child protection|child welfare", re.I)),
+    ("perhesosiaalityo", re.compile(r"perhesosiaality|perhesossu|lapsiperheiden sosiaality|familjesocial|family social work", re.I)),
+)
+_SPECIAL_SUPPORT: Final = re.compile(r"erityisen tuen tarv|särskilt stöd|sarskilt stod|special support", re.I)
+_SENTENCE_END: Final = re.compile(r"[.!?]+(?:\s|$)")
+_BAND: Final = re.compile(r"^(?:(\d+)-(\d+)|alle-(\d+))$")
+
+
+@dataclass(frozen=True)
+class CaseReading:
+    """What a case description says, as ids and keys only (never the text)."""
+
+    age: int | None
+    age_option: str | None
+    """The finder's age option the age falls in (`ika` question), if any."""
+    topics: tuple[str, ...]
+    finder: dict[str, str] = field(default_factory=dict)
+    """Finder answers the description implies: question id -> option id."""
+    services: tuple[str, ...] = ()
+    """Services whose criteria or contra-indications the description touches, best first."""
+    conditions: tuple[str, ...] = ()
+    """The criteria and contra-indications it touches most (`kind:id`), best first."""
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+def is_case_description(text: str) -> bool:
+    """Several sentences, enough words, and an age or at least two topics: a client situation
+    rather than a question about one thing."""
+    tokens = normalize(text).split()
+    if len(tokens) < MIN_WORDS or len(sentences(text)) < MIN_SENTENCES:
+        return False
+    return age_in(text) is not None or len(topics_in(text)) >= 2
+
+
+def topics_in(text: str) -> tuple[str, ...]:
+    low = f" {text.casefold()} "
+    folded = fold(low)
+    return tuple(topic for topic, cues in TOPICS.items() if any(cue in low or fold(cue) in folded for cue in cues))
+
+
+def age_option(kb: KnowledgeBase, age: int | None, pregnancy: bool = False) -> str | None:
+    """The finder's age option for `age` (or the expecting-a-child option when only a
+    pregnancy is described), read from the option ids."""
+    question = kb.finder_question(AGE_QUESTION)
+    if question is None:
+        return None
+    option_ids = [o.id for o in question.options]
+    if age is None:
+        return next((o for o in option_ids if o.startswith("odotus")), None) if pregnancy else None
+    for option in option_ids:
+        match = _BAND.match(option)
+        if match is None:
+            continue
+        if match.group(3) is not None and age < int(match.group(3)):
+            return option
+        if match.group(1) is not None and int(match.group(1)) <= age <= int(match.group(2)):
+            return option
+    return None
+
+
+def read_case(index: QnaIndex, kb: KnowledgeBase, text: str, lang: str = "fi") -> CaseReading:
+    age = age_in(text)
+    topics = topics_in(text)
+    finder: dict[str, str] = {}
+    band = age_option(kb, age, pregnancy="pregnancy" in topics)
+    if band:
+        finder[AGE_QUESTION] = band
+    if _NO_CHANGE_WORK.search(text):
+        finder["muutoksen-kohde"] = "ei-muutostyota"
+    elif any(t in topics for t in _PARENT_FOCUS):
+        finder["muutoksen-kohde"] = "perhe"
+    elif any(t in topics for t in _CHILD_FOCUS):
+        finder["muutoksen-kohde"] = "lapsi"
+    if _ROUND_THE_CLOCK.search(text):
+        finder["tuen-tarve"] = "ymparivuorokautinen"
+    elif _LIGHT.search(text):
+        finder["tuen-tarve"] = "kevyt"
+    for option, pattern in _CLIENTSHIP:
+        if pattern.search(text):
+            finder["asiakkuus"] = option
+            break
+    if _SPECIAL_SUPPORT.search(text):
+        finder["erityinen-tuki"] = "kylla"
+    finder = {q: o for q, o in finder.items() if (fq := kb.finder_question(q)) is not None and o in {opt.id for opt in fq.options}}
+    services, conditions = touched(index, kb, text, lang, age)
+    return CaseReading(age=age, age_option=band, topics=topics, finder=finder, services=services, conditions=conditions)
+
+
+def touched(index: QnaIndex, kb: KnowledgeBase, text: str, lang: str, age: int | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(cards, conditions) the description or one of its sentences matches, best first: cards
+    through their conditions or themselves, conditions (criteria, contra-indications) as
+    `kind:id`. An age rule the described age is far from does not count: a 13-year-old does
+    not touch aftercare's 18-25."""
+    best: dict[str, float] = {}
+    best_conditions: dict[str, float] = {}
+    for n, part in enumerate([text, *sentences(text)]):
+        # The whole description says which condition it is about (one sentence alone matches
+        # short conditions too easily); its sentences find more of the cards it touches.
+        weight = 1.0 if n == 0 else SENTENCE_WEIGHT
+        for cand in rank(index, part, lang):
+            info = index.record(cand.ref)
+            if info is None or info.service is None or cand.ref.kind not in ("criterion", "contra", "service", "unsuitable"):
+                continue
+            if info.age_rule and age is not None and (card := kb.service(info.service)) is not None:
+                reading = read_age(card, age)
+                if reading is not None and reading.verdict == "does_not_fit":
+                    continue
+            if cand.score >= TOUCH_SCORE and cand.score > best.get(info.service, 0.0):
+                best[info.service] = cand.score
+            if n == 0 and cand.score >= TOUCH_SCORE and cand.ref.kind in ("criterion", "contra") and not info.age_rule:
+                key = str(cand.ref)
+                best_conditions[key] = max(best_conditions.get(key, 0.0), cand.score * weight)
+    services = tuple(sorted(best, key=lambda s: -best[s])[:MAX_SERVICES])
+    conditions = tuple(sorted(best_conditions, key=lambda c: -best_conditions[c])[:MAX_CONDITIONS])
+    return services, conditions

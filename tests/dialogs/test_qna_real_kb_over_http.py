@@ -1,0 +1,160 @@
+"""The Q&A on the real knowledge base over HTTP, each question the first message of a new
+conversation (a new Teams chat or channel thread): answers, situations, negations, case
+descriptions and Swedish, as a worker sees them."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.service.app import create_app
+from bot.service.context import KnowledgeProvider
+from bot.service.settings import Settings
+from bot.store.qna_store import QnaUnanswered
+from tests.dialogs.conversation import HttpConversation
+
+REAL_KB = Path(__file__).resolve().parents[2] / "knowledge"
+
+
+@pytest.fixture(scope="module")
+def real_knowledge() -> KnowledgeProvider:
+    return KnowledgeProvider(REAL_KB)
+
+
+@pytest.fixture
+async def client(aiohttp_client: Any, database_url: str, real_knowledge: KnowledgeProvider) -> TestClient:
+    app = create_app(Settings(database_url=database_url, knowledge_root=REAL_KB), knowledge=real_knowledge)
+    result: TestClient = await aiohttp_client(app)
+    return result
+
+
+def new_chat(client: TestClient, locale: str = "fi-FI") -> HttpConversation:
+    """A conversation nobody has written in: the question is its first message."""
+    return HttpConversation(client, locale=locale, conversation_id=f"thread-{uuid.uuid4().hex}")
+
+
+def submits(chat: HttpConversation) -> list[dict[str, Any]]:
+    """The data of every button on the last replies."""
+    found: list[dict[str, Any]] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "Action.Submit" and isinstance(node.get("data"), dict):
+                found.append(node["data"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(chat.cards)
+    return found
+
+
+def answered(chat: HttpConversation) -> str | None:
+    """The record the shown answer is (its feedback button carries it)."""
+    return next((d["pv"]["value"] for d in submits(chat) if d.get("pv", {}).get("action") == "helpful"), None)
+
+
+async def test_a_first_message_is_answered_not_welcomed(client: TestClient) -> None:
+    chat = new_chat(client)
+    shown = await chat.say("kuinka usein lapsi käy tukiperheessä")
+    assert "viikonlop" in shown.casefold()
+    assert answered(chat) is not None
+
+
+async def test_a_channel_threads_first_mention_is_answered(client: TestClient) -> None:
+    thread = HttpConversation(
+        client,
+        conversation={"id": f"19:channel@thread.tacv2;messageid={uuid.uuid4().int % 10**13}", "conversationType": "channel"},
+    )
+    shown = await thread.say("<at>Palveluopas</at> kuinka usein lapsi käy tukiperheessä")
+    assert "viikonlop" in shown.casefold()
+
+
+async def test_a_situation_gets_the_contra_indication_in_plain_words_and_the_check(client: TestClient) -> None:
+    chat = new_chat(client)
+    shown = await chat.say("perhe asuu kavereiden nurkissa eikä niillä oo omaa kotia, onnistuuko perhekuntoutus")
+    assert answered(chat) == "contra:perhekuntoutus.ei-kotia"
+    assert "Ei yleensä sovellu:" in shown
+    assert not shown.lstrip().startswith(("Kyllä", "Ei "))
+    assert "Tarkista kriteerit: Ympärivuorokautinen perhekuntoutus" in chat.button_titles
+
+
+async def test_a_situation_names_the_alternative_and_opens_it(client: TestClient) -> None:
+    chat = new_chat(client)
+    shown = await chat.say("vanhemmat tarvitsevat itse tukea vanhemmuuteen eikä lapseen keskittyvää työtä, sopiiko ammatillinen tukihenkilö")
+    assert answered(chat) == "contra:ammatillinen-tukihenkilo.perheen-muutostyo"
+    assert "Ei yleensä sovellu:" in shown and "Harkitse sen sijaan: Perhetyö" in shown
+    assert "Kortti: Perhetyö" in chat.button_titles
+
+
+async def test_an_age_in_the_question_is_read_against_the_cards_age_rule(client: TestClient) -> None:
+    chat = new_chat(client)
+    shown = await chat.say("voiko 8v saada ammatillisen tukihenkilön")
+    assert "8-vuotias: sopii vain erityisellä harkinnalla" in shown
+
+
+@pytest.mark.parametrize(
+    ("locale", "question", "must", "never"),
+    [
+        ("fi-FI", "milloin ammatillinen tukihenkilö EI sovellu", "vapaaehtoi", "Lapsi tai nuori on noin 10–17-vuotias"),
+        ("sv-FI", "när passar en professionell stödperson inte?", "Frivillig stödperson", "Lapsi tai nuori on noin 10–17-vuotias"),
+        ("en-US", "when is round-the-clock family rehabilitation not suitable?", "acute", "vakavia"),
+    ],
+)
+async def test_a_negation_gets_the_contra_indications_never_the_criteria(client: TestClient, locale: str, question: str, must: str, never: str) -> None:
+    chat = new_chat(client, locale)
+    shown = await chat.say(question)
+    record = answered(chat) or ""
+    assert record.startswith(("unsuitable:", "contra:", "faq:")) and "milloin-oikea" not in record
+    assert must.casefold() in shown.casefold()
+    assert never not in shown
+
+
+async def test_a_case_description_offers_the_finder_prefilled_and_is_never_echoed(
+    client: TestClient, sessionmaker: async_sessionmaker[AsyncSession], caplog: pytest.LogCaptureFixture
+) -> None:
+    description = (
+        "11-vuotias oireilee rajusti ja vanhempien keinot on ihan lopussa. Molemmat vanhemmat ovat "
+        "kokoaikatyössä eivätkä voi jäädä pois. Voisiko ympärivuorokautinen perhekuntoutus sopia?"
+    )
+    chat = new_chat(client)
+    with caplog.at_level(logging.DEBUG):
+        shown = await chat.say(description)
+    assert "Ymmärsin tilanteesta: 10–17-vuotias" in shown
+    assert "oireilee rajusti" not in shown and "kokoaikatyössä" not in shown
+    finder = next(d for d in submits(chat) if d.get("pv", {}).get("value") == "finder")
+    assert "ika=10-17" in finder["finder"].split(";")
+    assert "Tarkista kriteerit: Ympärivuorokautinen perhekuntoutus" in chat.button_titles
+    assert "oireilee" not in caplog.text
+    async with sessionmaker() as session:
+        assert not (await session.execute(select(QnaUnanswered))).scalars().all()
+
+    # The finder starts with those answers: the age question is not asked again.
+    shown = await chat.submit(finder)
+    assert "Minkä ikäinen lapsi" not in shown
+
+
+async def test_a_swedish_question_is_answered_in_swedish(client: TestClient) -> None:
+    chat = new_chat(client, "sv-FI")
+    shown = await chat.say("Hur ofta brukar barnet vara i stödfamiljen?")
+    assert answered(chat) is not None
+    assert "Hade du nytta av svaret?" in shown
+    assert "Oliko vastauksesta apua?" not in shown
+
+
+async def test_noise_is_not_kept_for_the_curators(client: TestClient, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    for noise in ("asdf", "12345", "😀😀"):
+        await new_chat(client).say(noise)
+    async with sessionmaker() as session:
+        rows = (await session.execute(select(QnaUnanswered))).scalars().all()
+    assert [json.dumps(r.question) for r in rows] == []

@@ -1,0 +1,100 @@
+"""Reading what a message is: a case description, a negation, a fit question, an age, noise;
+and an age read against a card's age rule. On the real knowledge base where ids matter."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.qna import QnaIndex, build_index
+from domain.qna.answer import compose, read_age
+from domain.qna.case import is_case_description, read_case
+from domain.qna.index import RecordRef
+from domain.qna.nonsense import is_nonsense
+from domain.qna.normalize import age_in, is_fit_question, is_negation_question
+from knowledge.loader import load_knowledge_base
+from knowledge.model import KnowledgeBase
+
+CASE = (
+    "14-vuotias poika on jäänyt pois koulusta ja viettää öitä kavereilla. Äiti on yksinhuoltaja "
+    "ja väsynyt. Pojalla ei ole harrastuksia ja hän on vetäytynyt. Mitä palveluja kannattais miettiä?"
+)
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return load_knowledge_base()
+
+
+@pytest.fixture(scope="module")
+def index(kb: KnowledgeBase) -> QnaIndex:
+    return build_index(kb)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "milloin ammatillinen tukihenkilö EI sovellu",
+        "when is a professional support person NOT the right service?",
+        "när passar familjerehabilitering inte?",
+        "perhekuntoutuksen poissulkuperusteet",
+    ],
+)
+def test_a_question_about_when_not_is_a_negation(text: str) -> None:
+    assert is_negation_question(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "perhe asuu kavereiden nurkissa eikä niillä oo omaa kotia, onnistuuko perhekuntoutus",
+        "kuinka usein lapsi käy tukiperheessä",
+        "mitä palveluja periaatteet EI koske",
+    ],
+)
+def test_a_situation_with_a_negation_in_it_is_not_a_negation_question(text: str) -> None:
+    assert not is_negation_question(text)
+
+
+def test_a_fit_question_and_its_age() -> None:
+    assert is_fit_question("voiko 8v saada ammatillisen tukihenkilön")
+    assert [age_in(t) for t in ("voiko 8v saada", "17-vuotias tarvii", "a 13-year-old boy", "en 15-årig flicka", "tukiperhe 2400")] == [8, 17, 13, 15, None]
+
+
+def test_an_age_is_read_against_the_cards_rule(kb: KnowledgeBase) -> None:
+    card = kb.service("ammatillinen-tukihenkilo")
+    assert card is not None
+    assert [r.verdict for a in (12, 8, 5) if (r := read_age(card, a))] == ["fits", "consider", "does_not_fit"]
+
+
+def test_a_contra_indication_answer_says_the_verdict_and_the_alternative(kb: KnowledgeBase) -> None:
+    answer = compose(kb, RecordRef("contra", "ammatillinen-tukihenkilo.perheen-muutostyo"), "fi")
+    assert answer is not None and answer.verdict == "does_not_fit"
+    assert [link.id for link in answer.conditions[0].alternatives] == ["perhetyo"]
+    assert answer.check is not None and answer.check.id == "ammatillinen-tukihenkilo"
+
+
+def test_a_card_without_alternatives_says_so(kb: KnowledgeBase) -> None:
+    answer = compose(kb, RecordRef("contra", "perhekuntoutus.ei-kotia"), "sv")
+    assert answer is not None and answer.no_alternative and answer.title == "Familjerehabilitering dygnet runt"
+
+
+def test_a_case_description_is_read_for_ids_only(index: QnaIndex, kb: KnowledgeBase) -> None:
+    assert is_case_description(CASE) and not is_case_description("kuinka usein lapsi käy tukiperheessä")
+    reading = read_case(index, kb, CASE)
+    assert reading.age == 14 and reading.finder["ika"] == "10-17"
+    assert {"school", "withdrawal"} <= set(reading.topics)
+    assert reading.services
+    assert all(" " not in value for value in (*reading.finder.values(), *reading.services, *reading.conditions))
+
+
+def test_a_description_of_an_expected_child_is_the_expecting_band(index: QnaIndex, kb: KnowledgeBase) -> None:
+    text = "Äiti on raskaana ja käyttää päihteitä. Isä on työtön ja perheellä on paljon riitoja. Mitä voisi tarjota?"
+    assert read_case(index, kb, text).finder.get("ika") == "odotusaika"
+
+
+@pytest.mark.parametrize(
+    ("text", "noise"),
+    [("asdf", True), ("12345", True), ("😀😀", True), ("kkkkk", True), ("????", True), ("mikä on tukiperhe", False), ("asdf tukiperhe", False)],
+)
+def test_noise_is_told_from_questions(text: str, noise: bool) -> None:
+    assert is_nonsense(text) is noise
