@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Final
+
+from sqlalchemy import make_url
+from sqlalchemy.exc import ArgumentError
 
 DEFAULT_PORT: Final = 3978
 DEFAULT_HOST: Final = "127.0.0.1"
@@ -21,6 +24,8 @@ DEFAULT_KNOWLEDGE_ROOT: Final = Path(__file__).resolve().parents[2] / "knowledge
 DEFAULT_MAX_BODY_BYTES: Final = 256 * 1024
 """Teams caps a message at about 28 KB; a quarter megabyte leaves room for card submits and
 channel data while keeping a hostile body from being parsed."""
+DEFAULT_RETENTION_DAYS: Final = 90
+"""How long conversation state and unanswered Q&A questions are kept (`RETENTION_DAYS`)."""
 APP_TYPES: Final = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
 
 
@@ -28,7 +33,11 @@ class SettingsError(ValueError):
     """A configuration value is malformed; the message names the variable."""
 
 
-@dataclass(frozen=True)
+SECRET_FIELDS: Final = frozenset({"app_password", "admin_token"})
+"""Never shown by `repr` (which lands in tracebacks, debuggers and log lines)."""
+
+
+@dataclass(frozen=True, repr=False)
 class Settings:
     app_id: str = ""
     app_password: str = ""
@@ -42,6 +51,21 @@ class Settings:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     admin_token: str = ""
     """Bearer token for `POST /admin/reload`; without one the endpoint exists only in local mode."""
+
+    retention_days: int = DEFAULT_RETENTION_DAYS
+    """Conversation state and unanswered questions older than this are deleted."""
+
+    def __repr__(self) -> str:
+        shown = []
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if field.name in SECRET_FIELDS:
+                shown.append(f"{field.name}={'***' if value else ''!r}")
+            elif field.name == "database_url":
+                shown.append(f"{field.name}={_without_password(value)!r}")
+            else:
+                shown.append(f"{field.name}={value!r}")
+        return f"Settings({', '.join(shown)})"
 
     @property
     def local_mode(self) -> bool:
@@ -76,6 +100,7 @@ class Settings:
             log_level=log_level,
             max_body_bytes=_integer(environ, "MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, low=1024, high=64 * 1024 * 1024),
             admin_token=text("ADMIN_TOKEN"),
+            retention_days=_integer(environ, "RETENTION_DAYS", DEFAULT_RETENTION_DAYS, low=1, high=3650),
         )
 
 
@@ -90,3 +115,10 @@ def _integer(environ: Mapping[str, str], name: str, default: int, *, low: int, h
     if not low <= value <= high:
         raise SettingsError(f"{name} must be between {low} and {high}, not {value}")
     return value
+
+
+def _without_password(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(unparseable URL)"
