@@ -2,8 +2,9 @@
 
 `PalveluopasAdapter` is botbuilder's `CloudAdapter` with three changes:
 
-* `process` validates the request body itself (size, JSON, an object with a `type`) and
-  answers 400 with a JSON error rather than letting a parse error become a 500;
+* `process` validates the request body itself (`bot/service/validation.py`: size 413, JSON,
+  depth and activity fields 400) and answers invokes the bot does not handle, so a
+  malformed activity never reaches a turn;
 * it writes the InvokeResponse body as it is when it is already plain JSON. botbuilder
   4.17.1 passes every body through `serializer_helper`, which only takes msrest models, and
   `process_activity` has already serialized the ExpectedReplies body to a dict, so every
@@ -15,7 +16,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import uuid
 from http import HTTPStatus
@@ -30,6 +30,7 @@ from msrest.serialization import Model
 from bot.ui.i18n import Strings, language_of
 from domain.logs import log_event
 from bot.service.settings import Settings
+from bot.service.validation import TURN_INVOKES, Rejection, check_activity, invoke_answer, parse_body
 from bot.store.storage import StorageConflictError
 
 log = logging.getLogger(__name__)
@@ -52,12 +53,15 @@ def error_response(status: int, code: str, message: str) -> web.Response:
 
 
 class PalveluopasAdapter(CloudAdapter):
-    def __init__(self, settings: Settings, strings: Strings, conversation_state: ConversationState, user_state: UserState) -> None:
+    def __init__(
+        self, settings: Settings, strings: Strings, conversation_state: ConversationState, user_state: UserState, *, turn_invokes: frozenset[str] = TURN_INVOKES
+    ) -> None:
         super().__init__(ConfigurationBotFrameworkAuthentication(_BotFrameworkConfiguration(settings)))
         self._strings = strings
         self._max_body_bytes = settings.max_body_bytes
         self._conversation_state = conversation_state
         self._user_state = user_state
+        self._turn_invokes = turn_invokes
         self.on_turn_error = self._on_turn_error
 
     async def process(self, request: web.Request, bot: Bot, ws_response: web.WebSocketResponse | None = None) -> web.Response:
@@ -65,10 +69,14 @@ class PalveluopasAdapter(CloudAdapter):
             return error_response(HTTPStatus.METHOD_NOT_ALLOWED, "MethodNotAllowed", "POST an activity")
         if request.content_type != "application/json":
             return error_response(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "UnsupportedMediaType", "the body must be application/json")
-        activity_or_error = await _read_activity(request, self._max_body_bytes)
-        if isinstance(activity_or_error, web.Response):
-            return activity_or_error
-        activity = activity_or_error
+        body_or_error = await _read_body(request, self._max_body_bytes)
+        if isinstance(body_or_error, web.Response):
+            return body_or_error
+        body = body_or_error
+        try:
+            activity = Activity().deserialize(body)
+        except Exception:  # msrest raises a variety of errors for mistyped fields
+            return error_response(HTTPStatus.BAD_REQUEST, "InvalidActivity", "the activity does not match the Bot Framework schema")
         try:
             authentication = await self.bot_framework_authentication.authenticate_request(activity, request.headers.get("Authorization", ""))
         except Exception as exc:
@@ -76,6 +84,9 @@ class PalveluopasAdapter(CloudAdapter):
             # runs without a verified token. The kind of failure is logged, the token never.
             log_event(log, "unauthorized", level=logging.WARNING, reason=type(exc).__name__, channel_id=activity.channel_id)
             return error_response(HTTPStatus.UNAUTHORIZED, "Unauthorized", "a valid Bot Framework token is required")
+        answer = invoke_answer(body, self._turn_invokes)
+        if answer is not None:
+            return web.Response(status=answer.status) if answer.body is None else web.json_response(answer.body, status=answer.status)
         invoke_response = await self.process_activity(authentication, activity, bot.on_turn)
         if invoke_response is None:
             return web.Response(status=HTTPStatus.CREATED)
@@ -116,20 +127,17 @@ class PalveluopasAdapter(CloudAdapter):
             log_event(log, "state_reset_failed", level=logging.ERROR, exc_info=exc, error_id=error_id, error_type=type(exc).__name__)
 
 
-async def _read_activity(request: web.Request, limit: int) -> Activity | web.Response:
+async def _read_body(request: web.Request, limit: int) -> dict[str, Any] | web.Response:
+    too_large = error_response(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "BodyTooLarge", f"the body is over {limit} bytes")
+    if request.content_length is not None and request.content_length > limit:
+        return too_large
     try:
         raw = await request.read()
     except web.HTTPRequestEntityTooLarge:
-        return error_response(HTTPStatus.BAD_REQUEST, "BodyTooLarge", f"the body is over {limit} bytes")
-    try:
-        body: Any = json.loads(raw)
-    except (UnicodeDecodeError, ValueError):
-        return error_response(HTTPStatus.BAD_REQUEST, "InvalidJson", "the body is not JSON")
-    if not isinstance(body, dict):
-        return error_response(HTTPStatus.BAD_REQUEST, "InvalidActivity", "the body must be a JSON object (an activity)")
-    if not isinstance(body.get("type"), str) or not body["type"]:
-        return error_response(HTTPStatus.BAD_REQUEST, "InvalidActivity", "the activity has no type")
-    try:
-        return Activity().deserialize(body)
-    except Exception:  # msrest raises a variety of errors for mistyped fields
-        return error_response(HTTPStatus.BAD_REQUEST, "InvalidActivity", "the activity does not match the Bot Framework schema")
+        return too_large
+    body = parse_body(raw)
+    rejection = body if isinstance(body, Rejection) else check_activity(body)
+    if rejection is not None:
+        return error_response(rejection.status, rejection.code, rejection.message)
+    assert isinstance(body, dict)
+    return body
