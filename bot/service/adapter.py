@@ -10,6 +10,9 @@
   `process_activity` has already serialized the ExpectedReplies body to a dict, so every
   `deliveryMode: expectReplies` request (and any invoke answering with a dict) got a 500
   (microsoft/botbuilder-python#2156);
+* an activity already seen (Teams resends one when the bot takes more than 15 s) gets
+  200/201 without a second turn (`bot.store.dedup`, shared by instances through the
+  database);
 * `on_turn_error` logs the exception with an error id, apologises to the user with that id
   (no detail), and resets the conversation's dialog state.
 """
@@ -24,13 +27,14 @@ from typing import Any
 from aiohttp import web
 from botbuilder.core import Bot, ConversationState, TurnContext, UserState, serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
-from botbuilder.schema import Activity
+from botbuilder.schema import Activity, DeliveryModes
 from msrest.serialization import Model
 
 from bot.ui.i18n import Strings, language_of
 from domain.logs import log_event
 from bot.service.settings import Settings
 from bot.service.validation import TURN_INVOKES, Rejection, check_activity, invoke_answer, parse_body
+from bot.store.dedup import ActivityLog
 from bot.store.storage import StorageConflictError
 
 log = logging.getLogger(__name__)
@@ -54,7 +58,10 @@ def error_response(status: int, code: str, message: str) -> web.Response:
 
 class PalveluopasAdapter(CloudAdapter):
     def __init__(
-        self, settings: Settings, strings: Strings, conversation_state: ConversationState, user_state: UserState, *, turn_invokes: frozenset[str] = TURN_INVOKES
+        self, settings: Settings, strings: Strings, conversation_state: ConversationState, user_state: UserState,
+        *,
+        turn_invokes: frozenset[str] = TURN_INVOKES,
+        seen: ActivityLog | None = None,
     ) -> None:
         super().__init__(ConfigurationBotFrameworkAuthentication(_BotFrameworkConfiguration(settings)))
         self._strings = strings
@@ -62,6 +69,7 @@ class PalveluopasAdapter(CloudAdapter):
         self._conversation_state = conversation_state
         self._user_state = user_state
         self._turn_invokes = turn_invokes
+        self._seen = seen
         self.on_turn_error = self._on_turn_error
 
     async def process(self, request: web.Request, bot: Bot, ws_response: web.WebSocketResponse | None = None) -> web.Response:
@@ -87,6 +95,11 @@ class PalveluopasAdapter(CloudAdapter):
         answer = invoke_answer(body, self._turn_invokes)
         if answer is not None:
             return web.Response(status=answer.status) if answer.body is None else web.json_response(answer.body, status=answer.status)
+        if not await self._first_time(activity):
+            log_event(log, "duplicate_activity", conversation_id=activity.conversation.id, activity_id=activity.id, activity_type=activity.type)
+            if activity.delivery_mode == DeliveryModes.expect_replies:
+                return web.json_response({"activities": []})
+            return web.Response(status=HTTPStatus.OK)
         invoke_response = await self.process_activity(authentication, activity, bot.on_turn)
         if invoke_response is None:
             return web.Response(status=HTTPStatus.CREATED)
@@ -96,6 +109,15 @@ class PalveluopasAdapter(CloudAdapter):
         if isinstance(body, Model):
             body = serializer_helper(body)
         return web.json_response(body, status=invoke_response.status)
+
+    async def _first_time(self, activity: Activity) -> bool:
+        if self._seen is None or not activity.id:
+            return True
+        try:
+            return await self._seen.first_time(activity.channel_id, activity.conversation.id, activity.id)
+        except Exception as exc:  # the database is down: run the turn rather than drop the message
+            log_event(log, "dedup_unavailable", level=logging.WARNING, error_type=type(exc).__name__, activity_id=activity.id)
+            return True
 
     async def _on_turn_error(self, context: TurnContext, error: Exception) -> None:
         error_id = uuid.uuid4().hex[:8]

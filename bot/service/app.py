@@ -8,6 +8,7 @@ Routes:
 * `POST /admin/reload`: reload the knowledge base; only in local mode (no app id) or with
   `Authorization: Bearer <ADMIN_TOKEN>`, otherwise 404. SIGHUP does the same (`palveluopas run`).
 
+The retention job (`bot/service/retention.py`) runs in the background while the app runs.
 The database engine lives in a `cleanup_ctx`, so it is created on the running loop and
 disposed of when the app stops; nothing is created at import time.
 """
@@ -15,6 +16,7 @@ disposed of when the app stops; nothing is created at import time.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -36,7 +38,9 @@ from domain.logs import log_event
 from bot.service.optional import optional_module
 from bot.service.middleware import TurnLogMiddleware, TypingMiddleware
 from bot.service.settings import Settings
+from bot.store.dedup import ActivityLog
 from bot.store.storage import SqlStorage
+from bot.service.retention import purge_periodically
 from dialogs.root import build_root_dialog
 from knowledge.problems import format_problems
 
@@ -78,6 +82,7 @@ def create_app(settings: Settings, *, dialogs_factory: DialogsFactory | None = N
     app[KNOWLEDGE] = knowledge or KnowledgeProvider(settings.knowledge_root, knowledge_builders())
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_bot(dialogs_factory))
+    app.cleanup_ctx.append(_retention)
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
@@ -100,7 +105,7 @@ def _bot(dialogs_factory: DialogsFactory | None) -> Callable[[web.Application], 
         storage = SqlStorage(services.sessionmaker)
         conversation_state, user_state = ConversationState(storage), UserState(storage)
         root = (dialogs_factory or build_root_dialog)(services)
-        adapter = PalveluopasAdapter(settings, strings, conversation_state, user_state)
+        adapter = PalveluopasAdapter(settings, strings, conversation_state, user_state, seen=ActivityLog(services.sessionmaker))
         adapter.use(TurnLogMiddleware())
         adapter.use(TypingMiddleware())
         app[SERVICES] = services
@@ -109,6 +114,15 @@ def _bot(dialogs_factory: DialogsFactory | None) -> Callable[[web.Application], 
         yield
 
     return assemble
+
+
+async def _retention(app: web.Application) -> AsyncIterator[None]:
+    """Retention runs inside the app, so no scheduler has to be deployed beside it."""
+    task = asyncio.create_task(purge_periodically(app[SERVICES].sessionmaker, app[SETTINGS].retention_days))
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 async def messages(request: web.Request) -> web.Response:

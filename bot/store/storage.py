@@ -47,7 +47,7 @@ class BotStateRow(Base):
     # Text, not JSON/JSONB: jsonpickle's references (`py/id`) count objects in the order they
     # were written, and PostgreSQL's JSONB reorders keys.
     document: Mapped[str] = mapped_column(Text)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 class SqlStorage(Storage):
