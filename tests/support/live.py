@@ -73,5 +73,11 @@ class LiveBot:
         raise AssertionError("unreachable")
 
     def post(self, activity: dict[str, Any]) -> tuple[int, Any]:
+        """POST an activity; the status and the JSON answer (the raw text when it is not JSON)."""
         status, raw = self.post_raw(json.dumps(activity).encode())
-        return status, json.loads(raw) if raw else None
+        if not raw:
+            return status, None
+        try:
+            return status, json.loads(raw)
+        except ValueError:
+            return status, raw.decode("utf-8", "replace")
