@@ -7,13 +7,20 @@ BIN := $(VENV)/bin
 # Re-install only when pyproject.toml is newer than the last install.
 STAMP := $(VENV)/.installed
 
-.PHONY: run test chat install db-upgrade kb-validate teams-package clean
+.PHONY: run test lint chat install db-upgrade kb-validate teams-package clean
 
 run: db-upgrade
 	$(BIN)/palveluopas run
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The quality gate CI runs: lint, format, types, layer contracts.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 chat: db-upgrade
 	$(BIN)/palveluopas chat $(CHAT_ARGS)

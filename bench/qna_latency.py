@@ -37,11 +37,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from domain.qna import QnaIndex, build_index  # noqa: E402
-from domain.qna.evaluate import load_questions  # noqa: E402
-from domain.qna.normalize import keys_of  # noqa: E402
-from knowledge.loader import load_knowledge_base  # noqa: E402
-from knowledge.model import KnowledgeBase  # noqa: E402
+from domain.qna import QnaIndex, build_index
+from domain.qna.evaluate import load_questions
+from domain.qna.normalize import keys_of
+from knowledge.loader import load_knowledge_base
+from knowledge.model import KnowledgeBase
 
 COPIES = 19
 PASSES = 5
@@ -118,7 +118,7 @@ def measure(name: str, kb: KnowledgeBase, questions: list[tuple[str, str]]) -> N
             latencies.append((time.perf_counter() - t0) * 1000)
     latencies.sort()
     p50 = statistics.median(latencies)
-    p99 = latencies[min(len(latencies) - 1, int(round(0.99 * (len(latencies) - 1))))]
+    p99 = latencies[min(len(latencies) - 1, round(0.99 * (len(latencies) - 1)))]
     print(
         f"{name}: {len(index.records)} records, {len(index.docs)} texts, {len(index.vocabulary)} word keys, {len(index.postings)} keys\n"
         f"  build {cold_ms:.0f} ms cold (fresh process), {rebuild_ms:.0f} ms rebuild (reload); "

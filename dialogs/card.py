@@ -14,33 +14,29 @@ from typing import Any, Final
 
 from bot.ui.cards.guided_service import service_card
 from bot.ui.cards.payload import Submit
-from bot.service.context import BotServices
-from dialogs.guided import Call, End, Goto, GuidedDialog, Outcome, Screen, Stay, Step, Turn
-from dialogs.ids import CARD_DIALOG_ID, CRITERIA_DIALOG_ID, PROCESS_DIALOG_ID
+from bot.ui.protocol import DialogId
+from dialogs.engine import Call, Dialog, End, Goto, Outcome, Screen, Stay, Step, Turn
 from dialogs.records import chosen_service, current_service, option_finder_answers, option_service, pick_service_step
-from knowledge.model import KnowledgeBase
 
 MAX_HISTORY: Final = 20
 """Cards remembered for back; older ones drop off so the stored state stays small."""
 
 
-class CardDialog(GuidedDialog):
-    DIALOG_ID: Final = CARD_DIALOG_ID
+class CardDialog(Dialog):
+    ID = DialogId.CARD
+    help_keys = ("dialogs.help.card", "dialogs.help.general", "dialogs.help.commands")
 
-    def __init__(self, services: BotServices) -> None:
-        super().__init__(services)
+    def __init__(self) -> None:
         self.steps = {
             "pick": pick_service_step("card.title", "card.pick", then="show", history=[]),
             "show": Step(show=self.show_card, act=self.act_on_card, back=self.previous_card, display=True),
         }
 
-    def call_targets(self) -> tuple[str, ...]:
-        return (CRITERIA_DIALOG_ID, PROCESS_DIALOG_ID)
-
-    def start(self, kb: KnowledgeBase, options: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    def start(self, turn: Turn, options: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+        kb = turn.kb
         service = option_service(kb, options)
         # The finder's answers ride along so a criteria check begun from here skips them too.
-        data = {"service": service, "given": service is not None, "history": [], "finder": option_finder_answers(options)}
+        data: dict[str, Any] = {"service": service, "given": service is not None, "history": [], "finder": option_finder_answers(options)}
         return ("show" if service else "pick"), data
 
     # 2. show -------------------------------------------------------------------------------
@@ -64,8 +60,8 @@ class CardDialog(GuidedDialog):
             turn.data["service"] = service
             return Goto("show")
         if submit.action == "criteria":
-            return Call(CRITERIA_DIALOG_ID, {"service": service, "finder_answers": turn.data.get("finder", {})})
-        return Call(PROCESS_DIALOG_ID, {"service": service})
+            return Call(DialogId.CRITERIA, {"service": service, "finder_answers": turn.data.get("finder", {})})
+        return Call(DialogId.PROCESS, {"service": service})
 
     def previous_card(self, turn: Turn) -> Outcome:
         history = turn.data.setdefault("history", [])

@@ -18,18 +18,18 @@ service choice (or to the dialog that started this one).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any
 
 from bot.ui.cards.guided_criteria import pick_card, question_card, summary_card
 from bot.ui.cards.payload import Submit
-from bot.service.context import BotServices
-from dialogs.guided import Call, End, Goto, GuidedDialog, Outcome, Screen, Stay, Step, Turn
-from dialogs.ids import CARD_DIALOG_ID, CRITERIA_DIALOG_ID, PROCESS_DIALOG_ID
+from bot.ui.protocol import DialogId
+from dialogs.engine import Call, Dialog, End, Goto, Outcome, Screen, Stay, Step, Turn
 from dialogs.records import chosen_service, current_service, option_finder_answers, option_service, pick_service_step
-from domain.criteria import CheckAnswer, check_items, evaluate
+from domain.criteria import CheckAnswer, assess, check_items, evaluate
 from domain.finder import implied_answers
 from domain.justification import justification_text
-from knowledge.model import KnowledgeBase, ServiceCard
+from knowledge.model import ServiceCard
+
 
 def known_answers(card: ServiceCard, data: Mapping[str, Any]) -> dict[str, CheckAnswer]:
     """Finder-implied answers, overridden by the worker's own answers in this check."""
@@ -38,11 +38,11 @@ def known_answers(card: ServiceCard, data: Mapping[str, Any]) -> dict[str, Check
     return answers
 
 
-class CriteriaDialog(GuidedDialog):
-    DIALOG_ID: Final = CRITERIA_DIALOG_ID
+class CriteriaDialog(Dialog):
+    ID = DialogId.CRITERIA
+    help_keys = ("dialogs.help.criteria", "dialogs.help.general", "dialogs.help.commands")
 
-    def __init__(self, services: BotServices) -> None:
-        super().__init__(services)
+    def __init__(self) -> None:
         # The shared service choice, shown sorted by the name the user sees.
         pick = pick_service_step("criteria.title", "criteria.pick", then="question", answers=[])
         self.steps = {
@@ -51,12 +51,10 @@ class CriteriaDialog(GuidedDialog):
             "summary": Step(show=self.show_summary, act=self.act_on_summary, back=self.undo_last_answer, display=True),
         }
 
-    def call_targets(self) -> tuple[str, ...]:
-        return (CARD_DIALOG_ID, PROCESS_DIALOG_ID)
-
-    def start(self, kb: KnowledgeBase, options: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    def start(self, turn: Turn, options: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+        kb = turn.kb
         service = option_service(kb, options)
-        data = {"service": service, "given": service is not None, "finder": option_finder_answers(options), "answers": []}
+        data: dict[str, Any] = {"service": service, "given": service is not None, "finder": option_finder_answers(options), "answers": []}
         return ("question" if service else "pick"), data
 
     # 2. question ---------------------------------------------------------------------------
@@ -67,8 +65,14 @@ class CriteriaDialog(GuidedDialog):
             # The service vanished from the knowledge base since the check began.
             turn.data.update(service=None, given=False, answers=[])
             return Goto("pick")
-        items = check_items(card, known_answers(card, turn.data))
+        known = known_answers(card, turn.data)
+        items = check_items(card, known)
         if not items:
+            return Goto("summary")
+        if assess(card, known).ruled_out:
+            # An unmet criterion or an applying contra-indication decides it: the rest cannot
+            # change the verdict, so they are not asked; the summary lists them as unchecked.
+            turn.say(turn.ui("criteria.decided", n=len(items)))
             return Goto("summary")
         asked = len(turn.data.get("answers", []))
         implied = len(implied_answers(card, turn.data.get("finder", {})))
@@ -109,5 +113,5 @@ class CriteriaDialog(GuidedDialog):
         service = chosen_service(turn, submit, "card", "process")
         if service is None:
             return Stay(turn.ui("common.unknown_service"))
-        target = CARD_DIALOG_ID if submit.action == "card" else PROCESS_DIALOG_ID
+        target = DialogId.CARD if submit.action == "card" else DialogId.PROCESS
         return Call(target, {"service": service, "finder_answers": turn.data.get("finder", {})})

@@ -19,14 +19,11 @@ from typing import Any, Final
 
 from bot.ui.cards.guided_finder import question_card, result_card
 from bot.ui.cards.payload import Submit
-from bot.service.context import BotServices
-from dialogs.guided import Call, End, Goto, GuidedDialog, Outcome, Screen, Stay, Step, Turn
-from dialogs.ids import CARD_DIALOG_ID, CRITERIA_DIALOG_ID, FINDER_DIALOG_ID
+from bot.ui.protocol import DialogId
+from dialogs.engine import Call, Dialog, End, Goto, Outcome, Screen, Stay, Step, Turn
 from dialogs.records import chosen_service
 from domain.age import age_option
-from domain.finder import is_age_question, next_question, recommend
-from knowledge.model import KnowledgeBase
-
+from domain.finder import is_age_question, next_question, questions_left, recommend
 
 TYPED_AGE: Final = re.compile(
     r"^(\d{1,3})\s*-?\s*(?:v|vee|vuotias|vuotta|vuoden ikäinen|år|år gammal|åring|y|yo|yrs?|years?|years old)?$"
@@ -45,20 +42,17 @@ def finder_answers(data: Mapping[str, Any]) -> dict[str, str]:
     return {str(q): str(o) for q, o in data.get("answers", [])}
 
 
-class FinderDialog(GuidedDialog):
-    DIALOG_ID: Final = FINDER_DIALOG_ID
+class FinderDialog(Dialog):
+    ID = DialogId.FINDER
+    help_keys = ("dialogs.help.finder", "dialogs.help.general", "dialogs.help.commands")
 
-    def __init__(self, services: BotServices) -> None:
-        super().__init__(services)
+    def __init__(self) -> None:
         self.steps = {
             "question": Step(show=self.show_question, act=self.answer, back=self.undo_last_answer, typed=self.answer_age),
             "result": Step(show=self.show_result, act=self.act_on_result, back=self.undo_last_answer, display=True),
         }
 
-    def call_targets(self) -> tuple[str, ...]:
-        return (CRITERIA_DIALOG_ID, CARD_DIALOG_ID)
-
-    def start(self, kb: KnowledgeBase, options: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    def start(self, turn: Turn, options: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
         return "question", {"answers": []}
 
     # 1. question ---------------------------------------------------------------------------
@@ -68,7 +62,8 @@ class FinderDialog(GuidedDialog):
         question = next_question(turn.kb, answers)
         if question is None:
             return Goto("result")
-        return Screen(question_card(turn.ui, question, len(answers) + 1, turn.origin))
+        most = len(answers) + questions_left(turn.kb, answers)
+        return Screen(question_card(turn.ui, question, len(answers) + 1, turn.origin, most))
 
     def answer(self, turn: Turn, submit: Submit) -> Outcome:
         question = next_question(turn.kb, finder_answers(turn.data))
@@ -89,6 +84,9 @@ class FinderDialog(GuidedDialog):
         option = age_option(question, age)
         if option is None:
             return Stay(turn.ui("finder.age_no_option"))
+        # Say how the typed answer was read, so a slip ("5" meant as an option) shows at once.
+        label = next((o.label.get(turn.lang) for o in question.options if o.id == option), option)
+        turn.say(turn.ui("finder.age_read", age=age, option=label))
         turn.data.setdefault("answers", []).append([question.id, option])
         return Goto("question")
 
@@ -111,5 +109,5 @@ class FinderDialog(GuidedDialog):
         service = chosen_service(turn, submit, "criteria", "card")
         if service is None:
             return Stay(turn.ui("common.unknown_service"))
-        target = CRITERIA_DIALOG_ID if submit.action == "criteria" else CARD_DIALOG_ID
+        target = DialogId.CRITERIA if submit.action == "criteria" else DialogId.CARD
         return Call(target, {"service": service, "finder_answers": finder_answers(turn.data)})

@@ -16,15 +16,14 @@ a service only the steps common to every service are shown.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any
 
 from bot.ui.cards.guided_process import StepView, pick_process_card, step_card
 from bot.ui.cards.payload import Submit
-from bot.service.context import BotServices
-from dialogs.guided import TO_MENU, End, Goto, GuidedDialog, Outcome, Screen, Stay, Step, Turn
-from dialogs.ids import PROCESS_DIALOG_ID
+from bot.ui.protocol import DialogId, Result
+from dialogs.engine import Dialog, End, Goto, Outcome, Screen, Stay, Step, Turn
 from dialogs.records import current_service, option_service
-from knowledge.model import KnowledgeBase, Process, ProcessPhase, ProcessStep, ServiceCard
+from knowledge.model import Process, ProcessPhase, ProcessStep, ServiceCard
 
 Route = list[tuple[ProcessPhase, list[ProcessStep]]]
 
@@ -69,17 +68,18 @@ def step_view(process: Process, walk: Route, step_id: str | None, service: Servi
     )
 
 
-class ProcessDialog(GuidedDialog):
-    DIALOG_ID: Final = PROCESS_DIALOG_ID
+class ProcessDialog(Dialog):
+    ID = DialogId.PROCESS
+    help_keys = ("dialogs.help.process", "dialogs.help.general", "dialogs.help.commands")
 
-    def __init__(self, services: BotServices) -> None:
-        super().__init__(services)
+    def __init__(self) -> None:
         self.steps = {
             "pick": Step(show=self.show_pick, act=self.pick, back=lambda turn: End()),
             "step": Step(show=self.show_step, act=self.move, back=self.step_back, display=True),
         }
 
-    def start(self, kb: KnowledgeBase, options: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    def start(self, turn: Turn, options: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+        kb = turn.kb
         process = options.get("process")
         if not (isinstance(process, str) and kb.process(process) is not None):
             process = None
@@ -128,7 +128,7 @@ class ProcessDialog(GuidedDialog):
 
     def move(self, turn: Turn, submit: Submit) -> Outcome:
         if submit.action == "menu":
-            return End(TO_MENU)
+            return End(Result.TO_MENU)
         walked = self._walk(turn)
         if walked is None:
             return Stay()

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 from bot.ui.cards.guided_service import pick_service_card
 from bot.ui.cards.payload import Submit
 from dialogs.choices import FUZZY_MARGIN, normalize
-from dialogs.guided import End, Goto, Outcome, Screen, Stay, Step, Turn
+from dialogs.engine import End, Goto, Outcome, Screen, Stay, Step, Turn
 from knowledge.model import KnowledgeBase, Localized, ServiceCard
 
 NAME_THRESHOLD: Final = 80.0

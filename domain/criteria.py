@@ -26,7 +26,6 @@ from knowledge.model import (
     ServiceCard,
 )
 
-
 _Item = TypeVar("_Item", Criterion, ContraIndication)
 
 

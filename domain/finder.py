@@ -188,3 +188,19 @@ def is_age_question(question: FinderQuestion) -> bool:
     """Whether some option of the question holds an age in years (`domain.age`): there a
     typed whole number is an age, not an option's number."""
     return any(age_option(question, age) is not None for age in range(MAX_AGE + 1))
+
+
+def questions_left(kb: KnowledgeBase, answers: Answers) -> int:
+    """How many questions may still be asked at most: the unanswered ones whose answer can
+    change the result now. Later answers may settle some of them, never add one, so this is
+    an honest upper bound for "question 2 of at most 5"."""
+    known = _known_answers(kb, answers)
+    in_play = frozenset(r.service.id for r in recommend(kb, known).fits)
+    if not in_play:
+        return 0
+    return sum(
+        1
+        for question in kb.finder.questions
+        if question.id not in known
+        and len({_outcome(recommend(kb, {**known, question.id: option.id}), in_play) for option in question.options}) > 1
+    )

@@ -61,7 +61,7 @@ class JsonLineFormatter(logging.Formatter):
             line["exception"] = self.formatException(record.exc_info)
         return json.dumps(line, ensure_ascii=False, default=str)
 
-    def formatException(self, ei: _ExcInfo) -> str:  # noqa: N802 (logging's name)
+    def formatException(self, ei: _ExcInfo) -> str:
         return format_exception_without_messages(ei[1])
 
 

@@ -58,14 +58,38 @@ def _spaced(*parts: str) -> str:
 # DDMMYY: a plausible day and month (an impossible date such as 29.2. of a common year is
 # still a mistyped code), each digit possibly followed by a stray space.
 _DATE: Final = (
-    r"(?:0" + _S + r"[1-9]|[12]" + _S + r"[0-9]|3" + _S + r"[01])" + _S  # day
-    + r"(?:0" + _S + r"[1-9]|1" + _S + r"[0-2])" + _S  # month
+    r"(?:0"
+    + _S
+    + r"[1-9]|[12]"
+    + _S
+    + r"[0-9]|3"
+    + _S
+    + r"[01])"
+    + _S  # day
+    + r"(?:0"
+    + _S
+    + r"[1-9]|1"
+    + _S
+    + r"[0-2])"
+    + _S  # month
     + _spaced("[0-9]", "[0-9]")  # year
 )
 _INDIVIDUAL: Final = _spaced("[0-9]", "[0-9]", "[0-9]")
 # Not preceded by a digit (a longer number is not a code); letters may touch it on both sides.
 _HETU: Final = re.compile(
-    r"(?<![0-9])(?P<date>" + _DATE + r")" + _S + r"(?P<sign>" + _SIGN + r")?" + _S + r"(?P<individual>" + _INDIVIDUAL + r")" + _S + r"(?P<check>[0-9](?![0-9])|[A-Za-z])"
+    r"(?<![0-9])(?P<date>"
+    + _DATE
+    + r")"
+    + _S
+    + r"(?P<sign>"
+    + _SIGN
+    + r")?"
+    + _S
+    + r"(?P<individual>"
+    + _INDIVIDUAL
+    + r")"
+    + _S
+    + r"(?P<check>[0-9](?![0-9])|[A-Za-z])"
 )
 _SPACES: Final = re.compile(_S[:-1])
 

@@ -115,7 +115,8 @@ def _duplicate_ids(definitions: list[_Definition]) -> Iterator[Problem]:
 
 
 def _file_names(kb: CrossRefInput) -> Iterator[Problem]:
-    for loaded in (*kb.services, *kb.processes):
+    owners: tuple[LoadedFile[ServiceCard] | LoadedFile[Process], ...] = (*kb.services, *kb.processes)
+    for loaded in owners:
         stem = loaded.file.path.stem
         if stem != loaded.model.id:
             yield loaded.problem(
@@ -258,8 +259,8 @@ def _references(kb: CrossRefInput, ids: _Ids) -> Iterator[Problem]:
         for i, phase in enumerate(process.model.phases):
             for j, step in enumerate(phase.steps):
                 for k, service_id in enumerate(step.services):
-                    path = ("phases", i, "steps", j, "services", k)
-                    yield from unknown(process, path, service_id, ("service",), "KB215")
+                    step_path = ("phases", i, "steps", j, "services", k)
+                    yield from unknown(process, step_path, service_id, ("service",), "KB215")
     related_kinds: tuple[RecordKind, ...] = ("service", "process", "phase", "step")
     for faq in kb.faq_files:
         for i, entry in enumerate(faq.model.entries):

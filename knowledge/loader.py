@@ -195,7 +195,7 @@ def _absent_kinds(files: list[KbFile]) -> frozenset[RecordKind]:
     return frozenset(kind for kinds in absent for kind in kinds)
 
 
-def _load_file(kb_file: KbFile, text: str) -> tuple[LoadedFile | None, list[Problem]]:
+def _load_file(kb_file: KbFile, text: str) -> tuple[LoadedFile[Any] | None, list[Problem]]:
     where = kb_file.display
     try:
         parsed = parse_yaml(text)

@@ -387,7 +387,8 @@ class KnowledgeBase(Record):
         self._questions = MappingProxyType(questions)
 
     def _all_records(self) -> Iterator[tuple[RecordKind, IdRecord, ServiceCard | Process | None]]:
-        for owner in (*self.services, *self.processes):
+        owners: tuple[ServiceCard | Process, ...] = (*self.services, *self.processes)
+        for owner in owners:
             for kind, _path, record in owner.records():
                 yield kind, record, None if record is owner else owner
         for entry in self.faq:
@@ -399,22 +400,27 @@ class KnowledgeBase(Record):
         return self._by_kind.get(kind, {}).get(record_id)
 
     def service(self, service_id: str) -> ServiceCard | None:
-        return self._get("service", service_id)
+        found: ServiceCard | None = self._get("service", service_id)
+        return found
 
     def process(self, process_id: str) -> Process | None:
-        return self._get("process", process_id)
+        found: Process | None = self._get("process", process_id)
+        return found
 
     def step(self, step_id: str) -> tuple[Process, ProcessPhase, ProcessStep] | None:
         return self._steps.get(step_id)
 
     def faq_entry(self, faq_id: str) -> FaqEntry | None:
-        return self._get("faq", faq_id)
+        found: FaqEntry | None = self._get("faq", faq_id)
+        return found
 
     def phase(self, phase_id: str) -> ProcessPhase | None:
-        return self._get("phase", phase_id)
+        found: ProcessPhase | None = self._get("phase", phase_id)
+        return found
 
     def term(self, term_id: str) -> GlossaryTerm | None:
-        return self._get("term", term_id)
+        found: GlossaryTerm | None = self._get("term", term_id)
+        return found
 
     def finder_question(self, question_id: str) -> FinderQuestion | None:
         return self._questions.get(question_id)

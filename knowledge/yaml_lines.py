@@ -172,7 +172,7 @@ class _Walker:
                 # Paths hold text keys; an integer key must not read as a list index.
                 return str(value)
         # A list or mapping as a key cannot match any model field; its text will do.
-        return f"<{node.id} at line {node.start_mark.line + 1}>"
+        return f"<{getattr(node, 'id', 'node')} at line {node.start_mark.line + 1}>"
 
 
 def _merged_mappings(node: Node) -> Iterator[MappingNode]:

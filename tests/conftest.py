@@ -31,12 +31,12 @@ import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.service.app import create_app, knowledge_builders
+from bot.service.app import create_app
 from bot.service.context import BotServices, KnowledgeProvider
-from bot.store.db import create_engine, create_sessionmaker
-from bot.ui.i18n import Strings
 from bot.service.settings import Settings
+from bot.store.db import create_engine, create_sessionmaker
 from bot.store.storage import SqlStorage
+from bot.ui.i18n import Strings
 from tests.support import db
 
 KB_ROOT = Path(__file__).resolve().parent / "support" / "kb"
@@ -49,7 +49,7 @@ def kb_root() -> Path:
 
 @pytest.fixture(scope="session")
 def knowledge(kb_root: Path) -> KnowledgeProvider:
-    return KnowledgeProvider(kb_root, knowledge_builders())
+    return KnowledgeProvider(kb_root)
 
 
 @pytest.fixture(scope="session")

@@ -21,21 +21,22 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Any
 
 from aiohttp import web
-from botbuilder.core import Bot, ConversationState, TurnContext, UserState, serializer_helper
+from botbuilder.core import Bot, TurnContext, serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity, DeliveryModes
 from msrest.serialization import Model
 
-from bot.ui.i18n import Strings, language_of
-from domain.logs import log_event
 from bot.service.settings import Settings
 from bot.service.validation import TURN_INVOKES, Rejection, check_activity, invoke_answer, parse_body
 from bot.store.dedup import ActivityLog
 from bot.store.storage import StorageConflictError
+from bot.ui.i18n import Strings, language_of
+from domain.logs import log_event
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,10 @@ def error_response(status: int, code: str, message: str) -> web.Response:
 
 class PalveluopasAdapter(CloudAdapter):
     def __init__(
-        self, settings: Settings, strings: Strings, conversation_state: ConversationState, user_state: UserState,
+        self,
+        settings: Settings,
+        strings: Strings,
+        reset_state: Callable[[TurnContext], Awaitable[None]],
         *,
         turn_invokes: frozenset[str] = TURN_INVOKES,
         seen: ActivityLog | None = None,
@@ -66,8 +70,7 @@ class PalveluopasAdapter(CloudAdapter):
         super().__init__(ConfigurationBotFrameworkAuthentication(_BotFrameworkConfiguration(settings)))
         self._strings = strings
         self._max_body_bytes = settings.max_body_bytes
-        self._conversation_state = conversation_state
-        self._user_state = user_state
+        self._reset_state = reset_state
         self._turn_invokes = turn_invokes
         self._seen = seen
         self.on_turn_error = self._on_turn_error
@@ -142,9 +145,7 @@ class PalveluopasAdapter(CloudAdapter):
         await context.send_activity(self._strings.get("core.error_apology", lang, error_id=error_id))
         # Whatever the dialog stack held led to the failure; starting over beats failing again.
         try:
-            await self._conversation_state.clear_state(context)
-            await self._conversation_state.save_changes(context, force=True)
-            await self._user_state.save_changes(context)
+            await self._reset_state(context)
         except Exception as exc:  # e.g. the database is down: the apology still goes out
             log_event(log, "state_reset_failed", level=logging.ERROR, exc_info=exc, error_id=error_id, error_type=type(exc).__name__)
 

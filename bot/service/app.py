@@ -24,29 +24,27 @@ from http import HTTPStatus
 from typing import Final
 
 from aiohttp import web
-from botbuilder.core import ConversationState, UserState
-from botbuilder.dialogs import Dialog
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.service.adapter import PalveluopasAdapter
-from bot.service.context import BotServices, Builder, KnowledgeProvider
-from bot.store.db import create_engine, create_sessionmaker
-from bot.service.handler import PalveluopasBot
-from bot.ui.i18n import Strings
-from domain.logs import log_event
-from bot.service.optional import optional_module
+from bot.service.context import BotServices, KnowledgeProvider
+from bot.service.handler import PalveluopasBot, TurnPorts
 from bot.service.middleware import TurnLogMiddleware, TypingMiddleware
+from bot.service.retention import purge_periodically
 from bot.service.settings import Settings
+from bot.store.db import create_engine, create_sessionmaker
 from bot.store.dedup import ActivityLog
 from bot.store.storage import SqlStorage
-from bot.service.retention import purge_periodically
-from dialogs.root import build_root_dialog
+from bot.ui.i18n import Strings
+from dialogs.engine import Engine
+from dialogs.features import build_engine
+from domain.logs import log_event
 from knowledge.problems import format_problems
 
 log = logging.getLogger(__name__)
 
-DialogsFactory = Callable[[BotServices], Dialog]
+EngineFactory = Callable[[], Engine]
 
 SETTINGS: Final = web.AppKey("settings", Settings)
 KNOWLEDGE: Final = web.AppKey("knowledge", KnowledgeProvider)
@@ -57,31 +55,17 @@ BOT: Final = web.AppKey("bot", PalveluopasBot)
 
 READY_TIMEOUT_SECONDS: Final = 3.0
 
-# Builders of what is derived from the knowledge base, by module: a feature that is not built
-# yet is skipped, a broken import inside one is not.
-KNOWLEDGE_BUILDERS: Final = {"qna": ("domain.qna", "build_index")}
-
-
-def knowledge_builders() -> dict[str, Builder]:
-    builders: dict[str, Builder] = {}
-    for name, (module_name, function) in KNOWLEDGE_BUILDERS.items():
-        module = optional_module(module_name)
-        if module is not None:
-            builders[name] = getattr(module, function)
-    return builders
-
-
-def create_app(settings: Settings, *, dialogs_factory: DialogsFactory | None = None, knowledge: KnowledgeProvider | None = None) -> web.Application:
+def create_app(settings: Settings, *, engine_factory: EngineFactory | None = None, knowledge: KnowledgeProvider | None = None) -> web.Application:
     """The bot as an aiohttp app. Raises `KnowledgeBaseError` when the knowledge base is invalid.
 
-    `dialogs_factory` replaces the root dialog (tests); `knowledge` shares an already loaded
+    `engine_factory` replaces the dialogs (tests); `knowledge` shares an already loaded
     knowledge base between apps (tests build many).
     """
     app = web.Application(client_max_size=settings.max_body_bytes)
     app[SETTINGS] = settings
-    app[KNOWLEDGE] = knowledge or KnowledgeProvider(settings.knowledge_root, knowledge_builders())
+    app[KNOWLEDGE] = knowledge or KnowledgeProvider(settings.knowledge_root)
     app.cleanup_ctx.append(_database)
-    app.cleanup_ctx.append(_bot(dialogs_factory))
+    app.cleanup_ctx.append(_bot(engine_factory))
     app.cleanup_ctx.append(_retention)
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
@@ -97,20 +81,20 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     await engine.dispose()
 
 
-def _bot(dialogs_factory: DialogsFactory | None) -> Callable[[web.Application], AsyncIterator[None]]:
+def _bot(engine_factory: EngineFactory | None) -> Callable[[web.Application], AsyncIterator[None]]:
     async def assemble(app: web.Application) -> AsyncIterator[None]:
         settings = app[SETTINGS]
         strings = Strings.load()
-        services = BotServices(settings=settings, strings=strings, knowledge=app[KNOWLEDGE], sessionmaker=create_sessionmaker(app[ENGINE]))
+        knowledge = app[KNOWLEDGE]
+        services = BotServices(settings=settings, strings=strings, knowledge=knowledge, sessionmaker=create_sessionmaker(app[ENGINE]))
         storage = SqlStorage(services.sessionmaker)
-        conversation_state, user_state = ConversationState(storage), UserState(storage)
-        root = (dialogs_factory or build_root_dialog)(services)
-        adapter = PalveluopasAdapter(settings, strings, conversation_state, user_state, seen=ActivityLog(services.sessionmaker))
+        bot = PalveluopasBot((engine_factory or build_engine)(), storage, strings, lambda: knowledge.snapshot, TurnPorts(services.sessionmaker))
+        adapter = PalveluopasAdapter(settings, strings, bot.reset, seen=ActivityLog(services.sessionmaker))
         adapter.use(TurnLogMiddleware())
         adapter.use(TypingMiddleware())
         app[SERVICES] = services
         app[ADAPTER] = adapter
-        app[BOT] = PalveluopasBot(root, conversation_state, user_state)
+        app[BOT] = bot
         yield
 
     return assemble

@@ -1,8 +1,8 @@
 """`palveluopas` command line: one entry point, sub-commands registered by their owners.
 
 Each feature keeps its commands beside its code (`knowledge/cli.py`, `bot/service/commands/...`) and
-exposes `register(subparsers)`; this module only assembles them, so adding a command does not
-touch the others.
+exposes `register(subparsers)`; this module only assembles them: adding a command is one
+line in `COMMANDS`.
 """
 
 from __future__ import annotations
@@ -10,27 +10,20 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from types import ModuleType
 
-from bot.service.optional import optional_module
+import knowledge.cli
+from bot.service.commands import chat, db, qna, run, teams
 
 # Modules that expose `register(subparsers)`. Each sub-parser sets `handler` (args -> exit code).
-COMMAND_MODULES: tuple[str, ...] = (
-    "bot.service.commands.run",
-    "bot.service.commands.chat",
-    "bot.service.commands.db",
-    "bot.service.commands.teams",
-    "knowledge.cli",
-    "bot.service.commands.qna",
-)
+COMMANDS: tuple[ModuleType, ...] = (run, chat, db, teams, knowledge.cli, qna)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="palveluopas", description="Palveluopas: Teams-avustaja perhesosiaalityöhön ja lastensuojeluun")
     subparsers = parser.add_subparsers(dest="command", required=True)
-    for name in COMMAND_MODULES:
-        module = optional_module(name)
-        if module is not None:
-            module.register(subparsers)
+    for module in COMMANDS:
+        module.register(subparsers)
     return parser
 
 

@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.service.settings import Settings
 from bot.ui.i18n import Strings
 from domain.logs import log_event
-from bot.service.settings import Settings
+from domain.snapshot import Snapshot, build_snapshot
 from knowledge.loader import load_knowledge_base
 from knowledge.model import KnowledgeBase
 from knowledge.problems import Problem
@@ -29,27 +28,15 @@ from knowledge.reload import reload_or_keep
 
 log = logging.getLogger(__name__)
 
-Builder = Callable[[KnowledgeBase], object]
-"""Derives something from a loaded knowledge base once per load (e.g. the Q&A index)."""
-
-
-@dataclass(frozen=True)
-class KnowledgeSnapshot:
-    kb: KnowledgeBase
-    derived: Mapping[str, object]
-    """One entry per builder, by the builder's name; e.g. `derived["qna"]` is the Q&A index."""
-
-
 class KnowledgeProvider:
-    """The current knowledge base and what is derived from it, swapped whole on reload.
+    """The current knowledge `Snapshot` (the base and what is derived from it), swapped whole on reload.
 
     The constructor loads the knowledge base and raises `KnowledgeBaseError` when it is
     invalid, so a service never starts without knowledge.
     """
 
-    def __init__(self, root: Path, builders: Mapping[str, Builder]) -> None:
+    def __init__(self, root: Path) -> None:
         self._root = root
-        self._builders = dict(builders)
         # A reload runs in a worker thread (SIGHUP, the admin endpoint) while turns keep
         # reading `snapshot`; the lock only keeps two reloads from racing each other.
         self._reload_lock = threading.Lock()
@@ -60,7 +47,7 @@ class KnowledgeProvider:
         return self._root
 
     @property
-    def snapshot(self) -> KnowledgeSnapshot:
+    def snapshot(self) -> Snapshot:
         return self._snapshot
 
     def reload(self) -> list[Problem]:
@@ -77,9 +64,9 @@ class KnowledgeProvider:
             log_event(log, "kb_reload", outcome="ok", version=kb.version, warnings=len(problems))
             return problems
 
-    def _snapshot_of(self, kb: KnowledgeBase) -> KnowledgeSnapshot:
-        derived = {name: build(kb) for name, build in self._builders.items()}
-        return KnowledgeSnapshot(kb=kb, derived=MappingProxyType(derived))
+    @staticmethod
+    def _snapshot_of(kb: KnowledgeBase) -> Snapshot:
+        return build_snapshot(kb)
 
 
 @dataclass(frozen=True)

@@ -1,55 +1,83 @@
-"""The activity handler: which activities start or continue the root dialog.
+"""The activity handler: each activity read once, run through the dialog engine, answered.
 
-Every turn ends by saving ConversationState (the dialog stack) and UserState; a turn that
-fails is saved by the adapter's `on_turn_error` after it has reset the conversation.
+A turn reads the conversation's stack of dialogs (per worker in group chats and channels),
+lets the engine decide, writes the stack back and sends the replies. A stored state of an
+older shape is dropped and the worker told so once; a turn that fails is answered by the
+adapter's `on_turn_error`, which calls `reset` to start the conversation over.
 """
 
 from __future__ import annotations
 
-from botbuilder.core import ActivityHandler, ConversationState, TurnContext, UserState
-from botbuilder.dialogs import Dialog, DialogSet, DialogTurnStatus
-from botbuilder.schema import ChannelAccount
+from dataclasses import dataclass
+from typing import Any
 
-DIALOG_STATE_PROPERTY = "DialogState"
+from botbuilder.core import ActivityHandler, Storage, TurnContext
+from botbuilder.schema import AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue, ChannelAccount
+
+from bot.service.inputs import person_of, read_input, state_key, where_of
+from bot.service.replies import send_replies
+from bot.ui.i18n import Strings, language_of
+from dialogs.engine import Context, Engine, Greet, Input, Stack
+from domain.snapshot import Snapshot
+
+ETAG_KEY = "e_tag"
+CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+
+
+@dataclass(frozen=True)
+class TurnPorts:
+    """What dialogs may reach outside the turn."""
+
+    sessionmaker: Any
 
 
 class PalveluopasBot(ActivityHandler):
-    def __init__(self, root_dialog: Dialog, conversation_state: ConversationState, user_state: UserState) -> None:
-        self._root_id = root_dialog.id
-        self._conversation_state = conversation_state
-        self._user_state = user_state
-        self._dialogs = DialogSet(conversation_state.create_property(DIALOG_STATE_PROPERTY))
-        self._dialogs.add(root_dialog)
-
-    async def on_turn(self, turn_context: TurnContext) -> None:
-        await super().on_turn(turn_context)
-        await self._conversation_state.save_changes(turn_context)
-        await self._user_state.save_changes(turn_context)
+    def __init__(self, engine: Engine, storage: Storage, strings: Strings, snapshot: Any, ports: TurnPorts) -> None:
+        self._engine = engine
+        self._storage = storage
+        self._strings = strings
+        self._snapshot = snapshot
+        """A callable returning the current knowledge `Snapshot` (swapped on reload)."""
+        self._ports = ports
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
-        activity = turn_context.activity
-        # In a Teams channel the text starts with the bot's @mention; strip it before reading.
-        # botbuilder's helper fails on a card submit, whose text is None.
-        if activity.text is not None:
-            if activity.recipient is not None:
-                TurnContext.remove_recipient_mention(activity)
-            activity.text = activity.text.strip()
-        dialog_context = await self._dialogs.create_context(turn_context)
-        result = await dialog_context.continue_dialog()
-        if result.status == DialogTurnStatus.Empty:
-            await dialog_context.begin_dialog(self._root_id)
+        await self.run(turn_context, read_input(turn_context, self._strings))
 
     async def on_members_added_activity(self, members_added: list[ChannelAccount], turn_context: TurnContext) -> None:
         bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
-        if any(member.id == bot_id for member in members_added or ()):
-            await self._greet(turn_context)
+        if any(member is not None and member.id == bot_id for member in members_added or ()):
+            await self.run(turn_context, Greet())
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
-        await self._greet(turn_context)
+        await self.run(turn_context, Greet())
 
-    async def _greet(self, turn_context: TurnContext) -> None:
-        """Start the root dialog, which greets, unless it already runs: Teams sends both an
-        installationUpdate and a conversationUpdate on install, and one greeting is enough."""
-        dialog_context = await self._dialogs.create_context(turn_context)
-        if dialog_context.active_dialog is None:
-            await dialog_context.begin_dialog(self._root_id)
+    async def on_adaptive_card_invoke(self, turn_context: TurnContext, invoke_value: AdaptiveCardInvokeValue) -> AdaptiveCardInvokeResponse:
+        replaced = await self.run(turn_context, read_input(turn_context, self._strings))
+        if replaced is None:
+            return AdaptiveCardInvokeResponse(status_code=200, type="application/vnd.microsoft.activity.message", value="")
+        return AdaptiveCardInvokeResponse(status_code=200, type=CARD_CONTENT_TYPE, value=replaced)
+
+    async def run(self, turn_context: TurnContext, given: Input) -> dict[str, Any] | None:
+        activity = turn_context.activity
+        key = state_key(activity)
+        stored = (await self._storage.read([key])).get(key)
+        etag = stored.get(ETAG_KEY) if isinstance(stored, dict) else None
+        snapshot: Snapshot = self._snapshot()
+        context = Context(
+            snapshot=snapshot,
+            strings=self._strings,
+            lang=language_of(activity.locale),
+            input=given,
+            user=person_of(activity),
+            where=where_of(activity),
+            ports=self._ports,
+        )
+        result = await self._engine.run(Stack.load(stored), context)
+        # The state is written before the replies go out: a conflicting turn of the same
+        # conversation fails here, before the worker sees answers that would not be kept.
+        await self._storage.write({key: {**result.stack.dump(), ETAG_KEY: etag or "*"}})
+        return await send_replies(turn_context, result.replies)
+
+    async def reset(self, turn_context: TurnContext) -> None:
+        """Forget the conversation's dialogs (after an error), so the next turn starts afresh."""
+        await self._storage.delete([state_key(turn_context.activity)])

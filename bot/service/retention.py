@@ -22,11 +22,21 @@ async def purge_logged(sessionmaker: async_sessionmaker[AsyncSession], retention
     except Exception as exc:  # a database hiccup must not end the job
         log_event(log, "retention_purge", level=logging.WARNING, outcome="error", error_type=type(exc).__name__)
         return None
-    log_event(log, "retention_purge", outcome="ok", retention_days=retention_days, bot_state=purged.bot_state, unanswered=purged.unanswered, seen_activities=purged.seen_activities)
+    log_event(
+        log,
+        "retention_purge",
+        outcome="ok",
+        retention_days=retention_days,
+        bot_state=purged.bot_state,
+        unanswered=purged.unanswered,
+        seen_activities=purged.seen_activities,
+    )
     return purged
 
 
-async def purge_periodically(sessionmaker: async_sessionmaker[AsyncSession], retention_days: int, interval_seconds: float = PURGE_INTERVAL.total_seconds()) -> None:
+async def purge_periodically(
+    sessionmaker: async_sessionmaker[AsyncSession], retention_days: int, interval_seconds: float = PURGE_INTERVAL.total_seconds()
+) -> None:
     while True:
         await purge_logged(sessionmaker, retention_days)
         await asyncio.sleep(interval_seconds)

@@ -33,7 +33,7 @@ MAX_ID_LENGTH: Final = 1024
 MAX_URL_LENGTH: Final = 2048
 
 ADAPTIVE_CARD_ACTION: Final = "adaptiveCard/action"
-TOKEN_EXCHANGE: Final = "signin/tokenExchange"
+TOKEN_EXCHANGE: Final = "signin/tokenExchange"  # noqa: S105 (an invoke name, not a secret)
 TURN_INVOKES: Final[frozenset[str]] = frozenset()
 """Invoke names that run a turn. None yet: the cards use Action.Submit (message activities)."""
 KNOWN_VERBS: Final[frozenset[str]] = frozenset()
@@ -105,7 +105,21 @@ def _has_lone_surrogate(text: str) -> bool:
 
 # --- the activity ---------------------------------------------------------------------------
 
-_OPTIONAL_STRINGS: Final = ("id", "text", "locale", "name", "deliveryMode", "replyToId", "textFormat", "inputHint", "localTimezone", "action", "callerId", "timestamp", "localTimestamp")
+_OPTIONAL_STRINGS: Final = (
+    "id",
+    "text",
+    "locale",
+    "name",
+    "deliveryMode",
+    "replyToId",
+    "textFormat",
+    "inputHint",
+    "localTimezone",
+    "action",
+    "callerId",
+    "timestamp",
+    "localTimestamp",
+)
 _OPTIONAL_OBJECTS: Final = ("from", "recipient", "channelData", "relatesTo", "conversation")
 _OBJECT_LISTS: Final = ("entities", "membersAdded", "membersRemoved", "attachments", "reactionsAdded", "reactionsRemoved")
 _ACCOUNT_LISTS: Final = ("membersAdded", "membersRemoved")

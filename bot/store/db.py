@@ -7,9 +7,10 @@ Q&A code) and created only by the Alembic revisions in `bot/store/migrations/`, 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import MetaData, make_url
 from sqlalchemy.dialects import postgresql, sqlite
@@ -39,15 +40,23 @@ def sqlite_file(url: str | URL) -> Path | None:
     return Path(parsed.database)
 
 
+QUIET_DRIVER_LOGGERS: Final = ("aiosqlite", "asyncpg", "sqlalchemy.engine", "sqlalchemy.pool")
+"""Drivers and SQLAlchemy's engine log SQL with its parameters, i.e. stored text, when their
+logger is enabled (SQLAlchemy echoes at INFO as soon as a root logger is at DEBUG): never
+below WARNING."""
+
+
 def create_engine(url: str | URL) -> AsyncEngine:
     """An async engine; for SQLite, creates the folder of the database file first."""
+    for name in QUIET_DRIVER_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.getLogger(name).level, logging.WARNING))
     path = sqlite_file(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Concurrent turns write state at the same moment; wait for the lock instead of
         # failing with "database is locked".
-        return create_async_engine(url, connect_args={"timeout": 30})
-    return create_async_engine(url, pool_pre_ping=True)
+        return create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
+    return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -1,4 +1,4 @@
-"""Bot state (ConversationState, UserState) in the database: one row per storage key.
+"""Bot state (each conversation's dialog stack) in the database: one row per storage key.
 
 Semantics follow botbuilder's own storages:
 
@@ -20,8 +20,6 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 from botbuilder.core import Storage
-from jsonpickle.pickler import Pickler
-from jsonpickle.unpickler import Unpickler
 from sqlalchemy import CursorResult, DateTime, String, Text, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
@@ -44,8 +42,7 @@ class BotStateRow(Base):
 
     key: Mapped[str] = mapped_column(Text, primary_key=True)
     etag: Mapped[str] = mapped_column(String(64))
-    # Text, not JSON/JSONB: jsonpickle's references (`py/id`) count objects in the order they
-    # were written, and PostgreSQL's JSONB reorders keys.
+    # Text, not JSON/JSONB: one column type that reads back byte for byte on both engines.
     document: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
@@ -96,19 +93,18 @@ class SqlStorage(Storage):
 
 
 
-# Dialog state holds Python objects (DialogState, DialogInstance, msrest models), which is why
-# botbuilder's own storages flatten and restore state with jsonpickle, and so does this one.
-# Restoring jsonpickle data can instantiate any importable class: it is only ever done on rows
-# this service wrote itself into its own table. Never point this storage at a table another
-# system writes to, and never load rows from elsewhere (imports, backups of unknown origin).
+# State is plain JSON (the dialog engine keeps ids, step names and counters only), so rows are
+# read back with `json.loads` and never instantiate anything. A row written by an older version
+# (botbuilder's jsonpickle-flattened DialogState) still reads as JSON: the engine sees its
+# unknown shape and starts the conversation over with a notice.
 def _flatten(item: Any) -> str:
     if isinstance(item, dict):
         item = {k: v for k, v in item.items() if k != ETAG_KEY}
-    return json.dumps(Pickler().flatten(item), ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(item, ensure_ascii=False, separators=(",", ":"))
 
 
 def _restore(document: str) -> Any:
-    return Unpickler(safe=True).restore(json.loads(document))
+    return json.loads(document)
 
 
 def _etag_of(item: Any) -> str | None:

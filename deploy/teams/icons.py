@@ -52,7 +52,7 @@ def draw(size: int, inside: Callable[[float, float], bool], background: tuple[in
             if background is None:
                 pixels.append((*WHITE, round(255 * cover)))
             else:
-                pixels.append(tuple(round(b + (w - b) * cover) for b, w in zip(background, WHITE, strict=False)) + (255,))  # type: ignore[arg-type]
+                pixels.append((*tuple(round(b + (w - b) * cover) for b, w in zip(background, WHITE, strict=False)), 255))  # type: ignore[arg-type]
     return png(size, size, pixels)
 
 

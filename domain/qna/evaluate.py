@@ -33,8 +33,8 @@ from typing import Any, Final
 import yaml
 
 from domain.qna.index import FIELDS, QnaIndex
-from domain.qna.retrieve import Band, Candidate, choose_band, rank
 from domain.qna.normalize import comparable, detect_language
+from domain.qna.retrieve import Band, Candidate, choose_band, rank
 from domain.qna.weights import WEIGHTS, Weights
 
 MAX_WRONG_CONFIDENT: Final = 0.02
@@ -222,7 +222,7 @@ def parts(outcomes: Sequence[Outcome]) -> dict[str, list[Outcome]]:
 
 
 def _grid(start: float, stop: float, step: float) -> list[float]:
-    count = int(round((stop - start) / step)) + 1
+    count = round((stop - start) / step) + 1
     return [round(start + i * step, 4) for i in range(count)]
 
 
@@ -322,7 +322,8 @@ def with_weight(weights: Weights, name: str, value: float) -> Weights:
         return weights.with_kind(key, value)
     if group == "field":
         return weights.with_field(key, value)
-    return replace(weights, **{name: value})
+    changes: dict[str, Any] = {name: value}
+    return replace(weights, **changes)
 
 
 def _objective(outcomes: Sequence[Outcome]) -> tuple[int, int, float]:

@@ -554,7 +554,7 @@ def concept_key_match(key: str, form_key: str) -> bool:
 
 def _common_prefix(a: str, b: str) -> str:
     n = 0
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=False):  # words of different lengths: up to the shorter
         if x != y:
             break
         n += 1
@@ -598,7 +598,7 @@ def build_index(kb: KnowledgeBase) -> QnaIndex:
     # Document frequency over records: any alternative of any slot counts. At the same time,
     # each key's best factor per record, for the postings.
     best_factor: dict[str, dict[int, float]] = defaultdict(dict)
-    for doc, pos in zip(raw, doc_text):
+    for doc, pos in zip(raw, doc_text, strict=True):
         for k, f in text_keys[pos].items():
             row = best_factor[k]
             if f > row.get(doc.record, 0.0):
@@ -608,20 +608,20 @@ def build_index(kb: KnowledgeBase) -> QnaIndex:
     max_idf = math.log(1.0 + n_records)
 
     built_texts: list[tuple[tuple[Slot, ...], float, str]] = []
-    for (text, _lang), spec in zip(distinct, specs):
+    for (text, _lang), spec in zip(distinct, specs, strict=True):
         built = tuple(Slot(weight=idf.get(main, max_idf) * factor, keys=tuple(alts)) for alts, main, factor, _cue in spec)
         built_texts.append((built, sum(s.weight for s in built), comparable(text)))
 
     docs: list[Doc] = []
     by_record: list[list[int]] = [[] for _ in records]
     named_by: dict[str, set[int]] = defaultdict(set)
-    for doc, pos in zip(raw, doc_text):
+    for doc, pos in zip(raw, doc_text, strict=True):
         built, total, plain = built_texts[pos]
         if not built:
             continue
         if doc.field in DEFINITION_FIELDS and len(built) == 1:
-            for key, _factor in built[0].keys:
-                named_by[key].add(doc.record)
+            for slot_key, _factor in built[0].keys:
+                named_by[slot_key].add(doc.record)
         by_record[doc.record].append(len(docs))
         docs.append(
             Doc(

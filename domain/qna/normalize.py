@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Final
+from typing import Any, Final
 
 import snowballstemmer
 
@@ -52,29 +52,13 @@ _COLLOQUIAL_FI: Final = {
 # same service, and the IDF weighting already keeps them from dominating.
 STOP_WORDS: Final[dict[str, frozenset[str]]] = {
     "fi": frozenset(
-        """
-        ja sekä tai on ole olla oli ovat olen olet ollut olisi se ne sen sitä niitä että kun jos niin myös kuin nyt
-        vain vaan siis sitten jo vielä mutta minä minun minulla minua sinä sinun sinulla me meillä te he hän
-        tämä tätä tässä tuo tuota nämä nuo joka jotka jota mitäs no noh hei moi moikka terve kiitos kiitti
-        tota tuota niinku niinkun ihan aika oikein just juuri eli ym esim jne olis oisko ois mm ts
-        voisitko voitko kerro kertoa kertoisitko haluan haluaisin tietää tiedätkö osaatko apua auta
-        """.split()
+        ["ja", "sekä", "tai", "on", "ole", "olla", "oli", "ovat", "olen", "olet", "ollut", "olisi", "se", "ne", "sen", "sitä", "niitä", "että", "kun", "jos", "niin", "myös", "kuin", "nyt", "vain", "vaan", "siis", "sitten", "jo", "vielä", "mutta", "minä", "minun", "minulla", "minua", "sinä", "sinun", "sinulla", "me", "meillä", "te", "he", "hän", "tämä", "tätä", "tässä", "tuo", "tuota", "nämä", "nuo", "joka", "jotka", "jota", "mitäs", "no", "noh", "hei", "moi", "moikka", "terve", "kiitos", "kiitti", "tota", "tuota", "niinku", "niinkun", "ihan", "aika", "oikein", "just", "juuri", "eli", "ym", "esim", "jne", "olis", "oisko", "ois", "mm", "ts", "voisitko", "voitko", "kerro", "kertoa", "kertoisitko", "haluan", "haluaisin", "tietää", "tiedätkö", "osaatko", "apua", "auta"]
     ),
     "sv": frozenset(
-        """
-        och eller är var vara har hade ha en ett den det de som att på i för till av med om så men jag du vi ni
-        han hon man mig dig oss er sig min din vår er denna detta dessa här där nu bara också ju väl hej tack
-        kan kunde skulle vill ska får vid från hos inom mot sin sitt sina blir bli någon något några alla varje
-        mer än då
-        """.split()
+        ["och", "eller", "är", "var", "vara", "har", "hade", "ha", "en", "ett", "den", "det", "de", "som", "att", "på", "i", "för", "till", "av", "med", "om", "så", "men", "jag", "du", "vi", "ni", "han", "hon", "man", "mig", "dig", "oss", "er", "sig", "min", "din", "vår", "er", "denna", "detta", "dessa", "här", "där", "nu", "bara", "också", "ju", "väl", "hej", "tack", "kan", "kunde", "skulle", "vill", "ska", "får", "vid", "från", "hos", "inom", "mot", "sin", "sitt", "sina", "blir", "bli", "någon", "något", "några", "alla", "varje", "mer", "än", "då"]
     ),
     "en": frozenset(
-        """
-        a an the and or is are was were be been being do does did have has had to of in on at for from with
-        by about as it its this that these those i me my we our you your he she they them there here so
-        just please hi hello thanks thank can could would should will shall may might tell know if then than
-        any each their his her us am get got
-        """.split()
+        ["a", "an", "the", "and", "or", "is", "are", "was", "were", "be", "been", "being", "do", "does", "did", "have", "has", "had", "to", "of", "in", "on", "at", "for", "from", "with", "by", "about", "as", "it", "its", "this", "that", "these", "those", "i", "me", "my", "we", "our", "you", "your", "he", "she", "they", "them", "there", "here", "so", "just", "please", "hi", "hello", "thanks", "thank", "can", "could", "would", "should", "will", "shall", "may", "might", "tell", "know", "if", "then", "than", "any", "each", "their", "his", "her", "us", "am", "get", "got"]
     ),
 }
 
@@ -83,13 +67,7 @@ STOP_WORDS: Final[dict[str, frozenset[str]]] = {
 # they are rarer than the topic words of busy subjects (`perhekuntoutus` appears in twenty
 # records, `kauan` in ten), and left at full weight they outvote the topic.
 QUESTION_WORDS: Final = frozenset(
-    """
-    mikä mitä mitkä mikäli minkä millainen millaisia millaisissa millä mistä mihin missä miksi miten milloin
-    kuka ketkä keitä kenelle kenen keneltä kenellä kumpi kumman kuinka kauan kauanko paljonko montako moneltako
-    voiko onko saako pitääkö tarvitseeko tarvitaanko kuuluuko koskeeko tehdäänkö käytetäänkö
-    vad vem vilka vilken hur när var varför vart många mycket länge lång ofta
-    what who which when where why how whom whose many much long often
-    """.split()
+    ["mikä", "mitä", "mitkä", "mikäli", "minkä", "millainen", "millaisia", "millaisissa", "millä", "mistä", "mihin", "missä", "miksi", "miten", "milloin", "kuka", "ketkä", "keitä", "kenelle", "kenen", "keneltä", "kenellä", "kumpi", "kumman", "kuinka", "kauan", "kauanko", "paljonko", "montako", "moneltako", "voiko", "onko", "saako", "pitääkö", "tarvitseeko", "tarvitaanko", "kuuluuko", "koskeeko", "tehdäänkö", "käytetäänkö", "vad", "vem", "vilka", "vilken", "hur", "när", "var", "varför", "vart", "många", "mycket", "länge", "lång", "ofta", "what", "who", "which", "when", "where", "why", "how", "whom", "whose", "many", "much", "long", "often"]
 )
 QUESTION_WORD_FACTOR: Final = 0.4
 
@@ -97,7 +75,7 @@ QUESTION_WORD_FACTOR: Final = 0.4
 # What "what is X" is made of, in the three languages: for a glossary term these words are
 # the whole question, so they do not count against it.
 DEFINITION_CUES: Final = frozenset(
-    "mikä mitä mika mita tarkoittaa tarkoitetaan tarkottaa on vad är betyder innebär what is does mean means".split()
+    ["mikä", "mitä", "mika", "mita", "tarkoittaa", "tarkoitetaan", "tarkottaa", "on", "vad", "är", "betyder", "innebär", "what", "is", "does", "mean", "means"]
 )
 
 
@@ -108,7 +86,7 @@ def is_definition_cue(word: str) -> bool:
 # A question that asks what a thing *is*: a word that only asks for a meaning anywhere, or "mikä
 # on X" / "what is X" / "vad är X" with a short X. Then a glossary term is the answer the worker
 # wants; in "mitä vastuutiimi tekee" the same "mitä" asks for an FAQ entry.
-_MEANING_WORDS: Final = frozenset("tarkoittaa tarkoitetaan tarkottaa tarkoittanee merkitsee betyder innebär meaning mean means stands".split())
+_MEANING_WORDS: Final = frozenset(["tarkoittaa", "tarkoitetaan", "tarkottaa", "tarkoittanee", "merkitsee", "betyder", "innebär", "meaning", "mean", "means", "stands"])
 _WHAT_IS: Final = frozenset({("mikä", "on"), ("mika", "on"), ("mitä", "on"), ("mita", "on"), ("mikä", "oli"), ("what", "is"), ("what", "are"), ("whats",), ("vad", "är"), ("vad", "ar"), ("vad", "betyder")})
 _DEFINITION_MAX_WORDS: Final = 5
 
@@ -131,22 +109,13 @@ def is_question_word(word: str) -> bool:
 # Finnish markers cover the inflected question words that Swedish and English never contain.
 _LANGUAGE_MARKERS: Final[dict[str, frozenset[str]]] = {
     "fi": frozenset(
-        """
-        ja on onko ei mikä mitä miten milloin kuka kenelle kenen missä mihin mistä miksi kauanko paljonko voiko
-        pitääkö saako tarvitseeko kun jos että se ne tämä lapsi lapsen perhe perheen asiakas asiakkaan kanssa
-        """.split()
+        ["ja", "on", "onko", "ei", "mikä", "mitä", "miten", "milloin", "kuka", "kenelle", "kenen", "missä", "mihin", "mistä", "miksi", "kauanko", "paljonko", "voiko", "pitääkö", "saako", "tarvitseeko", "kun", "jos", "että", "se", "ne", "tämä", "lapsi", "lapsen", "perhe", "perheen", "asiakas", "asiakkaan", "kanssa"]
     ),
     "sv": frozenset(
-        """
-        och är vad hur när vem vilka vilken var varför får kan ska måste barn barnet familj familjen för med
-        som att det den en ett inte eller till av på om jag vi hos
-        """.split()
+        ["och", "är", "vad", "hur", "när", "vem", "vilka", "vilken", "var", "varför", "får", "kan", "ska", "måste", "barn", "barnet", "familj", "familjen", "för", "med", "som", "att", "det", "den", "en", "ett", "inte", "eller", "till", "av", "på", "om", "jag", "vi", "hos"]
     ),
     "en": frozenset(
-        """
-        and is are what how when who which where why can must should does do the a an of to for with child
-        family not or in on my we i it
-        """.split()
+        ["and", "is", "are", "what", "how", "when", "who", "which", "where", "why", "can", "must", "should", "does", "do", "the", "a", "an", "of", "to", "for", "with", "child", "family", "not", "or", "in", "on", "my", "we", "i", "it"]
     ),
 }
 
@@ -180,7 +149,7 @@ def comparable(text: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def _stemmer(lang: str) -> snowballstemmer.Stemmer:  # type: ignore[name-defined]
+def _stemmer(lang: str) -> Any:
     return snowballstemmer.stemmer(_STEMMER_NAMES.get(lang, "finnish"))
 
 

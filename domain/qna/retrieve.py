@@ -150,8 +150,8 @@ def _query(index: QnaIndex, text: str, lang: str, w: Weights) -> _Query | None:
             weights.append(0.0)
         else:
             weights.append(index.max_idf * w.unknown_word_factor * factor)
-    content = tuple(0.0 if cue else x for x, (_a, _m, _f, cue) in zip(weights, slots))
-    topical = tuple(x * w.paragraph_question_words if factor < 1.0 else x for x, (_a, _m, factor, _c) in zip(weights, slots))
+    content = tuple(0.0 if cue else x for x, (_a, _m, _f, cue) in zip(weights, slots, strict=True))
+    topical = tuple(x * w.paragraph_question_words if factor < 1.0 else x for x, (_a, _m, factor, _c) in zip(weights, slots, strict=True))
     total = sum(weights)
     if not total:
         return None
@@ -182,7 +182,7 @@ def _shortlist(index: QnaIndex, query: _Query, size: int) -> list[int]:
                 if x > best.get(rec, 0.0):
                     best[rec] = x
     totals: dict[int, float] = {}
-    for weight, best in zip(query.weights, per_slot):
+    for weight, best in zip(query.weights, per_slot, strict=True):
         for rec, x in best.items():
             totals[rec] = totals.get(rec, 0.0) + weight * x
     return [rec for rec, _ in heapq.nlargest(size, totals.items(), key=lambda item: (item[1], -item[0]))]
@@ -221,13 +221,13 @@ def _score_record(index: QnaIndex, rec: int, query: _Query, w: Weights) -> tuple
         if not covered:
             continue
         if doc.names:
-            q_cov = sum(c * s for c, s in zip(query.content, row)) / query.content_total
+            q_cov = sum(c * s for c, s in zip(query.content, row, strict=True)) / query.content_total
         elif doc.long:
             # An interrogative in a paragraph ("the source does not say what ...") is weak
             # evidence that the paragraph answers that kind of question.
-            q_cov = sum(c * s for c, s in zip(query.topical, row)) / query.total
+            q_cov = sum(c * s for c, s in zip(query.topical, row, strict=True)) / query.total
         else:
-            q_cov = sum(c * s for c, s in zip(query.weights, row)) / query.total
+            q_cov = sum(c * s for c, s in zip(query.weights, row, strict=True)) / query.total
         weight = fields[doc.field]
         if doc.long:
             score = weight * q_cov
@@ -248,7 +248,7 @@ def _score_record(index: QnaIndex, rec: int, query: _Query, w: Weights) -> tuple
             per_field[doc.field] = score
         if not doc.context:
             if w.complement:
-                union = [max(a, b) for a, b in zip(union, row)]
+                union = [max(a, b) for a, b in zip(union, row, strict=True)]
             if score > best_score:
                 best_score, best_doc, best_row = score, pos, row
     if best_doc < 0:
@@ -266,7 +266,7 @@ def _score_record(index: QnaIndex, rec: int, query: _Query, w: Weights) -> tuple
         # The words of the question that the best text lacks but another text of the record
         # has ("how many months ..." : the phrasing names family rehabilitation, the answer
         # the months): the record as a whole answers more of the question than its best text.
-        bonus += w.complement * sum(q * max(0.0, u - b) for q, u, b in zip(query.weights, union, best_row)) / query.total
+        bonus += w.complement * sum(q * max(0.0, u - b) for q, u, b in zip(query.weights, union, best_row, strict=True)) / query.total
     return min(1.0, best_score + bonus) * prior, best_doc
 
 
@@ -280,9 +280,9 @@ def rank(index: QnaIndex, text: str, lang: str, weights: Weights = WEIGHTS) -> t
     shortlist.extend(sorted(named.difference(shortlist)))
     scored: list[tuple[float, int, int]] = []
     for rec in shortlist:
-        score, doc = _score_record(index, rec, query, weights)
-        if doc >= 0:
-            scored.append((score, rec, doc))
+        score, best = _score_record(index, rec, query, weights)
+        if best >= 0:
+            scored.append((score, rec, best))
     scored.sort(key=lambda item: (-item[0], item[1]))
 
     candidates: list[Candidate] = []

@@ -16,8 +16,9 @@ which a test checks, so only changed values show in the diff), then run `qna swe
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Final
 
@@ -61,7 +62,7 @@ class Weights:
     paragraph (an answer, a description): a paragraph mentions "mitä" without asking it."""
     shortlist: int = 30
     """Records scored in full after the inverted-index shortlist."""
-    extra: Mapping[str, float] = field(default_factory=lambda: _frozen({}))
+    extra: Mapping[str, float] = dataclasses.field(default_factory=lambda: _frozen({}))
 
     def with_field(self, name: str, value: float) -> Weights:
         return replace(self, field=_frozen({**self.field, name: value}))

@@ -17,12 +17,11 @@ import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.service.app import create_app, knowledge_builders
+from bot.service.app import create_app
 from bot.service.context import BotServices, KnowledgeProvider
-from bot.ui.i18n import Strings
 from bot.service.settings import Settings
 from bot.store.storage import SqlStorage
-from dialogs.root import build_root_dialog
+from bot.ui.i18n import Strings
 from knowledge.model import KnowledgeBase
 from tests.dialogs.conversation import AdapterConversation, HttpConversation
 
@@ -31,7 +30,7 @@ DIALOG_KB_ROOT = Path(__file__).resolve().parent / "kb"
 
 @pytest.fixture(scope="session")
 def dialog_knowledge() -> KnowledgeProvider:
-    return KnowledgeProvider(DIALOG_KB_ROOT, knowledge_builders())
+    return KnowledgeProvider(DIALOG_KB_ROOT)
 
 
 @pytest.fixture
@@ -53,7 +52,7 @@ def dialog_services(
 
 @pytest.fixture
 def chat(dialog_services: BotServices, bot_storage: SqlStorage) -> AdapterConversation:
-    return AdapterConversation(build_root_dialog(dialog_services), bot_storage)
+    return AdapterConversation(dialog_services, bot_storage)
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 from botbuilder.core import Storage
-from botbuilder.dialogs import Dialog
 
+from bot.service.context import BotServices
 from tests.support.cards import assert_valid_card
 from tests.support.dialogs import DialogDriver
 from tests.support.http import send
@@ -78,9 +78,9 @@ class Conversation:
 class AdapterConversation(Conversation):
     """Through botbuilder's TestAdapter and the real activity handler."""
 
-    def __init__(self, root: Dialog, storage: Storage, locale: str = "fi-FI") -> None:
+    def __init__(self, services: BotServices, storage: Storage, locale: str = "fi-FI") -> None:
         super().__init__(locale)
-        self.driver = DialogDriver(root, storage, locale)
+        self.driver = DialogDriver(services, storage, locale)
 
     async def _send(self, text: str | None, value: Any) -> list[dict[str, Any]]:
         self.driver.locale = self.locale

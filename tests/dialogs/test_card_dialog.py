@@ -74,7 +74,7 @@ async def test_check_criteria_from_a_card_starts_the_check_of_that_service_and_b
     assert "Milloin palvelu ei sovellu" in shown
 
 
-async def test_cancel_on_a_card_opened_from_the_finder_returns_to_the_finder_result(chat: AdapterConversation) -> None:
+async def test_one_cancel_on_a_card_opened_from_the_finder_leaves_both_and_says_so(chat: AdapterConversation) -> None:
     await chat.say("valitse palvelu")
     await chat.press("10–17-vuotias")
     await chat.press("Lapsen tai nuoren oma työskentely")
@@ -82,8 +82,23 @@ async def test_cancel_on_a_card_opened_from_the_finder_returns_to_the_finder_res
 
     shown = await chat.press("Peruuta")
 
-    # Cancel stops the innermost dialog; the one that started it carries on.
-    assert "Palveluehdotukset" in shown
+    # One cancel leaves the whole guided stack, without re-posting the finder's result.
+    assert shown.startswith("Selvä, keskeytin sen.")
+    assert "Palveluehdotukset" not in shown
+    assert "Valitse palvelu" in chat.button_titles
+
+
+async def test_the_finder_result_buttons_still_work_after_a_card_was_opened_from_it(chat: AdapterConversation) -> None:
+    await chat.say("valitse palvelu")
+    await chat.press("10–17-vuotias")
+    result = await chat.press("Lapsen tai nuoren oma työskentely")
+    result_replies = chat.replies
+    assert "Palveluehdotukset" in result
+    await chat.press("Näytä kortti: Testitukihenkilö")
+
+    shown = await chat.submit(chat.button("Tarkista kriteerit: Testitukihenkilö", replies=result_replies))
+
+    assert "Testitukihenkilö" in shown and "Kohta 1/" in shown
 
 
 async def test_a_menu_button_from_an_old_card_leaves_the_card_for_what_was_asked(chat: AdapterConversation) -> None:

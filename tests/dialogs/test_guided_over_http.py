@@ -11,10 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.service.app import create_app
-from bot.ui.cards.message import ADAPTIVE_CARD_CONTENT_TYPE
 from bot.service.context import KnowledgeProvider
 from bot.service.settings import Settings
 from bot.store.storage import BotStateRow
+from bot.ui.cards.message import ADAPTIVE_CARD_CONTENT_TYPE
 from tests.dialogs.conversation import HttpConversation
 
 AGE_QUESTION = "Minkä ikäinen lapsi on?"
@@ -86,8 +86,13 @@ async def test_a_channel_without_cards_gets_plain_text_with_numbered_options_to_
     assert AGE_QUESTION in message["text"]
     assert "[3] 10–17-vuotias" in message["text"]
 
-    await http_chat.say("3")
-    assert NEED_QUESTION in http_chat.messages[0]["text"]
+    # At the age question a typed number is an age (said back), elsewhere an option's number.
+    await http_chat.say("14")
+    assert http_chat.messages[0]["text"] == "Luin: 14 vuotta (10–17-vuotias)."
+    assert NEED_QUESTION in http_chat.messages[1]["text"]
+    assert "[1] Lapsen tai nuoren oma työskentely" in http_chat.messages[1]["text"]
+    await http_chat.say("1")
+    assert "Palveluehdotukset" in http_chat.messages[0]["text"]
 
 
 async def test_the_justification_reaches_a_text_only_channel_in_full(http_chat: HttpConversation) -> None:
@@ -157,3 +162,78 @@ async def test_a_conversation_left_mid_check_is_continued_later_by_typing(
 
     assert "Vastaa kuhunkin kohtaan kyllä, ei tai en tiedä." in after.texts[0]
     assert "Kohta 2/3" in shown
+
+
+async def test_a_typed_age_is_confirmed_as_it_was_read(http_chat: HttpConversation) -> None:
+    await http_chat.say("valitse palvelu")
+    assert "kirjoita ikä vuosina" in http_chat.shown and "numeron" not in http_chat.shown
+
+    shown = await http_chat.say("12")
+
+    assert http_chat.texts[0] == "Luin: 12 vuotta (10–17-vuotias)."
+    assert "Kenen kanssa työskentelyä" in shown
+
+
+async def test_the_finder_shows_its_progress_with_an_honest_bound(http_chat: HttpConversation) -> None:
+    first = await http_chat.say("valitse palvelu")
+    assert "Kysymys 1, enintään " in first
+
+    second = await http_chat.press("10–17-vuotias")
+
+    assert "Kysymys 2, enintään " in second
+
+
+async def test_one_cancel_leaves_nested_flows_over_http(http_chat: HttpConversation) -> None:
+    await http_chat.say("valitse palvelu")
+    await http_chat.press("10–17-vuotias")
+    await http_chat.press("Lapsen tai nuoren oma työskentely")
+    await http_chat.press("Tarkista kriteerit: Testitukihenkilö")
+
+    shown = await http_chat.say("peruuta")
+
+    assert shown.startswith("Selvä, keskeytin sen.")
+    assert "Palveluehdotukset" not in shown and "Kohta" not in shown
+    assert "Mitään ei ole kesken" in await http_chat.say("peruuta")
+
+
+async def test_finder_answers_carry_into_a_typed_criteria_check(http_chat: HttpConversation) -> None:
+    await http_chat.say("valitse palvelu")
+    await http_chat.press("10–17-vuotias")
+    await http_chat.press("Lapsen tai nuoren oma työskentely")
+
+    shown = await http_chat.say("tarkista kriteerit testitukihenkilö")
+
+    assert "Testitukihenkilö" in shown
+    assert "Onko lapsi 10–17-vuotias?" not in shown, "the age was answered in the finder"
+    assert "valintojesi perusteella" in shown or "Kohta" in shown
+
+
+async def test_a_stale_finder_button_offers_the_way_on(http_chat: HttpConversation) -> None:
+    await http_chat.say("valitse palvelu")
+    old_question = http_chat.replies
+    await http_chat.press("10–17-vuotias")
+
+    shown = await http_chat.submit(http_chat.button("Alle 7-vuotias", replies=old_question))
+
+    assert "ei ole enää käytössä" in shown
+    assert "Kenen kanssa työskentelyä" in shown, "the current question is shown again, to go on from"
+    assert "Kirjoita kysymys" not in shown
+
+
+async def test_a_stale_button_after_the_flow_ended_offers_the_menu(http_chat: HttpConversation) -> None:
+    await http_chat.say("valitse palvelu")
+    old_question = http_chat.replies
+    await http_chat.say("peruuta")
+
+    shown = await http_chat.submit(http_chat.button("Alle 7-vuotias", replies=old_question))
+
+    assert "päättyneeseen toimintoon" in shown and "Valitse palvelu" in http_chat.button_titles
+
+
+async def test_the_check_stops_asking_once_the_verdict_is_decided_and_says_so(http_chat: HttpConversation) -> None:
+    await http_chat.say("tarkista kriteerit testitukihenkilö")
+
+    shown = await http_chat.press("Ei")
+
+    assert "Arvio on jo selvä" in shown
+    assert "Kohta 2" not in shown

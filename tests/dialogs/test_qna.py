@@ -4,7 +4,6 @@ buttons, Swedish and English; through the real handler, and over HTTP with expec
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -12,12 +11,11 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.service.context import BotServices, KnowledgeSnapshot
-from bot.ui.i18n import Strings
+from bot.service.context import BotServices
 from bot.store.qna_store import QnaFeedback, QnaUnanswered
 from bot.store.storage import SqlStorage
-from dialogs.qna import QnaDialog
-from domain.qna import build_index
+from bot.ui.i18n import Strings
+from domain.snapshot import Snapshot, build_snapshot
 from tests.domain.qna.small_kb import small_kb
 from tests.support.cards import assert_valid_card
 from tests.support.dialogs import DialogDriver
@@ -30,15 +28,14 @@ class StaticKnowledge:
     """A knowledge provider on the small in-code knowledge base (the dialog reads only
     `snapshot`)."""
 
-    snapshot: KnowledgeSnapshot
+    snapshot: Snapshot
 
 
 @pytest.fixture
 def driver(bot_services: BotServices, sessionmaker: async_sessionmaker[AsyncSession]) -> DialogDriver:
-    kb = small_kb()
-    knowledge: Any = StaticKnowledge(KnowledgeSnapshot(kb=kb, derived=MappingProxyType({"qna": build_index(kb)})))
+    knowledge: Any = StaticKnowledge(build_snapshot(small_kb()))
     services = BotServices(settings=bot_services.settings, strings=Strings.load(), knowledge=knowledge, sessionmaker=sessionmaker)
-    return DialogDriver(QnaDialog(services), SqlStorage(sessionmaker))
+    return DialogDriver(services, SqlStorage(sessionmaker))
 
 
 async def unanswered(sessionmaker: async_sessionmaker[AsyncSession]) -> list[tuple[str, str, str, int]]:

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from bot.service.inputs import command_words
 from bot.ui.i18n import Strings
-from dialogs.base import command_words
 from tests.dialogs.conversation import AdapterConversation
 
 FINDER_QUESTION = "Minkä ikäinen lapsi on?"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 import ast
 from pathlib import Path
+
+import pytest
 
 from domain.criteria import BASE_ANSWERS, Basis, CheckAnswer, CheckItem, Reason, ReasonCode, Verdict, check_items, evaluate, statement_of
 from knowledge.model import Duration, KnowledgeBase, Prerequisite

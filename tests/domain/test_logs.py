@@ -82,7 +82,8 @@ def test_database_libraries_write_nothing_below_warning_even_when_their_level_is
 
 def test_a_third_party_record_is_written_without_its_arguments_and_redacted(json_log: io.StringIO) -> None:
     logging.getLogger("somelib").warning("could not handle %s", SECRET)
-    logging.getLogger("somelib").warning("prebuilt message with 010203A123B inside\nsecond line " + SECRET)
+    prebuilt = f"prebuilt message with 010203A123B inside\nsecond line {SECRET}"
+    logging.getLogger("somelib").warning(prebuilt)
 
     lines = [json.loads(line) for line in json_log.getvalue().splitlines()]
     assert [line["event"] for line in lines] == ["could not handle %s", "prebuilt message with [henkilötunnus] inside"]

@@ -292,7 +292,7 @@ def test_cap_cuts_long_text_to_the_limit() -> None:
 
 
 def test_cap_rejects_a_non_positive_limit() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="limit"):
         cap("abc", 0)
 
 

@@ -6,6 +6,7 @@ import json
 
 import jsonschema
 import pytest
+
 from knowledge import editor_schema
 from knowledge.files import LAYOUT
 from knowledge.yaml_lines import parse_yaml

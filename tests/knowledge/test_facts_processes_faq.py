@@ -245,7 +245,7 @@ def test_feedback_loop_runs_from_webropol_form_to_reactive_supervision(kb: Knowl
     )
 
 
-@pytest.mark.parametrize("process_id", (*SERVICE_PROCESSES, "palaute"))
+@pytest.mark.parametrize("process_id", [*SERVICE_PROCESSES, "palaute"])
 def test_steps_are_namespaced_by_their_phase_and_cite_a_source(
     kb: KnowledgeBase, process_id: str
 ) -> None:
@@ -258,7 +258,7 @@ def test_steps_are_namespaced_by_their_phase_and_cite_a_source(
             assert step.source.section.strip()
 
 
-@pytest.mark.parametrize("process_id", (*SERVICE_PROCESSES, "palaute"))
+@pytest.mark.parametrize("process_id", [*SERVICE_PROCESSES, "palaute"])
 def test_steps_whose_content_the_source_leaves_open_tell_where_to_check(
     kb: KnowledgeBase, process_id: str
 ) -> None:

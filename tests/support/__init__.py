@@ -6,8 +6,8 @@
   `deliveryMode: expectReplies` and returns the reply activities (JSON dicts).
 * `tests.support.replies`: what the user sees in replies: `texts`, `cards`, `shown_text`,
   `buttons`.
-* `tests.support.dialogs`: `run_dialog_through_adapter` drives a dialog with botbuilder's
-  `TestAdapter` and the real activity handler, turn by turn.
+* `tests.support.dialogs`: `DialogDriver` drives the bot with botbuilder's `TestAdapter`
+  and the real activity handler over the real dialog engine, turn by turn.
 * `tests.support.cards`: `assert_valid_card` against the Adaptive Card 1.5 schema.
 * `tests/support/kb/`: a tiny valid knowledge base, so bot tests do not depend on content.
 """

@@ -22,15 +22,56 @@ CONVERSATIONS: Final = ("fuzz-a", "fuzz-b", "fuzz-c", "19:fuzz@thread.v2")
 """Few conversations, so that state accumulates and dialogs get somewhere."""
 
 WORDS: Final = (
-    "apu", "hei", "peruuta", "takaisin", "valikko", "valitse palvelu", "tarkista kriteerit", "prosessi", "näytä kortti",
-    "help", "cancel", "back", "hjälp", "avbryt", "1", "2", "3", "0", "12", "-1", "99999999999999999999", "kyllä", "ei",
-    "testipalvelu", "perhekuntoutus", "tukiperhe", "mikä on testipalvelu?", "", " ", "\n", "131052-308T",
-    "asiakas150812A944Nx", "044.555.1212", "laura(at)hel.fi", "<at>Palveluopas</at> apu", "😀" * 3, "\u202eevil",
-    "a" * 5000, "%s %d {0} {{x}}", "'; DROP TABLE bot_state; --", "\x00", "\ud800", "\udfff x", "🇫🇮",
+    "apu",
+    "hei",
+    "peruuta",
+    "takaisin",
+    "valikko",
+    "valitse palvelu",
+    "tarkista kriteerit",
+    "prosessi",
+    "näytä kortti",
+    "help",
+    "cancel",
+    "back",
+    "hjälp",
+    "avbryt",
+    "1",
+    "2",
+    "3",
+    "0",
+    "12",
+    "-1",
+    "99999999999999999999",
+    "kyllä",
+    "ei",
+    "testipalvelu",
+    "perhekuntoutus",
+    "tukiperhe",
+    "mikä on testipalvelu?",
+    "",
+    " ",
+    "\n",
+    "131052-308T",
+    "asiakas150812A944Nx",
+    "044.555.1212",
+    "laura(at)hel.fi",
+    "<at>Palveluopas</at> apu",
+    "😀" * 3,
+    "\u202eevil",
+    "a" * 5000,
+    "%s %d {0} {{x}}",
+    "'; DROP TABLE bot_state; --",
+    "\x00",
+    "\ud800",
+    "\udfff x",
+    "🇫🇮",
 )
 
 _leaf: Final = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20), st.sampled_from(WORDS))
-json_values: Final = st.recursive(_leaf, lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3), max_leaves=12)
+json_values: Final = st.recursive(
+    _leaf, lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3), max_leaves=12
+)
 """Any JSON value, shallow."""
 
 texts: Final = st.one_of(st.sampled_from(WORDS), st.text(max_size=60), st.text(alphabet=st.characters(codec="utf-8"), max_size=30))
@@ -109,21 +150,36 @@ def _deep_copy(data: Any) -> Any:
 
 
 _SERVICE_URLS: Final = weighted(
-    (4, st.just(UNUSED_SERVICE_URL)), (1, st.sampled_from(["", "not a url", "http://", "ftp://127.0.0.1/", "http://127.0.0.1:99999/", "//127.0.0.1"])), (1, st.integers()), (1, st.none())
+    (4, st.just(UNUSED_SERVICE_URL)),
+    (1, st.sampled_from(["", "not a url", "http://", "ftp://127.0.0.1/", "http://127.0.0.1:99999/", "//127.0.0.1"])),
+    (1, st.integers()),
+    (1, st.none()),
 )
-_ACCOUNTS: Final = sometimes_wrong(st.fixed_dictionaries({"id": sometimes_wrong(st.sampled_from(["user-1", "user-2", "palveluopas"]))}, optional={"name": texts, "aadObjectId": texts}))
+_ACCOUNTS: Final = sometimes_wrong(
+    st.fixed_dictionaries({"id": sometimes_wrong(st.sampled_from(["user-1", "user-2", "palveluopas"]))}, optional={"name": texts, "aadObjectId": texts})
+)
 _ENTITIES: Final = sometimes_wrong(
     st.lists(
         st.one_of(
-            st.fixed_dictionaries({"type": st.just("mention")}, optional={"mentioned": sometimes_wrong(st.fixed_dictionaries({"id": st.sampled_from(["palveluopas", "user-2"])})), "text": sometimes_wrong(st.just("<at>Palveluopas</at>"))}),
+            st.fixed_dictionaries(
+                {"type": st.just("mention")},
+                optional={
+                    "mentioned": sometimes_wrong(st.fixed_dictionaries({"id": st.sampled_from(["palveluopas", "user-2"])})),
+                    "text": sometimes_wrong(st.just("<at>Palveluopas</at>")),
+                },
+            ),
             st.fixed_dictionaries({"type": st.just("clientInfo")}, optional={"locale": texts, "timezone": texts}),
             json_values,
         ),
         max_size=3,
     )
 )
-_TYPES: Final = st.sampled_from(["message"] * 8 + ["conversationUpdate", "invoke", "installationUpdate", "event", "typing", "messageReaction", "endOfConversation"])
-_INVOKE_NAMES: Final = st.sampled_from(["adaptiveCard/action", "signin/tokenExchange", "signin/verifyState", "task/fetch", "composeExtension/query", "healthCheck", ""])
+_TYPES: Final = st.sampled_from(
+    ["message"] * 8 + ["conversationUpdate", "invoke", "installationUpdate", "event", "typing", "messageReaction", "endOfConversation"]
+)
+_INVOKE_NAMES: Final = st.sampled_from(
+    ["adaptiveCard/action", "signin/tokenExchange", "signin/verifyState", "task/fetch", "composeExtension/query", "healthCheck", ""]
+)
 
 
 _WELL_FORMED_FIELDS: Final = {
@@ -131,7 +187,9 @@ _WELL_FORMED_FIELDS: Final = {
     "id": weighted((9, st.uuids().map(str)), (1, st.sampled_from(["resent-1", "resent-2"]))),
     "channelId": st.sampled_from(["msteams", "emulator"]),
     "serviceUrl": st.just(UNUSED_SERVICE_URL),
-    "conversation": st.fixed_dictionaries({"id": st.sampled_from(CONVERSATIONS)}, optional={"conversationType": st.sampled_from(["personal", "channel"]), "tenantId": texts}),
+    "conversation": st.fixed_dictionaries(
+        {"id": st.sampled_from(CONVERSATIONS)}, optional={"conversationType": st.sampled_from(["personal", "channel"]), "tenantId": texts}
+    ),
     "from": st.fixed_dictionaries({"id": st.sampled_from(["user-1", "user-2"])}, optional={"name": texts, "aadObjectId": texts}),
     "recipient": st.just({"id": "palveluopas", "name": "Palveluopas"}),
     "deliveryMode": st.just("expectReplies"),

@@ -23,9 +23,9 @@ from typing import Any, Final, TextIO
 import aiohttp
 from aiohttp import web
 
+from bot.service.commands.common import load_settings, ready_app
 from bot.ui.cards.message import ADAPTIVE_CARD_CONTENT_TYPE
 from bot.ui.cards.text import SubmitAction, render_card_text, submit_actions
-from bot.service.commands.common import load_settings, ready_app
 from domain.logs import configure_logging
 
 QUIT_WORDS: Final = frozenset({"/quit", "/exit"})

@@ -8,9 +8,9 @@ import sys
 from aiohttp import web
 
 from bot.service.app import create_app
+from bot.service.settings import Settings, SettingsError
 from bot.store.db import create_engine
 from bot.store.migrations import current_revision, head_revision
-from bot.service.settings import Settings, SettingsError
 from knowledge.loader import KnowledgeBaseError
 from knowledge.problems import format_problems
 

@@ -13,8 +13,8 @@ from alembic import command
 
 from bot.service.commands.common import database_revision, load_settings, schema_problem
 from bot.store.db import create_engine, create_sessionmaker
-from bot.store.retention import Purged, purge
 from bot.store.migrations import alembic_config, head_revision, upgrade_to_head
+from bot.store.retention import Purged, purge
 
 
 def register(subparsers: Any) -> None:
@@ -27,7 +27,7 @@ def register(subparsers: Any) -> None:
     revision.add_argument("--rev-id", help="revision id, e.g. 0003_feedback (default: generated)")
     revision.add_argument("--autogenerate", action="store_true", help="compare the models on Base with DATABASE_URL")
     revision.set_defaults(handler=cmd_revision)
-    commands.add_parser("purge", help="delete conversation state and unanswered questions older than RETENTION_DAYS (the app does it hourly)").set_defaults(handler=cmd_purge)
+    commands.add_parser("purge", help="delete state and unanswered questions older than RETENTION_DAYS").set_defaults(handler=cmd_purge)
 
 
 def cmd_upgrade(args: argparse.Namespace) -> int:

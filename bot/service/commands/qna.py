@@ -98,10 +98,9 @@ def _tune(args: argparse.Namespace) -> int:
 
 
 def _unanswered(args: argparse.Namespace) -> int:
+    from bot.service.settings import Settings
     from bot.store.db import create_engine, create_sessionmaker
     from bot.store.qna_store import QnaStore
-
-    from bot.service.settings import Settings
 
     url = Settings.from_env().database_url
 

@@ -13,11 +13,12 @@ current buttons from stale ones.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from bot.ui.cards.payload import Submit
 from bot.ui.i18n import Strings
+from bot.ui.protocol import NAVIGATION
 from domain.justification import SOURCE_TITLES
 from knowledge.model import Source
 
@@ -52,14 +53,29 @@ class Ui:
 
 
 @dataclass(frozen=True)
+class Choice:
+    """A button as typed text may name it: its label, what it submits, and whether its
+    number picks it (navigation is chosen by its words only)."""
+
+    label: str
+    submit: Submit
+    numbered: bool = True
+
+
+@dataclass(frozen=True)
 class Origin:
-    """The dialog and step token a card's buttons report back to."""
+    """The dialog and step token a card's buttons report back to. Every button built through
+    it is remembered in `buttons`, in card order, so the dialog engine can match a typed answer
+    against the choices the card offered without reading the card back."""
 
     dialog: str
     step: str
+    buttons: list[Choice] = field(default_factory=list, compare=False)
 
     def button(self, title: str, action: str, value: str | None = None, *, primary: bool = False) -> Action:
-        return submit_action(title, Submit(self.dialog, self.step, action, value), primary=primary)
+        submit = Submit(self.dialog, self.step, action, value)
+        self.buttons.append(Choice(title, submit, numbered=action not in NAVIGATION and action not in ("cancel", "help")))
+        return submit_action(title, submit, primary=primary)
 
 
 def submit_action(title: str, submit: Submit, *, primary: bool = False) -> Action:

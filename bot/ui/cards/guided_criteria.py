@@ -29,7 +29,7 @@ from bot.ui.cards.guided_common import (
 )
 from bot.ui.cards.guided_service import duration_facts
 from domain.criteria import BASE_ANSWERS, Basis, CheckAnswer, CheckItem, CheckResult, Reason, ReasonCode, Verdict, statement_of
-from knowledge.model import KnowledgeBase, ServiceCard
+from knowledge.model import ContraIndication, Criterion, KnowledgeBase, ServiceCard
 
 ASKED_ANSWERS: Final = BASE_ANSWERS
 """The answers every question offers; a criterion the source allows in some cases only after
@@ -67,7 +67,8 @@ def answer_title(ui: Ui, answer: CheckAnswer) -> str:
 
 def _collation_key(name: str) -> str:
     """Alphabetical in Finnish and Swedish: å, ä and ö after z (code points put å after ä)."""
-    return name.casefold().translate(str.maketrans({"å": "z\u0001", "ä": "z\u0002", "ö": "z\u0003"}))
+    table: dict[str, str | int | None] = {"å": "z\u0001", "ä": "z\u0002", "ö": "z\u0003"}
+    return name.casefold().translate(str.maketrans(table))
 
 
 def pick_card(kb: KnowledgeBase, ui: Ui, origin: Origin) -> Card:
@@ -161,7 +162,8 @@ def summary_card(ui: Ui, result: CheckResult, justification: str, origin: Origin
         {**text(verdict_title(ui, result), color=_VERDICT_COLOR[result.verdict]), "size": "Large", "weight": "Bolder"},
     ]
     body += section(ui("criteria.reasons"), bullets(reason_text(ui, r) for r in result.reasons))
-    body += section(ui("criteria.unmet"), bullets(c.explanation for c in (*result.applying, *result.unmet)))
+    failed: tuple[ContraIndication | Criterion, ...] = (*result.applying, *result.unmet)
+    body += section(ui("criteria.unmet"), bullets(c.explanation for c in failed))
     body += section(ui("criteria.consider"), bullets(c.explanation for c in result.consider))
     body += section(cui("not_assessed") if ruled_out else ui("criteria.unknown"), bullets(c.question for c in result.unknown))
     if result.alternatives:

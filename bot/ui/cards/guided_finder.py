@@ -29,10 +29,12 @@ from domain.finder import RankedService, Recommendation, RuledOut, is_age_questi
 from knowledge.model import ContraIndication, FinderQuestion, KnowledgeBase, ServiceCard
 
 
-def question_card(ui: Ui, question: FinderQuestion, number: int, origin: Origin) -> Card:
+def question_card(ui: Ui, question: FinderQuestion, number: int, origin: Origin, most: int | None = None) -> Card:
+    """`most`: how many questions there are at most, this one included (an honest bound)."""
+    progress = ui("finder.progress_of", n=number, total=most) if most is not None and most >= number else ui("finder.progress", n=number)
     body: list[Element] = [
         heading(ui("finder.title"), size="Medium"),
-        text(ui("finder.progress", n=number), subtle=True, spacing="None"),
+        text(progress, subtle=True, spacing="None"),
         text(f"**{question.text.get(ui.lang)}**"),
     ]
     if question.help:
@@ -41,7 +43,9 @@ def question_card(ui: Ui, question: FinderQuestion, number: int, origin: Origin)
         body.append(text(ui("finder.age_hint"), subtle=True))
     body += choice_buttons([origin.button(option.label.get(ui.lang), "answer", option.id) for option in question.options])
     if number == 1:
-        body.append(text(ui("finder.intro"), subtle=True, spacing="Medium"))
+        # At the age question a typed number is an age: the footer must not promise otherwise.
+        intro = "finder.intro_age" if is_age_question(question) else "finder.intro"
+        body.append(text(ui(intro), subtle=True, spacing="Medium"))
     return card(body, nav_actions(ui, origin))
 
 
@@ -153,7 +157,7 @@ def _ruled_out(kb: KnowledgeBase, ui: Ui, item: RuledOut, origin: Origin) -> Ele
         instead_line,
     ]
     parts += action_sets(
-        [origin.button(ui("common.open_card", service=name), "card", alt.id) for alt, name in zip(item.alternatives, instead)]
+        [origin.button(ui("common.open_card", service=name), "card", alt.id) for alt, name in zip(item.alternatives, instead, strict=True)]
     )
     # Its own card only: the card offers the criteria check (with these answers) for a
     # worker who doubts an answer; a check button on every ruled-out service crowded the card.

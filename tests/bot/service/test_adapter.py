@@ -11,12 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
-from botbuilder.core import ActivityHandler, ConversationState, InvokeResponse, MemoryStorage, TurnContext, UserState
+from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 
 from bot.service.adapter import PalveluopasAdapter, _BotFrameworkConfiguration
-from bot.ui.i18n import Strings
 from bot.service.settings import Settings
+from bot.ui.i18n import Strings
 from tests.support.http import MESSAGES_PATH, activity
 
 
@@ -43,9 +43,12 @@ def _app(adapter: CloudAdapter) -> web.Application:
     return app
 
 
+async def _no_state(context: TurnContext) -> None:
+    """Test-only: nothing to reset."""
+
+
 def _ours(turn_invokes: frozenset[str] = frozenset()) -> PalveluopasAdapter:
-    storage = MemoryStorage()
-    return PalveluopasAdapter(Settings(), Strings.load(), ConversationState(storage), UserState(storage), turn_invokes=turn_invokes)
+    return PalveluopasAdapter(Settings(), Strings.load(), _no_state, turn_invokes=turn_invokes)
 
 
 async def test_an_invoke_answered_with_a_plain_json_body_returns_that_body(aiohttp_client: Any) -> None:

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from bot.service.app import create_app
 from bot.service.context import KnowledgeProvider
-from bot.store.db import create_engine
 from bot.service.settings import Settings
+from bot.store.db import create_engine
 from bot.store.storage import BotStateRow
 from tests.support.http import MESSAGES_PATH, activity, send
 from tests.support.replies import texts
@@ -82,7 +82,7 @@ async def test_malformed_bodies_get_400_with_a_json_error(bot_client: TestClient
         "no type": json.dumps({"text": "hei"}).encode(),
         "empty type": json.dumps({"type": ""}).encode(),
         "mistyped field": json.dumps({"type": "message", "timestamp": {"not": "a date"}}).encode(),
-        
+
     }
     for name, body in cases.items():
         response = await bot_client.post(MESSAGES_PATH, data=body, headers={"Content-Type": "application/json"})

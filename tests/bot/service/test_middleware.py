@@ -3,34 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Final
+from typing import Any
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient
-from botbuilder.dialogs import Dialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 
 from bot.service.app import create_app
-from bot.service.context import BotServices, KnowledgeProvider
+from bot.service.context import KnowledgeProvider
 from bot.service.settings import Settings
-from dialogs.base import PalveluopasDialog
+from tests.support.engines import script_engine
 from tests.support.http import MESSAGES_PATH, activity
 
-
-class SlowDialog(PalveluopasDialog):
-    """Test-only: every turn takes 0.8 s (longer than the typing delay); 'kaadu' then raises."""
-
-    DIALOG_ID: Final = "test.slow"
-
-    def __init__(self, services: BotServices) -> None:
-        super().__init__(services)
-        self.add_dialog(WaterfallDialog("test.slow.steps", [self._step, self._step]))
-
-    async def _step(self, step: WaterfallStepContext) -> DialogTurnResult:
-        await asyncio.sleep(0.8)
-        if step.context.activity.text == "kaadu":
-            raise RuntimeError("failing on purpose")
-        await step.context.send_activity("valmis")
-        return Dialog.end_of_turn
+SLOW = script_engine(["valmis"], delay=0.8)
+"""Every turn takes 0.8 s (longer than the typing delay); 'kaadu' then raises."""
 
 
 async def _channel(aiohttp_server: Any) -> tuple[str, list[dict[str, Any]]]:
@@ -48,7 +33,7 @@ async def _channel(aiohttp_server: Any) -> tuple[str, list[dict[str, Any]]]:
 
 
 async def _client(aiohttp_client: Any, settings: Settings, knowledge: KnowledgeProvider) -> TestClient:
-    return await aiohttp_client(create_app(settings, dialogs_factory=SlowDialog, knowledge=knowledge))
+    return await aiohttp_client(create_app(settings, engine_factory=SLOW, knowledge=knowledge))
 
 
 async def test_a_slow_turn_shows_typing_before_its_reply(aiohttp_client: Any, aiohttp_server: Any, settings: Settings, knowledge: KnowledgeProvider) -> None:

@@ -4,47 +4,26 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Final
+from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
-from botbuilder.dialogs import Dialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 
 from bot.service.app import create_app
-from bot.service.context import BotServices, KnowledgeProvider
-from domain.logs import JsonLineFormatter
+from bot.service.context import KnowledgeProvider
 from bot.service.settings import Settings
-from dialogs.base import PalveluopasDialog
+from domain.logs import JsonLineFormatter
+from tests.support.engines import script_engine
 from tests.support.http import send
 from tests.support.replies import texts
 
-
-class ThreeQuestions(PalveluopasDialog):
-    """Test-only: asks three numbered questions, one per turn; 'kaadu' makes a turn raise."""
-
-    DIALOG_ID: Final = "test.three-questions"
-
-    def __init__(self, services: BotServices) -> None:
-        super().__init__(services)
-        self.add_dialog(WaterfallDialog("test.steps", [self._ask(1), self._ask(2), self._ask(3), self._done]))
-
-    def _ask(self, number: int) -> Any:
-        async def step(context: WaterfallStepContext) -> DialogTurnResult:
-            if context.context.activity.text == "kaadu":
-                raise RuntimeError("internal detail: table bot_state is on fire")
-            await context.context.send_activity(f"Kysymys {number}/3")
-            return Dialog.end_of_turn
-
-        return step
-
-    async def _done(self, context: WaterfallStepContext) -> DialogTurnResult:
-        await context.context.send_activity("Valmis")
-        return await context.end_dialog()
+THREE_QUESTIONS = script_engine(["Kysymys 1/3", "Kysymys 2/3", "Kysymys 3/3", "Valmis"])
+"""Asks three numbered questions, one per turn, then says it is done; 'kaadu' makes a turn raise."""
 
 
 @pytest.fixture
 async def question_client(aiohttp_client: Any, settings: Settings, knowledge: KnowledgeProvider) -> TestClient:
-    return await aiohttp_client(create_app(settings, dialogs_factory=ThreeQuestions, knowledge=knowledge))
+    return await aiohttp_client(create_app(settings, engine_factory=THREE_QUESTIONS, knowledge=knowledge))
 
 
 async def test_an_exception_in_a_turn_gets_a_short_apology_with_an_error_id(question_client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
@@ -82,12 +61,12 @@ async def test_after_an_error_the_conversation_starts_over(question_client: Test
 
 
 async def _dialog_survives_a_restart(aiohttp_client: Any, settings: Settings, knowledge: KnowledgeProvider) -> None:
-    first = await aiohttp_client(create_app(settings, dialogs_factory=ThreeQuestions, knowledge=knowledge))
+    first = await aiohttp_client(create_app(settings, engine_factory=THREE_QUESTIONS, knowledge=knowledge))
     assert texts(await send(first, text="aloita")) == ["Kysymys 1/3"]
     assert texts(await send(first, text="vastaus")) == ["Kysymys 2/3"]
     await first.close()
 
-    second = await aiohttp_client(create_app(settings, dialogs_factory=ThreeQuestions, knowledge=knowledge))
+    second = await aiohttp_client(create_app(settings, engine_factory=THREE_QUESTIONS, knowledge=knowledge))
 
     assert texts(await send(second, text="vastaus")) == ["Kysymys 3/3"]
     assert texts(await send(second, text="vastaus")) == ["Valmis"]

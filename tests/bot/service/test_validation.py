@@ -107,7 +107,9 @@ async def _still_answers(client: TestClient) -> None:
 
 
 @pytest.mark.parametrize("name", list(BAD_ACTIVITIES))
-async def test_a_malformed_activity_gets_400_with_a_json_error_and_runs_no_turn(bot_client: TestClient, sessionmaker: async_sessionmaker[AsyncSession], name: str) -> None:
+async def test_a_malformed_activity_gets_400_with_a_json_error_and_runs_no_turn(
+    bot_client: TestClient, sessionmaker: async_sessionmaker[AsyncSession], name: str
+) -> None:
     response = await bot_client.post(MESSAGES_PATH, json=BAD_ACTIVITIES[name])
 
     assert response.status == 400, await response.text()
@@ -159,7 +161,9 @@ async def test_a_lone_surrogate_leaves_the_conversation_state_as_it_was(bot_clie
 
 
 async def test_a_well_formed_mention_still_works(bot_client: TestClient) -> None:
-    replies = await send(bot_client, text="<at>Palveluopas</at> apu", entities=[mention(mentioned={"id": "palveluopas", "name": "Palveluopas"}, text="<at>Palveluopas</at>")])
+    replies = await send(
+        bot_client, text="<at>Palveluopas</at> apu", entities=[mention(mentioned={"id": "palveluopas", "name": "Palveluopas"}, text="<at>Palveluopas</at>")]
+    )
 
     assert texts(replies)
 
@@ -188,7 +192,9 @@ CARD_ERRORS = {
 
 
 @pytest.mark.parametrize("name", list(CARD_ERRORS))
-async def test_an_adaptive_card_action_the_bot_cannot_handle_gets_a_card_error_response(bot_client: TestClient, sessionmaker: async_sessionmaker[AsyncSession], name: str) -> None:
+async def test_an_adaptive_card_action_the_bot_cannot_handle_gets_a_card_error_response(
+    bot_client: TestClient, sessionmaker: async_sessionmaker[AsyncSession], name: str
+) -> None:
     body, code = CARD_ERRORS[name]
 
     response = await bot_client.post(MESSAGES_PATH, json=body)

@@ -22,7 +22,18 @@ async def add_rows(sessionmaker: async_sessionmaker[AsyncSession], ages: dict[st
         for name, age in ages.items():
             at = NOW - age
             session.add(BotStateRow(key=f"emulator/conversations/{name}", etag="e", document="{}", updated_at=at))
-            session.add(QnaUnanswered(question_hash=name.ljust(64, "0"), question=f"kysymys {name}", reason="no_match", answer_id="", lang="fi", count=1, first_seen=at - timedelta(days=400), last_seen=at))
+            session.add(
+                QnaUnanswered(
+                    question_hash=name.ljust(64, "0"),
+                    question=f"kysymys {name}",
+                    reason="no_match",
+                    answer_id="",
+                    lang="fi",
+                    count=1,
+                    first_seen=at - timedelta(days=400),
+                    last_seen=at,
+                )
+            )
             session.add(SeenActivity(key=name.ljust(64, "0"), seen_at=at))
 
 
@@ -35,7 +46,10 @@ async def remaining(sessionmaker: async_sessionmaker[AsyncSession]) -> tuple[lis
 
 
 async def test_rows_older_than_the_retention_period_are_deleted_and_newer_kept(both_databases: async_sessionmaker[AsyncSession]) -> None:
-    await add_rows(both_databases, {"eilen": timedelta(days=1), "melkein": timedelta(days=89, hours=23), "vanha": timedelta(days=90, minutes=1), "ikivanha": timedelta(days=800)})
+    await add_rows(
+        both_databases,
+        {"eilen": timedelta(days=1), "melkein": timedelta(days=89, hours=23), "vanha": timedelta(days=90, minutes=1), "ikivanha": timedelta(days=800)},
+    )
 
     purged = await purge(both_databases, NOW, retention_days=90)
 
@@ -70,5 +84,5 @@ async def test_a_shorter_period_deletes_more(both_databases: async_sessionmaker[
 
 
 async def test_the_period_must_be_positive(both_databases: async_sessionmaker[AsyncSession]) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="at least 1"):
         await purge(both_databases, NOW, retention_days=0)

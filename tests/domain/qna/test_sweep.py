@@ -23,7 +23,7 @@ def _outcomes() -> list[Outcome]:
     """Right answers at every margin, two wrong ones at a margin of 0.105 (a cliff: from a
     required margin of 0.11 up none is wrong, at 0.10 and below 2 of at most 95 confident
     answers are), out-of-scope questions scoring low."""
-    right = [_outcome(0.9, m / 100) for m in range(0, 31) for _ in range(3)]
+    right = [_outcome(0.9, m / 100) for m in range(31) for _ in range(3)]
     wrong = [_outcome(0.9, 0.105, right=False), _outcome(0.9, 0.105, right=False)]
     unscoped = [_outcome(0.4, 0.2, in_scope=False) for _ in range(5)]
     return [*right, *wrong, *unscoped]

@@ -51,7 +51,8 @@ async def test_a_new_and_an_old_sqlite_database_are_brought_to_head(tmp_path: Pa
 
 
 @pytest.mark.postgres
-async def test_a_new_and_an_old_postgresql_database_are_brought_to_head(_postgres_template: str) -> None:
+@pytest.mark.usefixtures("_postgres_template")
+async def test_a_new_and_an_old_postgresql_database_are_brought_to_head() -> None:
     base = db.postgres_base_url()
     empty_new, empty_old = db.new_database_name(), db.new_database_name()
     for name in (empty_new, empty_old):

@@ -186,8 +186,8 @@ def test_the_skeleton_shortcut_still_catches_an_invalid_card() -> None:
 
 
 def test_every_card_message_fits_the_teams_message_size_limit() -> None:
-    from dialogs.guided import Screen
-    from dialogs.reply import MAX_ACTIVITY_BYTES, card_message
+    from bot.service.replies import MAX_ACTIVITY_BYTES, card_message
+    from dialogs.engine import Screen
 
     for name, card in all_cards(load("real"), Ui(strings(), "fi")):
         activity = card_message(Screen(card, extra_text="x" * 3000))
