@@ -34,10 +34,13 @@ MAX_URL_LENGTH: Final = 2048
 
 ADAPTIVE_CARD_ACTION: Final = "adaptiveCard/action"
 TOKEN_EXCHANGE: Final = "signin/tokenExchange"  # noqa: S105 (an invoke name, not a secret)
-TURN_INVOKES: Final[frozenset[str]] = frozenset()
-"""Invoke names that run a turn. None yet: the cards use Action.Submit (message activities)."""
-KNOWN_VERBS: Final[frozenset[str]] = frozenset()
-"""`Action.Execute` verbs the bot handles (Universal Actions); none yet."""
+TURN_INVOKES: Final = frozenset({ADAPTIVE_CARD_ACTION})
+"""Invoke names that run a turn: Universal Actions (`Action.Execute`), read by
+`bot.service.inputs` from `action.data` like a Submit's `value`."""
+KNOWN_VERBS: Final = frozenset({"palveluopas"})
+"""`Action.Execute` verbs the bot answers. Its buttons carry everything in `data.pv`, so one
+verb (or none) is enough; any other verb belongs to another bot or a forged card."""
+PAYLOAD_KEY: Final = "pv"
 
 
 @dataclass(frozen=True)
@@ -225,8 +228,9 @@ def _is_id(value: object) -> bool:
 def invoke_answer(body: Mapping[str, Any], turn_invokes: frozenset[str] = TURN_INVOKES) -> InvokeAnswer | None:
     """The response to an invoke the bot does not handle; None for everything else.
 
-    `turn_invokes` are the names that run a turn; an `adaptiveCard/action` among them still
-    needs a well-formed action, but its verb is the bot's to judge.
+    `turn_invokes` are the names that run a turn; an `adaptiveCard/action` among them runs
+    one only with an `Action.Execute` whose `data` carries the bot's payload and whose verb,
+    if any, is in `KNOWN_VERBS`.
 
     * `adaptiveCard/action` (Universal Actions): HTTP 200 with an error card response
       (`statusCode` 400, `application/vnd.microsoft.error`), the form Teams shows as an error
@@ -243,10 +247,14 @@ def invoke_answer(body: Mapping[str, Any], turn_invokes: frozenset[str] = TURN_I
     value = body.get("value")
     if name == ADAPTIVE_CARD_ACTION:
         action = value.get("action") if isinstance(value, dict) else None
-        if not isinstance(action, dict) or action.get("type") != "Action.Execute" or not isinstance(action.get("verb"), str):
-            return _card_error("BadRequest", "the invoke has no Action.Execute action with a verb")
-        if name not in turn_invokes and action["verb"] not in KNOWN_VERBS:
+        if not isinstance(action, dict) or action.get("type") != "Action.Execute":
+            return _card_error("BadRequest", "the invoke has no Action.Execute action")
+        verb = action.get("verb")
+        if name not in turn_invokes or (verb is not None and verb not in KNOWN_VERBS):
             return _card_error("NotSupported", "the bot does not handle this verb")
+        data = action.get("data")
+        if not isinstance(data, dict) or not isinstance(data.get(PAYLOAD_KEY), dict):
+            return _card_error("BadRequest", "the action carries no data of this bot")
         return None
     if name in turn_invokes:
         return None

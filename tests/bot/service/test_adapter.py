@@ -54,7 +54,10 @@ def _ours(turn_invokes: frozenset[str] = frozenset()) -> PalveluopasAdapter:
 async def test_an_invoke_answered_with_a_plain_json_body_returns_that_body(aiohttp_client: Any) -> None:
     client = await aiohttp_client(_app(_ours(turn_invokes=frozenset({"adaptiveCard/action"}))))
 
-    response = await client.post(MESSAGES_PATH, json=activity("invoke", name="adaptiveCard/action", value={"action": {"type": "Action.Execute", "verb": "ok"}}, expect_replies=False))
+    response = await client.post(
+        MESSAGES_PATH,
+        json=activity("invoke", name="adaptiveCard/action", value={"action": {"type": "Action.Execute", "data": {"pv": {}}}}, expect_replies=False),
+    )
 
     assert response.status == 200
     assert await response.json() == {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": "ok"}
