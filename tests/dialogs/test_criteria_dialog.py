@@ -87,15 +87,17 @@ async def test_the_justification_is_ready_to_paste_names_no_one_and_leaves_the_d
 
 
 async def test_a_no_to_a_criterion_means_does_not_fit_with_the_unmet_criterion_named(chat: AdapterConversation) -> None:
-    shown = await check(chat, "Testiperhekuntoutus", "Ei", "Ei", "Ei")
+    shown = await check(chat, "Testiperhekuntoutus", "Ei")
 
+    # The unmet criterion decides it: the rest is not asked, and the worker is told why.
+    assert "Arvio on jo selvä" in shown
     assert "Palvelu ei sovellu" in shown
     assert "Puhuu palvelua vastaan" in shown
     assert "- Perheen ongelmat ovat vakavia eikä kotiin vietävä tuki riitä." in shown
 
 
 async def test_an_applying_contra_indication_offers_the_alternatives_as_buttons_to_their_cards(chat: AdapterConversation) -> None:
-    shown = await check(chat, "Testiperhekuntoutus", "Kyllä", "Kyllä", "Ei")
+    shown = await check(chat, "Testiperhekuntoutus", "Kyllä", "Kyllä")
 
     assert "Palvelu ei sovellu" in shown
     assert "Harkitse sen sijaan" in shown
@@ -264,7 +266,7 @@ async def test_the_same_age_through_the_finder_is_not_asked_again_and_reads_the_
 
 
 async def test_a_ruled_out_justification_gives_the_deciding_reasons_first_and_no_tasks(chat: AdapterConversation) -> None:
-    shown = await check(chat, "Testiperhekuntoutus", "Kyllä", "Kyllä", "Ei")
+    shown = await check(chat, "Testiperhekuntoutus", "Kyllä", "Kyllä")
 
     justification = justification_field(chat)
     assert justification.index("Palvelu ei sovellu, koska:\n- Perheeltä puuttuu koti, jossa kotiharjoittelu onnistuu.") < justification.index(
@@ -287,12 +289,11 @@ async def check_in(chat: AdapterConversation, locale: str, command: str, *answer
 
 
 async def test_english_ui_words_the_reasons_in_english_and_says_the_justification_is_finnish(chat: AdapterConversation) -> None:
-    shown = await check_in(chat, "en-US", "check criteria", "No", "No", "Yes")
+    shown = await check_in(chat, "en-US", "check criteria", "Yes", "No", "Yes")
 
     assert "The service does not fit" in shown
     assert "- The service does not fit the situation, based on the answers given." in shown
     assert "- Rules the service out and applies: “Huoltajalla on akuutti päihdeongelma.”" in shown
-    assert "- Criterion not met: “Perheellä on vakavia ongelmia, joihin kotiin vietävä tuki ei riitä.”" in shown
     for finnish in ("Palvelu ei sovellu tilanteeseen annettujen", "Soveltuvuusperuste ei täyty:", "Poissulkeva tekijä koskee"):
         assert finnish not in shown.split("Show the justification as text")[0]
     assert "Justification in Finnish, like the knowledge base." in shown

@@ -103,3 +103,18 @@ async def test_a_state_row_of_the_previous_version_is_reset_with_a_friendly_noti
     assert json.loads(row.document)["engine"] == 2
     again = await send(http_chat.client, text="apu", conversation_id="conversation-old")
     assert "päivittynyt" not in shown_text(again)
+
+
+async def test_a_channel_threads_first_mention_is_answered(http_chat: HttpConversation) -> None:
+    mention = {"type": "mention", "text": "<at>Palveluopas</at>", "mentioned": {"id": "palveluopas", "name": "Palveluopas"}}
+    body = activity(
+        text="<at>Palveluopas</at> mikä se testipalvelu oikein on",
+        conversation={"id": "19:channel@thread.tacv2;messageid=1", "conversationType": "channel"},
+        entities=[mention],
+    )
+
+    replies = await post_activity(http_chat.client, body)
+
+    shown = shown_text(replies)
+    assert "Lähde" in shown and "Tervetuloa" not in shown
+    assert replies[0]["text"].startswith("<at>Testikäyttäjä</at>"), "the answer mentions the worker in the channel"

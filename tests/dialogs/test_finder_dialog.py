@@ -30,8 +30,9 @@ async def test_finder_asks_one_question_a_card_with_the_options_as_buttons(chat:
 
     assert AGE_QUESTION in shown
     assert "Kysymys 1" in shown
-    # Name or number, as the help says.
-    assert "Voit vastata painikkeella tai kirjoittamalla vaihtoehdon nimen tai numeron." in shown
+    # At the age question a typed number is an age, as the footer says (never an option's number).
+    assert "Vastaa painikkeella tai kirjoita ikä vuosina, esimerkiksi 14." in shown
+    assert "numeron" not in shown
     assert chat.button_titles == ["Alle 7-vuotias", "7–9-vuotias", "10–17-vuotias", "Takaisin", "Peruuta", "Ohje"]
     assert len(chat.cards) == 1
 

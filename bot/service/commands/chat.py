@@ -1,7 +1,8 @@
 """`palveluopas chat`: talk to the bot in a terminal.
 
-Cards are shown as text with their buttons numbered; typing a number presses that button,
-which sends the button's `data` as `activity.value` with no text, as Teams does. Anything
+Cards are shown as text with their buttons numbered; typing a number presses that button
+(except on a card whose question reads a typed number itself, the age: there it is sent as
+text, as in Teams), which sends the button's `data` as `activity.value` with no text. Anything
 else is sent as a message. `/quit` or Ctrl+D ends the chat.
 
 The chat goes through the same HTTP endpoint and adapter as Teams and the Emulator, with
@@ -168,7 +169,7 @@ def _show(replies: list[dict[str, Any]] | str, stdout: TextIO) -> list[SubmitAct
                 print(f"  ({attachment.get('contentType')})", file=stdout)
                 continue
             card = attachment.get("content") or {}
-            first = len(actions) + 1
+            first = sum(1 for a in actions if a.number is not None) + 1
             print(_indent(render_card_text(card, first)), file=stdout)
             actions.extend(submit_actions(card, first))
     return actions

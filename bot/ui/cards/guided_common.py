@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from bot.ui.cards.payload import Submit
+from bot.ui.cards.text import TYPED_VALUES_ID
 from bot.ui.i18n import Strings
 from bot.ui.protocol import NAVIGATION
 from domain.justification import SOURCE_TITLES
@@ -154,11 +155,16 @@ def action_sets(actions: Sequence[Action]) -> list[Element]:
     ]
 
 
-def choice_buttons(actions: Sequence[Action]) -> list[Element]:
+def choice_buttons(actions: Sequence[Action], *, typed_numbers_are_values: bool = False) -> list[Element]:
     """Answer options: a shared row for short labels, one full-width row each for long ones."""
     if any(len(action["title"]) > LONG_LABEL for action in actions):
-        return [{"type": "ActionSet", "actions": [action]} for action in actions]
-    return action_sets(actions)
+        sets = [{"type": "ActionSet", "actions": [action]} for action in actions]
+    else:
+        sets = action_sets(actions)
+    if typed_numbers_are_values:
+        for number, element in enumerate(sets):
+            element["id"] = f"{TYPED_VALUES_ID}-{number}"
+    return sets
 
 
 def copyable(block_id: str, label: str, value: str) -> Element:

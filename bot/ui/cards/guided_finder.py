@@ -31,7 +31,12 @@ from knowledge.model import ContraIndication, FinderQuestion, KnowledgeBase, Ser
 
 def question_card(ui: Ui, question: FinderQuestion, number: int, origin: Origin, most: int | None = None) -> Card:
     """`most`: how many questions there are at most, this one included (an honest bound)."""
-    progress = ui("finder.progress_of", n=number, total=most) if most is not None and most >= number else ui("finder.progress", n=number)
+    if most is not None and most == number:
+        progress = ui("finder.progress_last", n=number, total=most)
+    elif most is not None and most > number:
+        progress = ui("finder.progress_of", n=number, total=most)
+    else:
+        progress = ui("finder.progress", n=number)
     body: list[Element] = [
         heading(ui("finder.title"), size="Medium"),
         text(progress, subtle=True, spacing="None"),
@@ -41,7 +46,8 @@ def question_card(ui: Ui, question: FinderQuestion, number: int, origin: Origin,
         body.append(text(question.help.get(ui.lang), subtle=True))
     if is_age_question(question):
         body.append(text(ui("finder.age_hint"), subtle=True))
-    body += choice_buttons([origin.button(option.label.get(ui.lang), "answer", option.id) for option in question.options])
+    answers = [origin.button(option.label.get(ui.lang), "answer", option.id) for option in question.options]
+    body += choice_buttons(answers, typed_numbers_are_values=is_age_question(question))
     if number == 1:
         # At the age question a typed number is an age: the footer must not promise otherwise.
         intro = "finder.intro_age" if is_age_question(question) else "finder.intro"

@@ -3,19 +3,27 @@
 `render_card_text(card)` shows what a person would read on the card: title and text blocks,
 facts as `name: value`, and each submit button numbered `[1]`, `[2]`, ... in reading order
 (body first, then the card's own actions). `submit_actions(card)` lists the same buttons in
-the same order, so a number typed in the terminal picks the button shown with it.
+the same order, so a number typed in the terminal picks the button shown with it. Buttons of
+a question that reads typed numbers itself (the child's age) are listed unnumbered: there a
+typed number is the answer's value in every client.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
+
+TYPED_VALUES_ID: Final = "typed-values"
+"""Id prefix of the ActionSets whose question reads a typed number as a value (an age), not as
+a button's number (`guided_common.choice_buttons`): listed unnumbered, so a number typed in
+the terminal or a text-only channel means what it means in Teams."""
 
 
 @dataclass(frozen=True)
 class SubmitAction:
-    number: int
+    number: int | None
+    """None on a card whose question reads typed numbers itself: words pick its buttons."""
     title: str
     data: Any
     """The button's `data`, which Teams sends back as `activity.value`."""
@@ -24,6 +32,8 @@ class SubmitAction:
 @dataclass
 class _Rendering:
     first_number: int = 1
+    numbered: bool = True
+    """False on a card whose question reads typed numbers itself: no button takes a number."""
     lines: list[str] = field(default_factory=list)
     actions: list[SubmitAction] = field(default_factory=list)
 
@@ -39,7 +49,7 @@ def submit_actions(card: Mapping[str, Any], first_number: int = 1) -> list[Submi
 
 
 def _render(card: Mapping[str, Any], first_number: int) -> _Rendering:
-    out = _Rendering(first_number=first_number)
+    out = _Rendering(first_number=first_number, numbered=not _reads_typed_numbers(card))
     _elements(card.get("body") or (), out, indent="")
     _actions(card.get("actions") or (), out, indent="")
     return out
@@ -81,8 +91,12 @@ def _actions(actions: Iterable[Any], out: _Rendering, indent: str) -> None:
         if not isinstance(action, Mapping) or action.get("isEnabled") is False:
             continue
         kind, title = action.get("type"), str(action.get("title", ""))
-        if kind == "Action.Submit":
-            number = out.first_number + len(out.actions)
+        if kind == "Action.Submit" and not out.numbered:
+            # A typed number answers this card's question itself (an age): words pick buttons.
+            out.actions.append(SubmitAction(number=None, title=title, data=action.get("data")))
+            _line(out, indent, f"- {title}")
+        elif kind == "Action.Submit":
+            number = out.first_number + sum(1 for a in out.actions if a.number is not None)
             out.actions.append(SubmitAction(number=number, title=title, data=action.get("data")))
             _line(out, indent, f"[{number}] {title}")
         elif kind == "Action.OpenUrl":
@@ -96,3 +110,10 @@ def _actions(actions: Iterable[Any], out: _Rendering, indent: str) -> None:
 def _line(out: _Rendering, indent: str, text: str) -> None:
     for line in text.strip().splitlines():
         out.lines.append(f"{indent}{line}")
+
+
+def _reads_typed_numbers(card: Mapping[str, Any]) -> bool:
+    return any(
+        isinstance(element, Mapping) and element.get("type") == "ActionSet" and str(element.get("id", "")).startswith(TYPED_VALUES_ID)
+        for element in card.get("body") or ()
+    )

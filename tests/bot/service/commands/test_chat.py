@@ -44,3 +44,13 @@ def test_the_chat_refuses_an_unmigrated_database_and_says_what_to_run(tmp_path: 
 
     assert result.returncode == 2
     assert "palveluopas db upgrade" in result.stderr
+
+
+def test_at_the_age_question_a_typed_number_is_an_age_as_in_teams(database_url: str, kb_root: Path) -> None:
+    result = chat("valitse palvelu\n1\n/quit\n", database_url, kb_root)
+
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    # The age options are listed without numbers, so "1" is not a button here but one year.
+    assert "- Alle 12-vuotias" in out and "[1] Alle 12-vuotias" not in out
+    assert "Luin: 1 vuotta (Alle 12-vuotias)." in out.split("> 1\n", 1)[1]
