@@ -58,20 +58,33 @@ class StateGuard:
             dialog = self._engine.dialogs.get(frame["dialog"])
             free_text = dialog.free_text if dialog is not None else frozenset()
             dropped: list[str] = []
-            frame["data"] = {
-                key: redact_and_cap(value) if key in free_text and isinstance(value, str) else self._clean(value, key, dropped)
-                for key, value in frame["data"].items()
-                if _is_schema_key(key) or _dropped(dropped, "(a key)")
-            }
+            data: dict[str, Any] = {}
+            for key, value in frame["data"].items():
+                if not _is_schema_key(key):
+                    dropped.append("(a key)")
+                elif key in free_text and isinstance(value, str):
+                    data[key] = redact_and_cap(value)
+                else:
+                    data[key] = self._clean(value, key, dropped)
+            frame["data"] = data
             if dropped:
                 log_event(log, "state_value_dropped", level=logging.WARNING, dialog=frame["dialog"], paths=dropped)
         return document
 
     def _clean(self, value: Any, path: str, dropped: list[str]) -> Any:
         if isinstance(value, str):
-            return value if self._is_known(value) else _dropped(dropped, path)
+            if self._is_known(value):
+                return value
+            dropped.append(path)
+            return None
         if isinstance(value, Mapping):
-            return {key: self._clean(item, f"{path}.{key}", dropped) for key, item in value.items() if self._is_known(key) or _dropped(dropped, f"{path}.(a key)")}
+            kept: dict[str, Any] = {}
+            for key, item in value.items():
+                if self._is_known(key):
+                    kept[key] = self._clean(item, f"{path}.{key}", dropped)
+                else:
+                    dropped.append(f"{path}.(a key)")
+            return kept
         if isinstance(value, list):
             return [self._clean(item, f"{path}[]", dropped) for item in value]
         return value
@@ -88,11 +101,6 @@ class StateGuard:
 
 def _is_schema_key(key: object) -> bool:
     return isinstance(key, str) and key.isascii() and key.isidentifier() and key.islower()
-
-
-def _dropped(dropped: list[str], path: str) -> None:
-    dropped.append(path)
-    return None
 
 
 def _code_words(engine: Engine, strings: Strings) -> Iterable[str]:

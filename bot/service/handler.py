@@ -2,7 +2,7 @@
 
 A turn reads the conversation's stack of dialogs (per worker in group chats and channels),
 lets the engine decide, writes the stack back (only known ids: `dialogs.stored`) and sends
-the replies, after a privacy reminder when the activity carried an identity code. A stored state of an
+the replies, and a privacy reminder when the activity carried an identity code. A stored state of an
 older shape is dropped and the worker told so once; a turn that fails is answered by the
 adapter's `on_turn_error`, which calls `reset` to start the conversation over.
 """
@@ -16,9 +16,9 @@ from botbuilder.core import ActivityHandler, Storage, TurnContext
 from botbuilder.schema import AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue, ChannelAccount
 
 from bot.service.inputs import person_of, read_input, state_key, where_of
+from bot.service.personal_data import carries_identity_code
 from bot.service.replies import send_replies
 from bot.ui.i18n import Strings, language_of
-from bot.service.personal_data import carries_identity_code
 from dialogs.engine import Context, Engine, Greet, Input, Notice, Stack
 from dialogs.stored import StateGuard
 from domain.snapshot import Snapshot
@@ -83,7 +83,8 @@ class PalveluopasBot(ActivityHandler):
         await self._storage.write({key: {**document, ETAG_KEY: etag or "*"}})
         replies = result.replies
         if carries_identity_code(activity):
-            replies = [Notice(self._strings.get("core.privacy_reminder", context.lang)), *replies]
+            # After the answer, so the worker reads what was asked for first.
+            replies = [*replies, Notice(self._strings.get("core.privacy_reminder", context.lang))]
         return await send_replies(turn_context, replies)
 
     async def reset(self, turn_context: TurnContext) -> None:
