@@ -266,4 +266,4 @@ def test_personal_data_through_the_first_cards_is_in_no_table_and_no_log(setting
 
 @pytest.mark.slow
 def test_personal_data_through_every_card_is_in_no_table_and_no_log(settings: Settings, knowledge: KnowledgeProvider, debug_log: io.StringIO) -> None:
-    _scan(settings, knowledge, debug_log, max_states=80, max_depth=6)
+    _scan(settings, knowledge, debug_log, max_states=50, max_depth=5)
