@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 # Re-install only when pyproject.toml is newer than the last install.
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint chat install db-upgrade kb-validate teams-package clean
+.PHONY: run test lint chat install db-upgrade kb-validate teams-package lock clean
 
 run: db-upgrade
 	$(BIN)/palveluopas run
@@ -33,9 +33,18 @@ db-upgrade: install
 kb-validate: install
 	$(BIN)/palveluopas kb validate --strict
 
-# The Teams app package (deploy/build/palveluopas-teams.zip); needs MicrosoftAppId.
+# The Teams app package of one environment (deploy/build/palveluopas-teams-<version>.zip).
+# Values come from TEAMS_ARGS or the environment, e.g. an environment's deploy/.env:
+#   set -a; . deploy/.env; set +a; make teams-package TEAMS_ARGS='--name-suffix "(testi)"'
 teams-package: install
-	$(BIN)/palveluopas teams-package
+	$(BIN)/palveluopas teams-package $(TEAMS_ARGS)
+
+# The image's exact dependency versions, with hashes, from pyproject.toml's ranges. Run after
+# changing a dependency; versions already locked are kept while they still fit (a test checks
+# the lock is current). `make lock LOCK_ARGS=--upgrade` moves everything to the newest.
+LOCK_COMMAND = $(BIN)/uv pip compile pyproject.toml --quiet --python-version 3.11 --python-platform x86_64-manylinux_2_28 --generate-hashes --custom-compile-command "make lock"
+lock: install
+	$(LOCK_COMMAND) $(LOCK_ARGS) -o deploy/requirements.lock
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed: no python3.11 or python3 on PATH" >&2; exit 1; }

@@ -48,7 +48,7 @@ class CriteriaDialog(Dialog):
         self.steps = {
             "pick": Step(show=lambda turn: Screen(pick_card(turn.kb, turn.ui, turn.origin)), act=pick.act, back=pick.back),
             "question": Step(show=self.show_question, act=self.answer, back=self.undo_last_answer),
-            "summary": Step(show=self.show_summary, act=self.act_on_summary, back=self.undo_last_answer, display=True),
+            "summary": Step(show=self.show_summary, act=self.act_on_summary, back=self.undo_last_answer, display=True, completes=True),
         }
 
     def start(self, turn: Turn, options: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:

@@ -202,6 +202,8 @@ class Quiet:
 
 
 Outcome = Goto | Stay | End | Call | Reroute | Quiet
+Event = tuple[str, str]
+"""(event, label) for the metrics, e.g. ("dialog_started", "finder")."""
 
 
 @dataclass
@@ -220,6 +222,8 @@ class Turn:
     origin: Origin
     """The dialog and the current step token, for building the step's buttons."""
     replies: list[Reply]
+    events: list[Event] = field(default_factory=list)
+    """What happened this turn, for the metrics (`bot/service/metrics.py` `Metrics.observe`)."""
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -232,6 +236,11 @@ class Turn:
     def text(self, key: str, **params: object) -> str:
         """A UI string of any namespace in the worker's language."""
         return self.strings.get(key, self.lang, **params)
+
+    def count(self, event: str, label: str) -> None:
+        """Count an event of the turn in the metrics, e.g. `turn.count("qna_answered", band)`;
+        the label is a kind or an outcome, never an id or text."""
+        self.events.append((event, label))
 
     def say(self, reply: Reply | str) -> None:
         """Send a notice or screen before whatever the step shows."""
@@ -259,6 +268,9 @@ class Step:
     typed: Callable[[Turn, str], MaybeAsync[Outcome | None]] | None = None
     """Typed text the step reads itself before it is matched to the screen's choices (the
     finder's age question takes '14' as an age); returning None lets the choices have it."""
+    completes: bool = False
+    """Reaching this step is the dialog's completion (the finder's result, the criteria
+    summary): counted as `dialog_completed` each time the dialog goes to it."""
     display: bool = False
     """The step shows content (a card, a result) rather than asking: typed text naming none
     of its choices is a new message (`Result.NEW_MESSAGE`), not a wrong answer."""
@@ -349,6 +361,8 @@ def _held_a_dialog(document: object) -> bool:
 class TurnResult:
     stack: Stack
     replies: list[Reply]
+    events: list[Event] = field(default_factory=list)
+    """Dialogs started and completed, and what steps counted (`Turn.count`)."""
 
 
 @dataclass(frozen=True)
@@ -390,6 +404,7 @@ class _Run:
         self.context = context
         self.replies: list[Reply] = []
         self.forwarding = False
+        self.events: list[Event] = []
 
     # Entry -----------------------------------------------------------------------------------
 
@@ -406,7 +421,7 @@ class _Run:
             first, data = root.start(self._turn(Frame(self.engine.root, "", 0, {})), {})
             frames.append(Frame(self.engine.root, first, 0, data))
         await self._dispatch()
-        return TurnResult(self.stack, self.replies)
+        return TurnResult(self.stack, self.replies, self.events)
 
     async def _dispatch(self) -> None:
         intercept = getattr(self.engine.dialogs[self.engine.root], "intercept", None)
@@ -543,6 +558,7 @@ class _Run:
                     return
                 outcome = entered
                 continue
+            went = isinstance(outcome, Goto)
             if isinstance(outcome, Goto):
                 frame.step = outcome.step
                 frame.seq += 1
@@ -551,8 +567,11 @@ class _Run:
             if isinstance(outcome, Stay) and not outcome.show:
                 return
             turn = self._turn(frame)
-            shown = self._step(frame, turn).show(turn)
+            step = self._step(frame, turn)
+            shown = step.show(turn)
             if isinstance(shown, Screen):
+                if went and step.completes:
+                    self.events.append(("dialog_completed", frame.dialog))
                 self.replies.append(_with_choices(shown, turn.origin))
                 return
             outcome = shown
@@ -565,6 +584,7 @@ class _Run:
         if len(self.stack.frames) >= MAX_DEPTH:
             self.stack.frames.pop()
         frame = Frame(target.ID, "", 0, {})
+        self.events.append(("dialog_started", target.ID))
         self.stack.frames.append(frame)
         first, data = target.start(self._turn(frame), call.options)
         frame.step, frame.data = first, data
@@ -608,6 +628,7 @@ class _Run:
             data=frame.data,
             origin=Origin(frame.dialog, frame.token),
             replies=self.replies,
+            events=self.events,
         )
 
     def _stale(self, dialog: Dialog) -> Stay:

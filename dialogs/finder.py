@@ -49,7 +49,7 @@ class FinderDialog(Dialog):
     def __init__(self) -> None:
         self.steps = {
             "question": Step(show=self.show_question, act=self.answer, back=self.undo_last_answer, typed=self.answer_age),
-            "result": Step(show=self.show_result, act=self.act_on_result, back=self.undo_last_answer, display=True),
+            "result": Step(show=self.show_result, act=self.act_on_result, back=self.undo_last_answer, display=True, completes=True),
         }
 
     def start(self, turn: Turn, options: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:

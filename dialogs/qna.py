@@ -47,7 +47,7 @@ class QnaDialog(Dialog):
     def __init__(self) -> None:
         self.steps = {
             "ready": Step(show=self.show_ready, typed=self.ask),
-            "answer": Step(show=self.show_answer, act=self.act_on_answer, typed=self.ask, back=lambda turn: End()),
+            "answer": Step(show=self.show_answer, act=self.act_on_answer, typed=self.ask, back=lambda turn: End(), completes=True),
             "offers": Step(show=self.show_offers, act=self.act_on_offers, typed=self.ask, back=lambda turn: End()),
         }
 
@@ -70,6 +70,7 @@ class QnaDialog(Dialog):
             log, "qna_ask", outcome=result.band, lang=result.lang, record=str(top.ref) if top else None,
             score=top.score if top else None, candidates=len(result.candidates),
         )
+        turn.count("qna_answered", result.band)
         data = turn.data
         data.update(question=redact_and_cap(question), lang=result.lang, feedback=False, follow_ups=[])
         if result.band == "confident" and top is not None:

@@ -4,6 +4,10 @@ Call `log_event(logger, "turn", conversation_id=..., outcome="ok", latency_ms=12
 fields become keys of the line. What a worker typed or a card submitted never goes in a
 field: ids, counts, types and outcomes only (see the README's privacy rules).
 
+`with bound_fields(conversation_id=..., turn_id=...):` binds fields to every line logged
+inside it, by any logger, in this task and the tasks it starts (a context variable), so a
+turn's lines can be picked out of interleaved replicas and concurrent turns.
+
 Records of other libraries cannot be trusted to keep to that, at any level:
 
 * SQLAlchemy's engine (INFO and DEBUG) and aiosqlite (DEBUG) write SQL parameters, i.e. the
@@ -23,12 +27,46 @@ import logging
 import sys
 import time
 import traceback
-from types import TracebackType
-from typing import Final, TextIO, TypeAlias
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from types import MappingProxyType, TracebackType
+from typing import Any, Final, TextIO, TypeAlias
 
 from domain.privacy import redact
 
 _FIELDS: Final = "fields"
+_BOUND: ContextVar[Mapping[str, object]] = ContextVar("palveluopas_log_fields", default=MappingProxyType({}))
+
+
+_BOUND_ATTRIBUTE: Final = "bound_fields"
+
+
+def _stamp_bound_fields(factory: Callable[..., logging.LogRecord]) -> Callable[..., logging.LogRecord]:
+    """Wrap the record factory so each record keeps the fields bound where it was created:
+    a handler that formats later (a queue, pytest's capture) still sees them."""
+
+    def create(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = factory(*args, **kwargs)
+        setattr(record, _BOUND_ATTRIBUTE, _BOUND.get())
+        return record
+
+    create.stamps_bound_fields = True  # type: ignore[attr-defined]
+    return create
+
+
+if not getattr(logging.getLogRecordFactory(), "stamps_bound_fields", False):
+    logging.setLogRecordFactory(_stamp_bound_fields(logging.getLogRecordFactory()))
+
+
+@contextmanager
+def bound_fields(**fields: object) -> Iterator[None]:
+    """Add `fields` to every log line written inside the block (nested blocks add theirs)."""
+    token = _BOUND.set(MappingProxyType({**_BOUND.get(), **fields}))
+    try:
+        yield
+    finally:
+        _BOUND.reset(token)
 
 DATA_LOGGERS: Final = ("sqlalchemy", "aiosqlite", "asyncpg")
 """Loggers that write SQL parameters or connection details below WARNING."""
@@ -56,6 +94,7 @@ class JsonLineFormatter(logging.Formatter):
             "logger": record.name,
             "event": record.getMessage() if ours else _third_party_event(record),
         }
+        line.update(getattr(record, _BOUND_ATTRIBUTE, {}))
         line.update(getattr(record, _FIELDS, {}))
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)

@@ -27,7 +27,12 @@ _BOOL_TAG = "tag:yaml.org,2002:bool"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
-class _LineLoader(yaml.SafeLoader):
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's parser where PyYAML has it (its nodes carry the same line marks): the pure-Python
+one took most of the knowledge base's load time, i.e. of the bot's cold start."""
+
+
+class _LineLoader(_BaseLoader):  # type: ignore[valid-type,misc]
     """SafeLoader with YAML 1.2 booleans."""
 
 
@@ -37,12 +42,9 @@ class _Dumper(yaml.SafeDumper):
 
 for _cls in (_LineLoader, _Dumper):
     _cls.yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != _BOOL_TAG]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != _BOOL_TAG] for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
-    _cls.add_implicit_resolver(
-        _BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-    )
+    _cls.add_implicit_resolver(_BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 
 class YamlSyntaxError(Exception):

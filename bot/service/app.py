@@ -5,10 +5,10 @@ Routes:
 * `POST /api/messages`: Bot Framework activities (Teams, the Emulator, the terminal chat).
 * `GET /healthz`: the process is up.
 * `GET /readyz`: the database answers and a knowledge base is loaded (503 otherwise).
+* `GET /metrics`: Prometheus metrics of this process (`bot/service/metrics.py`).
 * `POST /admin/reload`: reload the knowledge base; only in local mode (no app id) or with
   `Authorization: Bearer <ADMIN_TOKEN>`, otherwise 404. SIGHUP does the same (`palveluopas run`).
 
-The retention job (`bot/service/retention.py`) runs in the background while the app runs.
 The database engine lives in a `cleanup_ctx`, so it is created on the running loop and
 disposed of when the app stops; nothing is created at import time.
 """
@@ -27,11 +27,13 @@ from aiohttp import web
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.service.adapter import PalveluopasAdapter
+from bot.service.adapter import PalveluopasAdapter, connector_tokens
+from bot.service.connector import BotConnector, ConnectorLimits
 from bot.service.context import BotServices, KnowledgeProvider
 from bot.service.handler import PalveluopasBot, TurnPorts
+from bot.service.metrics import CONTENT_TYPE, Metrics
 from bot.service.middleware import TurnLogMiddleware, TypingMiddleware
-from bot.service.retention import purge_periodically
+from bot.service.retention import prune_periodically
 from bot.service.settings import Settings
 from bot.store.db import create_engine, create_sessionmaker
 from bot.store.dedup import ActivityLog
@@ -51,9 +53,12 @@ KNOWLEDGE: Final = web.AppKey("knowledge", KnowledgeProvider)
 ENGINE: Final = web.AppKey("engine", AsyncEngine)
 SERVICES: Final = web.AppKey("services", BotServices)
 ADAPTER: Final = web.AppKey("adapter", PalveluopasAdapter)
+CONNECTOR: Final = web.AppKey("connector", BotConnector)
 BOT: Final = web.AppKey("bot", PalveluopasBot)
+METRICS: Final = web.AppKey("metrics", Metrics)
 
 READY_TIMEOUT_SECONDS: Final = 3.0
+
 
 def create_app(settings: Settings, *, engine_factory: EngineFactory | None = None, knowledge: KnowledgeProvider | None = None) -> web.Application:
     """The bot as an aiohttp app. Raises `KnowledgeBaseError` when the knowledge base is invalid.
@@ -64,21 +69,33 @@ def create_app(settings: Settings, *, engine_factory: EngineFactory | None = Non
     app = web.Application(client_max_size=settings.max_body_bytes)
     app[SETTINGS] = settings
     app[KNOWLEDGE] = knowledge or KnowledgeProvider(settings.knowledge_root)
+    app[METRICS] = Metrics()
     app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(_connector)
     app.cleanup_ctx.append(_bot(engine_factory))
     app.cleanup_ctx.append(_retention)
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics)
     app.router.add_post("/admin/reload", admin_reload)
     return app
 
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
-    engine = create_engine(app[SETTINGS].database_url)
+    settings = app[SETTINGS]
+    engine = create_engine(settings.database_url, timeout=settings.database_timeout)
     app[ENGINE] = engine
     yield
     await engine.dispose()
+
+
+async def _connector(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    limits = ConnectorLimits(call_timeout=settings.connector_timeout, connect_timeout=min(1.5, settings.connector_timeout))
+    app[CONNECTOR] = BotConnector(tokens=connector_tokens(settings), limits=limits)
+    yield
+    await app[CONNECTOR].close()
 
 
 def _bot(engine_factory: EngineFactory | None) -> Callable[[web.Application], AsyncIterator[None]]:
@@ -88,9 +105,9 @@ def _bot(engine_factory: EngineFactory | None) -> Callable[[web.Application], As
         knowledge = app[KNOWLEDGE]
         services = BotServices(settings=settings, strings=strings, knowledge=knowledge, sessionmaker=create_sessionmaker(app[ENGINE]))
         storage = SqlStorage(services.sessionmaker)
-        bot = PalveluopasBot((engine_factory or build_engine)(), storage, strings, lambda: knowledge.snapshot, TurnPorts(services.sessionmaker))
-        adapter = PalveluopasAdapter(settings, strings, bot.reset, seen=ActivityLog(services.sessionmaker))
-        adapter.use(TurnLogMiddleware())
+        bot = PalveluopasBot((engine_factory or build_engine)(), storage, strings, lambda: knowledge.snapshot, TurnPorts(services.sessionmaker), metrics=app[METRICS])
+        adapter = PalveluopasAdapter(settings, strings, bot.reset, app[CONNECTOR], seen=ActivityLog(services.sessionmaker))
+        adapter.use(TurnLogMiddleware(app[METRICS]))
         adapter.use(TypingMiddleware())
         app[SERVICES] = services
         app[ADAPTER] = adapter
@@ -101,8 +118,8 @@ def _bot(engine_factory: EngineFactory | None) -> Callable[[web.Application], As
 
 
 async def _retention(app: web.Application) -> AsyncIterator[None]:
-    """Retention runs inside the app, so no scheduler has to be deployed beside it."""
-    task = asyncio.create_task(purge_periodically(app[SERVICES].sessionmaker, app[SETTINGS].retention_days))
+    """Retention runs inside the app too, so no scheduler is needed beside it."""
+    task = asyncio.create_task(prune_periodically(app[ENGINE], app[SETTINGS].retention_days))
     yield
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
@@ -117,6 +134,13 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
+async def metrics(request: web.Request) -> web.Response:
+    # Served on the bot's port like /healthz; the proxy does not publish it (deploy/Caddyfile).
+    response = web.Response(body=request.app[METRICS].render())
+    response.headers["Content-Type"] = CONTENT_TYPE
+    return response
+
+
 async def readyz(request: web.Request) -> web.Response:
     database = await _database_state(request.app[ENGINE])
     snapshot = request.app[KNOWLEDGE].snapshot
@@ -129,13 +153,34 @@ async def readyz(request: web.Request) -> web.Response:
 
 
 async def _database_state(engine: AsyncEngine) -> str:
-    try:
-        async with asyncio.timeout(READY_TIMEOUT_SECONDS), engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
-    except Exception as exc:  # any failure to answer means not ready; the kind goes to the log
-        log_event(log, "readyz", level=logging.WARNING, database="unreachable", error_type=type(exc).__name__)
+    """ "ok" or "unreachable", within READY_TIMEOUT_SECONDS whatever the database does.
+
+    The check runs in its own task and is not waited for past the timeout: cancelling a
+    connection attempt to a frozen server can itself hang (the issue saw 5 s for a 3 s
+    timeout). It is cancelled and left to unwind in the background.
+    """
+    check = asyncio.ensure_future(_select_one(engine))
+    done, _ = await asyncio.wait({check}, timeout=READY_TIMEOUT_SECONDS)
+    if check not in done:
+        check.cancel()
+        _UNWINDING.add(check)
+        check.add_done_callback(_UNWINDING.discard)
+        log_event(log, "readyz", level=logging.WARNING, database="unreachable", error_type="TimeoutError")
+        return "unreachable"
+    error = check.exception()
+    if error is not None:  # any failure to answer means not ready; the kind goes to the log
+        log_event(log, "readyz", level=logging.WARNING, database="unreachable", error_type=type(error).__name__)
         return "unreachable"
     return "ok"
+
+
+_UNWINDING: set[asyncio.Future[None]] = set()
+"""Checks given up on, kept referenced until they finish unwinding."""
+
+
+async def _select_one(engine: AsyncEngine) -> None:
+    async with engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))
 
 
 async def admin_reload(request: web.Request) -> web.Response:

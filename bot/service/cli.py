@@ -20,7 +20,9 @@ COMMANDS: tuple[ModuleType, ...] = (run, chat, db, teams, knowledge.cli, qna)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="palveluopas", description="Palveluopas: Teams-avustaja perhesosiaalityöhön ja lastensuojeluun")
+    parser = argparse.ArgumentParser(
+        prog="palveluopas", description="Palveluopas: a Teams assistant for family social work and child protection. Run a command with --help for its options."
+    )
     subparsers = parser.add_subparsers(dest="command", required=True)
     for module in COMMANDS:
         module.register(subparsers)

@@ -16,6 +16,7 @@ from botbuilder.core import ActivityHandler, Storage, TurnContext
 from botbuilder.schema import AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue, ChannelAccount
 
 from bot.service.inputs import person_of, read_input, state_key, where_of
+from bot.service.metrics import Metrics
 from bot.service.personal_data import carries_identity_code
 from bot.service.replies import send_replies
 from bot.ui.i18n import Strings, language_of
@@ -35,8 +36,9 @@ class TurnPorts:
 
 
 class PalveluopasBot(ActivityHandler):
-    def __init__(self, engine: Engine, storage: Storage, strings: Strings, snapshot: Any, ports: TurnPorts) -> None:
+    def __init__(self, engine: Engine, storage: Storage, strings: Strings, snapshot: Any, ports: TurnPorts, *, metrics: Metrics | None = None) -> None:
         self._engine = engine
+        self._metrics = metrics or Metrics()
         self._storage = storage
         self._strings = strings
         self._snapshot = snapshot
@@ -81,6 +83,9 @@ class PalveluopasBot(ActivityHandler):
         # conversation fails here, before the worker sees answers that would not be kept.
         document = self._guard.keep_known(result.stack, snapshot.kb)
         await self._storage.write({key: {**document, ETAG_KEY: etag or "*"}})
+        # Counted once the turn's state is kept: a turn that fails to save counts nothing.
+        for event, label in result.events:
+            self._metrics.observe(event, label)
         replies = result.replies
         if carries_identity_code(activity):
             # After the answer, so the worker reads what was asked for first.

@@ -14,6 +14,7 @@ from typing import Any, Final
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, Mention
 
+from bot.service.wire import to_json
 from bot.ui.cards.message import card_activity
 from bot.ui.cards.text import render_card_text
 from dialogs.engine import Notice, Replace, Reply, Screen
@@ -50,7 +51,7 @@ def card_message(screen: Screen) -> Activity:
     assert screen.card is not None
     activity = card_activity(screen.card, text=screen.text or None)
     summary = screen_text(screen)
-    budget = MAX_ACTIVITY_BYTES - len(json.dumps(activity.serialize(), ensure_ascii=False).encode())
+    budget = MAX_ACTIVITY_BYTES - len(json.dumps(to_json(activity), ensure_ascii=False).encode())
     if len(summary.encode()) > budget:
         summary = summary.encode()[: max(budget - 3, 0)].decode(errors="ignore").rstrip() + "…"
     activity.summary = summary

@@ -1,42 +1,35 @@
-"""The retention job inside the app: `bot.store.retention.purge` at start and then every
-`PURGE_INTERVAL`, with a log line of how many rows went (counts only)."""
+"""The retention job inside the app: `bot.store.retention.prune` at start and then every
+`PRUNE_INTERVAL_SECONDS`, with a log line of how many rows went (counts only). The same
+prune runs as `palveluopas db prune` (a daily timer where the bot does not run all day)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime
+from typing import Final
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.store.retention import PURGE_INTERVAL, Purged, purge
+from bot.store.retention import Pruned, prune
 from domain.logs import log_event
 
 log = logging.getLogger(__name__)
 
+PRUNE_INTERVAL_SECONDS: Final = 3600.0
 
-async def purge_logged(sessionmaker: async_sessionmaker[AsyncSession], retention_days: int) -> Purged | None:
-    """One purge; None (logged) when the database fails, the next run tries again."""
+
+async def prune_logged(engine: AsyncEngine, retention_days: int) -> list[Pruned] | None:
+    """One prune; None (logged) when the database fails, the next run tries again."""
     try:
-        purged = await purge(sessionmaker, datetime.now(UTC), retention_days)
+        pruned = await prune(engine, retention_days)
     except Exception as exc:  # a database hiccup must not end the job
-        log_event(log, "retention_purge", level=logging.WARNING, outcome="error", error_type=type(exc).__name__)
+        log_event(log, "retention_prune", level=logging.WARNING, outcome="error", error_type=type(exc).__name__)
         return None
-    log_event(
-        log,
-        "retention_purge",
-        outcome="ok",
-        retention_days=retention_days,
-        bot_state=purged.bot_state,
-        unanswered=purged.unanswered,
-        seen_activities=purged.seen_activities,
-    )
-    return purged
+    log_event(log, "retention_prune", outcome="ok", retention_days=retention_days, rows={item.table: item.rows for item in pruned})
+    return pruned
 
 
-async def purge_periodically(
-    sessionmaker: async_sessionmaker[AsyncSession], retention_days: int, interval_seconds: float = PURGE_INTERVAL.total_seconds()
-) -> None:
+async def prune_periodically(engine: AsyncEngine, retention_days: int, interval_seconds: float = PRUNE_INTERVAL_SECONDS) -> None:
     while True:
-        await purge_logged(sessionmaker, retention_days)
+        await prune_logged(engine, retention_days)
         await asyncio.sleep(interval_seconds)

@@ -27,6 +27,10 @@ channel data while keeping a hostile body from being parsed."""
 DEFAULT_RETENTION_DAYS: Final = 90
 """How long conversation state and unanswered Q&A questions are kept (`RETENTION_DAYS`)."""
 APP_TYPES: Final = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
+DEFAULT_TURN_TIMEOUT: Final = 4.0
+"""Teams resends a message after 15 s; a turn gives up well before, with a friendly reply."""
+DEFAULT_DATABASE_TIMEOUT: Final = 2.0
+DEFAULT_CONNECTOR_TIMEOUT: Final = 3.0
 
 
 class SettingsError(ValueError):
@@ -51,6 +55,11 @@ class Settings:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     admin_token: str = ""
     """Bearer token for `POST /admin/reload`; without one the endpoint exists only in local mode."""
+    turn_timeout: float = DEFAULT_TURN_TIMEOUT
+    database_timeout: float = DEFAULT_DATABASE_TIMEOUT
+    """Seconds for one statement, for a pooled connection, for connecting (and SQLite's busy wait)."""
+    connector_timeout: float = DEFAULT_CONNECTOR_TIMEOUT
+    """Seconds for one call to the Bot Connector (a reply, the typing indicator)."""
 
     retention_days: int = DEFAULT_RETENTION_DAYS
     """Conversation state and unanswered questions older than this are deleted."""
@@ -101,6 +110,9 @@ class Settings:
             max_body_bytes=_integer(environ, "MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, low=1024, high=64 * 1024 * 1024),
             admin_token=text("ADMIN_TOKEN"),
             retention_days=_integer(environ, "RETENTION_DAYS", DEFAULT_RETENTION_DAYS, low=1, high=3650),
+            turn_timeout=_seconds(environ, "TURN_TIMEOUT_SECONDS", DEFAULT_TURN_TIMEOUT),
+            database_timeout=_seconds(environ, "DATABASE_TIMEOUT_SECONDS", DEFAULT_DATABASE_TIMEOUT),
+            connector_timeout=_seconds(environ, "CONNECTOR_TIMEOUT_SECONDS", DEFAULT_CONNECTOR_TIMEOUT),
         )
 
 
@@ -122,3 +134,14 @@ def _without_password(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return "(unparseable URL)"
+def _seconds(environ: Mapping[str, str], name: str, default: float) -> float:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, not {raw!r}") from None
+    if not 0.1 <= value <= 60:
+        raise SettingsError(f"{name} must be between 0.1 and 60 seconds, not {value}")
+    return value

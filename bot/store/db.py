@@ -12,10 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
 
-from sqlalchemy import MetaData, make_url
+from sqlalchemy import MetaData, event, make_url
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints, so that a later revision can drop or alter them by name on every backend.
@@ -46,8 +46,20 @@ logger is enabled (SQLAlchemy echoes at INFO as soon as a root logger is at DEBU
 below WARNING."""
 
 
-def create_engine(url: str | URL) -> AsyncEngine:
-    """An async engine; for SQLite, creates the folder of the database file first."""
+SQLITE_BUSY_SECONDS = 30.0
+"""SQLite's wait for the write lock when no timeout is given (migrations, commands)."""
+
+
+def create_engine(url: str | URL, *, timeout: float | None = None) -> AsyncEngine:
+    """An async engine; for SQLite, creates the folder of the database file first.
+
+    `timeout` (the bot's engine) bounds every wait on the database, so that a stopped or
+    frozen database fails a turn in seconds instead of hanging it: connecting, waiting for a
+    pooled connection, and one statement (PostgreSQL's `statement_timeout`, enforced by the
+    server, and asyncpg's `command_timeout`, which also covers a server that stopped
+    answering); on SQLite the wait for the write lock. Without it (migrations, commands)
+    only SQLite's generous lock wait applies.
+    """
     for name in QUIET_DRIVER_LOGGERS:
         logging.getLogger(name).setLevel(max(logging.getLogger(name).level, logging.WARNING))
     path = sqlite_file(url)
@@ -55,21 +67,45 @@ def create_engine(url: str | URL) -> AsyncEngine:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Concurrent turns write state at the same moment; wait for the lock instead of
         # failing with "database is locked".
-        return create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
-    return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
+        if timeout is None:
+            return create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS}, hide_parameters=True)
+        engine = create_async_engine(url, connect_args={"timeout": timeout}, pool_timeout=timeout, hide_parameters=True)
+        event.listen(engine.sync_engine, "connect", _sqlite_for_serving)
+        return engine
+    if timeout is None or make_url(url).get_backend_name() != "postgresql":
+        return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
+    connect_args = {
+        "timeout": timeout,
+        "command_timeout": timeout,
+        "server_settings": {"statement_timeout": str(int(timeout * 1000)), "idle_in_transaction_session_timeout": str(int(timeout * 5000))},
+    }
+    return create_async_engine(url, pool_pre_ping=True, pool_timeout=timeout, connect_args=connect_args, hide_parameters=True)
+
+
+def _sqlite_for_serving(dbapi_connection: Any, _record: Any) -> None:
+    """Write-ahead log, synced at checkpoints: a turn's state write no longer waits for two
+    fsyncs of a rollback journal (25 ms of a 31 ms read-and-write on a busy disk), and readers
+    never wait for a writer. A power cut may lose the last moments' state (never corrupt the
+    file); a crash of the process loses nothing."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-def dialect_insert(session: AsyncSession) -> Callable[..., Any]:
-    """The `insert` of the session's dialect, which has `on_conflict_do_update` (an upsert).
+def dialect_insert(session: AsyncSession | AsyncConnection) -> Callable[..., Any]:
+    """The `insert` of the session's (or connection's) dialect, which has `on_conflict_do_update` (an upsert).
 
     Both supported databases have it, under the same name and signature; anything else is
     refused rather than silently losing the conflict handling.
     """
-    dialect = session.get_bind().dialect.name
+    dialect = (session.get_bind() if isinstance(session, AsyncSession) else session).dialect.name
     if dialect == "postgresql":
         return postgresql.insert
     if dialect == "sqlite":

@@ -1,45 +1,52 @@
-"""Retention: what the bot keeps is deleted once it is older than the retention period.
+"""Retention: delete what the bot keeps once it has not been touched for a number of days.
 
-* `bot_state` rows (a conversation's dialog in progress, a user's state) not written for
-  `RETENTION_DAYS` (default 90): the conversation starts afresh, as after `peruuta`;
-* unanswered Q&A questions not asked again for `RETENTION_DAYS`;
-* de-duplication rows older than their window (`bot.store.dedup.DEDUP_WINDOW`).
+`palveluopas db prune --days N` (or `RETENTION_DAYS`) runs it; schedule it daily (a cron job
+or a timer on the host, see deploy/README.md). What it deletes:
 
-`purge` is run by the app every `PURGE_INTERVAL` (`bot.service.app`) and by
-`palveluopas db purge`; each run is a few indexed DELETEs, safe to run from several
-instances at once.
+* `bot_state`: a conversation's dialogs not written for N days (the next message starts
+  afresh, as after `peruuta`);
+* `qna_unanswered`: redacted questions last asked N days ago or earlier;
+* `activity_seen`: de-duplication entries older than their window (`DEDUP_WINDOW`, minutes),
+  whatever N is.
+
+The running bot also prunes hourly (`bot/service/retention.py`).
+
+Counters without a person or a text (`qna_feedback`) are kept. A feature that stores more
+adds its table to `PRUNED` with the column that says when a row was last written.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any, Final, cast
+from datetime import UTC, datetime, timedelta
+from typing import Final
 
-from sqlalchemy import CursorResult, delete
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.store.dedup import DEDUP_WINDOW, SeenActivity
-from bot.store.qna_store import QnaUnanswered
-from bot.store.storage import BotStateRow
+from bot.store.dedup import DEDUP_WINDOW
 
-PURGE_INTERVAL: Final = timedelta(hours=1)
+PRUNED: Final = (("bot_state", "updated_at"), ("qna_unanswered", "last_seen"))
+"""(table, the column with the time a row was last written)."""
 
 
 @dataclass(frozen=True)
-class Purged:
-    bot_state: int
-    unanswered: int
-    seen_activities: int
+class Pruned:
+    table: str
+    rows: int
 
 
-async def purge(sessionmaker: async_sessionmaker[AsyncSession], now: datetime, retention_days: int) -> Purged:
-    """Delete what is older than the retention period; how many rows of each kind went."""
-    if retention_days < 1:
-        raise ValueError("retention_days must be at least 1")
-    cutoff = now - timedelta(days=retention_days)
-    async with sessionmaker() as session, session.begin():
-        states = await session.execute(delete(BotStateRow).where(BotStateRow.updated_at < cutoff))
-        questions = await session.execute(delete(QnaUnanswered).where(QnaUnanswered.last_seen < cutoff))
-        seen = await session.execute(delete(SeenActivity).where(SeenActivity.seen_at < now - DEDUP_WINDOW))
-    return Purged(*(cast(CursorResult[Any], result).rowcount for result in (states, questions, seen)))
+async def prune(engine: AsyncEngine, days: int, now: datetime | None = None) -> list[Pruned]:
+    """Delete rows last written more than `days` days before `now`; the counts per table."""
+    if days < 1:
+        raise ValueError("retention must be at least one day")
+    now = now or datetime.now(UTC)
+    cutoffs = [(table, column, now - timedelta(days=days)) for table, column in PRUNED]
+    cutoffs.append(("activity_seen", "seen_at", now - DEDUP_WINDOW))
+    done: list[Pruned] = []
+    async with engine.begin() as connection:
+        for table, column, cutoff in cutoffs:
+            rows = sa.table(table, sa.column(column, sa.DateTime(timezone=True)))
+            result = await connection.execute(sa.delete(rows).where(rows.c[column] < cutoff))
+            done.append(Pruned(table, result.rowcount or 0))
+    return done

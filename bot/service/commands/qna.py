@@ -24,28 +24,28 @@ from domain.qna.weights import WEIGHTS
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser("qna", help="Perehdytyskysymykset: vastaamattomat, arviointi")
+    parser = subparsers.add_parser("qna", help="onboarding Q&A: unanswered questions, evaluation, tuning")
     commands = parser.add_subparsers(dest="qna_command", required=True)
 
-    unanswered = commands.add_parser("unanswered", help="Useimmin kysytyt vastaamattomat kysymykset")
-    unanswered.add_argument("--limit", type=int, default=20, help="montako riviä (oletus 20)")
+    unanswered = commands.add_parser("unanswered", help="the most frequent questions the bot could not answer (redacted)")
+    unanswered.add_argument("--limit", type=int, default=20, help="how many rows (default 20)")
     unanswered.set_defaults(handler=_unanswered)
 
-    evaluate = commands.add_parser("eval", help="Tarkkuus arviointijoukolla")
+    evaluate = commands.add_parser("eval", help="accuracy on the evaluation set with the thresholds in force")
     evaluate.add_argument("--questions", type=Path, default=DEFAULT_EVAL_PATH)
-    evaluate.add_argument("--knowledge", type=Path, default=None, help="tietopohjan kansio")
-    evaluate.add_argument("--misses", action="store_true", help="näytä väärin osuneet")
+    evaluate.add_argument("--knowledge", type=Path, default=None, help="knowledge folder (default: the installed one)")
+    evaluate.add_argument("--misses", action="store_true", help="list the questions answered wrongly")
     evaluate.set_defaults(handler=_eval)
 
-    thresholds = commands.add_parser("sweep", help="Kynnysarvot arviointijoukosta")
+    thresholds = commands.add_parser("sweep", help="the confidence thresholds the evaluation set supports")
     thresholds.add_argument("--questions", type=Path, default=DEFAULT_EVAL_PATH)
     thresholds.add_argument("--knowledge", type=Path, default=None)
     thresholds.set_defaults(handler=_sweep)
 
-    weights = commands.add_parser("tune", help="Painot arviointijoukon dev-osasta (tulostaa, ei kirjoita tiedostoja)")
+    weights = commands.add_parser("tune", help="the matcher's weights chosen on the dev part (printed; no file is written)")
     weights.add_argument("--questions", type=Path, default=DEFAULT_EVAL_PATH)
     weights.add_argument("--knowledge", type=Path, default=None)
-    weights.add_argument("--rounds", type=int, default=5, help="kierroksia enintään (oletus 5)")
+    weights.add_argument("--rounds", type=int, default=5, help="rounds at most (default 5)")
     weights.set_defaults(handler=_tune)
 
 
@@ -114,8 +114,8 @@ def _unanswered(args: argparse.Namespace) -> int:
 
     lines = asyncio.run(listing())
     if not lines:
-        print("Ei vastaamattomia kysymyksiä.")
+        print("No unanswered questions.")
         return 0
-    print(f"{'kpl':>5}  {'syy':<13} kieli  viimeksi    kysymys")
+    print(f"{'count':>5}  {'reason':<13} lang  last seen   question")
     print("\n".join(lines))
     return 0

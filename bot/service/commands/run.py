@@ -10,12 +10,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import signal
+import sys
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
 from bot.service.app import KNOWLEDGE
 from bot.service.commands.common import load_settings, ready_app
+from bot.service.settings import Settings
 from domain.logs import configure_logging
 
 
@@ -33,18 +36,37 @@ def cmd_run(args: argparse.Namespace) -> int:
     if app is None:
         return 2
     app.on_startup.append(_reload_on_sighup)
-    base = f"http://{settings.host}:{settings.port}"
-    mode = "local mode: no app id, no authentication" if settings.local_mode else f"app id {settings.app_id}: Bot Framework tokens required"
-    print(
-        f"Palveluopas is listening on {base}/api/messages ({mode}).\n"
-        f"  Chat in a terminal:      make chat   (or: palveluopas chat --url {base})\n"
-        f"  Bot Framework Emulator:  open {base}/api/messages, leave app id and password empty\n"
-        f"  Health: {base}/healthz   Readiness: {base}/readyz\n"
-        "Stop with Ctrl+C.",
-        flush=True,
-    )
+    print(banner(settings, sys.argv[0]), flush=True)
     web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None)
     return 0
+
+
+def banner(settings: Settings, argv0: str) -> str:
+    """What to do next, for THIS server: the chat command that talks to it (not one that
+    would start a second bot), with the command spelled as it was started."""
+    local = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host  # noqa: S104 (compared, not bound)
+    base = f"http://{local}:{settings.port}"
+    command = _command(argv0)
+    mode = "local mode: no app id, no authentication" if settings.local_mode else f"app id {settings.app_id}: Bot Framework tokens required"
+    return (
+        f"Palveluopas is listening on http://{settings.host}:{settings.port}/api/messages ({mode}).\n"
+        f"  Chat with this server in another terminal:  {command} chat --url {base}\n"
+        f'    (or: make chat CHAT_ARGS="--url {base}")\n'
+        f"  Bot Framework Emulator:  open {base}/api/messages, leave app id and password empty\n"
+        f"  Health: {base}/healthz   Readiness: {base}/readyz   Metrics: {base}/metrics\n"
+        "Stop with Ctrl+C."
+    )
+
+
+def _command(argv0: str) -> str:
+    """`.venv/bin/palveluopas` when started as that script (make run), else `palveluopas`."""
+    path = Path(argv0)
+    if path.name != "palveluopas":
+        return "palveluopas"
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 async def _reload_on_sighup(app: web.Application) -> None:

@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.service.app import create_app
 from bot.service.context import KnowledgeProvider
-from bot.service.retention import purge_periodically
+from bot.service.retention import prune_periodically
 from bot.service.settings import Settings
-from bot.store.db import create_engine, create_sessionmaker
+from bot.store.db import create_engine
 from bot.store.storage import BotStateRow
 from tests.support.http import send
 
@@ -47,8 +47,9 @@ async def test_a_running_bot_deletes_state_older_than_retention_days(
     assert await send(client, text="apu")  # the bot answers meanwhile
 
 
-async def test_the_job_runs_again_after_its_interval(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
-    job = asyncio.create_task(purge_periodically(sessionmaker, retention_days=30, interval_seconds=0.05))
+async def test_the_job_runs_again_after_its_interval(database_url: str, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    engine = create_engine(database_url)
+    job = asyncio.create_task(prune_periodically(engine, retention_days=30, interval_seconds=0.05))
     try:
         await asyncio.sleep(0.2)  # the first run is over; this row comes later
         await _add_state(sessionmaker, "emulator/conversations/myohemmin", timedelta(days=40))
@@ -58,12 +59,13 @@ async def test_the_job_runs_again_after_its_interval(sessionmaker: async_session
             await asyncio.sleep(0.05)
     finally:
         job.cancel()
+        await engine.dispose()
     assert await _keys(sessionmaker) == set()
 
 
 async def test_a_failing_database_does_not_end_the_job() -> None:
     engine = create_engine("postgresql+asyncpg://postgres@127.0.0.1:1/nothing")
-    job = asyncio.create_task(purge_periodically(create_sessionmaker(engine), retention_days=30, interval_seconds=0.05))
+    job = asyncio.create_task(prune_periodically(engine, retention_days=30, interval_seconds=0.05))
     try:
         await asyncio.sleep(0.3)
         assert not job.done()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import time
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -12,8 +15,10 @@ from aiohttp.test_utils import TestClient
 from bot.service.app import create_app
 from bot.service.context import KnowledgeProvider
 from bot.service.settings import Settings
+from bot.ui.protocol import DialogId
+from dialogs.engine import Engine, Outcome, Turn
 from domain.logs import JsonLineFormatter
-from tests.support.engines import script_engine
+from tests.support.engines import Script, script_engine
 from tests.support.http import send
 from tests.support.replies import texts
 
@@ -77,7 +82,9 @@ async def test_a_dialog_in_progress_survives_a_restart_of_the_server(aiohttp_cli
 
 
 @pytest.mark.postgres
-async def test_a_dialog_in_progress_survives_a_restart_on_postgresql(aiohttp_client: Any, postgres_url: str, kb_root: Any, knowledge: KnowledgeProvider) -> None:
+async def test_a_dialog_in_progress_survives_a_restart_on_postgresql(
+    aiohttp_client: Any, postgres_url: str, kb_root: Any, knowledge: KnowledgeProvider
+) -> None:
     await _dialog_survives_a_restart(aiohttp_client, Settings(database_url=postgres_url, knowledge_root=kb_root), knowledge)
 
 
@@ -96,10 +103,49 @@ async def test_the_logs_carry_ids_outcome_and_latency_but_never_the_message_text
     assert all(turn["outcome"] == "ok" and turn["latency_ms"] >= 0 and turn["activity_id"] for turn in turns)
 
 
-async def test_when_the_database_is_down_the_user_still_gets_the_apology(aiohttp_client: Any, kb_root: Any, knowledge: KnowledgeProvider) -> None:
+async def test_when_the_database_is_down_the_user_is_told_the_service_is_briefly_away(aiohttp_client: Any, kb_root: Any, knowledge: KnowledgeProvider) -> None:
     down = Settings(database_url="postgresql+asyncpg://postgres@127.0.0.1:1/nothing", knowledge_root=kb_root)
     client = await aiohttp_client(create_app(down, knowledge=knowledge))
 
     replies = await send(client, text="hei")
 
-    assert texts(replies)[0].startswith("Pahoittelen, jokin meni vikaan")
+    [reply] = texts(replies)
+    assert reply.startswith("Palvelu on hetken poissa käytöstä.") and "Aloitetaan alusta" not in reply
+
+
+class Stalling(Script):
+    """Test-only: the script's lines, but 'jumita' outlasts any turn's deadline."""
+
+    async def next_typed(self, turn: Turn, typed: str) -> Outcome:
+        if typed == "jumita":
+            await asyncio.sleep(30)
+        return await super().next_typed(turn, typed)
+
+
+def _stalling() -> Engine:
+    return Engine([Stalling(["Kysymys 1/3", "Kysymys 2/3", "Kysymys 3/3", "Valmis"], 0.0)], root=DialogId.ROOT)
+
+
+async def test_a_turn_past_its_deadline_gets_the_friendly_reply_and_keeps_the_conversation(
+    aiohttp_client: Any, settings: Settings, knowledge: KnowledgeProvider
+) -> None:
+    client = await aiohttp_client(create_app(replace(settings, turn_timeout=0.5), engine_factory=_stalling, knowledge=knowledge))
+    assert texts(await send(client, text="aloita")) == ["Kysymys 1/3"]
+    started = time.monotonic()
+
+    replies = await send(client, text="jumita")
+
+    assert time.monotonic() - started < 1.5
+    [reply] = texts(replies)
+    assert reply.startswith("Palvelu on hetken poissa käytöstä.")
+    assert texts(await send(client, text="vastaus")) == ["Kysymys 2/3"]
+
+
+@pytest.mark.parametrize(("locale", "friendly"), [("sv-SE", "Tjänsten är tillfälligt otillgänglig."), ("en-US", "The service is briefly unavailable.")])
+async def test_the_friendly_reply_is_in_the_users_language(
+    aiohttp_client: Any, settings: Settings, knowledge: KnowledgeProvider, locale: str, friendly: str
+) -> None:
+    client = await aiohttp_client(create_app(replace(settings, turn_timeout=0.3), engine_factory=_stalling, knowledge=knowledge))
+    await send(client, text="aloita", locale=locale)
+
+    assert texts(await send(client, text="jumita", locale=locale))[0].startswith(friendly)

@@ -1,88 +1,82 @@
-"""Retention: state and unanswered questions older than the period are deleted (bot/store/retention.py)."""
+"""`palveluopas db prune`: what is older than the retention period goes, the rest stays."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+import sqlalchemy as sa
 
-from bot.store.dedup import SeenActivity
-from bot.store.qna_store import QnaUnanswered
-from bot.store.retention import purge
-from bot.store.storage import BotStateRow
+from bot.store.db import create_engine
+from bot.store.retention import prune
 
-NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+NOW = datetime(2026, 12, 6, 4, 0, tzinfo=UTC)
 
 
-async def add_rows(sessionmaker: async_sessionmaker[AsyncSession], ages: dict[str, timedelta]) -> None:
-    """One state row, one unanswered question and one seen activity per name, `age` old."""
-    async with sessionmaker() as session, session.begin():
-        for name, age in ages.items():
-            at = NOW - age
-            session.add(BotStateRow(key=f"emulator/conversations/{name}", etag="e", document="{}", updated_at=at))
-            session.add(
-                QnaUnanswered(
-                    question_hash=name.ljust(64, "0"),
-                    question=f"kysymys {name}",
-                    reason="no_match",
-                    answer_id="",
-                    lang="fi",
-                    count=1,
-                    first_seen=at - timedelta(days=400),
-                    last_seen=at,
+async def _seed(url: str) -> None:
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as connection:
+            for key, age in (("old-conversation", 91), ("recent-conversation", 89)):
+                await connection.execute(
+                    sa.text("INSERT INTO bot_state (key, etag, document, updated_at) VALUES (:k, 'e', '{}', :t)"), {"k": key, "t": NOW - timedelta(days=age)}
                 )
-            )
-            session.add(SeenActivity(key=name.ljust(64, "0"), seen_at=at))
+            for number, age in ((1, 400), (2, 10)):
+                seen = NOW - timedelta(days=age)
+                await connection.execute(
+                    sa.text(
+                        "INSERT INTO qna_unanswered (question_hash, question, reason, answer_id, lang, count, first_seen, last_seen) "
+                        "VALUES (:h, 'kysymys', 'no_match', '', 'fi', 1, :t, :t)"
+                    ),
+                    {"h": f"hash-{number}", "t": seen},
+                )
+    finally:
+        await engine.dispose()
 
 
-async def remaining(sessionmaker: async_sessionmaker[AsyncSession]) -> tuple[list[str], list[str], int]:
-    async with sessionmaker() as session:
-        states = sorted(key.rsplit("/", 1)[1] for key in (await session.execute(select(BotStateRow.key))).scalars())
-        questions = sorted(q.split()[1] for q in (await session.execute(select(QnaUnanswered.question))).scalars())
-        seen = len((await session.execute(select(SeenActivity.key))).all())
-    return states, questions, seen
+async def _remaining(url: str) -> tuple[set[str], int]:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            keys = {row[0] for row in await connection.execute(sa.text("SELECT key FROM bot_state"))}
+            questions = (await connection.execute(sa.text("SELECT count(*) FROM qna_unanswered"))).scalar_one()
+            return keys, int(questions)
+    finally:
+        await engine.dispose()
 
 
-async def test_rows_older_than_the_retention_period_are_deleted_and_newer_kept(both_databases: async_sessionmaker[AsyncSession]) -> None:
-    await add_rows(
-        both_databases,
-        {"eilen": timedelta(days=1), "melkein": timedelta(days=89, hours=23), "vanha": timedelta(days=90, minutes=1), "ikivanha": timedelta(days=800)},
-    )
+async def test_rows_untouched_for_longer_than_the_period_are_deleted_the_rest_kept(database_url: str) -> None:
+    await _seed(database_url)
+    engine = create_engine(database_url)
+    try:
+        pruned = await prune(engine, days=90, now=NOW)
+    finally:
+        await engine.dispose()
 
-    purged = await purge(both_databases, NOW, retention_days=90)
-
-    assert (purged.bot_state, purged.unanswered) == (2, 2)
-    states, questions, _ = await remaining(both_databases)
-    assert states == questions == ["eilen", "melkein"]
-
-
-async def test_a_question_asked_again_recently_is_kept_however_old_its_first_asking(both_databases: async_sessionmaker[AsyncSession]) -> None:
-    await add_rows(both_databases, {"toistuva": timedelta(days=3)})  # first asked 403 days ago
-
-    await purge(both_databases, NOW, retention_days=90)
-
-    assert (await remaining(both_databases))[1] == ["toistuva"]
+    assert {(p.table, p.rows) for p in pruned} == {("bot_state", 1), ("qna_unanswered", 1), ("activity_seen", 0)}
+    assert await _remaining(database_url) == ({"recent-conversation"}, 1)
 
 
-async def test_seen_activities_go_after_their_window_not_the_retention_period(both_databases: async_sessionmaker[AsyncSession]) -> None:
-    await add_rows(both_databases, {"tuore": timedelta(minutes=1), "vartti": timedelta(minutes=15)})
-
-    purged = await purge(both_databases, NOW, retention_days=90)
-
-    assert purged.seen_activities == 1
-    assert (await remaining(both_databases))[2] == 1
-
-
-async def test_a_shorter_period_deletes_more(both_databases: async_sessionmaker[AsyncSession]) -> None:
-    await add_rows(both_databases, {"eilen": timedelta(days=1), "viikko": timedelta(days=8)})
-
-    await purge(both_databases, NOW, retention_days=7)
-
-    assert (await remaining(both_databases))[0] == ["eilen"]
+async def test_a_retention_under_a_day_is_refused(database_url: str) -> None:
+    engine = create_engine(database_url)
+    try:
+        with pytest.raises(ValueError, match="at least one day"):
+            await prune(engine, days=0)
+    finally:
+        await engine.dispose()
 
 
-async def test_the_period_must_be_positive(both_databases: async_sessionmaker[AsyncSession]) -> None:
-    with pytest.raises(ValueError, match="at least 1"):
-        await purge(both_databases, NOW, retention_days=0)
+async def test_seen_activities_go_after_their_window_not_the_retention_period(both_database_urls: str) -> None:
+    engine = create_engine(both_database_urls)
+    try:
+        async with engine.begin() as connection:
+            for key, age in (("fresh".ljust(64, "0"), timedelta(minutes=1)), ("stale".ljust(64, "0"), timedelta(minutes=15))):
+                await connection.execute(sa.text("INSERT INTO activity_seen (key, seen_at) VALUES (:k, :t)"), {"k": key, "t": NOW - age})
+        pruned = await prune(engine, days=90, now=NOW)
+        async with engine.connect() as connection:
+            left = [row[0][:5] for row in await connection.execute(sa.text("SELECT key FROM activity_seen"))]
+    finally:
+        await engine.dispose()
+
+    assert ("activity_seen", 1) in {(p.table, p.rows) for p in pruned}
+    assert left == ["fresh"]
