@@ -1,5 +1,5 @@
 """The retention job inside the app: `bot.store.retention.prune` at start and then every
-`PRUNE_INTERVAL_SECONDS`, with a log line of how many rows went (counts only). The same
+`PRUNE_INTERVAL_SECONDS`, with a log line of how many rows went (counts only) when any did. The same
 prune runs as `palveluopas db prune` (a daily timer where the bot does not run all day)."""
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ async def prune_logged(engine: AsyncEngine, retention_days: int) -> list[Pruned]
     except Exception as exc:  # a database hiccup must not end the job
         log_event(log, "retention_prune", level=logging.WARNING, outcome="error", error_type=type(exc).__name__)
         return None
-    log_event(log, "retention_prune", outcome="ok", retention_days=retention_days, rows={item.table: item.rows for item in pruned})
+    if any(item.rows for item in pruned):
+        # Only when something went: an hourly line saying "nothing" is noise.
+        log_event(log, "retention_prune", outcome="ok", retention_days=retention_days, rows={item.table: item.rows for item in pruned})
     return pruned
 
 
