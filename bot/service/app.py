@@ -16,7 +16,6 @@ disposed of when the app stops; nothing is created at import time.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hmac
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -58,6 +57,7 @@ BOT: Final = web.AppKey("bot", PalveluopasBot)
 METRICS: Final = web.AppKey("metrics", Metrics)
 
 READY_TIMEOUT_SECONDS: Final = 3.0
+RETENTION_STOP_SECONDS: Final = 10.0
 
 
 def create_app(settings: Settings, *, engine_factory: EngineFactory | None = None, knowledge: KnowledgeProvider | None = None) -> web.Application:
@@ -119,11 +119,14 @@ def _bot(engine_factory: EngineFactory | None) -> Callable[[web.Application], As
 
 async def _retention(app: web.Application) -> AsyncIterator[None]:
     """Retention runs inside the app too, so no scheduler is needed beside it."""
-    task = asyncio.create_task(prune_periodically(app[ENGINE], app[SETTINGS].retention_days))
+    stop = asyncio.Event()
+    task = asyncio.create_task(prune_periodically(app[ENGINE], app[SETTINGS].retention_days, stop))
     yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    stop.set()
+    try:
+        await asyncio.wait_for(asyncio.shield(task), RETENTION_STOP_SECONDS)
+    except TimeoutError:  # a prune stuck on a frozen database: leave it
+        task.cancel()
 
 
 async def messages(request: web.Request) -> web.Response:

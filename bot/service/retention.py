@@ -5,6 +5,7 @@ prune runs as `palveluopas db prune` (a daily timer where the bot does not run a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Final
 
@@ -31,7 +32,10 @@ async def prune_logged(engine: AsyncEngine, retention_days: int) -> list[Pruned]
     return pruned
 
 
-async def prune_periodically(engine: AsyncEngine, retention_days: int, interval_seconds: float = PRUNE_INTERVAL_SECONDS) -> None:
-    while True:
+async def prune_periodically(engine: AsyncEngine, retention_days: int, stop: asyncio.Event, interval_seconds: float = PRUNE_INTERVAL_SECONDS) -> None:
+    """Prune until `stop` is set. A prune under way is finished, not cancelled: a query
+    cancelled midway leaves the driver's worker thread calling into a closed event loop."""
+    while not stop.is_set():
         await prune_logged(engine, retention_days)
-        await asyncio.sleep(interval_seconds)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), interval_seconds)

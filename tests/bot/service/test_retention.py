@@ -49,7 +49,8 @@ async def test_a_running_bot_deletes_state_older_than_retention_days(
 
 async def test_the_job_runs_again_after_its_interval(database_url: str, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
     engine = create_engine(database_url)
-    job = asyncio.create_task(prune_periodically(engine, retention_days=30, interval_seconds=0.05))
+    stop = asyncio.Event()
+    job = asyncio.create_task(prune_periodically(engine, 30, stop, interval_seconds=0.05))
     try:
         await asyncio.sleep(0.2)  # the first run is over; this row comes later
         await _add_state(sessionmaker, "emulator/conversations/myohemmin", timedelta(days=40))
@@ -58,17 +59,20 @@ async def test_the_job_runs_again_after_its_interval(database_url: str, sessionm
                 break
             await asyncio.sleep(0.05)
     finally:
-        job.cancel()
+        stop.set()
+        await job
         await engine.dispose()
     assert await _keys(sessionmaker) == set()
 
 
 async def test_a_failing_database_does_not_end_the_job() -> None:
     engine = create_engine("postgresql+asyncpg://postgres@127.0.0.1:1/nothing")
-    job = asyncio.create_task(prune_periodically(engine, retention_days=30, interval_seconds=0.05))
+    stop = asyncio.Event()
+    job = asyncio.create_task(prune_periodically(engine, 30, stop, interval_seconds=0.05))
     try:
         await asyncio.sleep(0.3)
         assert not job.done()
     finally:
-        job.cancel()
+        stop.set()
+        await job
         await engine.dispose()
