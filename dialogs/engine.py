@@ -288,6 +288,9 @@ class Dialog:
     reshow_on_stale: ClassVar[bool] = True
     """A stale button gets the notice and the current step again (the way on); False for
     dialogs whose current card is long and still on screen (the Q&A's answer)."""
+    free_text: ClassVar[frozenset[str]] = frozenset()
+    """Keys of the data that hold (redacted) free text; every other string in the data must
+    be a known id, or it is not stored (`dialogs.stored`)."""
 
     def start(self, turn: Turn, options: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
         """The first step and the initial data, from the options the dialog was begun with."""

@@ -48,6 +48,7 @@ class QnaDialog(Dialog):
     help_keys = ("qna.help",)
     stale_key = "qna.stale"
     reshow_on_stale = False
+    free_text = frozenset({"question"})
 
     def __init__(self) -> None:
         self.steps = {

@@ -116,3 +116,19 @@ async def bot_client(aiohttp_client: Any, settings: Settings, knowledge: Knowled
 async def connector() -> AsyncIterator[LoopbackConnector]:
     async with LoopbackConnector() as loopback:
         yield loopback
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def both_database_urls(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A migrated SQLite file, then a fresh PostgreSQL database (marked `postgres`): for
+    behaviour that differs per dialect (upserts, rowcounts), tested on both in every run."""
+    # Sync, as `database_url` is: an async fixture cannot ask for another one by name.
+    if request.param == "sqlite":
+        return db.sqlite_copy(request.getfixturevalue("_sqlite_template"), tmp_path)
+    return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+async def both_databases(both_database_urls: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """A sessionmaker on `both_database_urls`."""
+    engine = create_engine(both_database_urls)
+    yield create_sessionmaker(engine)
+    await engine.dispose()

@@ -18,6 +18,12 @@
   the turn state (TeamsInfo, OAuthPrompt) are not used by this bot;
 * the bot's logic runs under a deadline (`turn_timeout`): a turn that cannot finish (the
   database frozen) is left behind and the user told that the service is briefly away;
+* the request body is checked before anything else (`bot/service/validation.py`: size 413,
+  JSON, depth and activity fields 400), and invokes the bot does not handle are answered
+  as Teams expects, so a malformed activity never reaches a turn;
+* an activity already seen (Teams resends one when the bot takes more than 15 s) gets
+  200/201 without a second turn (`bot.store.dedup`, shared by instances through the
+  database);
 * `on_turn_error` logs the exception with an error id and apologises to the user with that
   id (no detail). When the database or the deadline failed, the conversation's state is
   kept (the next message continues it); for any other error it is reset.
@@ -26,7 +32,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -45,7 +50,9 @@ from bot.service.connector import BotConnector, BotFrameworkTokens
 from bot.service.delivery import TurnDelivery
 from bot.service.failures import is_unavailable
 from bot.service.settings import Settings
+from bot.service.validation import TURN_INVOKES, Rejection, check_activity, invoke_answer, parse_body
 from bot.service.wire import from_json, to_json
+from bot.store.dedup import ActivityLog
 from bot.store.storage import StorageConflictError
 from bot.ui.i18n import Strings, language_of
 from domain.logs import bound_fields, log_event
@@ -85,7 +92,14 @@ def error_response(status: int, code: str, message: str) -> web.Response:
 
 class PalveluopasAdapter(CloudAdapter):
     def __init__(
-        self, settings: Settings, strings: Strings, reset_state: Callable[[TurnContext], Awaitable[None]], connector: BotConnector | None = None
+        self,
+        settings: Settings,
+        strings: Strings,
+        reset_state: Callable[[TurnContext], Awaitable[None]],
+        connector: BotConnector | None = None,
+        *,
+        turn_invokes: frozenset[str] = TURN_INVOKES,
+        seen: ActivityLog | None = None,
     ) -> None:
         super().__init__(ConfigurationBotFrameworkAuthentication(_BotFrameworkConfiguration(settings)))
         self._strings = strings
@@ -96,6 +110,8 @@ class PalveluopasAdapter(CloudAdapter):
         self._connector = connector or BotConnector()
         self._turn_timeout = settings.turn_timeout
         self._abandoned: set[asyncio.Future[Any]] = set()
+        self._turn_invokes = turn_invokes
+        self._seen = seen
         self.on_turn_error = self._on_turn_error
 
     async def process(self, request: web.Request, bot: Bot, ws_response: web.WebSocketResponse | None = None) -> web.Response:
@@ -103,17 +119,17 @@ class PalveluopasAdapter(CloudAdapter):
             return error_response(HTTPStatus.METHOD_NOT_ALLOWED, "MethodNotAllowed", "POST an activity")
         if request.content_type != "application/json":
             return error_response(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "UnsupportedMediaType", "the body must be application/json")
-        activity_or_error = await _read_activity(request, self._max_body_bytes)
-        if isinstance(activity_or_error, web.Response):
-            return activity_or_error
-        activity = activity_or_error
+        read = await _read_activity(request, self._max_body_bytes)
+        if isinstance(read, web.Response):
+            return read
+        activity, body = read
         # Every line logged while this request is handled carries the conversation and the
         # turn; the turn id is ours, since channels may repeat or omit activity ids.
         conversation_id = activity.conversation.id if activity.conversation else None
         with bound_fields(conversation_id=conversation_id, turn_id=uuid.uuid4().hex[:12]):
-            return await self._authenticate_and_run(request, bot, activity)
+            return await self._authenticate_and_run(request, bot, activity, body)
 
-    async def _authenticate_and_run(self, request: web.Request, bot: Bot, activity: Activity) -> web.Response:
+    async def _authenticate_and_run(self, request: web.Request, bot: Bot, activity: Activity, body: dict[str, Any]) -> web.Response:
         try:
             authentication = await self.bot_framework_authentication.authenticate_request(activity, request.headers.get("Authorization", ""))
         except Exception as exc:
@@ -121,15 +137,32 @@ class PalveluopasAdapter(CloudAdapter):
             # runs without a verified token. The kind of failure is logged, the token never.
             log_event(log, "unauthorized", level=logging.WARNING, reason=type(exc).__name__, channel_id=activity.channel_id)
             return error_response(HTTPStatus.UNAUTHORIZED, "Unauthorized", "a valid Bot Framework token is required")
+        answer = invoke_answer(body, self._turn_invokes)
+        if answer is not None:
+            return web.Response(status=answer.status) if answer.body is None else web.json_response(answer.body, status=answer.status)
+        if not await self._first_time(activity):
+            log_event(log, "duplicate_activity", activity_id=activity.id, activity_type=activity.type)
+            if activity.delivery_mode == DeliveryModes.expect_replies:
+                return web.json_response({"activities": []})
+            return web.Response(status=HTTPStatus.OK)
         invoke_response = await self.process_activity(authentication, activity, bot.on_turn)
         if invoke_response is None:
             return web.Response(status=HTTPStatus.CREATED)
-        body = invoke_response.body
-        if body is None:
+        result = invoke_response.body
+        if result is None:
             return web.Response(status=invoke_response.status)
-        if isinstance(body, Model):
-            body = serializer_helper(body)
-        return web.json_response(body, status=invoke_response.status)
+        if isinstance(result, Model):
+            result = serializer_helper(result)
+        return web.json_response(result, status=invoke_response.status)
+
+    async def _first_time(self, activity: Activity) -> bool:
+        if self._seen is None or not activity.id:
+            return True
+        try:
+            return await self._seen.first_time(activity.channel_id, activity.conversation.id, activity.id)
+        except Exception as exc:  # the database is down: run the turn rather than drop the message
+            log_event(log, "dedup_unavailable", level=logging.WARNING, error_type=type(exc).__name__, activity_id=activity.id)
+            return True
 
     async def process_activity(
         self, auth_header_or_authenticate_request_result: str | AuthenticateRequestResult, activity: Activity, logic: Logic
@@ -240,20 +273,20 @@ class PalveluopasAdapter(CloudAdapter):
             log_event(log, "state_reset_failed", level=logging.ERROR, exc_info=exc, error_id=error_id, error_type=type(exc).__name__)
 
 
-async def _read_activity(request: web.Request, limit: int) -> Activity | web.Response:
+async def _read_activity(request: web.Request, limit: int) -> tuple[Activity, dict[str, Any]] | web.Response:
+    too_large = error_response(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "BodyTooLarge", f"the body is over {limit} bytes")
+    if request.content_length is not None and request.content_length > limit:
+        return too_large
     try:
         raw = await request.read()
     except web.HTTPRequestEntityTooLarge:
-        return error_response(HTTPStatus.BAD_REQUEST, "BodyTooLarge", f"the body is over {limit} bytes")
+        return too_large
+    body = parse_body(raw)
+    rejection = body if isinstance(body, Rejection) else check_activity(body)
+    if rejection is not None:
+        return error_response(rejection.status, rejection.code, rejection.message)
+    assert isinstance(body, dict)
     try:
-        body: Any = json.loads(raw)
-    except (UnicodeDecodeError, ValueError):
-        return error_response(HTTPStatus.BAD_REQUEST, "InvalidJson", "the body is not JSON")
-    if not isinstance(body, dict):
-        return error_response(HTTPStatus.BAD_REQUEST, "InvalidActivity", "the body must be a JSON object (an activity)")
-    if not isinstance(body.get("type"), str) or not body["type"]:
-        return error_response(HTTPStatus.BAD_REQUEST, "InvalidActivity", "the activity has no type")
-    try:
-        return from_json(Activity, body)
+        return from_json(Activity, body), body
     except Exception:  # msrest raises a variety of errors for mistyped fields
         return error_response(HTTPStatus.BAD_REQUEST, "InvalidActivity", "the activity does not match the Bot Framework schema")

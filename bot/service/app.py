@@ -40,8 +40,10 @@ from bot.service.metrics import CONTENT_TYPE, Metrics
 from bot.service.middleware import TurnLogMiddleware, TypingMiddleware
 from bot.service.outbox import Clock
 from bot.service.references import ConversationReferenceMiddleware
+from bot.service.retention import prune_periodically
 from bot.service.settings import Settings
 from bot.store.db import create_engine, create_sessionmaker
+from bot.store.dedup import ActivityLog
 from bot.store.feedback import FeedbackStore
 from bot.store.people import PeopleStore
 from bot.store.storage import SqlStorage
@@ -65,6 +67,7 @@ BOT: Final = web.AppKey("bot", PalveluopasBot)
 METRICS: Final = web.AppKey("metrics", Metrics)
 
 READY_TIMEOUT_SECONDS: Final = 3.0
+RETENTION_STOP_SECONDS: Final = 10.0
 
 
 def create_app(
@@ -82,6 +85,7 @@ def create_app(
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_connector)
     app.cleanup_ctx.append(_bot(engine_factory))
+    app.cleanup_ctx.append(_retention)
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
@@ -120,7 +124,7 @@ def _bot(engine_factory: EngineFactory | None) -> Callable[[web.Application], As
         desk = FeedbackDesk(people, feedback, app[CONNECTOR], strings, knowledge, campaign_answered=campaigns.answered)
         ports = TurnPorts(services.sessionmaker, desk=desk, campaigns=campaigns, clock=campaigns.clock)
         bot = PalveluopasBot((engine_factory or build_engine)(), storage, strings, lambda: knowledge.snapshot, ports, metrics=app[METRICS])
-        adapter = PalveluopasAdapter(settings, strings, bot.reset, app[CONNECTOR])
+        adapter = PalveluopasAdapter(settings, strings, bot.reset, app[CONNECTOR], seen=ActivityLog(services.sessionmaker))
         adapter.use(TurnLogMiddleware(app[METRICS]))
         adapter.use(TypingMiddleware())
         adapter.use(ConversationReferenceMiddleware(people))
@@ -130,6 +134,18 @@ def _bot(engine_factory: EngineFactory | None) -> Callable[[web.Application], As
         yield
 
     return assemble
+
+
+async def _retention(app: web.Application) -> AsyncIterator[None]:
+    """Retention runs inside the app too, so no scheduler is needed beside it."""
+    stop = asyncio.Event()
+    task = asyncio.create_task(prune_periodically(app[ENGINE], app[SETTINGS].retention_days, stop))
+    yield
+    stop.set()
+    try:
+        await asyncio.wait_for(asyncio.shield(task), RETENTION_STOP_SECONDS)
+    except TimeoutError:  # a prune stuck on a frozen database: leave it
+        task.cancel()
 
 
 async def messages(request: web.Request) -> web.Response:

@@ -1,7 +1,8 @@
 """The activity handler: each activity read once, run through the dialog engine, answered.
 
 A turn reads the conversation's stack of dialogs (per worker in group chats and channels),
-lets the engine decide, writes the stack back and sends the replies. A stored state of an
+lets the engine decide, writes the stack back (only known ids: `dialogs.stored`) and sends
+the replies, and a privacy reminder when the activity carried an identity code. A stored state of an
 older shape is dropped and the worker told so once; a turn that fails is answered by the
 adapter's `on_turn_error`, which calls `reset` to start the conversation over.
 """
@@ -16,9 +17,11 @@ from botbuilder.schema import AdaptiveCardInvokeResponse, AdaptiveCardInvokeValu
 
 from bot.service.inputs import person_of, read_input, state_key, where_of
 from bot.service.metrics import Metrics
+from bot.service.personal_data import carries_identity_code
 from bot.service.replies import send_replies
 from bot.ui.i18n import Strings, language_of
-from dialogs.engine import Context, Engine, Greet, Input, Stack
+from dialogs.engine import Context, Engine, Greet, Input, Notice, Stack
+from dialogs.stored import StateGuard
 from domain.snapshot import Snapshot
 
 ETAG_KEY = "e_tag"
@@ -47,6 +50,7 @@ class PalveluopasBot(ActivityHandler):
         self._snapshot = snapshot
         """A callable returning the current knowledge `Snapshot` (swapped on reload)."""
         self._ports = ports
+        self._guard = StateGuard(engine, strings)
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         # Feedback cards' buttons and the desk's commands act on records, not on a flow.
@@ -93,11 +97,16 @@ class PalveluopasBot(ActivityHandler):
         result = await self._engine.run(Stack.load(stored), context)
         # The state is written before the replies go out: a conflicting turn of the same
         # conversation fails here, before the worker sees answers that would not be kept.
-        await self._storage.write({key: {**result.stack.dump(), ETAG_KEY: etag or "*"}})
+        document = self._guard.keep_known(result.stack, snapshot.kb)
+        await self._storage.write({key: {**document, ETAG_KEY: etag or "*"}})
         # Counted once the turn's state is kept: a turn that fails to save counts nothing.
         for event, label in result.events:
             self._metrics.observe(event, label)
-        return await send_replies(turn_context, result.replies)
+        replies = result.replies
+        if carries_identity_code(activity):
+            # After the answer, so the worker reads what was asked for first.
+            replies = [*replies, Notice(self._strings.get("core.privacy_reminder", context.lang))]
+        return await send_replies(turn_context, replies)
 
     async def reset(self, turn_context: TurnContext) -> None:
         """Forget the conversation's dialogs (after an error), so the next turn starts afresh."""

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Final
+
+from sqlalchemy import make_url
+from sqlalchemy.exc import ArgumentError
 
 DEFAULT_PORT: Final = 3978
 DEFAULT_HOST: Final = "127.0.0.1"
@@ -21,6 +24,8 @@ DEFAULT_KNOWLEDGE_ROOT: Final = Path(__file__).resolve().parents[2] / "knowledge
 DEFAULT_MAX_BODY_BYTES: Final = 256 * 1024
 """Teams caps a message at about 28 KB; a quarter megabyte leaves room for card submits and
 channel data while keeping a hostile body from being parsed."""
+DEFAULT_RETENTION_DAYS: Final = 90
+"""How long conversation state and unanswered Q&A questions are kept (`RETENTION_DAYS`)."""
 APP_TYPES: Final = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
 DEFAULT_TURN_TIMEOUT: Final = 4.0
 """Teams resends a message after 15 s; a turn gives up well before, with a friendly reply."""
@@ -32,7 +37,11 @@ class SettingsError(ValueError):
     """A configuration value is malformed; the message names the variable."""
 
 
-@dataclass(frozen=True)
+SECRET_FIELDS: Final = frozenset({"app_password", "admin_token"})
+"""Never shown by `repr` (which lands in tracebacks, debuggers and log lines)."""
+
+
+@dataclass(frozen=True, repr=False)
 class Settings:
     app_id: str = ""
     app_password: str = ""
@@ -60,6 +69,21 @@ class Settings:
     campaign_in_flight: int = 32
     reminder_hours_before: int = 48
     """The automatic reminder goes this long before a campaign's due date."""
+
+    retention_days: int = DEFAULT_RETENTION_DAYS
+    """Conversation state and unanswered questions older than this are deleted."""
+
+    def __repr__(self) -> str:
+        shown = []
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if field.name in SECRET_FIELDS:
+                shown.append(f"{field.name}={'***' if value else ''!r}")
+            elif field.name == "database_url":
+                shown.append(f"{field.name}={_without_password(value)!r}")
+            else:
+                shown.append(f"{field.name}={value!r}")
+        return f"Settings({', '.join(shown)})"
 
     @property
     def local_mode(self) -> bool:
@@ -95,6 +119,7 @@ class Settings:
             max_body_bytes=_integer(environ, "MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, low=1024, high=64 * 1024 * 1024),
             admin_token=text("ADMIN_TOKEN"),
             admins=tuple(part for part in text("PALVELUOPAS_ADMINS").replace(",", " ").split() if part),
+            retention_days=_integer(environ, "RETENTION_DAYS", DEFAULT_RETENTION_DAYS, low=1, high=3650),
             turn_timeout=_seconds(environ, "TURN_TIMEOUT_SECONDS", DEFAULT_TURN_TIMEOUT),
             database_timeout=_seconds(environ, "DATABASE_TIMEOUT_SECONDS", DEFAULT_DATABASE_TIMEOUT),
             connector_timeout=_seconds(environ, "CONNECTOR_TIMEOUT_SECONDS", DEFAULT_CONNECTOR_TIMEOUT),
@@ -118,6 +143,11 @@ def _integer(environ: Mapping[str, str], name: str, default: int, *, low: int, h
     return value
 
 
+def _without_password(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(unparseable URL)"
 def _seconds(environ: Mapping[str, str], name: str, default: float) -> float:
     raw = environ.get(name, "").strip()
     if not raw:

@@ -52,7 +52,7 @@ class QnaUnanswered(Base):
     lang: Mapped[str] = mapped_column(String(2))
     count: Mapped[int] = mapped_column(Integer, default=1, index=True)
     first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 class QnaFeedback(Base):

@@ -44,7 +44,7 @@ class BotStateRow(Base):
     etag: Mapped[str] = mapped_column(String(64))
     # Text, not JSON/JSONB: one column type that reads back byte for byte on both engines.
     document: Mapped[str] = mapped_column(Text)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 class SqlStorage(Storage):

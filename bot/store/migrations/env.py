@@ -16,7 +16,7 @@ from bot.store.db import Base, create_engine
 
 # Modules that declare tables on Base, so `alembic revision --autogenerate` sees them all.
 # A feature not built yet is skipped; a broken import inside one is not.
-MODEL_MODULES = ("bot.store.storage", "bot.store.qna_store", "bot.store.people", "bot.store.feedback", "bot.store.campaigns")
+MODEL_MODULES = ("bot.store.storage", "bot.store.qna_store", "bot.store.people", "bot.store.feedback", "bot.store.campaigns", "bot.store.dedup")
 for _name in MODEL_MODULES:
     try:
         importlib.import_module(_name)

@@ -47,14 +47,17 @@ async def _no_state(context: TurnContext) -> None:
     """Test-only: nothing to reset."""
 
 
-def _ours() -> PalveluopasAdapter:
-    return PalveluopasAdapter(Settings(), Strings.load(), _no_state)
+def _ours(turn_invokes: frozenset[str] = frozenset()) -> PalveluopasAdapter:
+    return PalveluopasAdapter(Settings(), Strings.load(), _no_state, turn_invokes=turn_invokes)
 
 
 async def test_an_invoke_answered_with_a_plain_json_body_returns_that_body(aiohttp_client: Any) -> None:
-    client = await aiohttp_client(_app(_ours()))
+    client = await aiohttp_client(_app(_ours(turn_invokes=frozenset({"adaptiveCard/action"}))))
 
-    response = await client.post(MESSAGES_PATH, json=activity("invoke", name="adaptiveCard/action", value={"action": {"type": "Action.Execute"}}, expect_replies=False))
+    response = await client.post(
+        MESSAGES_PATH,
+        json=activity("invoke", name="adaptiveCard/action", value={"action": {"type": "Action.Execute", "data": {"pv": {}}}}, expect_replies=False),
+    )
 
     assert response.status == 200
     assert await response.json() == {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": "ok"}

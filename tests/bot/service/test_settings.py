@@ -55,3 +55,28 @@ def test_the_bot_framework_variables_are_read_by_their_standard_names() -> None:
 def test_a_malformed_value_is_refused_naming_the_variable(environ: dict[str, str], named: str) -> None:
     with pytest.raises(SettingsError, match=named):
         Settings.from_env(environ)
+
+
+def test_the_repr_shows_no_secret() -> None:
+    settings = Settings.from_env(
+        {
+            "MicrosoftAppId": "app-id",
+            "MicrosoftAppPassword": "app-pass-Z9",
+            "MicrosoftAppType": "MultiTenant",
+            "ADMIN_TOKEN": "admin-token-Q7",
+            "DATABASE_URL": "postgresql+asyncpg://palveluopas:db-pass-X3@db:5432/palveluopas",
+        }
+    )
+
+    shown = repr(settings)
+
+    for secret in ("app-pass-Z9", "admin-token-Q7", "db-pass-X3"):
+        assert secret not in shown
+    assert "app_id='app-id'" in shown and "admin_token='***'" in shown and "db:5432/palveluopas" in shown
+
+
+def test_retention_is_90_days_unless_retention_days_says_otherwise() -> None:
+    assert Settings.from_env({}).retention_days == 90
+    assert Settings.from_env({"RETENTION_DAYS": "30"}).retention_days == 30
+    with pytest.raises(SettingsError, match="RETENTION_DAYS"):
+        Settings.from_env({"RETENTION_DAYS": "0"})

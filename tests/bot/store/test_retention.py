@@ -53,7 +53,7 @@ async def test_rows_untouched_for_longer_than_the_period_are_deleted_the_rest_ke
     finally:
         await engine.dispose()
 
-    assert {(p.table, p.rows) for p in pruned} == {("bot_state", 1), ("qna_unanswered", 1)}
+    assert {(p.table, p.rows) for p in pruned} == {("bot_state", 1), ("qna_unanswered", 1), ("activity_seen", 0)}
     assert await _remaining(database_url) == ({"recent-conversation"}, 1)
 
 
@@ -64,3 +64,19 @@ async def test_a_retention_under_a_day_is_refused(database_url: str) -> None:
             await prune(engine, days=0)
     finally:
         await engine.dispose()
+
+
+async def test_seen_activities_go_after_their_window_not_the_retention_period(both_database_urls: str) -> None:
+    engine = create_engine(both_database_urls)
+    try:
+        async with engine.begin() as connection:
+            for key, age in (("fresh".ljust(64, "0"), timedelta(minutes=1)), ("stale".ljust(64, "0"), timedelta(minutes=15))):
+                await connection.execute(sa.text("INSERT INTO activity_seen (key, seen_at) VALUES (:k, :t)"), {"k": key, "t": NOW - age})
+        pruned = await prune(engine, days=90, now=NOW)
+        async with engine.connect() as connection:
+            left = [row[0][:5] for row in await connection.execute(sa.text("SELECT key FROM activity_seen"))]
+    finally:
+        await engine.dispose()
+
+    assert ("activity_seen", 1) in {(p.table, p.rows) for p in pruned}
+    assert left == ["fresh"]
