@@ -71,6 +71,8 @@ def parse_finnish_time(typed: str, default: time) -> datetime | None:
 
 
 class CampaignDialog(Dialog):
+    free_text = frozenset({"note", "provider_name"})
+    checked = frozenset({"due", "line", "recipients"})
     ID = DialogId.CAMPAIGN
     help_keys = ("campaigns.dialog.help", "dialogs.help.general")
 
@@ -327,6 +329,7 @@ class CampaignDialog(Dialog):
 
 
 class CampaignsDialog(Dialog):
+    checked = frozenset({"views"})
     """`palautepyynnöt`: my campaigns with their counts; every press reloads them and a
     Universal Action's answer replaces the card in place."""
 
@@ -373,6 +376,7 @@ class CampaignsDialog(Dialog):
 
 
 class CampaignSummaryDialog(Dialog):
+    checked = frozenset({"line", "rows"})
     """`palauteyhteenveto`: per provider and service, for a service line and a period."""
 
     ID = DialogId.CAMPAIGN_SUMMARY

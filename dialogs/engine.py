@@ -291,6 +291,9 @@ class Dialog:
     free_text: ClassVar[frozenset[str]] = frozenset()
     """Keys of the data that hold (redacted) free text; every other string in the data must
     be a known id, or it is not stored (`dialogs.stored`)."""
+    checked: ClassVar[frozenset[str]] = frozenset()
+    """Keys whose values the dialog's own steps check before keeping them (a date parsed, a
+    token it made, an option of its own list), stored as they are."""
 
     def start(self, turn: Turn, options: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
         """The first step and the initial data, from the options the dialog was begun with."""

@@ -110,6 +110,8 @@ def _desk(turn: Turn) -> FeedbackPort:
 
 
 class FeedbackDialog(Dialog):
+    free_text = frozenset({"typed_provider", "provider_name", "free_text"})
+    checked = frozenset({"concern", "kind", "line", "ratings", "start", "end", "token", "exact"})
     ID = DialogId.FEEDBACK
     help_keys = ("feedback.dialog.intro", "dialogs.help.general")
 

@@ -11,7 +11,9 @@ it, `keep_known` checks the whole stack before it is written:
   id in the knowledge base (alone or as `kind:id`), a dialog id or step name of the engine,
   a member of the protocol's and the domain's enums, a UI string key or a language code;
 * except the data keys a dialog declares as free text (`Dialog.free_text`, e.g. the Q&A's
-  question), which are redacted and capped again here (`domain.privacy`);
+  question), which are redacted and capped again here (`domain.privacy`), and the keys whose
+  values its steps check themselves before keeping them (`Dialog.checked`: a parsed date, a
+  token it made, an option of its own list);
 * anything else is replaced by None, and the dialog and the path (never the value) logged.
 
 So a step that forgets to validate a submitted value loses the value, not the worker's
@@ -64,6 +66,8 @@ class StateGuard:
                     dropped.append("(a key)")
                 elif key in free_text and isinstance(value, str):
                     data[key] = redact_and_cap(value)
+                elif dialog is not None and key in dialog.checked:
+                    data[key] = value
                 else:
                     data[key] = self._clean(value, key, dropped)
             frame["data"] = data

@@ -24,12 +24,13 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, ClassVar, Final, Protocol
+from typing import Any, Final, Protocol
 
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ActivityTypes, AdaptiveCardInvokeResponse, ConversationAccount
 
 from bot.service.connector import Delivered, Outcome
+from bot.service.invoke_answers import answer_of
 from bot.service.references import USER_ID_KEY, address_of, identity_of
 from bot.store.feedback import Acted, FeedbackStore, NewReport, ReportNotFound
 from bot.store.people import AAD_PLACEHOLDER, NO_LINE, ConversationAddress, Identity, PeopleStore
@@ -192,12 +193,12 @@ class FeedbackDesk:
         case_action = parse_case_action(data)
         if case_action is not None and verb == "feedback.case":
             card, text = await self._case_act(context, case_action, lang)
-            return _invoke_answer(card_invoke_response(card) if card is not None else message_invoke_response(text))
+            return answer_of(card_invoke_response(card) if card is not None else message_invoke_response(text))
         action = parse_card_action(data)
         if action is None or verb.removeprefix("feedback.") != action.verb:
-            return _invoke_answer(message_invoke_response(self._strings.get("feedback.refusal.bad_action", lang)))
+            return answer_of(message_invoke_response(self._strings.get("feedback.refusal.bad_action", lang)))
         card, text = await self._act(context, action, lang)
-        return _invoke_answer(card_invoke_response(card) if card is not None else message_invoke_response(text))
+        return answer_of(card_invoke_response(card) if card is not None else message_invoke_response(text))
 
     async def on_message(self, context: TurnContext) -> bool:
         """A Submit of a feedback card, or a desk command; False leaves the turn to the dialogs."""
@@ -466,17 +467,6 @@ class FeedbackDesk:
             reason = self._strings.get(f"feedback.valvonta.case_reason.{refusal}", lang)
             text = self._strings.get("feedback.valvonta.case_refused", lang, id=case.id, reason=reason, status=status)
         return await self._cases_card(context, user_id, lang, notice=text), text
-
-
-class _InvokeAnswer(AdaptiveCardInvokeResponse):
-    """botbuilder's model, but with any JSON as `value`: its own serializer takes only an
-    object, and a message answer's value is a string."""
-
-    _attribute_map: ClassVar[dict[str, dict[str, str]]] = {**AdaptiveCardInvokeResponse._attribute_map, "value": {"key": "value", "type": "object"}}
-
-
-def _invoke_answer(body: Mapping[str, Any]) -> AdaptiveCardInvokeResponse:
-    return _InvokeAnswer(status_code=body["statusCode"], type=body["type"], value=body["value"])
 
 
 def _ours(value: object) -> bool:

@@ -16,6 +16,7 @@ from botbuilder.core import ActivityHandler, Storage, TurnContext
 from botbuilder.schema import AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue, ChannelAccount
 
 from bot.service.inputs import person_of, read_input, state_key, where_of
+from bot.service.invoke_answers import card_answer, message_answer
 from bot.service.metrics import Metrics
 from bot.service.personal_data import carries_identity_code
 from bot.service.replies import send_replies
@@ -73,11 +74,9 @@ class PalveluopasBot(ActivityHandler):
         if self._ports.desk is not None and (answered := await self._ports.desk.on_invoke(turn_context)) is not None:
             return answered
         if self._ports.campaigns is not None and await self._ports.campaigns.on_message(turn_context):
-            return AdaptiveCardInvokeResponse(status_code=200, type="application/vnd.microsoft.activity.message", value="")
+            return message_answer()
         replaced = await self.run(turn_context, read_input(turn_context, self._strings))
-        if replaced is None:
-            return AdaptiveCardInvokeResponse(status_code=200, type="application/vnd.microsoft.activity.message", value="")
-        return AdaptiveCardInvokeResponse(status_code=200, type=CARD_CONTENT_TYPE, value=replaced)
+        return message_answer() if replaced is None else card_answer(replaced)
 
     async def run(self, turn_context: TurnContext, given: Input) -> dict[str, Any] | None:
         activity = turn_context.activity

@@ -26,6 +26,10 @@ from http import HTTPStatus
 from typing import Any, Final
 from urllib.parse import urlsplit
 
+from bot.ui.cards.feedback import ACTION_KEY as FEEDBACK_ACTION_KEY
+from bot.ui.cards.feedback import VERB_PREFIX as FEEDBACK_VERB_PREFIX
+from bot.ui.cards.payload import PAYLOAD_KEY
+
 MAX_JSON_DEPTH: Final = 32
 """Deepest nesting accepted. A Teams activity with a card submit is about 6 levels deep."""
 MAX_ID_LENGTH: Final = 1024
@@ -38,9 +42,12 @@ TURN_INVOKES: Final = frozenset({ADAPTIVE_CARD_ACTION})
 """Invoke names that run a turn: Universal Actions (`Action.Execute`), read by
 `bot.service.inputs` from `action.data` like a Submit's `value`."""
 KNOWN_VERBS: Final = frozenset({"palveluopas"})
-"""`Action.Execute` verbs the bot answers. Its buttons carry everything in `data.pv`, so one
-verb (or none) is enough; any other verb belongs to another bot or a forged card."""
-PAYLOAD_KEY: Final = "pv"
+"""`Action.Execute` verbs the bot answers besides its features' own (`KNOWN_VERB_PREFIXES`);
+any other verb belongs to another bot or a forged card."""
+KNOWN_VERB_PREFIXES: Final = (FEEDBACK_VERB_PREFIX, "campaigns.")
+"""The feedback desk's card verbs (`feedback.take`, ...) and the campaign status card's."""
+PAYLOAD_KEYS: Final = (PAYLOAD_KEY, FEEDBACK_ACTION_KEY)
+"""Where the bot's buttons carry their data: a dialog's `pv`, the feedback desk's `pvfb`."""
 
 
 @dataclass(frozen=True)
@@ -250,10 +257,11 @@ def invoke_answer(body: Mapping[str, Any], turn_invokes: frozenset[str] = TURN_I
         if not isinstance(action, dict) or action.get("type") != "Action.Execute":
             return _card_error("BadRequest", "the invoke has no Action.Execute action")
         verb = action.get("verb")
-        if name not in turn_invokes or (verb is not None and verb not in KNOWN_VERBS):
+        known = verb is None or verb in KNOWN_VERBS or (isinstance(verb, str) and verb.startswith(KNOWN_VERB_PREFIXES))
+        if name not in turn_invokes or not known:
             return _card_error("NotSupported", "the bot does not handle this verb")
         data = action.get("data")
-        if not isinstance(data, dict) or not isinstance(data.get(PAYLOAD_KEY), dict):
+        if not isinstance(data, dict) or not any(isinstance(data.get(key), dict) for key in PAYLOAD_KEYS):
             return _card_error("BadRequest", "the action carries no data of this bot")
         return None
     if name in turn_invokes:

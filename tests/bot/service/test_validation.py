@@ -258,11 +258,6 @@ def test_an_invoke_the_bot_handles_is_left_to_the_turn() -> None:
     assert invoke_answer(invoke("task/fetch"), frozenset({"task/fetch"})) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="handler.on_adaptive_card_invoke answers value='' when no card is replaced; botbuilder's "
-    "serializer_helper cannot serialize a str there, so the turn fails with 501 (the handler's to fix)",
-)
 async def test_a_universal_action_of_the_bot_runs_its_turn(aiohttp_server: Any, bot_client: TestClient) -> None:
     async def accept(request: web.Request) -> web.Response:
         return web.json_response({"id": "reply"})
