@@ -36,7 +36,17 @@ CAPABILITIES: Final = (
 
 
 def dialogs() -> Sequence[Dialog]:
-    return [FinderDialog(), CriteriaDialog(), ProcessDialog(), CardDialog(), QnaDialog(), FeedbackDialog(), CampaignDialog(), CampaignsDialog(), CampaignSummaryDialog()]
+    return [
+        FinderDialog(),
+        CriteriaDialog(),
+        ProcessDialog(),
+        CardDialog(),
+        QnaDialog(),
+        FeedbackDialog(),
+        CampaignDialog(),
+        CampaignsDialog(),
+        CampaignSummaryDialog(),
+    ]
 
 
 def build_engine() -> Engine:

@@ -26,9 +26,7 @@ from domain.age import age_option
 from domain.finder import is_age_question, next_question, questions_left, recommend
 from knowledge.model import KnowledgeBase
 
-TYPED_AGE: Final = re.compile(
-    r"^(\d{1,3})\s*-?\s*(?:v|vee|vuotias|vuotta|vuoden ikäinen|år|år gammal|åring|y|yo|yrs?|years?|years old)?$"
-)
+TYPED_AGE: Final = re.compile(r"^(\d{1,3})\s*-?\s*(?:v|vee|vuotias|vuotta|vuoden ikäinen|år|år gammal|åring|y|yo|yrs?|years?|years old)?$")
 """A whole number of years, bare or with a unit: `14`, `6v`, `14-vuotias`, `8 år`, `12 years`."""
 
 

@@ -222,9 +222,7 @@ def check_items(card: ServiceCard, already: Mapping[str, CheckAnswer]) -> tuple[
             )
         )
     items.extend(
-        CheckItem(id=c.id, kind="contraindication", question=c.question, explanation=c.explanation)
-        for c in card.contraindications
-        if c.id not in already
+        CheckItem(id=c.id, kind="contraindication", question=c.question, explanation=c.explanation) for c in card.contraindications if c.id not in already
     )
     return tuple(items)
 
@@ -279,9 +277,7 @@ def basis_of(verdict: Verdict, unknown: tuple[object, ...], consider: tuple[obje
     return Basis.SPECIAL if consider else Basis.CASE_BY_CASE
 
 
-def resolve_alternatives(
-    kb: KnowledgeBase, card: ServiceCard, contras: tuple[ContraIndication, ...]
-) -> tuple[ServiceCard, ...]:
+def resolve_alternatives(kb: KnowledgeBase, card: ServiceCard, contras: tuple[ContraIndication, ...]) -> tuple[ServiceCard, ...]:
     """The services the contra-indications name, de-duplicated, in order.
 
     An id the knowledge base lacks is skipped rather than raised: the loader reports it

@@ -172,9 +172,7 @@ def presenting_need(kb: KnowledgeBase, answers: Answers) -> str | None:
 def _outcome(rec: Recommendation, in_play: frozenset[str]) -> Hashable:
     """What a worker would see change for the services still in play: order, standing, why."""
     standing = tuple(
-        (r.service.id, r.score, tuple(c.id for c in r.met), tuple(c.id for c in r.consider), r.unknown)
-        for r in rec.fits
-        if r.service.id in in_play
+        (r.service.id, r.score, tuple(c.id for c in r.met), tuple(c.id for c in r.consider), r.unknown) for r in rec.fits if r.service.id in in_play
     )
     out = tuple((r.service.id, r.reason.id) for r in rec.ruled_out if r.service.id in in_play)
     apart = tuple(s.id for s in rec.other_needs if s.id in in_play)
@@ -220,6 +218,5 @@ def questions_left(kb: KnowledgeBase, answers: Answers) -> int:
     return sum(
         1
         for question in kb.finder.questions
-        if question.id not in known
-        and len({_outcome(recommend(kb, {**known, question.id: option.id}), in_play) for option in question.options}) > 1
+        if question.id not in known and len({_outcome(recommend(kb, {**known, question.id: option.id}), in_play) for option in question.options}) > 1
     )

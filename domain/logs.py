@@ -68,6 +68,7 @@ def bound_fields(**fields: object) -> Iterator[None]:
     finally:
         _BOUND.reset(token)
 
+
 DATA_LOGGERS: Final = ("sqlalchemy", "aiosqlite", "asyncpg")
 """Loggers that write SQL parameters or connection details below WARNING."""
 QUIET_LOGGERS: Final = (

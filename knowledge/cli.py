@@ -24,7 +24,8 @@ __all__ = ["format_problems", "register"]
 def register(subparsers: Any) -> None:
     """Add the `kb` command and its sub-commands to the program's sub-parsers."""
     kb = subparsers.add_parser(
-        "kb", help="knowledge base: validate, show, stats, schema",
+        "kb",
+        help="knowledge base: validate, show, stats, schema",
         description="Work with the YAML knowledge base in knowledge/.",
     )
     commands = kb.add_subparsers(dest="kb_command", required=True)
@@ -45,16 +46,12 @@ def register(subparsers: Any) -> None:
 
     schema = commands.add_parser("schema", help="write the editor JSON schemas from the models")
     schema.add_argument("--check", action="store_true", help="only check they are up to date")
-    schema.add_argument(
-        "--dir", type=Path, default=editor_schema.SCHEMA_DIR, help="where the schemas live"
-    )
+    schema.add_argument("--dir", type=Path, default=editor_schema.SCHEMA_DIR, help="where the schemas live")
     schema.set_defaults(handler=cmd_schema)
 
 
 def _add_root(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--root", type=Path, default=None, help="knowledge folder (default: the installed one)"
-    )
+    parser.add_argument("--root", type=Path, default=None, help="knowledge folder (default: the installed one)")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -115,4 +112,3 @@ def _loaded(result: ValidationResult) -> KnowledgeBase | None:
     if result.kb is None:
         print(format_problems(result.problems), file=sys.stderr)
     return result.kb
-

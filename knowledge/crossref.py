@@ -112,8 +112,7 @@ def _duplicate_ids(definitions: list[_Definition]) -> Iterator[Problem]:
             yield d.source.problem(
                 "KB201",
                 (*d.path, "id"),
-                f"duplicate id '{d.record.id}': already the id of the "
-                f"{_KIND_NAMES[earlier.kind]} at {earlier.source.location((*earlier.path, 'id'))}",
+                f"duplicate id '{d.record.id}': already the id of the {_KIND_NAMES[earlier.kind]} at {earlier.source.location((*earlier.path, 'id'))}",
             )
 
 
@@ -162,8 +161,7 @@ def _finder(kb: CrossRefInput) -> Iterator[Problem]:
             yield kb.finder.problem(
                 "KB206",
                 ("questions", i, "id"),
-                f"no criterion or contra-indication uses finder question '{q.id}' "
-                "(implied_by.question); the finder would ask it for nothing",
+                f"no criterion or contra-indication uses finder question '{q.id}' (implied_by.question); the finder would ask it for nothing",
             )
 
 
@@ -208,8 +206,7 @@ def _implied_by(
             yield card.problem(
                 "KB203",
                 (*base, "question"),
-                f"unknown finder question '{implied.question}'"
-                f"{_suggest(implied.question, set(questions))}",
+                f"unknown finder question '{implied.question}'{_suggest(implied.question, set(questions))}",
             )
         return
     listed_in: dict[str, str] = {}
@@ -220,15 +217,13 @@ def _implied_by(
                 yield card.problem(
                     "KB204",
                     path,
-                    f"unknown option '{option}' of finder question '{implied.question}' "
-                    f"(options: {', '.join(sorted(options))})",
+                    f"unknown option '{option}' of finder question '{implied.question}' (options: {', '.join(sorted(options))})",
                 )
             elif listed_in.setdefault(option, answer) != answer:
                 yield card.problem(
                     "KB205",
                     path,
-                    f"option '{option}' is already listed in {listed_in[option]}; "
-                    "an answer cannot both meet and not meet a criterion",
+                    f"option '{option}' is already listed in {listed_in[option]}; an answer cannot both meet and not meet a criterion",
                 )
 
 
@@ -236,9 +231,7 @@ def _implied_by(
 
 
 def _references(kb: CrossRefInput, ids: _Ids) -> Iterator[Problem]:
-    def unknown(
-        source: LoadedFile[Any], path: YamlPath, ref: str, kinds: tuple[RecordKind, ...], code: str
-    ) -> Iterator[Problem]:
+    def unknown(source: LoadedFile[Any], path: YamlPath, ref: str, kinds: tuple[RecordKind, ...], code: str) -> Iterator[Problem]:
         if any(ref in ids.by_kind[k] for k in kinds) or ref in kb.unvalidated:
             return
         if any(k in kb.absent for k in kinds):
@@ -259,9 +252,7 @@ def _references(kb: CrossRefInput, ids: _Ids) -> Iterator[Problem]:
             for k, alternative in enumerate(contra.alternatives):
                 path = ("contraindications", i, "alternatives", k)
                 if alternative == service.id:
-                    yield card.problem(
-                        "KB211", path, f"'{alternative}' is this service itself; name another one"
-                    )
+                    yield card.problem("KB211", path, f"'{alternative}' is this service itself; name another one")
                 else:
                     yield from unknown(card, path, alternative, ("service",), "KB210")
         for k, step_id in enumerate(service.process_steps):
@@ -323,9 +314,7 @@ def _completeness(kb: CrossRefInput) -> Iterator[Problem]:
                 yield from _note(process, path, step.complete, step.incomplete_note)
 
 
-def _note(
-    source: LoadedFile[Any], path: YamlPath, complete: bool, note: object
-) -> Iterator[Problem]:
+def _note(source: LoadedFile[Any], path: YamlPath, complete: bool, note: object) -> Iterator[Problem]:
     has_note = bool(note and str(note).strip())
     if not complete and not has_note:
         yield source.problem(
@@ -357,8 +346,7 @@ def _translations(kb: CrossRefInput) -> Iterator[Problem]:
                 yield source.problem(
                     "KB240",
                     (*path, "fi"),
-                    f"no {' or '.join(missing)} text for '{_preview(text.fi)}': add "
-                    f"{', '.join(f'{lang}:' for lang in missing)} in the project's own words",
+                    f"no {' or '.join(missing)} text for '{_preview(text.fi)}': add {', '.join(f'{lang}:' for lang in missing)} in the project's own words",
                 )
 
 
@@ -394,8 +382,7 @@ def _glossary(kb: CrossRefInput) -> Iterator[Problem]:
                 yield kb.glossary.problem(
                     "KB233",
                     path,
-                    f"'{name}' also names glossary term '{other[0]}' "
-                    f"({kb.glossary.location(other[1])}); a look-up cannot choose",
+                    f"'{name}' also names glossary term '{other[0]}' ({kb.glossary.location(other[1])}); a look-up cannot choose",
                 )
 
 

@@ -70,12 +70,9 @@ def discover(root: Path) -> tuple[list[KbFile], list[Problem]]:
             continue
         found = sorted(p for p in target.iterdir() if p.suffix == ".yaml" and p.is_file())
         if not found:
-            problems.append(
-                Problem.of("KB002", display_path(target), None, "", "no .yaml files in folder")
-            )
+            problems.append(Problem.of("KB002", display_path(target), None, "", "no .yaml files in folder"))
         files.extend(KbFile(path, layout) for path in found)
-        problems.extend(_stray(p, "not loaded: only *.yaml files directly in this folder are")
-                        for p in _strays(target, set(found)))
+        problems.extend(_stray(p, "not loaded: only *.yaml files directly in this folder are") for p in _strays(target, set(found)))
     loaded_singles = {layout.name for layout in LAYOUT if not layout.many}
     problems.extend(
         _stray(p, "not loaded: YAML here must be glossary.yaml or finder.yaml")

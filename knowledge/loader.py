@@ -207,17 +207,14 @@ def _load_file(kb_file: KbFile, text: str) -> tuple[LoadedFile[Any] | None, list
             where,
             dup.line,
             format_path(dup.path),
-            f"duplicate key '{dup.path[-1]}' (first at line {dup.first_line}); "
-            "YAML would silently keep only the last one",
+            f"duplicate key '{dup.path[-1]}' (first at line {dup.first_line}); YAML would silently keep only the last one",
         )
         for dup in parsed.duplicate_keys
     ]
     if not isinstance(parsed.data, dict):
         what = "empty" if parsed.data is None else f"a {type(parsed.data).__name__}, not a mapping"
         expected = kb_file.layout.model.__name__
-        problems.append(
-            Problem.of("KB006", where, 1, "", f"file is {what}; expected a mapping ({expected})")
-        )
+        problems.append(Problem.of("KB006", where, 1, "", f"file is {what}; expected a mapping ({expected})"))
         return None, problems
     model: Record | None
     model, schema_problems = validate_model(kb_file.layout.model, parsed.data, parsed.lines, where)

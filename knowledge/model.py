@@ -45,8 +45,15 @@ class Record(BaseModel):
 
 
 RecordKind = Literal[
-    "service", "criterion", "contraindication", "prerequisite",
-    "process", "phase", "step", "faq", "term",
+    "service",
+    "criterion",
+    "contraindication",
+    "prerequisite",
+    "process",
+    "phase",
+    "step",
+    "faq",
+    "term",
 ]
 """Kinds of record that carry an id in the one id namespace of the knowledge base."""
 
@@ -375,10 +382,7 @@ class Glossary(Record):
 # --- The whole -----------------------------------------------------------------------------
 
 
-IdRecord = (
-    ServiceCard | Criterion | ContraIndication | Prerequisite
-    | Process | ProcessPhase | ProcessStep | FaqEntry | GlossaryTerm
-)
+IdRecord = ServiceCard | Criterion | ContraIndication | Prerequisite | Process | ProcessPhase | ProcessStep | FaqEntry | GlossaryTerm
 
 
 class IndexedRecord(NamedTuple):
@@ -407,9 +411,7 @@ class KnowledgeBase(Record):
 
     _index: Mapping[str, IndexedRecord] = PrivateAttr(default_factory=dict)
     _by_kind: Mapping[RecordKind, Mapping[str, IdRecord]] = PrivateAttr(default_factory=dict)
-    _steps: Mapping[str, tuple[Process, ProcessPhase, ProcessStep]] = PrivateAttr(
-        default_factory=dict
-    )
+    _steps: Mapping[str, tuple[Process, ProcessPhase, ProcessStep]] = PrivateAttr(default_factory=dict)
     _questions: Mapping[str, FinderQuestion] = PrivateAttr(default_factory=dict)
     _warnings: tuple[Problem, ...] = PrivateAttr(default=())
 

@@ -13,9 +13,7 @@ from knowledge.model import KnowledgeBase
 from knowledge.problems import Problem
 
 
-def reload_or_keep(
-    current: KnowledgeBase, root: Path | None = None
-) -> tuple[KnowledgeBase, list[Problem]]:
+def reload_or_keep(current: KnowledgeBase, root: Path | None = None) -> tuple[KnowledgeBase, list[Problem]]:
     """(new knowledge base, its warnings) if valid, else (current, every problem found).
 
     The caller tells the cases apart by identity (`kb is current`) or by whether any

@@ -47,9 +47,7 @@ _SIZE_ERRORS = {
 }
 
 
-def validate_model(
-    model: type[M], data: Any, lines: LineMap, file: str
-) -> tuple[M | None, list[Problem]]:
+def validate_model(model: type[M], data: Any, lines: LineMap, file: str) -> tuple[M | None, list[Problem]]:
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
@@ -71,10 +69,7 @@ def _describe(model: type[BaseModel], error: ErrorDetails, loc: YamlPath) -> tup
     if kind == "missing":
         return "KB102", f"missing required key '{loc[-1]}'"
     if kind == "string_pattern_mismatch":
-        return "KB104", (
-            f"invalid id {given!r}: use lower-case ASCII words joined by '-', "
-            "namespaced by '.' (e.g. 'tukihenkilo.ika')"
-        )
+        return "KB104", (f"invalid id {given!r}: use lower-case ASCII words joined by '-', namespaced by '.' (e.g. 'tukihenkilo.ika')")
     if kind == "literal_error":
         return "KB105", f"{given!r} is not one of: {ctx.get('expected', '')}"
     if kind in _TYPE_ERRORS:

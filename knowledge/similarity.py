@@ -74,8 +74,11 @@ def _across_entries(phrasings: list[_Phrasing]) -> Iterator[Problem]:
     for i, first in enumerate(phrasings):
         later = texts[i + 1 :]
         matches = fuzzy.extract(
-            first.normalised, later, scorer=fuzz.token_set_ratio,
-            score_cutoff=WARNING_SCORE, limit=None,
+            first.normalised,
+            later,
+            scorer=fuzz.token_set_ratio,
+            score_cutoff=WARNING_SCORE,
+            limit=None,
         )
         for _text, score, offset in matches:
             second = phrasings[i + 1 + offset]
@@ -92,6 +95,5 @@ def _pair_problem(first: _Phrasing, second: _Phrasing, score: float) -> Problem:
     return second.source.problem(
         code,
         second.path,
-        f"phrasing {second.text!r} {how} {first.text!r} of FAQ '{first.entry_id}' "
-        f"({first.source.location(first.path)}); the matcher {effect}",
+        f"phrasing {second.text!r} {how} {first.text!r} of FAQ '{first.entry_id}' ({first.source.location(first.path)}); the matcher {effect}",
     )

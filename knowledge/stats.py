@@ -30,8 +30,7 @@ class Stats:
 
     def lines(self) -> list[str]:
         rows = [
-            ("service cards", f"{self.services} ({self.services_complete} complete, "
-                              f"{self.services_incomplete} incomplete)"),
+            ("service cards", f"{self.services} ({self.services_complete} complete, {self.services_incomplete} incomplete)"),
             ("criteria", str(self.criteria)),
             ("contra-indications", str(self.contraindications)),
             ("prerequisites", str(self.prerequisites)),
@@ -61,10 +60,7 @@ def collect(kb: KnowledgeBase) -> Stats:
         steps=len(steps),
         steps_incomplete=sum(not step.complete for step in steps),
         faq_entries=len(kb.faq),
-        phrasings={
-            lang: sum(len(getattr(entry.phrasings, lang)) for entry in kb.faq)
-            for lang in ("fi", "sv", "en")
-        },
+        phrasings={lang: sum(len(getattr(entry.phrasings, lang)) for entry in kb.faq) for lang in ("fi", "sv", "en")},
         glossary_terms=len(kb.glossary.terms),
         finder_questions=len(kb.finder.questions),
     )

@@ -116,6 +116,8 @@ async def bot_client(aiohttp_client: Any, settings: Settings, knowledge: Knowled
 async def connector() -> AsyncIterator[LoopbackConnector]:
     async with LoopbackConnector() as loopback:
         yield loopback
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def both_database_urls(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A migrated SQLite file, then a fresh PostgreSQL database (marked `postgres`): for

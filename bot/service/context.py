@@ -28,6 +28,7 @@ from knowledge.reload import reload_or_keep
 
 log = logging.getLogger(__name__)
 
+
 class KnowledgeProvider:
     """The current knowledge `Snapshot` (the base and what is derived from it), swapped whole on reload.
 

@@ -91,7 +91,14 @@ CampaignAnswered = Callable[[int, str, int], Awaitable[object]]
 
 class FeedbackDesk:
     def __init__(
-        self, people: PeopleStore, store: FeedbackStore, connector: Outbound, strings: Strings, knowledge: Any, *, campaign_answered: CampaignAnswered | None = None
+        self,
+        people: PeopleStore,
+        store: FeedbackStore,
+        connector: Outbound,
+        strings: Strings,
+        knowledge: Any,
+        *,
+        campaign_answered: CampaignAnswered | None = None,
     ) -> None:
         self.people = people
         self._campaign_answered = campaign_answered

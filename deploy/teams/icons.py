@@ -44,9 +44,7 @@ def draw(size: int, inside: Callable[[float, float], bool], background: tuple[in
     for py in range(size):
         for px in range(size):
             hits = sum(
-                inside((px + (sx + 0.5) / SAMPLES) / size * 2 - 1, (py + (sy + 0.5) / SAMPLES) / size * 2 - 1)
-                for sx in range(SAMPLES)
-                for sy in range(SAMPLES)
+                inside((px + (sx + 0.5) / SAMPLES) / size * 2 - 1, (py + (sy + 0.5) / SAMPLES) / size * 2 - 1) for sx in range(SAMPLES) for sy in range(SAMPLES)
             )
             cover = hits / SAMPLES**2
             if background is None:

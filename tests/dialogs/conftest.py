@@ -44,9 +44,7 @@ def dialog_settings(database_url: str) -> Settings:
 
 
 @pytest.fixture
-def dialog_services(
-    dialog_settings: Settings, dialog_knowledge: KnowledgeProvider, sessionmaker: async_sessionmaker[AsyncSession]
-) -> BotServices:
+def dialog_services(dialog_settings: Settings, dialog_knowledge: KnowledgeProvider, sessionmaker: async_sessionmaker[AsyncSession]) -> BotServices:
     return BotServices(settings=dialog_settings, strings=Strings.load(), knowledge=dialog_knowledge, sessionmaker=sessionmaker)
 
 

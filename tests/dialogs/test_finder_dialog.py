@@ -167,7 +167,9 @@ async def test_unknown_text_at_a_question_gets_a_friendly_reprompt_and_nothing_i
 
     shown = await chat.say("en ole varma, ehkä teini")
 
-    assert chat.texts == ["En tunnistanut vastausta. Valitse vaihtoehto painikkeella tai kirjoita sen nimi tai numero. Jos haluat kysyä jotain muuta, kirjoita ensin peruuta."]
+    assert chat.texts == [
+        "En tunnistanut vastausta. Valitse vaihtoehto painikkeella tai kirjoita sen nimi tai numero. Jos haluat kysyä jotain muuta, kirjoita ensin peruuta."
+    ]
     assert AGE_QUESTION in shown and "Kysymys 1" in shown
 
 
@@ -193,8 +195,17 @@ async def test_typed_option_number_or_label_answers_the_question(chat: AdapterCo
 
 @pytest.mark.parametrize(
     ("typed", "recorded"),
-    [("5", "Alle 7-vuotias"), ("6", "Alle 7-vuotias"), ("7", "7–9-vuotias"), ("14", "10–17-vuotias"), ("6v", "Alle 7-vuotias"),
-     ("14-vuotias", "10–17-vuotias"), ("9 vuotta", "7–9-vuotias"), ("8 år", "7–9-vuotias"), ("12 years", "10–17-vuotias")],
+    [
+        ("5", "Alle 7-vuotias"),
+        ("6", "Alle 7-vuotias"),
+        ("7", "7–9-vuotias"),
+        ("14", "10–17-vuotias"),
+        ("6v", "Alle 7-vuotias"),
+        ("14-vuotias", "10–17-vuotias"),
+        ("9 vuotta", "7–9-vuotias"),
+        ("8 år", "7–9-vuotias"),
+        ("12 years", "10–17-vuotias"),
+    ],
 )
 async def test_a_number_typed_at_the_age_question_is_the_childs_age_not_a_button(chat: AdapterConversation, typed: str, recorded: str) -> None:
     shown = await chat.say("valitse palvelu")

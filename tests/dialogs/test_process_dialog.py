@@ -116,7 +116,11 @@ async def test_unknown_text_at_the_process_choice_is_reprompted(chat: AdapterCon
 
 async def test_a_link_to_a_step_opens_the_guide_at_that_step(chat: AdapterConversation) -> None:
     await chat.say("hei")
-    link = {"pv": {"dialog": "menu", "step": "menu", "action": "start", "value": "process"}, "process": "testi-perhesosiaalityo", "step": "testi-perhesosiaalityo.esitys.tukihenkilo-tilaus"}
+    link = {
+        "pv": {"dialog": "menu", "step": "menu", "action": "start", "value": "process"},
+        "process": "testi-perhesosiaalityo",
+        "step": "testi-perhesosiaalityo.esitys.tukihenkilo-tilaus",
+    }
 
     shown = await chat.submit(link)
 

@@ -42,8 +42,15 @@ def test_words_naming_no_service_or_several_find_none(words: str) -> None:
 
 @pytest.mark.parametrize(
     ("words", "process"),
-    [("lastensuojelu", "lastensuojelu"), ("lastensuojelussa", "lastensuojelu"), ("barnskydd", "lastensuojelu"), ("child protection", "lastensuojelu"),
-     ("perhesosiaalityö", "perhesosiaalityo"), ("family social work", "perhesosiaalityo"), ("palaute", "palaute")],
+    [
+        ("lastensuojelu", "lastensuojelu"),
+        ("lastensuojelussa", "lastensuojelu"),
+        ("barnskydd", "lastensuojelu"),
+        ("child protection", "lastensuojelu"),
+        ("perhesosiaalityö", "perhesosiaalityo"),
+        ("family social work", "perhesosiaalityo"),
+        ("palaute", "palaute"),
+    ],
 )
 def test_words_naming_one_process_find_it(words: str, process: str) -> None:
     assert named_process(real(), words) == process

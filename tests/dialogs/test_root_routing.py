@@ -20,12 +20,24 @@ CARD_PICK = "Minkä palvelun kortin haluat nähdä?"
 async def test_the_welcome_card_offers_every_capability_as_a_button(chat: AdapterConversation) -> None:
     await chat.say("hei")
 
-    assert chat.button_titles == ["Valitse palvelu", "Tarkista palvelun kriteerit", "Prosessiohjeet", "Näytä palvelukortti", "Kysy perehdytyksestä", "Anna palautetta ostopalvelusta"]
+    assert chat.button_titles == [
+        "Valitse palvelu",
+        "Tarkista palvelun kriteerit",
+        "Prosessiohjeet",
+        "Näytä palvelukortti",
+        "Kysy perehdytyksestä",
+        "Anna palautetta ostopalvelusta",
+    ]
 
 
 @pytest.mark.parametrize(
     ("button", "expected"),
-    [("Valitse palvelu", FINDER_QUESTION), ("Tarkista palvelun kriteerit", CRITERIA_PICK), ("Prosessiohjeet", PROCESS_PICK), ("Näytä palvelukortti", CARD_PICK)],
+    [
+        ("Valitse palvelu", FINDER_QUESTION),
+        ("Tarkista palvelun kriteerit", CRITERIA_PICK),
+        ("Prosessiohjeet", PROCESS_PICK),
+        ("Näytä palvelukortti", CARD_PICK),
+    ],
 )
 async def test_each_welcome_button_starts_its_dialog(chat: AdapterConversation, button: str, expected: str) -> None:
     await chat.say("hei")
@@ -262,7 +274,9 @@ async def test_a_command_followed_by_a_name_starts_with_that_service_or_process(
     assert CARD_PICK not in shown and CRITERIA_PICK not in shown
 
 
-@pytest.mark.parametrize(("command", "expected"), [("näytä kortti jotain ihan muuta", CARD_PICK), ("kriteerit testi", CRITERIA_PICK), ("prosessi kaikki", PROCESS_PICK)])
+@pytest.mark.parametrize(
+    ("command", "expected"), [("näytä kortti jotain ihan muuta", CARD_PICK), ("kriteerit testi", CRITERIA_PICK), ("prosessi kaikki", PROCESS_PICK)]
+)
 async def test_a_command_followed_by_words_naming_no_single_service_starts_the_dialog_as_usual(chat: AdapterConversation, command: str, expected: str) -> None:
     await chat.say("hei")
 

@@ -22,9 +22,7 @@ def run(*argv: str) -> int:
     return args.handler(args)
 
 
-def test_show_prints_a_criterion_as_yaml_with_its_card_and_place(
-    kb_tree: KbTree, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_show_prints_a_criterion_as_yaml_with_its_card_and_place(kb_tree: KbTree, capsys: pytest.CaptureFixture[str]) -> None:
     status = run("kb", "show", "tukihenkilo.ika", "--root", str(kb_tree.root))
 
     out = capsys.readouterr().out
@@ -46,27 +44,21 @@ def test_show_prints_a_criterion_as_yaml_with_its_card_and_place(
         ("tuen-maara", "finder question"),
     ],
 )
-def test_show_finds_every_kind_of_record(
-    kb_tree: KbTree, capsys: pytest.CaptureFixture[str], record_id: str, kind: str
-) -> None:
+def test_show_finds_every_kind_of_record(kb_tree: KbTree, capsys: pytest.CaptureFixture[str], record_id: str, kind: str) -> None:
     status = run("kb", "show", record_id, "--root", str(kb_tree.root))
 
     assert status == 0
     assert capsys.readouterr().out.startswith(f"# {kind} {record_id}")
 
 
-def test_show_of_an_unknown_id_fails_and_suggests_close_ones(
-    kb_tree: KbTree, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_show_of_an_unknown_id_fails_and_suggests_close_ones(kb_tree: KbTree, capsys: pytest.CaptureFixture[str]) -> None:
     status = run("kb", "show", "tukihenkilo.ikä", "--root", str(kb_tree.root))
 
     assert status == 1
     assert "did you mean: tukihenkilo.ika" in capsys.readouterr().err
 
 
-def test_show_refuses_a_knowledge_base_with_errors(
-    kb_tree: KbTree, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_show_refuses_a_knowledge_base_with_errors(kb_tree: KbTree, capsys: pytest.CaptureFixture[str]) -> None:
     kb_tree.write("finder.yaml", "questions: [\n")
 
     status = run("kb", "show", "tukihenkilo", "--root", str(kb_tree.root))
@@ -104,9 +96,7 @@ def test_stats_counts_everything(kb_tree: KbTree, capsys: pytest.CaptureFixture[
     }
 
 
-def test_schema_writes_files_that_check_then_passes(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_schema_writes_files_that_check_then_passes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = run("kb", "schema", "--check", "--dir", str(tmp_path))
     written = run("kb", "schema", "--dir", str(tmp_path))
     after = run("kb", "schema", "--check", "--dir", str(tmp_path))

@@ -179,9 +179,7 @@ def test_record_carries_the_fact_from_its_source_document(kb: KnowledgeBase, fac
     value = field_value(found.record, path)
 
     assert holds(value, expected), f"{record_id}.{path} = {value!r} lacks {expected!r}"
-    assert document in documents_of(found.record), (
-        f"{record_id} names {sorted(documents_of(found.record))}, not {document}"
-    )
+    assert document in documents_of(found.record), f"{record_id} names {sorted(documents_of(found.record))}, not {document}"
 
 
 def test_every_source_document_contributes_facts() -> None:
@@ -221,9 +219,7 @@ def _process(kb: KnowledgeBase, process_id: str) -> Process:
 
 
 @pytest.mark.parametrize("process_id", SERVICE_PROCESSES)
-def test_service_arranging_process_has_the_five_documented_phases_in_order(
-    kb: KnowledgeBase, process_id: str
-) -> None:
+def test_service_arranging_process_has_the_five_documented_phases_in_order(kb: KnowledgeBase, process_id: str) -> None:
     process = _process(kb, process_id)
 
     assert [phase.id for phase in process.phases] == [f"{process_id}.{p}" for p in PHASES]
@@ -231,9 +227,7 @@ def test_service_arranging_process_has_the_five_documented_phases_in_order(
 
 
 @pytest.mark.parametrize("process_id", SERVICE_PROCESSES)
-def test_family_rehabilitation_tasks_appear_in_both_service_processes(
-    kb: KnowledgeBase, process_id: str
-) -> None:
+def test_family_rehabilitation_tasks_appear_in_both_service_processes(kb: KnowledgeBase, process_id: str) -> None:
     for task in FAMILY_REHABILITATION_TASKS:
         found = kb.step(f"{process_id}.{task}")
         assert found is not None, f"{process_id}.{task} is missing"
@@ -247,15 +241,11 @@ def test_feedback_loop_runs_from_webropol_form_to_reactive_supervision(kb: Knowl
 
     assert steps[0] == "palaute.antaminen.palautelomake"
     assert steps[-1] == "palaute.reaktiivinen-valvonta.kaynnistys"
-    assert steps.index("palaute.kasittely.arviointi-tiimissa") < steps.index(
-        "palaute.hyodyntaminen.kertynyt-tieto"
-    )
+    assert steps.index("palaute.kasittely.arviointi-tiimissa") < steps.index("palaute.hyodyntaminen.kertynyt-tieto")
 
 
 @pytest.mark.parametrize("process_id", [*SERVICE_PROCESSES, "palaute"])
-def test_steps_are_namespaced_by_their_phase_and_cite_a_source(
-    kb: KnowledgeBase, process_id: str
-) -> None:
+def test_steps_are_namespaced_by_their_phase_and_cite_a_source(kb: KnowledgeBase, process_id: str) -> None:
     process = _process(kb, process_id)
 
     for phase in process.phases:
@@ -266,9 +256,7 @@ def test_steps_are_namespaced_by_their_phase_and_cite_a_source(
 
 
 @pytest.mark.parametrize("process_id", [*SERVICE_PROCESSES, "palaute"])
-def test_steps_whose_content_the_source_leaves_open_tell_where_to_check(
-    kb: KnowledgeBase, process_id: str
-) -> None:
+def test_steps_whose_content_the_source_leaves_open_tell_where_to_check(kb: KnowledgeBase, process_id: str) -> None:
     process = _process(kb, process_id)
     steps = [step for phase in process.phases for step in phase.steps]
 
@@ -282,9 +270,7 @@ def test_steps_whose_content_the_source_leaves_open_tell_where_to_check(
 
 
 @pytest.mark.parametrize("process_id", SERVICE_PROCESSES)
-def test_systems_named_in_steps_are_only_those_document_000_names(
-    kb: KnowledgeBase, process_id: str
-) -> None:
+def test_systems_named_in_steps_are_only_those_document_000_names(kb: KnowledgeBase, process_id: str) -> None:
     process = _process(kb, process_id)
 
     systems = {step.system for phase in process.phases for step in phase.steps} - {None}

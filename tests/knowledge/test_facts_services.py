@@ -339,9 +339,7 @@ def test_thin_cards_say_what_the_sources_leave_open(kb: KnowledgeBase, service_i
 
 
 @pytest.mark.parametrize("service_id", FULL_CARDS + THIN_CARDS)
-def test_card_has_a_swedish_name_and_its_records_are_namespaced_by_the_card(
-    kb: KnowledgeBase, service_id: str
-) -> None:
+def test_card_has_a_swedish_name_and_its_records_are_namespaced_by_the_card(kb: KnowledgeBase, service_id: str) -> None:
     card = _card(kb, service_id)
     inner = [r.id for r in (*card.criteria, *card.contraindications, *card.prerequisites)]
 
@@ -364,12 +362,7 @@ def test_each_way_out_of_the_support_person_names_its_own_alternative(kb: Knowle
 
 
 def test_a_contraindication_without_alternatives_says_the_source_names_none(kb: KnowledgeBase) -> None:
-    silent = [
-        c.id
-        for card in kb.services
-        for c in card.contraindications
-        if not c.alternatives and "Lähde ei nimeä" not in c.explanation.fi
-    ]
+    silent = [c.id for card in kb.services for c in card.contraindications if not c.alternatives and "Lähde ei nimeä" not in c.explanation.fi]
 
     assert silent == []
 
@@ -377,13 +370,40 @@ def test_a_contraindication_without_alternatives_says_the_source_names_none(kb: 
 # --- Glossary --------------------------------------------------------------------------------
 
 REQUIRED_TERMS = (
-    "SHL", "LSL", "Laava", "Effica", "Omapalvelu", "Webropol", "omatyöntekijä",
-    "lapsen asioista vastaava sosiaalityöntekijä", "maksusitoumus", "kustannuspaikka",
-    "sijaishuolto", "jälkihuolto", "huostaanotto", "lastensuojeluilmoitus",
-    "palvelutarpeen arviointi", "erityisen tuen tarve", "asiakassuunnitelma", "avohuolto",
-    "perhekeskus", "perhetyö", "perhekuntoutus", "tukiperhe", "tukihenkilö", "sosiaaliohjaus",
-    "palveluohjaus", "vastuutiimi", "LAPE", "THL", "STM", "YEE", "htv", "reaktiivinen valvonta",
-    "palvelulinjaus", "arkipäivä",
+    "SHL",
+    "LSL",
+    "Laava",
+    "Effica",
+    "Omapalvelu",
+    "Webropol",
+    "omatyöntekijä",
+    "lapsen asioista vastaava sosiaalityöntekijä",
+    "maksusitoumus",
+    "kustannuspaikka",
+    "sijaishuolto",
+    "jälkihuolto",
+    "huostaanotto",
+    "lastensuojeluilmoitus",
+    "palvelutarpeen arviointi",
+    "erityisen tuen tarve",
+    "asiakassuunnitelma",
+    "avohuolto",
+    "perhekeskus",
+    "perhetyö",
+    "perhekuntoutus",
+    "tukiperhe",
+    "tukihenkilö",
+    "sosiaaliohjaus",
+    "palveluohjaus",
+    "vastuutiimi",
+    "LAPE",
+    "THL",
+    "STM",
+    "YEE",
+    "htv",
+    "reaktiivinen valvonta",
+    "palvelulinjaus",
+    "arkipäivä",
 )
 
 WORDS_WORKERS_TYPE = {
@@ -417,7 +437,5 @@ def test_glossary_explains_every_term_and_abbreviation_workers_meet(kb: Knowledg
 
 
 @pytest.mark.parametrize(("word", "term_id"), sorted(WORDS_WORKERS_TYPE.items()))
-def test_abbreviations_and_swedish_and_english_words_lead_to_one_glossary_term(
-    kb: KnowledgeBase, word: str, term_id: str
-) -> None:
+def test_abbreviations_and_swedish_and_english_words_lead_to_one_glossary_term(kb: KnowledgeBase, word: str, term_id: str) -> None:
     assert _glossary_lookup(kb).get(normalise(word)) == {term_id}

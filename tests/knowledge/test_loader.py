@@ -34,9 +34,7 @@ def test_collections_are_tuples_and_indices_read_only(kb: KnowledgeBase) -> None
         kb._index["x"] = None  # type: ignore[index]
 
 
-def test_version_is_a_short_hash_stable_for_the_same_content(
-    kb_tree: KbTree, kb: KnowledgeBase
-) -> None:
+def test_version_is_a_short_hash_stable_for_the_same_content(kb_tree: KbTree, kb: KnowledgeBase) -> None:
     again = load_knowledge_base(kb_tree.root)
 
     assert len(kb.version) == 12 and int(kb.version, 16) >= 0
@@ -117,7 +115,10 @@ def test_hand_built_knowledge_base_keeps_first_definition_on_duplicate_ids(
 ) -> None:
     twice = KnowledgeBase(
         services=(kb.services[0], kb.services[0].model_copy(update={"summary": Localized(fi="Toinen.")})),
-        processes=kb.processes, faq=kb.faq, glossary=kb.glossary, finder=kb.finder,
+        processes=kb.processes,
+        faq=kb.faq,
+        glossary=kb.glossary,
+        finder=kb.finder,
     )
 
     found = twice.service(kb.services[0].id)
@@ -129,6 +130,4 @@ def test_locations_point_to_where_each_id_is_defined(kb_tree: KbTree) -> None:
     locations = validate(kb_tree.root).locations
 
     line = kb_tree.line_of("processes/perhesosiaalityo.yaml", "- id: perhesosiaalityo.esitys.laava")
-    assert locations["perhesosiaalityo.esitys.laava"] == (
-        f"{kb_tree.file('processes/perhesosiaalityo.yaml')}:{line}"
-    )
+    assert locations["perhesosiaalityo.esitys.laava"] == (f"{kb_tree.file('processes/perhesosiaalityo.yaml')}:{line}")

@@ -101,9 +101,7 @@ def copied_windows(document: str, files: Iterable[Path]) -> list[tuple[Path, str
 def _document_text(document_id: str) -> str:
     folder = seeds_dir()
     if not folder.is_dir():
-        reason = (
-            f"source documents not found at {folder} (set PALVELUOPAS_SEEDS to their folder)"
-        )
+        reason = f"source documents not found at {folder} (set PALVELUOPAS_SEEDS to their folder)"
         if os.environ.get("CI") == "true":
             pytest.fail(f"{reason}; CI must check the knowledge base against them")
         pytest.skip(reason)
@@ -124,17 +122,13 @@ def test_no_twelve_words_of_a_source_document_appear_verbatim_in_knowledge(
     if copied:
         lines = [f"  {path.relative_to(REPO_ROOT)}: {window!r}" for path, window in copied]
         pytest.fail(
-            f"{len(copied)} passage(s) of {document_id}.txt appear verbatim in knowledge/; "
-            "rewrite them in the project's own words:\n" + "\n".join(lines)
+            f"{len(copied)} passage(s) of {document_id}.txt appear verbatim in knowledge/; rewrite them in the project's own words:\n" + "\n".join(lines)
         )
 
 
 # --- The check itself must be able to fail ------------------------------------------------
 
-_SENTENCE = (
-    "Perhesosiaalityön ja lastensuojelun ydin on sosiaalihuollon ammattihenkilön "
-    "työskentely asiakkaan kanssa, ja palveluja voidaan tarvita lisäksi."
-)
+_SENTENCE = "Perhesosiaalityön ja lastensuojelun ydin on sosiaalihuollon ammattihenkilön työskentely asiakkaan kanssa, ja palveluja voidaan tarvita lisäksi."
 
 
 def test_a_copied_sentence_is_found_despite_case_punctuation_and_line_folding(
@@ -153,13 +147,11 @@ def test_a_copied_sentence_is_found_despite_case_punctuation_and_line_folding(
     assert copied == [
         (
             card,
-            "perhesosiaalityön ja lastensuojelun ydin on sosiaalihuollon ammattihenkilön "
-            "työskentely asiakkaan kanssa ja palveluja",
+            "perhesosiaalityön ja lastensuojelun ydin on sosiaalihuollon ammattihenkilön työskentely asiakkaan kanssa ja palveluja",
         ),
         (
             card,
-            "ja lastensuojelun ydin on sosiaalihuollon ammattihenkilön työskentely "
-            "asiakkaan kanssa ja palveluja voidaan",
+            "ja lastensuojelun ydin on sosiaalihuollon ammattihenkilön työskentely asiakkaan kanssa ja palveluja voidaan",
         ),
     ]
 
@@ -187,17 +179,13 @@ def test_eleven_shared_words_are_own_words(tmp_path: Path) -> None:
     assert copied_windows(_SENTENCE, [card]) == []
 
 
-def test_seeds_folder_can_be_overridden_by_environment(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_seeds_folder_can_be_overridden_by_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PALVELUOPAS_SEEDS", str(tmp_path))
 
     assert seeds_dir() == tmp_path
 
 
-def test_missing_seeds_fail_under_ci_instead_of_skipping(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_missing_seeds_fail_under_ci_instead_of_skipping(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PALVELUOPAS_SEEDS", str(tmp_path / "absent"))
     monkeypatch.setenv("CI", "true")
 
@@ -205,9 +193,7 @@ def test_missing_seeds_fail_under_ci_instead_of_skipping(
         _document_text(DOCUMENT_IDS[0])
 
 
-def test_missing_seeds_skip_with_the_folder_named_outside_ci(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_missing_seeds_skip_with_the_folder_named_outside_ci(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PALVELUOPAS_SEEDS", str(tmp_path / "absent"))
     monkeypatch.delenv("CI", raising=False)
 

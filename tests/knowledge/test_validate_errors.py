@@ -133,7 +133,11 @@ def test_yml_file_in_a_folder_is_a_warning_that_it_is_not_loaded(kb_tree: KbTree
 
 
 def test_yes_no_and_on_are_words_not_booleans(kb_tree: KbTree) -> None:
-    kb_tree.replace(CARD, "summary: {fi: Aikuinen tukee nuorta arjessa., sv: En vuxen stöder den unga i vardagen., en: An adult supports the young person day to day.}", "summary: on")
+    kb_tree.replace(
+        CARD,
+        "summary: {fi: Aikuinen tukee nuorta arjessa., sv: En vuxen stöder den unga i vardagen., en: An adult supports the young person day to day.}",
+        "summary: on",
+    )
 
     result = validate(kb_tree.root)
 
@@ -168,7 +172,11 @@ def test_wrong_type_names_what_was_expected_and_given(kb_tree: KbTree) -> None:
 
 
 def test_missing_required_field_points_at_the_record_that_lacks_it(kb_tree: KbTree) -> None:
-    kb_tree.replace(CARD, "    explanation: {fi: Palvelu on tarkoitettu kouluikäisille., sv: Tjänsten är avsedd för barn i skolåldern., en: The service is meant for school-age children.}\n", "")
+    kb_tree.replace(
+        CARD,
+        "    explanation: {fi: Palvelu on tarkoitettu kouluikäisille., sv: Tjänsten är avsedd för barn i skolåldern., en: The service is meant for school-age children.}\n",
+        "",
+    )
 
     problem = only(validate(kb_tree.root), "KB102")
 
@@ -244,10 +252,7 @@ def test_unknown_finder_question_prints_in_home_assistant_style(kb_tree: KbTree)
     problem = only(result, "KB203")
 
     line = kb_tree.line_of(CARD, "question: ikaa")
-    assert str(problem) == (
-        f"{kb_tree.file(CARD)}:{line}: criteria[0].implied_by.question: "
-        "unknown finder question 'ikaa' (did you mean 'ika'?) [KB203]"
-    )
+    assert str(problem) == (f"{kb_tree.file(CARD)}:{line}: criteria[0].implied_by.question: unknown finder question 'ikaa' (did you mean 'ika'?) [KB203]")
 
 
 def test_unknown_finder_option_lists_the_known_ones(kb_tree: KbTree) -> None:
@@ -288,9 +293,7 @@ def test_card_without_criteria_is_a_warning_unless_marked_incomplete(kb_tree: Kb
     )
     kb_tree.replace(OTHER_CARD, criteria, "")
     warned = only(validate(kb_tree.root), "KB222")
-    kb_tree.replace(
-        OTHER_CARD, "summary:", "complete: false\nincomplete_note: {fi: Ei kriteerejä., sv: Inga kriterier., en: No criteria.}\nsummary:"
-    )
+    kb_tree.replace(OTHER_CARD, "summary:", "complete: false\nincomplete_note: {fi: Ei kriteerejä., sv: Inga kriterier., en: No criteria.}\nsummary:")
 
     assert warned.severity is Severity.WARNING
     assert "KB222" not in codes(validate(kb_tree.root))
@@ -315,90 +318,163 @@ class Edit:
 
 EDITS: dict[str, Edit] = {
     "bad id format": Edit(
-        CARD, "- id: tukihenkilo.suunnitelma", "- id: Tukihenkilö_Suunnitelma",
-        "KB104", "prerequisites[0].id", "Tukihenkilö_Suunnitelma", "lower-case ASCII",
+        CARD,
+        "- id: tukihenkilo.suunnitelma",
+        "- id: Tukihenkilö_Suunnitelma",
+        "KB104",
+        "prerequisites[0].id",
+        "Tukihenkilö_Suunnitelma",
+        "lower-case ASCII",
     ),
     "value not among the allowed ones": Edit(
-        CARD, "category: kotiin-vietava", "category: kotipalvelu",
-        "KB105", "category", "category:", "'ymparivuorokautinen'",
+        CARD,
+        "category: kotiin-vietava",
+        "category: kotipalvelu",
+        "KB105",
+        "category",
+        "category:",
+        "'ymparivuorokautinen'",
     ),
     "empty list where an item is required": Edit(
         CARD,
         "sources:\n  - document: 000_54da9fa281a6a95f\n    section: Ammatillinen tukihenkilö\n",
         "sources: []\n",
-        "KB106", "sources", "sources: []", "at least 1 item",
+        "KB106",
+        "sources",
+        "sources: []",
+        "at least 1 item",
     ),
     "glossary term reusing a service id": Edit(
-        "glossary.yaml", "- id: lsl", "- id: perhekuntoutus",
-        "KB201", "terms[1].id", "- id: perhekuntoutus", "service at",
+        "glossary.yaml",
+        "- id: lsl",
+        "- id: perhekuntoutus",
+        "KB201",
+        "terms[1].id",
+        "- id: perhekuntoutus",
+        "service at",
     ),
     "alternative naming the service itself": Edit(
-        CARD, "alternatives: [perhekuntoutus]", "alternatives: [perhekuntoutus, tukihenkilo]",
-        "KB211", "contraindications[0].alternatives[1]", "alternatives:",
+        CARD,
+        "alternatives: [perhekuntoutus]",
+        "alternatives: [perhekuntoutus, tukihenkilo]",
+        "KB211",
+        "contraindications[0].alternatives[1]",
+        "alternatives:",
     ),
     "unknown related id": Edit(
-        FAQ, "related: [tukihenkilo]", "related: [tukihenkilo, laava]",
-        "KB212", "entries[0].related[1]", "related: [tukihenkilo, laava]", "'laava'",
+        FAQ,
+        "related: [tukihenkilo]",
+        "related: [tukihenkilo, laava]",
+        "KB212",
+        "entries[0].related[1]",
+        "related: [tukihenkilo, laava]",
+        "'laava'",
     ),
     "related naming a FAQ entry": Edit(
-        FAQ, "related: [tukihenkilo]", "related: [faq.esitys-laavaan]",
-        "KB212", "entries[0].related[0]", "related: [faq", "it is a FAQ entry",
+        FAQ,
+        "related: [tukihenkilo]",
+        "related: [faq.esitys-laavaan]",
+        "KB212",
+        "entries[0].related[0]",
+        "related: [faq",
+        "it is a FAQ entry",
     ),
     "unknown follow-up": Edit(
-        FAQ, "follow_ups: [faq.esitys-laavaan]", "follow_ups: [faq.esitys]",
-        "KB213", "entries[0].follow_ups[0]", "follow_ups:",
+        FAQ,
+        "follow_ups: [faq.esitys-laavaan]",
+        "follow_ups: [faq.esitys]",
+        "KB213",
+        "entries[0].follow_ups[0]",
+        "follow_ups:",
     ),
     "follow-up to the entry itself": Edit(
-        FAQ, "follow_ups: [faq.esitys-laavaan]", "follow_ups: [faq.mika-tukihenkilo]",
-        "KB216", "entries[0].follow_ups[0]", "follow_ups:",
+        FAQ,
+        "follow_ups: [faq.esitys-laavaan]",
+        "follow_ups: [faq.mika-tukihenkilo]",
+        "KB216",
+        "entries[0].follow_ups[0]",
+        "follow_ups:",
     ),
     "unknown service of a step": Edit(
-        PROCESS, "services: [tukihenkilo]", "services: [tukihenkilot]",
-        "KB215", "phases[0].steps[0].services[0]", "services: [tukihenkilot]",
+        PROCESS,
+        "services: [tukihenkilo]",
+        "services: [tukihenkilot]",
+        "KB215",
+        "phases[0].steps[0].services[0]",
+        "services: [tukihenkilot]",
     ),
     "option in both yes and no": Edit(
-        CARD, "no: [alle-7]", "no: [alle-7, kouluikainen]",
-        "KB205", "criteria[0].implied_by.no[1]", "no: [alle-7, kouluikainen]", "listed in yes",
+        CARD,
+        "no: [alle-7]",
+        "no: [alle-7, kouluikainen]",
+        "KB205",
+        "criteria[0].implied_by.no[1]",
+        "no: [alle-7, kouluikainen]",
+        "listed in yes",
     ),
     "duplicate option of a finder question": Edit(
-        "finder.yaml", "- id: viikoittainen", "- id: ymparivuorokautinen",
-        "KB207", "questions[1].options[1].id", "- id: ymparivuorokautinen", occurrence=2,
+        "finder.yaml",
+        "- id: viikoittainen",
+        "- id: ymparivuorokautinen",
+        "KB207",
+        "questions[1].options[1].id",
+        "- id: ymparivuorokautinen",
+        occurrence=2,
     ),
     "incomplete step without a note": Edit(
-        PROCESS, "        system: Laava\n", "        system: Laava\n        complete: false\n",
-        "KB220", "phases[0].steps[0].complete", "complete: false",
+        PROCESS,
+        "        system: Laava\n",
+        "        system: Laava\n        complete: false\n",
+        "KB220",
+        "phases[0].steps[0].complete",
+        "complete: false",
     ),
     "note on a complete card": Edit(
-        OTHER_CARD, "summary: {fi: Perhe", "incomplete_note: {fi: Kesto puuttuu., sv: Längd saknas., en: No duration.}\nsummary: {fi: Perhe",
-        "KB221", "incomplete_note", "incomplete_note:",
+        OTHER_CARD,
+        "summary: {fi: Perhe",
+        "incomplete_note: {fi: Kesto puuttuu., sv: Längd saknas., en: No duration.}\nsummary: {fi: Perhe",
+        "KB221",
+        "incomplete_note",
+        "incomplete_note:",
     ),
     "criterion without a statement": Edit(
-        CARD, "    statement: {fi: Lapsi on 7–17-vuotias., sv: Barnet är 7–17 år., en: The child is 7–17.}\n", "",
-        "KB223", "criteria[0].id", "- id: tukihenkilo.ika", "no statement",
+        CARD,
+        "    statement: {fi: Lapsi on 7–17-vuotias., sv: Barnet är 7–17 år., en: The child is 7–17.}\n",
+        "",
+        "KB223",
+        "criteria[0].id",
+        "- id: tukihenkilo.ika",
+        "no statement",
     ),
     "contra-indication without a statement": Edit(
-        CARD, "    statement: {fi: Perhe tarvitsee tukea ympäri vuorokauden., sv: Familjen behöver stöd dygnet runt., en: The family needs support round the clock.}\n", "",
-        "KB223", "contraindications[0].id", "- id: tukihenkilo.ymparivuorokautinen", "no statement",
+        CARD,
+        "    statement: {fi: Perhe tarvitsee tukea ympäri vuorokauden., sv: Familjen behöver stöd dygnet runt., en: The family needs support round the clock.}\n",
+        "",
+        "KB223",
+        "contraindications[0].id",
+        "- id: tukihenkilo.ymparivuorokautinen",
+        "no statement",
     ),
     "glossary synonym shared by two terms": Edit(
-        "glossary.yaml", "lasu-laki]", "lasu-laki, Sosiaalihuoltolaki]",
-        "KB233", "terms[1].synonyms[2]", "lasu-laki, Sosiaalihuoltolaki]", "'shl'",
+        "glossary.yaml",
+        "lasu-laki]",
+        "lasu-laki, Sosiaalihuoltolaki]",
+        "KB233",
+        "terms[1].synonyms[2]",
+        "lasu-laki, Sosiaalihuoltolaki]",
+        "'shl'",
     ),
 }
 
 
 @pytest.mark.parametrize("edit", EDITS.values(), ids=EDITS.keys())
-def test_each_broken_edit_is_reported_with_its_code_line_and_path(
-    kb_tree: KbTree, edit: Edit
-) -> None:
+def test_each_broken_edit_is_reported_with_its_code_line_and_path(kb_tree: KbTree, edit: Edit) -> None:
     kb_tree.replace(edit.file, edit.old, edit.new)
 
     result = validate(kb_tree.root)
     problem = only(result, edit.code)
 
-    assert (problem.file, problem.line, problem.path) == (
-        kb_tree.file(edit.file), kb_tree.line_of(edit.file, edit.at, edit.occurrence), edit.path
-    )
+    assert (problem.file, problem.line, problem.path) == (kb_tree.file(edit.file), kb_tree.line_of(edit.file, edit.at, edit.occurrence), edit.path)
     assert problem.severity is CODES[edit.code][0]
     assert edit.says in problem.message
     assert (result.kb is None) == problem.is_error
@@ -421,9 +497,7 @@ def test_phrasings_identical_after_normalisation_across_entries_are_an_error(
 
 
 def test_near_identical_phrasings_across_entries_are_an_error(kb_tree: KbTree) -> None:
-    kb_tree.replace(
-        FAQ, "- Mihin järjestelmään esitys kirjataan?", "- Mitä tukihenkilö tekee perheessä?"
-    )
+    kb_tree.replace(FAQ, "- Mihin järjestelmään esitys kirjataan?", "- Mitä tukihenkilö tekee perheessä?")
 
     problem = only(validate(kb_tree.root), "KB230")
 
@@ -460,9 +534,7 @@ def run_validate(root: Path, *flags: str) -> int:
     return args.handler(args)
 
 
-def test_warnings_do_not_fail_validate_but_fail_it_with_strict(
-    kb_tree: KbTree, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_warnings_do_not_fail_validate_but_fail_it_with_strict(kb_tree: KbTree, capsys: pytest.CaptureFixture[str]) -> None:
     kb_tree.write("services/extra.yml", "id: extra\n")
 
     plain, strict = run_validate(kb_tree.root), run_validate(kb_tree.root, "--strict")
@@ -471,9 +543,7 @@ def test_warnings_do_not_fail_validate_but_fail_it_with_strict(
     assert "0 errors, 1 warning" in capsys.readouterr().out
 
 
-def test_errors_fail_validate_and_every_problem_is_printed(
-    kb_tree: KbTree, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_errors_fail_validate_and_every_problem_is_printed(kb_tree: KbTree, capsys: pytest.CaptureFixture[str]) -> None:
     kb_tree.replace(CARD, "no: [alle-7]", "no: [alle-6]")
     kb_tree.write("services/extra.yml", "id: extra\n")
 
@@ -485,9 +555,7 @@ def test_errors_fail_validate_and_every_problem_is_printed(
     assert out[-1] == "knowledge base: 1 error, 1 warning"
 
 
-def test_a_clean_knowledge_base_passes_strict(
-    kb_tree: KbTree, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_clean_knowledge_base_passes_strict(kb_tree: KbTree, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_validate(kb_tree.root, "--strict") == 0
     assert capsys.readouterr().out.startswith("knowledge base: 0 errors, 0 warnings (version ")
 

@@ -12,7 +12,11 @@ def test_every_key_and_list_item_has_its_line() -> None:
 
     assert parsed.data == {"a": 1, "b": ["x", {"c": 2, "d": 3}]}
     assert [parsed.lines.line(p) for p in [("a",), ("b",), ("b", 0), ("b", 1), ("b", 1, "d")]] == [
-        1, 2, 3, 4, 5,
+        1,
+        2,
+        3,
+        4,
+        5,
     ]
 
 

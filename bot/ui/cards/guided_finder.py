@@ -218,7 +218,9 @@ def _ruled_out(kb: KnowledgeBase, ui: Ui, item: RuledOut, answers: Mapping[str, 
         text(f"**{item.service.name.get(ui.lang)}**"),
         # A contra-indication rules out when it holds (its statement), a criterion when the
         # answer to it is no (its question: a statement would need negating).
-        text(ui("finder.ruled_out_applies" if contra else "finder.ruled_out_unmet", answer=answer, condition=statement_of(item.reason, ui.lang)), spacing="None"),
+        text(
+            ui("finder.ruled_out_applies" if contra else "finder.ruled_out_unmet", answer=answer, condition=statement_of(item.reason, ui.lang)), spacing="None"
+        ),
         {**text(ui.loc(item.reason.explanation), subtle=True, spacing="None"), "size": "Small"},
         instead_line,
     ]

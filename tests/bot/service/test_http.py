@@ -52,7 +52,9 @@ async def test_normal_delivery_posts_the_replies_to_the_service_url(aiohttp_clie
     assert all(path.startswith("/v3/conversations/conv-normal/activities") for path, _ in received)
 
 
-async def test_with_an_app_id_a_request_without_a_token_gets_401_and_no_turn_runs(aiohttp_client: Any, settings: Settings, knowledge: KnowledgeProvider) -> None:
+async def test_with_an_app_id_a_request_without_a_token_gets_401_and_no_turn_runs(
+    aiohttp_client: Any, settings: Settings, knowledge: KnowledgeProvider
+) -> None:
     secured = Settings(
         app_id="00000000-0000-0000-0000-000000000001",
         app_password="not-a-real-secret",
@@ -82,7 +84,6 @@ async def test_malformed_bodies_get_400_with_a_json_error(bot_client: TestClient
         "no type": json.dumps({"text": "hei"}).encode(),
         "empty type": json.dumps({"type": ""}).encode(),
         "mistyped field": json.dumps({"type": "message", "timestamp": {"not": "a date"}}).encode(),
-
     }
     for name, body in cases.items():
         response = await bot_client.post(MESSAGES_PATH, data=body, headers={"Content-Type": "application/json"})
@@ -129,7 +130,14 @@ async def test_readyz_is_503_when_the_database_cannot_be_reached(aiohttp_client:
 
 async def test_admin_reload_is_open_in_local_mode_and_hidden_with_an_app_id(aiohttp_client: Any, settings: Settings, knowledge: KnowledgeProvider) -> None:
     local = await aiohttp_client(create_app(settings, knowledge=knowledge))
-    secured = await aiohttp_client(create_app(Settings(app_id="00000000-0000-0000-0000-000000000001", app_password="x", database_url=settings.database_url, knowledge_root=settings.knowledge_root), knowledge=knowledge))
+    secured = await aiohttp_client(
+        create_app(
+            Settings(
+                app_id="00000000-0000-0000-0000-000000000001", app_password="x", database_url=settings.database_url, knowledge_root=settings.knowledge_root
+            ),
+            knowledge=knowledge,
+        )
+    )
 
     reloaded = await local.post("/admin/reload")
     hidden = await secured.post("/admin/reload")

@@ -44,7 +44,9 @@ async def test_not_helpful_rows_keep_the_answer_apart(sessionmaker: async_sessio
     await store.record_unanswered("kysymys", "not_helpful", "fi", answer_id="faq:faq.b")
     await store.record_unanswered("kysymys", "no_match", "fi")
     assert sorted((r.reason, r.answer_id, r.count) for r in await rows(sessionmaker)) == [
-        ("no_match", "", 1), ("not_helpful", "faq:faq.a", 1), ("not_helpful", "faq:faq.b", 1)
+        ("no_match", "", 1),
+        ("not_helpful", "faq:faq.a", 1),
+        ("not_helpful", "faq:faq.b", 1),
     ]
 
 

@@ -127,9 +127,7 @@ async def _exactly_one_of_concurrent_writers_wins(storage: SqlStorage, database_
     engines = [create_engine(database_url) for _ in range(4)]
     try:
         writers = [SqlStorage(create_sessionmaker(engine)) for engine in engines]
-        results = await asyncio.gather(
-            *(writer.write({"conv/1": {"writer": n, "e_tag": etag}}) for n, writer in enumerate(writers)), return_exceptions=True
-        )
+        results = await asyncio.gather(*(writer.write({"conv/1": {"writer": n, "e_tag": etag}}) for n, writer in enumerate(writers)), return_exceptions=True)
     finally:
         for engine in engines:
             await engine.dispose()

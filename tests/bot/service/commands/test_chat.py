@@ -14,7 +14,13 @@ def chat(script: str, database_url: str, kb_root: Path, *args: str) -> subproces
     env = {**os.environ, "DATABASE_URL": database_url, "KNOWLEDGE_ROOT": str(kb_root)}
     return subprocess.run(
         [sys.executable, "-m", "bot.service.cli", "chat", *args],
-        input=script, capture_output=True, text=True, env=env, cwd=REPO_ROOT, timeout=60, check=False,
+        input=script,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO_ROOT,
+        timeout=60,
+        check=False,
     )
 
 

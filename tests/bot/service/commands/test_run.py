@@ -43,8 +43,12 @@ def test_the_server_answers_on_port_and_reloads_knowledge_on_sighup(database_url
     kb = tmp_path / "kb"
     shutil.copytree(kb_root, kb)
     server = subprocess.Popen(
-        [sys.executable, "-m", "bot.service.cli", "run"], env=_env(database_url, kb, port), cwd=REPO_ROOT,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [sys.executable, "-m", "bot.service.cli", "run"],
+        env=_env(database_url, kb, port),
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -58,10 +62,20 @@ def test_the_server_answers_on_port_and_reloads_knowledge_on_sighup(database_url
                 time.sleep(0.2)
         assert status == 200
 
-        status, body = _request(f"{base}/api/messages", {
-            "type": "message", "text": "hei", "deliveryMode": "expectReplies", "channelId": "emulator",
-            "serviceUrl": "http://127.0.0.1:9", "conversation": {"id": "run-1"}, "from": {"id": "u"}, "recipient": {"id": "b"}, "locale": "fi-FI",
-        })
+        status, body = _request(
+            f"{base}/api/messages",
+            {
+                "type": "message",
+                "text": "hei",
+                "deliveryMode": "expectReplies",
+                "channelId": "emulator",
+                "serviceUrl": "http://127.0.0.1:9",
+                "conversation": {"id": "run-1"},
+                "from": {"id": "u"},
+                "recipient": {"id": "b"},
+                "locale": "fi-FI",
+            },
+        )
         assert status == 200
         assert body["activities"][0]["text"].startswith("Hei! Olen Palveluopas")
 
@@ -85,8 +99,13 @@ def test_the_server_refuses_to_start_on_an_invalid_knowledge_base(database_url: 
     (kb / "finder.yaml").write_text("questions: [\n", encoding="utf-8")
 
     result = subprocess.run(
-        [sys.executable, "-m", "bot.service.cli", "run"], env=_env(database_url, kb, _free_port()), cwd=REPO_ROOT,
-        capture_output=True, text=True, timeout=60, check=False,
+        [sys.executable, "-m", "bot.service.cli", "run"],
+        env=_env(database_url, kb, _free_port()),
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
     assert result.returncode == 2

@@ -269,7 +269,9 @@ def test_an_unmet_criterion_naming_an_alternative_is_not_followed_by_no_alternat
 
     # The worker answered the finder's question, not this criterion: the line says it was
     # inferred from that answer, and quotes the condition, not a question never asked.
-    assert entry.startswith("Ei sovellu, koska vastauksesta ”Lapsen tai nuoren oma tilanne (yksilötyö)” päätellen tämä ei täyty: Lapsi tai nuori tarvitsee ennen kaikkea luotettavan aikuisen")
+    assert entry.startswith(
+        "Ei sovellu, koska vastauksesta ”Lapsen tai nuoren oma tilanne (yksilötyö)” päätellen tämä ei täyty: Lapsi tai nuori tarvitsee ennen kaikkea luotettavan aikuisen"
+    )
     assert "harkitse ammatillista tukihenkilöä" in entry
     assert "Lähde ei nimeä tähän vaihtoehtoista palvelua." not in entry
 
