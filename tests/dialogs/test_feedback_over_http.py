@@ -6,6 +6,7 @@ supervision case, `valvonta` lists it, and a user without the role is refused.""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import shutil
 from dataclasses import replace
@@ -20,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.service.app import create_app
 from bot.service.context import KnowledgeProvider
 from bot.service.settings import Settings
+from bot.store.db import create_engine, create_sessionmaker
 from bot.store.feedback import FeedbackEvent, FeedbackReport, Provider, SupervisionCase
 from bot.ui.cards.feedback import ACTION_KEY, ANSWER_INPUT, OUTCOME_INPUT, QUESTION_INPUT
 from bot.ui.cards.text import render_card_text
@@ -425,3 +427,34 @@ async def test_a_supervision_case_moves_through_procurement_to_closed_from_the_v
     async with sessionmaker() as session:
         case = (await session.execute(select(SupervisionCase))).scalar_one()
     assert (case.status, case.outcome) == ("closed", "corrective_plan")
+
+
+class _Alternating:
+    """Two app instances behind a load balancer without affinity: each request to the next."""
+
+    def __init__(self, *clients: TestClient) -> None:
+        self._clients = itertools.cycle(clients)
+
+    async def post(self, path: str, **kwargs: Any) -> Any:
+        return await next(self._clients).post(path, **kwargs)
+
+
+@pytest.mark.postgres
+async def test_a_report_made_across_two_replicas_is_stored_once_and_reaches_the_channel(
+    aiohttp_client: Any, postgres_url: str, kb_root: Path, knowledge: KnowledgeProvider, connector: LoopbackConnector
+) -> None:
+    settings = Settings(database_url=postgres_url, knowledge_root=kb_root, admins=("aad-admin",))
+    first, second = [await aiohttp_client(create_app(settings, knowledge=knowledge)) for _ in range(2)]
+    both: Any = _Alternating(first, second)
+
+    await _team(both, connector)
+    replies = await _report(both, connector)
+
+    assert "Kiitos" in shown_text(replies) or "#1" in shown_text(replies)
+    engine = create_engine(postgres_url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            assert (await session.execute(select(func.count()).select_from(FeedbackReport))).scalar_one() == 1
+    finally:
+        await engine.dispose()
+    assert len(connector.messages_in(CHANNEL)) == 1

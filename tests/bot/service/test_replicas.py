@@ -44,8 +44,9 @@ SCRIPTS: dict[str, list[Step]] = {
         ("press", "Peruuta"),
         ("say", "apu"),
     ],
-    # "feedback report": [...],      when the feedback dialog lands
-    # "campaign send queue": [...],  when campaigns land (also: each message sent once)
+    # A feedback report across two replicas: tests/dialogs/test_feedback_over_http.py
+    # (..._across_two_replicas_...); the campaign send queue from two instances:
+    # tests/bot/service/test_outbox.py (test_two_app_instances_on_one_postgresql_database_...).
 }
 
 
