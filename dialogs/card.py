@@ -50,7 +50,7 @@ class CardDialog(Dialog):
         return Screen(service_card(turn.kb, turn.ui, service, turn.origin))
 
     def act_on_card(self, turn: Turn, submit: Submit) -> Outcome:
-        service = chosen_service(turn, submit, "card", "criteria", "process")
+        service = chosen_service(turn, submit, "card", "criteria", "process", "feedback")
         if service is None:
             return Stay(turn.ui("common.unknown_service"))
         if submit.action == "card":
@@ -61,6 +61,8 @@ class CardDialog(Dialog):
             return Goto("show")
         if submit.action == "criteria":
             return Call(DialogId.CRITERIA, {"service": service, "finder_answers": turn.data.get("finder", {})})
+        if submit.action == "feedback":
+            return Call(DialogId.FEEDBACK, {"service": service})
         return Call(DialogId.PROCESS, {"service": service})
 
     def previous_card(self, turn: Turn) -> Outcome:

@@ -21,7 +21,7 @@ from typing import Any
 from bot.ui.cards.guided_process import StepView, pick_process_card, step_card
 from bot.ui.cards.payload import Submit
 from bot.ui.protocol import DialogId, Result
-from dialogs.engine import Dialog, End, Goto, Outcome, Screen, Stay, Step, Turn
+from dialogs.engine import Call, Dialog, End, Goto, Outcome, Screen, Stay, Step, Turn
 from dialogs.records import current_service, option_service
 from knowledge.model import Process, ProcessPhase, ProcessStep, ServiceCard
 
@@ -129,6 +129,11 @@ class ProcessDialog(Dialog):
     def move(self, turn: Turn, submit: Submit) -> Outcome:
         if submit.action == "menu":
             return End(Result.TO_MENU)
+        if submit.action == "feedback":
+            service = current_service(turn)
+            if service is None or submit.value != service.id:
+                return Stay(turn.ui("common.stale"))
+            return Call(DialogId.FEEDBACK, {"service": service.id})
         walked = self._walk(turn)
         if walked is None:
             return Stay()

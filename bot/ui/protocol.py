@@ -46,6 +46,7 @@ class Action(StrEnum):
     CARD = "card"
     CRITERIA = "criteria"
     PROCESS = "process"
+    FEEDBACK = "feedback"
     CONFIRM = "confirm"
     EDIT = "edit"
     # Q&A.

@@ -39,7 +39,7 @@ async def test_a_principle_card_is_shown_in_full(chat: AdapterConversation) -> N
         "Lähde: Perhesosiaalityön ja lastensuojelun yhdenmukaisten palvelujen järjestämisen periaatteet ja prosessi: Testitukihenkilön kortti",
     ):
         assert expected in shown, expected
-    assert chat.button_titles == ["Näytä kortti: Testiperhekuntoutus", "Tarkista kriteerit", "Avaa prosessi", "Takaisin", "Peruuta", "Ohje"]
+    assert chat.button_titles == ["Näytä kortti: Testiperhekuntoutus", "Anna palautetta", "Tarkista kriteerit", "Avaa prosessi", "Takaisin", "Peruuta", "Ohje"]
 
 
 async def test_a_thin_card_carries_the_incomplete_notice(chat: AdapterConversation) -> None:

@@ -27,7 +27,7 @@ from bot.ui.cards.feedback import ACTION_KEY, ANSWER_INPUT, OUTCOME_INPUT, QUEST
 from bot.ui.cards.text import render_card_text
 from tests.support.cards import assert_valid_card
 from tests.support.connector import LoopbackConnector
-from tests.support.replies import button, cards, shown_text
+from tests.support.replies import button, buttons, cards, shown_text
 from tests.support.teams import TeamsUser
 
 CHANNEL = "19:lastensuojelu@thread.tacv2"
@@ -458,3 +458,18 @@ async def test_a_report_made_across_two_replicas_is_stored_once_and_reaches_the_
     finally:
         await engine.dispose()
     assert len(connector.messages_in(CHANNEL)) == 1
+
+
+async def test_feedback_from_a_service_card_and_from_a_process_step_starts_with_the_service_chosen(client: TestClient, connector: LoopbackConnector) -> None:
+    card = await WORKER.say(client, connector, "näytä kortti testipalvelu")
+    from_card = await _press(WORKER, client, connector, card, "Anna palautetta")
+    assert "Kirjoita palveluntuottajan nimi" in shown_text(from_card), "the service is already chosen"
+
+    await WORKER.say(client, connector, "peruuta")
+    card = await WORKER.say(client, connector, "näytä kortti testipalvelu")
+    step = await _press(WORKER, client, connector, card, "Avaa prosessi")
+    if "Anna palautetta palvelusta" not in [b.title for b in buttons(step)]:
+        # The service's process is chosen first where it could be more than one.
+        step = await _press(WORKER, client, connector, step, buttons(step)[0].title)
+    from_step = await _press(WORKER, client, connector, step, "Anna palautetta palvelusta")
+    assert "Kirjoita palveluntuottajan nimi" in shown_text(from_step)

@@ -93,6 +93,8 @@ def step_card(ui: Ui, view: StepView, origin: Origin) -> Card:
     if view.is_last:
         body.append(text(ui("process.last_step"), color="Good"))
     body.append(source_block(ui, [step.source]))
+    if view.service is not None:
+        body.append({"type": "ActionSet", "spacing": "Small", "actions": [origin.button(ui("process.give_feedback"), "feedback", view.service.id)]})
     actions: list[Action] = []
     if not view.is_last:
         actions.append(origin.button(ui("process.next"), "next", primary=True))

@@ -72,6 +72,7 @@ def service_card(kb: KnowledgeBase, ui: Ui, service: ServiceCard, origin: Origin
     if service.criteria or service.contraindications:
         actions.append(origin.button(ui("card.check_criteria"), "criteria", service.id, primary=True))
     actions.append(origin.button(ui("card.start_process"), "process", service.id))
+    body.append({"type": "ActionSet", "spacing": "Small", "actions": [origin.button(ui("card.give_feedback"), "feedback", service.id)]})
     actions += nav_actions(ui, origin, back=back)
     return card(body, actions)
 
