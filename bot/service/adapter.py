@@ -36,7 +36,7 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Final
 
 from aiohttp import web
 from botbuilder.core import Bot, InvokeResponse, TurnContext, serializer_helper
@@ -58,6 +58,11 @@ from bot.ui.i18n import Strings, language_of
 from domain.logs import bound_fields, log_event
 
 Logic = Callable[[TurnContext], Awaitable[Any]]
+
+
+DEDUP_TIMEOUT_SECONDS: Final = 0.5
+"""How long the duplicate check may take before the turn runs anyway (a healthy insert takes
+milliseconds)."""
 
 
 class TurnTimeoutError(TimeoutError):
@@ -156,10 +161,21 @@ class PalveluopasAdapter(CloudAdapter):
         return web.json_response(result, status=invoke_response.status)
 
     async def _first_time(self, activity: Activity) -> bool:
+        """Whether the activity is new. Bounded by `DEDUP_TIMEOUT_SECONDS` and failing open: a
+        stalled database must not spend the turn's own deadline before the turn even starts
+        (the worker then gets the friendly reply in time rather than waiting twice)."""
         if self._seen is None or not activity.id:
             return True
+        task = asyncio.ensure_future(self._seen.first_time(activity.channel_id, activity.conversation.id, activity.id))
+        done, _ = await asyncio.wait({task}, timeout=DEDUP_TIMEOUT_SECONDS)
+        if task not in done:
+            task.cancel()
+            self._abandoned.add(task)
+            task.add_done_callback(self._forget)
+            log_event(log, "dedup_unavailable", level=logging.WARNING, error_type="Timeout", activity_id=activity.id)
+            return True
         try:
-            return await self._seen.first_time(activity.channel_id, activity.conversation.id, activity.id)
+            return task.result()
         except Exception as exc:  # the database is down: run the turn rather than drop the message
             log_event(log, "dedup_unavailable", level=logging.WARNING, error_type=type(exc).__name__, activity_id=activity.id)
             return True
