@@ -50,6 +50,7 @@ from bot.service.connector import BotConnector, BotFrameworkTokens
 from bot.service.delivery import TurnDelivery
 from bot.service.failures import is_unavailable
 from bot.service.settings import Settings
+from bot.service.unwinding import Unwinding
 from bot.service.validation import TURN_INVOKES, Rejection, check_activity, invoke_answer, parse_body
 from bot.service.wire import from_json, to_json
 from bot.store.dedup import ActivityLog
@@ -105,6 +106,7 @@ class PalveluopasAdapter(CloudAdapter):
         *,
         turn_invokes: frozenset[str] = TURN_INVOKES,
         seen: ActivityLog | None = None,
+        unwinding: Unwinding | None = None,
     ) -> None:
         super().__init__(ConfigurationBotFrameworkAuthentication(_BotFrameworkConfiguration(settings)))
         self._strings = strings
@@ -114,7 +116,7 @@ class PalveluopasAdapter(CloudAdapter):
         # get one that opens its session only if something is sent.
         self._connector = connector or BotConnector()
         self._turn_timeout = settings.turn_timeout
-        self._abandoned: set[asyncio.Future[Any]] = set()
+        self.unwinding = Unwinding() if unwinding is None else unwinding
         self._turn_invokes = turn_invokes
         self._seen = seen
         self.on_turn_error = self._on_turn_error
@@ -169,9 +171,7 @@ class PalveluopasAdapter(CloudAdapter):
         task = asyncio.ensure_future(self._seen.first_time(activity.channel_id, activity.conversation.id, activity.id))
         done, _ = await asyncio.wait({task}, timeout=DEDUP_TIMEOUT_SECONDS)
         if task not in done:
-            task.cancel()
-            self._abandoned.add(task)
-            task.add_done_callback(self._forget)
+            self.unwinding.leave(task, self._forget)
             log_event(log, "dedup_unavailable", level=logging.WARNING, error_type="Timeout", activity_id=activity.id)
             return True
         try:
@@ -215,20 +215,17 @@ class PalveluopasAdapter(CloudAdapter):
             try:
                 done, _ = await asyncio.wait({task}, timeout=self._turn_timeout)
             except asyncio.CancelledError:
-                task.cancel()
+                self.unwinding.leave(task, self._forget)
                 raise
             if task in done:
                 task.result()
                 return
-            task.cancel()
-            self._abandoned.add(task)
-            task.add_done_callback(self._forget)
+            self.unwinding.leave(task, self._forget)
             raise TurnTimeoutError(f"the turn did not finish within {self._turn_timeout} s")
 
         return run
 
     def _forget(self, task: asyncio.Future[Any]) -> None:
-        self._abandoned.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log_event(log, "abandoned_turn_failed", level=logging.WARNING, error_type=type(task.exception()).__name__)
 

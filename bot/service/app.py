@@ -42,6 +42,7 @@ from bot.service.outbox import Clock
 from bot.service.references import ConversationReferenceMiddleware
 from bot.service.retention import prune_periodically
 from bot.service.settings import Settings
+from bot.service.unwinding import Unwinding
 from bot.store.db import create_engine, create_sessionmaker
 from bot.store.dedup import ActivityLog
 from bot.store.feedback import FeedbackStore
@@ -65,6 +66,7 @@ ADAPTER: Final = web.AppKey("adapter", PalveluopasAdapter)
 CONNECTOR: Final = web.AppKey("connector", BotConnector)
 BOT: Final = web.AppKey("bot", PalveluopasBot)
 METRICS: Final = web.AppKey("metrics", Metrics)
+UNWINDING: Final = web.AppKey("unwinding", Unwinding)
 
 READY_TIMEOUT_SECONDS: Final = 3.0
 RETENTION_STOP_SECONDS: Final = 10.0
@@ -99,7 +101,11 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     engine = create_engine(settings.database_url, timeout=settings.database_timeout)
     app[ENGINE] = engine
+    app[UNWINDING] = Unwinding()
     yield
+    left = await app[UNWINDING].drain()
+    if left:
+        log_event(log, "shutdown_unwinding", level=logging.WARNING, tasks_left=left)
     await engine.dispose()
 
 
@@ -124,7 +130,7 @@ def _bot(engine_factory: EngineFactory | None) -> Callable[[web.Application], As
         desk = FeedbackDesk(people, feedback, app[CONNECTOR], strings, knowledge, campaign_answered=campaigns.answered)
         ports = TurnPorts(services.sessionmaker, desk=desk, campaigns=campaigns, clock=campaigns.clock)
         bot = PalveluopasBot((engine_factory or build_engine)(), storage, strings, lambda: knowledge.snapshot, ports, metrics=app[METRICS])
-        adapter = PalveluopasAdapter(settings, strings, bot.reset, app[CONNECTOR], seen=ActivityLog(services.sessionmaker))
+        adapter = PalveluopasAdapter(settings, strings, bot.reset, app[CONNECTOR], seen=ActivityLog(services.sessionmaker), unwinding=app[UNWINDING])
         adapter.use(TurnLogMiddleware(app[METRICS]))
         adapter.use(TypingMiddleware())
         adapter.use(ConversationReferenceMiddleware(people))
@@ -145,7 +151,7 @@ async def _retention(app: web.Application) -> AsyncIterator[None]:
     try:
         await asyncio.wait_for(asyncio.shield(task), RETENTION_STOP_SECONDS)
     except TimeoutError:  # a prune stuck on a frozen database: leave it
-        task.cancel()
+        app[UNWINDING].leave(task)
 
 
 async def messages(request: web.Request) -> web.Response:
@@ -164,7 +170,7 @@ async def metrics(request: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
-    database = await _database_state(request.app[ENGINE])
+    database = await _database_state(request.app[ENGINE], request.app[UNWINDING])
     snapshot = request.app[KNOWLEDGE].snapshot
     knowledge: Mapping[str, object] = {"version": snapshot.kb.version, "services": len(snapshot.kb.services)}
     ready = database == "ok"
@@ -174,7 +180,7 @@ async def readyz(request: web.Request) -> web.Response:
     )
 
 
-async def _database_state(engine: AsyncEngine) -> str:
+async def _database_state(engine: AsyncEngine, unwinding: Unwinding) -> str:
     """ "ok" or "unreachable", within READY_TIMEOUT_SECONDS whatever the database does.
 
     The check runs in its own task and is not waited for past the timeout: cancelling a
@@ -184,9 +190,7 @@ async def _database_state(engine: AsyncEngine) -> str:
     check = asyncio.ensure_future(_select_one(engine))
     done, _ = await asyncio.wait({check}, timeout=READY_TIMEOUT_SECONDS)
     if check not in done:
-        check.cancel()
-        _UNWINDING.add(check)
-        check.add_done_callback(_UNWINDING.discard)
+        unwinding.leave(check)
         log_event(log, "readyz", level=logging.WARNING, database="unreachable", error_type="TimeoutError")
         return "unreachable"
     error = check.exception()
@@ -194,10 +198,6 @@ async def _database_state(engine: AsyncEngine) -> str:
         log_event(log, "readyz", level=logging.WARNING, database="unreachable", error_type=type(error).__name__)
         return "unreachable"
     return "ok"
-
-
-_UNWINDING: set[asyncio.Future[None]] = set()
-"""Checks given up on, kept referenced until they finish unwinding."""
 
 
 async def _select_one(engine: AsyncEngine) -> None:

@@ -114,11 +114,19 @@ async def test_when_the_database_is_down_the_user_is_told_the_service_is_briefly
 
 
 class Stalling(Script):
-    """Test-only: the script's lines, but 'jumita' outlasts any turn's deadline."""
+    """Test-only: the script's lines, but 'jumita' outlasts any turn's deadline, and 'jumita
+    lujasti' also takes one cancellation to clean up and then waits again, as SQLAlchemy's
+    pool does when it closes a connection on a cancelled query."""
 
     async def next_typed(self, turn: Turn, typed: str) -> Outcome:
         if typed == "jumita":
             await asyncio.sleep(30)
+        if typed == "jumita lujasti":
+            try:
+                await asyncio.sleep(30)
+            except asyncio.CancelledError:
+                await asyncio.sleep(30)
+                raise
         return await super().next_typed(turn, typed)
 
 
@@ -139,6 +147,19 @@ async def test_a_turn_past_its_deadline_gets_the_friendly_reply_and_keeps_the_co
     [reply] = texts(replies)
     assert reply.startswith("Palvelu on hetken poissa käytöstä.")
     assert texts(await send(client, text="vastaus")) == ["Kysymys 2/3"]
+
+
+async def test_turns_left_past_their_deadline_are_ended_when_the_bot_stops(aiohttp_client: Any, settings: Settings, knowledge: KnowledgeProvider) -> None:
+    client = await aiohttp_client(create_app(replace(settings, turn_timeout=0.3), engine_factory=_stalling, knowledge=knowledge))
+    await send(client, text="aloita")
+    for _ in range(3):
+        assert texts(await send(client, text="jumita lujasti"))[0].startswith("Palvelu on hetken poissa käytöstä.")
+    started = time.monotonic()
+
+    await client.close()
+
+    assert time.monotonic() - started < 3
+    assert [task for task in asyncio.all_tasks() if task is not asyncio.current_task() and not task.done()] == []
 
 
 @pytest.mark.parametrize(("locale", "friendly"), [("sv-SE", "Tjänsten är tillfälligt otillgänglig."), ("en-US", "The service is briefly unavailable.")])
