@@ -17,15 +17,20 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
-from sqlalchemy import make_url
+from sqlalchemy import func, make_url, select
 
 from bot.service.app import create_app
 from bot.service.context import KnowledgeProvider
 from bot.service.settings import Settings
+from bot.store.db import create_engine, create_sessionmaker
+from bot.store.feedback import FeedbackReport
 from bot.store.migrations import upgrade
+from bot.store.people import User
+from tests.support.connector import LoopbackConnector
 from tests.support.http import MESSAGES_PATH, activity, send
 from tests.support.pgcluster import ThrowawayCluster, throwaway_cluster
 from tests.support.replies import buttons, shown_text, texts
+from tests.support.teams import TeamsUser
 
 pytestmark = pytest.mark.fault
 CONVERSATIONS = int(os.environ.get("PV_LOAD_CONVERSATIONS", "200"))
@@ -151,12 +156,92 @@ async def _conversation(client: TestClient, number: int, turns: int, statuses: l
             assert (await response.json())["activities"], f"no reply in {conversation_id} turn {turn}"
 
 
-async def test_200_conversations_of_10_turns_at_once_get_no_server_error(aiohttp_client: Any, settings: Settings, knowledge: KnowledgeProvider) -> None:
+class _Interrupted(Exception):
+    """Under load a turn got the friendly "briefly away" reply: this report is abandoned."""
+
+
+async def _turn(client: TestClient, user: TeamsUser, connector: LoopbackConnector, statuses: list[int], **fields: Any) -> list[dict[str, Any]]:
+    response = await client.post(MESSAGES_PATH, json=user.activity(connector, **fields))
+    statuses.append(response.status)
+    if response.status != 200:
+        raise _Interrupted
+    replies = list((await response.json())["activities"])
+    assert replies, f"no reply for {user.id}"
+    if any(text.startswith(FRIENDLY) for text in texts(replies)):
+        raise _Interrupted
+    return replies
+
+
+async def _press(
+    client: TestClient, user: TeamsUser, connector: LoopbackConnector, statuses: list[int], replies: list[dict[str, Any]], title: str, **inputs: str
+) -> list[dict[str, Any]]:
+    [data] = [action.data for action in buttons(replies) if action.title == title][:1] or [None]
+    if data is None:
+        raise _Interrupted
+    return await _turn(client, user, connector, statuses, value={**data, **inputs})
+
+
+async def _feedback_report(client: TestClient, connector: LoopbackConnector, number: int, statuses: list[int], confirmed: dict[str, int]) -> None:
+    """One worker's whole feedback report (11 turns); a report whose last click shows
+    "Kiitos! Palaute #n" is confirmed. Every other one double-clicks Lähetä."""
+    user = TeamsUser(f"29:load-{number}", f"aad-load-{number}", f"Kuormitus {number}")
+    try:
+        replies = await _turn(client, user, connector, statuses, text="palaute")
+        replies = await _press(client, user, connector, statuses, replies, "Testipalvelu")
+        replies = await _turn(client, user, connector, statuses, text="Perhekoti Kataja Oy")
+        if "Lisää uutena" in shown_text(replies):
+            replies = await _press(client, user, connector, statuses, replies, "Lisää uutena: Perhekoti Kataja Oy")
+        replies = await _press(client, user, connector, statuses, replies, "Lastensuojelu")
+        replies = await _press(client, user, connector, statuses, replies, "Jatka", period_start="2026-09-01", period_end="2026-11-30")
+        replies = await _press(client, user, connector, statuses, replies, "Jatka", rating_goals="4", rating_reporting="3")
+        replies = await _press(client, user, connector, statuses, replies, "Ei huolta")
+        replies = await _press(client, user, connector, statuses, replies, "Ei lisätietoja")
+        assert "Tarkista palaute ennen lähettämistä" in shown_text(replies)
+        clicks = 2 if number % 2 else 1
+        sent = await asyncio.gather(*(_press(client, user, connector, statuses, replies, "Lähetä") for _ in range(clicks)), return_exceptions=True)
+    except _Interrupted:
+        return
+    for outcome in sent:
+        if isinstance(outcome, BaseException) and not isinstance(outcome, _Interrupted):
+            raise outcome
+        if isinstance(outcome, list) and "Kiitos! Palaute #" in shown_text(outcome):
+            confirmed[user.aad_object_id] = confirmed.get(user.aad_object_id, 0) + 1
+
+
+async def _reports_by_reporter(database_url: str) -> dict[str, int]:
+    engine = create_engine(database_url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            rows = await session.execute(
+                select(User.aad_object_id, func.count(FeedbackReport.id))
+                .join(FeedbackReport, FeedbackReport.reporter_id == User.id)
+                .group_by(User.aad_object_id)
+            )
+            return {str(aad): int(count) for aad, count in rows}
+    finally:
+        await engine.dispose()
+
+
+async def test_200_conversations_of_10_turns_at_once_get_no_server_error_and_store_each_confirmed_report_once(
+    aiohttp_client: Any, settings: Settings, knowledge: KnowledgeProvider, connector: LoopbackConnector
+) -> None:
     client = await aiohttp_client(create_app(settings, knowledge=knowledge))
     statuses: list[int] = []
+    confirmed: dict[str, int] = {}
+    # Every tenth conversation is a worker's feedback report instead of Q&A and the finder.
+    reporting = range(0, CONVERSATIONS, 10)
 
-    await asyncio.gather(*(_conversation(client, number, 10, statuses) for number in range(CONVERSATIONS)))
+    await asyncio.gather(
+        *(
+            _feedback_report(client, connector, number, statuses, confirmed) if number in reporting else _conversation(client, number, 10, statuses)
+            for number in range(CONVERSATIONS)
+        )
+    )
 
-    assert len(statuses) == CONVERSATIONS * 10
+    assert len(statuses) >= (CONVERSATIONS - len(reporting)) * 10
     assert not [status for status in statuses if status >= 500]
     assert set(statuses) == {200}
+    stored = await _reports_by_reporter(settings.database_url)
+    assert confirmed, "no report was confirmed under load"
+    assert all(stored.get(reporter) == 1 for reporter in confirmed), f"confirmed {confirmed}, stored {stored}"
+    assert all(count == 1 for count in stored.values()) and set(stored) <= {f"aad-load-{number}" for number in reporting}
