@@ -7,7 +7,7 @@ else before a dialog runs, and every step that writes checks again through the p
 `palautepyyntö` flow (the step table in `CampaignDialog.__init__`); nothing is stored until
 the preview is confirmed:
 
-1. `service`: which service (from the knowledge base).
+1. `service`: which service (from the knowledge base), or every service of the line chosen in 3.
 2. `provider`: the provider, typed and matched against the known ones, or "any provider".
 3. `line`: family social work or child protection.
 4. `recipients`: the workers known to the bot in that line, or `named` users (5.).
@@ -26,6 +26,7 @@ from typing import Any, Final
 
 from bot.ui.cards.campaign import FINNISH_TIME, PromptContent, finnish_date, prompt_card
 from bot.ui.cards.campaign_admin import CampaignUi, ask_card, campaigns_card, preview_card, summary_card
+from bot.ui.cards.guided_common import choice
 from bot.ui.cards.guided_service import pick_service_card
 from bot.ui.cards.payload import Submit
 from bot.ui.protocol import DialogId
@@ -41,6 +42,9 @@ _DATE: Final = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*(?:(?:klo\s*)?(\
 NOTE_MAX: Final = 300
 SUMMARY_PERIODS: Final = (90, 365)
 MAX_NAMED: Final = 200
+WHOLE_LINE: Final = "*"
+"""The service button's value for a request about every service of a service line (no
+service id has this form)."""
 
 
 def _cui(turn: Turn) -> CampaignUi:
@@ -54,6 +58,13 @@ def _port(turn: Turn) -> CampaignPort:
 
 def _service_names(turn: Turn) -> dict[str, str]:
     return {s.id: s.name.get(turn.lang) for s in turn.kb.services}
+
+
+def _requested_service(turn: Turn, service_id: str | None, line: str | None) -> str:
+    """The service's name, or for a request about a whole line, the line's services."""
+    if service_id:
+        return _service_names(turn).get(service_id, service_id)
+    return _cui(turn)("any_service", line=_cui(turn)(f"service_line.{line}") if line else "")
 
 
 def parse_finnish_time(typed: str, default: time) -> datetime | None:
@@ -97,9 +108,13 @@ class CampaignDialog(Dialog):
 
     def show_service(self, turn: Turn) -> Screen:
         cui = _cui(turn)
-        return Screen(pick_service_card(turn.kb, turn.ui, turn.origin, title=cui("dialog.service"), prompt=cui("dialog.intro")))
+        whole_line = choice(turn.origin.button(cui("dialog.whole_line"), "pick", WHOLE_LINE), cui("dialog.whole_line_note"))
+        return Screen(pick_service_card(turn.kb, turn.ui, turn.origin, title=cui("dialog.service"), prompt=cui("dialog.intro"), first=[whole_line]))
 
     def pick_service(self, turn: Turn, submit: Submit) -> Outcome:
+        if submit.action == "pick" and submit.value == WHOLE_LINE:
+            turn.data["service"] = None
+            return Goto("provider")
         service = chosen_service(turn, submit, "pick")
         if service is None:
             return Stay(turn.ui("common.unknown_service"))
@@ -269,12 +284,11 @@ class CampaignDialog(Dialog):
     def show_preview(self, turn: Turn) -> Screen:
         cui, data = _cui(turn), turn.data
         due = datetime.fromisoformat(data["due"])
-        names = _service_names(turn)
         content = PromptContent(
             0,
             MessageKind.PROMPT,
             data["service"],
-            names.get(data["service"], data["service"]),
+            _requested_service(turn, data["service"], data["line"]),
             data.get("provider_name"),
             data.get("provider_id"),
             data["line"],

@@ -21,7 +21,8 @@ class CampaignRequest:
     service_url: str
     tenant_id: str
     locale: str
-    service_id: str
+    service_id: str | None
+    """None: every service of `service_line`."""
     provider_id: int | None
     provider_name: str | None
     service_line: str

@@ -68,6 +68,13 @@ async def press(client: TestClient, channel: ScriptedChannel, user: str, replies
     return await say(client, channel, user, value={**button(replies, title), **inputs})
 
 
+async def press_each(client: TestClient, channel: ScriptedChannel, user: str, replies: list[dict[str, Any]], *titles: str) -> list[dict[str, Any]]:
+    """Clicks the buttons titled `titles`, each on the card the one before it brought."""
+    for title in titles:
+        replies = await press(client, channel, user, replies, title)
+    return replies
+
+
 @pytest.fixture
 async def line_workers(client: TestClient, channel: ScriptedChannel, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
     """The supervisor and three workers of family social work have talked to the bot."""
@@ -133,6 +140,37 @@ async def test_the_prompt_opens_the_feedback_dialog_prefilled_and_the_report_cou
     assert view.counts.answered == 1 and view.counts.sent == 3
     status = await say(client, channel, SUPERVISOR, "palautepyynnöt")
     assert "Vastaanottajia 3: lähetetty 3, epäonnistui 0, epävarma 0, vastannut 1, odottaa 0" in shown_text(status)
+
+
+async def test_a_request_about_every_service_of_a_line_lets_the_worker_choose_the_service_and_counts_the_report(
+    client: TestClient, channel: ScriptedChannel, sessionmaker: async_sessionmaker[AsyncSession], line_workers: None
+) -> None:
+    replies = await say(client, channel, SUPERVISOR, "palautepyyntö")
+    whole_line = ("Kaikki palvelulinjan palvelut", "Kaikki palveluntuottajat", "Perhesosiaalityö", "Palvelulinjan Perhesosiaalityö työntekijät (3)")
+    preview = await press_each(client, channel, SUPERVISOR, replies, *whole_line, "2 viikon päästä", "Ei saatetta", "Lähetä nyt")
+    assert "Palautepyyntö: palvelulinjan perhesosiaalityö palvelut" in shown_text(preview)
+    assert "palautetta palvelulinjan perhesosiaalityö ostopalveluista. Valitse palvelu" in shown_text(preview)
+
+    await press(client, channel, SUPERVISOR, preview, "Lähetä palautepyyntö")
+    await worker(client).settle()
+    assert channel.delivered() == {f"personal:{user}": 1 for user in WORKERS}
+    [prompt] = channel.activities("personal:29:matti")
+    replies = await say(client, channel, "29:matti", value=prompt["attachments"][0]["content"]["actions"][0]["data"])
+    assert "Mistä palvelusta annat palautetta?" in shown_text(replies)
+    replies = await press(client, channel, "29:matti", replies, "Testipalvelu")
+    replies = await say(client, channel, "29:matti", "Perhepalvelu Oy")
+    replies = await press(client, channel, "29:matti", replies, "Perhesosiaalityö")
+    replies = await press(client, channel, "29:matti", replies, "Jatka", period_start="2026-01-05", period_end="2026-02-20")
+    replies = await press(client, channel, "29:matti", replies, "Jatka", rating_goals="3")
+    replies = await press(client, channel, "29:matti", replies, "Ei huolta")
+    replies = await press(client, channel, "29:matti", replies, "Ei lisätietoja")
+    assert "Kiitos! Palaute #" in shown_text(await press(client, channel, "29:matti", replies, "Lähetä"))
+
+    [view] = await CampaignStore(sessionmaker).campaigns_of(SUPERVISOR)
+    assert view.service_id is None and view.service_line == "perhesosiaalityo"
+    assert view.counts.answered == 1 and view.counts.sent == 3
+    status = await say(client, channel, SUPERVISOR, "palautepyynnöt")
+    assert "palvelulinjan perhesosiaalityö palvelut" in shown_text(status)
 
 
 async def test_the_summary_is_a_table_per_provider_and_service(
@@ -216,14 +254,8 @@ async def test_the_members_of_a_registered_team_channel_are_reached_even_those_t
     channel.members["team-1"] = [{"id": "29:maija", "aadObjectId": "aad-maija"}, {"id": "29:uusi", "aadObjectId": "aad-uusi"}]
 
     replies = await say(client, channel, SUPERVISOR, "palautepyyntö")
-    replies = await press(client, channel, SUPERVISOR, replies, "Testipalvelu")
-    replies = await press(client, channel, SUPERVISOR, replies, "Kaikki palveluntuottajat")
-    replies = await press(client, channel, SUPERVISOR, replies, "Perhesosiaalityö")
-    replies = await press(client, channel, SUPERVISOR, replies, "Palvelulinjan Perhesosiaalityö järjestämisen tiimin kanavan jäsenet")
-    replies = await press(client, channel, SUPERVISOR, replies, "1 viikon päästä")
-    replies = await press(client, channel, SUPERVISOR, replies, "Ei saatetta")
-    replies = await press(client, channel, SUPERVISOR, replies, "Lähetä nyt")
-    done = await press(client, channel, SUPERVISOR, replies, "Lähetä palautepyyntö")
+    team = ("Testipalvelu", "Kaikki palveluntuottajat", "Perhesosiaalityö", "Palvelulinjan Perhesosiaalityö järjestämisen tiimin kanavan jäsenet")
+    done = await press_each(client, channel, SUPERVISOR, replies, *team, "1 viikon päästä", "Ei saatetta", "Lähetä nyt", "Lähetä palautepyyntö")
     await worker(client).settle()
 
     assert "Palautepyyntö lähtee 2 vastaanottajalle" in shown_text(done)

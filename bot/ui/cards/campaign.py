@@ -43,9 +43,12 @@ def prompt_card(strings: Strings, lang: str, content: PromptContent) -> dict[str
     provider = strings.get("campaigns.prompt.provider", lang, provider=content.provider_name) if content.provider_name else ""
     fields = {"service": content.service_name, "provider": provider, "due": finnish_date(content.due_at)}
     prefix = "campaigns.reminder" if content.kind is not MessageKind.PROMPT else "campaigns.prompt"
+    body_key = f"{prefix}.body"
+    if not content.service_id and content.service_line:  # every service of a line: the worker picks one
+        body_key, fields["line"] = f"{prefix}.body_line", strings.get(f"campaigns.service_line.{content.service_line}", lang)
     body: list[dict[str, Any]] = [
         {"type": "TextBlock", "text": strings.get(f"{prefix}.title", lang, service=content.service_name), "weight": "Bolder", "size": "Medium", "wrap": True},
-        {"type": "TextBlock", "text": strings.get(f"{prefix}.body", lang, **fields), "wrap": True},
+        {"type": "TextBlock", "text": strings.get(body_key, lang, **fields), "wrap": True},
     ]
     if content.note:
         body.append({"type": "TextBlock", "text": strings.get("campaigns.prompt.note", lang, note=content.note), "wrap": True, "isSubtle": True})

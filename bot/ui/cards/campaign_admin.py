@@ -50,7 +50,8 @@ def campaigns_card(cui: CampaignUi, origin: Origin, views: Sequence[CampaignView
         body.append(text(cui("status.none")))
     for view in views:
         counts = view.counts
-        title = names.get(view.service_id or "", view.service_id or "") + (f" · {view.provider_name}" if view.provider_name else "")
+        service = names.get(view.service_id, view.service_id) if view.service_id else cui("any_service", line=cui(f"service_line.{view.service_line}"))
+        title = service + (f" · {view.provider_name}" if view.provider_name else "")
         line = cui(
             "status.counts",
             sent=counts.sent,

@@ -77,11 +77,12 @@ def service_card(kb: KnowledgeBase, ui: Ui, service: ServiceCard, origin: Origin
     return card(body, actions)
 
 
-def pick_service_card(kb: KnowledgeBase, ui: Ui, origin: Origin, *, title: str, prompt: str, back: bool = True) -> Card:
-    """One tile a service, alphabetically by the name the reader sees, with its summary."""
+def pick_service_card(kb: KnowledgeBase, ui: Ui, origin: Origin, *, title: str, prompt: str, back: bool = True, first: Sequence[Element] = ()) -> Card:
+    """One tile a service, alphabetically by the name the reader sees, with its summary;
+    `first` (a choice that is not one service) above them."""
     services = sorted_by_name(kb.services, ui.lang)
     tiles = [choice(origin.button(s.name.get(ui.lang), "pick", s.id), ui.loc(s.summary)) for s in services]
-    return card([heading(title), text(prompt), *tiles], nav_actions(ui, origin, back=back))
+    return card([heading(title), text(prompt), *first, *tiles], nav_actions(ui, origin, back=back))
 
 
 _NORDIC_ORDER = str.maketrans({"å": "z\u0001", "ä": "z\u0002", "ö": "z\u0003", "æ": "z\u0002", "ø": "z\u0003", "w": "v"})
