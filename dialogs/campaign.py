@@ -379,8 +379,7 @@ class CampaignsDialog(Dialog):
             queued = await port.remind(turn.user, campaign_id)
             turn.say(cui("status.reminded", n=queued) if queued is not None else cui("status.not_reminded"))
         elif submit.action == "export":
-            url = await port.export_link(turn.user, "xlsx", turn.lang, campaign_id=campaign_id)
-            turn.say(cui("export.link", url=url))
+            turn.say(await _export_link(turn, "xlsx", campaign_id=campaign_id))
         await self._reload(turn)
         press = turn.press
         if press is not None and press.invoke:
@@ -442,8 +441,16 @@ class CampaignSummaryDialog(Dialog):
         if submit.action != "export" or submit.value not in ("csv", "xlsx"):
             return Stay(turn.ui("common.not_understood"), show=False)
         start = _now(turn) - timedelta(days=int(turn.data.get("days", 365)))
-        url = await _port(turn).export_link(turn.user, submit.value, turn.lang, service_line=turn.data.get("line"), start=start)
-        return Stay(_cui(turn)("export.link", url=url), show=False)
+        return Stay(await _export_link(turn, submit.value, service_line=turn.data.get("line"), start=start), show=False)
+
+
+async def _export_link(turn: Turn, fmt: str, **query: Any) -> str:
+    """The download link, said only in the supervisor's 1:1 chat: in a group chat or a
+    channel everyone would see it, and whoever opens it first gets the file."""
+    if turn.where.kind != "personal":
+        return _cui(turn)("export.personal_only")
+    url = await _port(turn).export_link(turn.user, fmt, turn.lang, **query)
+    return _cui(turn)("export.link", url=url)
 
 
 def _view_to(view: CampaignView) -> dict[str, Any]:

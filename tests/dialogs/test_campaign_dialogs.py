@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.service.context import KnowledgeProvider
 from bot.service.settings import Settings
 from bot.store.campaign_store import CampaignStore
-from bot.store.campaigns import Campaign
+from bot.store.campaigns import Campaign, ExportLink
 from bot.store.feedback import FeedbackStore, NewReport
 from bot.store.people import NO_LINE, ConversationAddress, Identity, PeopleStore
 from bot.ui.cards.text import render_card_text
@@ -205,6 +205,25 @@ async def test_the_summary_is_a_table_per_provider_and_service(
     assert row["Sovitut tavoitteet"] == "4,5" and row["Raportointi"] == "3,0" and row["Huolia"] == "1"
     link = await press(client, channel, SUPERVISOR, replies, "Lataa CSV")
     assert "/exports/" in shown_text(link)
+
+
+async def test_in_a_group_chat_the_export_link_is_not_given_but_the_supervisor_is_sent_to_the_1_1_chat(
+    client: TestClient, channel: ScriptedChannel, sessionmaker: async_sessionmaker[AsyncSession], line_workers: None
+) -> None:
+    group = {"id": "19:ryhma@thread.v2", "conversationType": "groupChat", "tenantId": "tenant-1"}
+
+    async def in_group(text: str | None = None, value: Any = None) -> list[dict[str, Any]]:
+        fields = {"service_url": channel.service_url, "channel_id": "msteams", "channelData": TENANT, "conversation": group}
+        return await send(client, text=text, value=value, user_id=SUPERVISOR, **fields)
+
+    replies = await in_group("palauteyhteenveto")
+    replies = await in_group(value=button(replies, "Perhesosiaalityö"))
+    replies = await in_group(value=button(replies, "365 päivää"))
+    reply = shown_text(await in_group(value=button(replies, "Lataa CSV")))
+
+    assert "Latauslinkin saat vain henkilökohtaisessa keskustelussa" in reply and "/exports/" not in reply
+    async with sessionmaker() as session:
+        assert (await session.execute(select(func.count()).select_from(ExportLink))).scalar_one() == 0
 
 
 async def test_a_worker_without_the_supervisor_role_is_refused_and_nothing_is_created(
