@@ -91,10 +91,21 @@ def _sqlite_for_serving(dbapi_connection: Any, _record: Any) -> None:
     """Write-ahead log, synced at checkpoints: a turn's state write no longer waits for two
     fsyncs of a rollback journal (25 ms of a 31 ms read-and-write on a busy disk), and readers
     never wait for a writer. A power cut may lose the last moments' state (never corrupt the
-    file); a crash of the process loses nothing."""
+    file); a crash of the process loses nothing.
+
+    The mode is kept in the file, so only the first connection changes it; that change needs
+    the database to itself, and a connection opened while another reads (the retention job and
+    the outbox worker at start-up) would fail with "database is locked". It then serves in the
+    file's current mode, and a later connection makes the change."""
     cursor = dbapi_connection.cursor()
     try:
-        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA journal_mode")
+        if str(cursor.fetchone()[0]).lower() != "wal":
+            try:
+                cursor.execute("PRAGMA journal_mode=WAL")
+            except Exception as exc:  # the driver's OperationalError; anything else is raised
+                if "locked" not in str(exc):
+                    raise
         cursor.execute("PRAGMA synchronous=NORMAL")
     finally:
         cursor.close()
