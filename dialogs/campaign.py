@@ -220,7 +220,7 @@ class CampaignDialog(Dialog):
 
     def show_due(self, turn: Turn) -> Screen:
         cui = _cui(turn)
-        buttons = [turn.origin.button(cui("dialog.due_weeks", n=weeks), "answer", str(weeks)) for weeks in DUE_WEEKS]
+        buttons = [turn.origin.button(cui("dialog.due_week" if weeks == 1 else "dialog.due_weeks", n=weeks), "answer", str(weeks)) for weeks in DUE_WEEKS]
         return Screen(ask_card(turn.ui, turn.origin, cui("dialog.due"), cui("dialog.due_prompt"), buttons))
 
     def pick_due(self, turn: Turn, submit: Submit) -> Outcome:

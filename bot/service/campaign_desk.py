@@ -203,9 +203,13 @@ class CampaignDesk:
 
 
 async def _with_chats(session: AsyncSession, users: list[tuple[int, str]]) -> list[NewRecipient]:
-    """Recipients with their 1:1 chat with the bot where one is known (else it is made)."""
+    """Recipients with their 1:1 chat with the bot where one is known (else it is made), each
+    in the language of their own last turn (else the supervisor's)."""
     if not users:
         return []
+    ids = [uid for uid, _ in users]
+    spoken = select(User.id, User.language).where(User.id.in_(ids), User.language.is_not(None))
+    languages: dict[int, str | None] = dict((await session.execute(spoken)).all())
     rows = (
         await session.execute(
             select(ConversationRef.user_id, ConversationRef.conversation_id)
@@ -214,7 +218,7 @@ async def _with_chats(session: AsyncSession, users: list[tuple[int, str]]) -> li
         )
     ).all()
     chats = dict(rows)  # the most recently used last, so it wins
-    return [NewRecipient(user_id=channel_id, conversation_id=chats.get(uid)) for uid, channel_id in users]
+    return [NewRecipient(user_id=channel_id, conversation_id=chats.get(uid), locale=languages.get(uid)) for uid, channel_id in users]
 
 
 def _is_supervisor_action(given: object) -> bool:

@@ -19,6 +19,7 @@ from botbuilder.core import Middleware, TurnContext
 from botbuilder.schema import Activity
 
 from bot.store.people import ConversationAddress, Identity, PeopleStore
+from bot.ui.i18n import language_of
 from domain.logs import log_event
 
 log = logging.getLogger(__name__)
@@ -62,23 +63,24 @@ class ConversationReferenceMiddleware(Middleware):
     def __init__(self, people: PeopleStore, clock: Callable[[], float] = time.monotonic) -> None:
         self._people = people
         self._clock = clock
-        self._seen: OrderedDict[tuple[Identity, ConversationAddress], tuple[int, float]] = OrderedDict()
+        self._seen: OrderedDict[tuple[Identity, ConversationAddress, str], tuple[int, float]] = OrderedDict()
 
     async def on_turn(self, context: TurnContext, logic: Callable[[], Awaitable[None]]) -> None:
         who, address = identity_of(context.activity), address_of(context.activity)
         if who is not None:
-            user_id = await self._remember(who, address)
+            user_id = await self._remember(who, address, language_of(context.activity.locale))
             if user_id is not None:
                 context.turn_state[USER_ID_KEY] = user_id
         await logic()
 
-    async def _remember(self, who: Identity, address: ConversationAddress | None) -> int | None:
-        key = (who, address) if address is not None else None
+    async def _remember(self, who: Identity, address: ConversationAddress | None, language: str) -> int | None:
+        # A user who switches Teams to another language is remembered again at once.
+        key = (who, address, language) if address is not None else None
         now = self._clock()
         if key is not None and key in self._seen and now - self._seen[key][1] < REFRESH_SECONDS:
             return self._seen[key][0]
         try:
-            user_id = await self._people.remember(who, address)
+            user_id = await self._people.remember(who, address, language)
         except Exception as exc:  # a turn still runs without the reference; the next one retries
             log_event(log, "reference_not_recorded", level=logging.WARNING, error_type=type(exc).__name__)
             return None

@@ -45,6 +45,8 @@ class User(Base):
     """Only for a worker who reported (the card mentions them)."""
     first_seen: Mapped[datetime] = mapped_column(UtcDateTime())
     last_seen: Mapped[datetime] = mapped_column(UtcDateTime())
+    language: Mapped[str | None] = mapped_column(String(8))
+    """The language of the user's last turn (`fi`, `sv`, `en`): what a prompt they did not ask for is written in."""
 
 
 class UserRole(Base):
@@ -159,10 +161,10 @@ class PeopleStore:
 
     # users ------------------------------------------------------------------------------------
 
-    async def remember(self, who: Identity, address: ConversationAddress | None = None) -> int:
-        """Record the user (and the conversation they wrote in): the user's id."""
+    async def remember(self, who: Identity, address: ConversationAddress | None = None, language: str | None = None) -> int:
+        """Record the user (their language, and the conversation they wrote in): the user's id."""
         async with self._sessionmaker() as session, session.begin():
-            user_id = await _user_id(session, who, self._now())
+            user_id = await _user_id(session, who, self._now(), language)
             if address is not None:
                 await _upsert_reference(session, address, user_id if address.conversation_type == "personal" else None, self._now())
             return user_id
@@ -305,14 +307,14 @@ class PeopleStore:
             return None if ref is None else _address_of(ref)
 
 
-async def _user_id(session: AsyncSession, who: Identity, now: datetime) -> int:
+async def _user_id(session: AsyncSession, who: Identity, now: datetime, language: str | None = None) -> int:
     """Find the user by either id (filling in the other), or add them."""
     conditions = [User.channel_user_id == who.channel_user_id]
     if who.aad_object_id:
         conditions.append(User.aad_object_id == who.aad_object_id)
     user = (await session.execute(select(User).where(or_(*conditions)).order_by(User.id))).scalars().first()
     if user is None:
-        user = User(aad_object_id=who.aad_object_id or None, channel_user_id=who.channel_user_id, first_seen=now, last_seen=now)
+        user = User(aad_object_id=who.aad_object_id or None, channel_user_id=who.channel_user_id, first_seen=now, last_seen=now, language=language)
         try:
             async with session.begin_nested():
                 session.add(user)
@@ -321,6 +323,8 @@ async def _user_id(session: AsyncSession, who: Identity, now: datetime) -> int:
             user = (await session.execute(select(User).where(or_(*conditions)))).scalars().one()
         return user.id
     user.last_seen = now
+    if language:
+        user.language = language
     if who.aad_object_id and user.aad_object_id is None:
         user.aad_object_id = who.aad_object_id
     if user.channel_user_id is None or (user.channel_user_id.startswith(AAD_PLACEHOLDER) and not who.channel_user_id.startswith(AAD_PLACEHOLDER)):

@@ -50,12 +50,15 @@ async def client(aiohttp_client: Any, settings: Settings, knowledge: KnowledgePr
     return await start_app(aiohttp_client, campaign_settings(replace(settings, admins=())), knowledge, clock)
 
 
-async def say(client: TestClient, channel: ScriptedChannel, user: str, text: str | None = None, value: Any = None) -> list[dict[str, Any]]:
+async def say(
+    client: TestClient, channel: ScriptedChannel, user: str, text: str | None = None, value: Any = None, locale: str = "fi-FI"
+) -> list[dict[str, Any]]:
     """A message in the user's 1:1 chat (`personal:<id>`), as Teams sends it."""
     return await send(
         client,
         text=text,
         value=value,
+        locale=locale,
         user_id=user,
         conversation_id=f"personal:{user}",
         service_url=channel.service_url,
@@ -171,6 +174,33 @@ async def test_a_request_about_every_service_of_a_line_lets_the_worker_choose_th
     assert view.counts.answered == 1 and view.counts.sent == 3
     status = await say(client, channel, SUPERVISOR, "palautepyynnöt")
     assert "palvelulinjan perhesosiaalityö palvelut" in shown_text(status)
+
+
+async def test_a_swedish_speaking_supervisor_asks_in_swedish_and_a_swedish_speaking_worker_is_asked_in_swedish(
+    client: TestClient, channel: ScriptedChannel, sessionmaker: async_sessionmaker[AsyncSession], line_workers: None
+) -> None:
+    await say(client, channel, "29:minna", "hej", locale="sv-FI")
+
+    async def swedish(replies: list[dict[str, Any]], title: str) -> list[dict[str, Any]]:
+        return await say(client, channel, SUPERVISOR, value=button(replies, title), locale="sv-FI")
+
+    replies = await say(client, channel, SUPERVISOR, "be om respons", locale="sv-FI")
+    assert "Vilken tjänst gäller begäran?" in shown_text(replies)
+    for title in ("Alla tjänster inom tjänstelinjen", "Alla tjänsteproducenter", "Socialt arbete med familjer"):
+        replies = await swedish(replies, title)
+    for title in ("Arbetstagarna inom Socialt arbete med familjer (3)", "Om en vecka", "Inget följebrev", "Skicka nu"):
+        replies = await swedish(replies, title)
+    assert "Mottagaren ser det här kortet:" in shown_text(replies)
+    done = await swedish(replies, "Skicka begäran")
+    await worker(client).settle()
+
+    assert "Begäran skickas till 3 mottagare." in shown_text(done)
+    [swedish_prompt] = channel.activities("personal:29:minna")
+    [finnish_prompt] = channel.activities("personal:29:maija")
+    assert render_card_text(swedish_prompt["attachments"][0]["content"]).startswith("Begäran om respons: tjänsterna inom familjesocialt arbete")
+    assert render_card_text(finnish_prompt["attachments"][0]["content"]).startswith("Palautepyyntö: palvelulinjan perhesosiaalityö palvelut")
+    status = await say(client, channel, SUPERVISOR, "begäranden om respons", locale="sv-FI")
+    assert "Dina begäranden om respons" in shown_text(status)
 
 
 async def test_the_summary_is_a_table_per_provider_and_service(
