@@ -101,10 +101,12 @@ def submit_action(title: str, submit: Submit, *, primary: bool = False, named: s
 
 
 def _without_inputs(node: Any) -> None:
-    """Cards with a copyable text field must not send it back with every button press."""
+    """Cards with a copyable text field must not send it back with every button press; a
+    button that is there to send the card's fields (a form's "Next") says so itself and
+    keeps its setting."""
     if isinstance(node, dict):
         if node.get("type") == "Action.Submit":
-            node["associatedInputs"] = "none"
+            node.setdefault("associatedInputs", "none")
         for value in node.values():
             _without_inputs(value)
     elif isinstance(node, list):

@@ -4,6 +4,7 @@ the state and history a team reads, nothing of a client."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 
@@ -19,6 +20,8 @@ from bot.ui.cards.feedback import (
     parse_card_action,
     report_card,
 )
+from bot.ui.cards.feedback_dialog import FeedbackUi, period_card, ratings_card
+from bot.ui.cards.guided_common import Origin
 from bot.ui.cards.text import render_card_text, submit_actions
 from bot.ui.i18n import Strings
 from domain.feedback_records import CaseView, EventView, ReportView
@@ -150,3 +153,23 @@ def test_a_well_formed_action_is_read_with_its_inputs() -> None:
     action = parse_card_action({ACTION_KEY: {"verb": "close", "report": 7}, OUTCOME_INPUT: "noted", QUESTION_INPUT: " "})
 
     assert action is not None and (action.verb, action.report_id, action.outcome, action.question) == ("close", 7, "noted", "")
+
+
+def _submits(node: object) -> list[dict[str, object]]:
+    if isinstance(node, dict):
+        own = [node] if node.get("type") == "Action.Submit" else []
+        return own + [found for value in node.values() for found in _submits(value)]
+    if isinstance(node, list):
+        return [found for value in node for found in _submits(value)]
+    return []
+
+
+@pytest.mark.parametrize("build", [lambda ui, origin: period_card(ui, origin, None, None), lambda ui, origin: ratings_card(ui, origin, {})])
+def test_a_form_step_sends_its_fields_with_next_and_navigation_sends_none(build: Any) -> None:
+    """A client sends the fields only with a button whose `associatedInputs` is not "none":
+    without them, Next on the period card could never get past it in Teams."""
+    card = build(FeedbackUi(STRINGS, "fi"), Origin("feedback", "step-1"))
+    sends = {str(action["title"]): action.get("associatedInputs", "auto") for action in _submits(card)}
+
+    assert sends["Jatka"] == "auto"
+    assert {title: how for title, how in sends.items() if title != "Jatka"} == dict.fromkeys(["Takaisin", "Peruuta", "Ohje"], "none")
