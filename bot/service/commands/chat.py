@@ -5,6 +5,11 @@ Cards are shown as text with their buttons numbered; typing a number presses tha
 text, as in Teams), which sends the button's `data` as `activity.value` with no text. Anything
 else is sent as a message. `/quit` or Ctrl+D ends the chat.
 
+A card with input fields (the feedback's period and ratings): pressing a button that sends
+them first asks for each empty field in turn, as a worker fills the card in Teams: a date as
+d.m.yyyy, a choice by its number or title, Enter leaves a field empty. Fields the card
+fills in itself (a justification to copy) are sent as they are.
+
 The chat goes through the same HTTP endpoint and adapter as Teams and the Emulator, with
 `deliveryMode: expectReplies` so that the replies come back in the response: by default to
 an app started in this process on a free loopback port (same DATABASE_URL and knowledge as
@@ -15,10 +20,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import sys
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from typing import Any, Final, TextIO
 
 import aiohttp
@@ -84,28 +91,72 @@ async def _chat(app: web.Application | None, url: str | None, conversation: str,
     async with _served(app, url) as base, aiohttp.ClientSession() as session:
         chat = _Conversation(session, f"{base}/api/messages", conversation, locale)
         print(f"Palveluopas terminal chat (conversation {conversation}). A number presses a button; /quit ends.", file=stdout)
-        actions = _show(await chat.post("conversationUpdate", membersAdded=[{"id": BOT_ID}, {"id": USER_ID}]), stdout)
+        shown = _show(await chat.post("conversationUpdate", membersAdded=[{"id": BOT_ID}, {"id": USER_ID}]), stdout)
         while True:
-            stdout.write("> ")
-            stdout.flush()
-            line = await asyncio.to_thread(stdin.readline)
-            if not line:
+            line = await _ask("> ", stdin, stdout, echo)
+            if line is None:
                 stdout.write("\n")
                 break
-            line = line.strip()
-            if echo:
-                stdout.write(f"{line}\n")
             if line in QUIT_WORDS:
                 break
             if not line:
                 continue
-            chosen = next((a for a in actions if line == str(a.number)), None)
+            chosen = next((a for a in shown.actions if line == str(a.number)), None)
             if chosen is not None:
                 text, value = activity_fields(chosen.data)
+                fields = shown.fields.get(chosen.number or 0, [])
+                if fields and isinstance(value, dict):
+                    value = {**value, **await _fill(fields, stdin, stdout, echo)}
                 replies = await chat.post("message", text=text, value=value)
             else:
                 replies = await chat.post("message", text=line)
-            actions = _show(replies, stdout)
+            shown = _show(replies, stdout)
+
+
+async def _ask(prompt: str, stdin: TextIO, stdout: TextIO, echo: bool) -> str | None:
+    """A line typed after `prompt`, stripped; None at the end of input."""
+    stdout.write(prompt)
+    stdout.flush()
+    line = await asyncio.to_thread(stdin.readline)
+    if not line:
+        return None
+    if echo:
+        stdout.write(f"{line.strip()}\n")
+    return line.strip()
+
+
+@dataclass(frozen=True)
+class _Field:
+    id: str
+    label: str
+    kind: str
+    choices: tuple[tuple[str, str], ...] = ()
+    """(title, value) of a choice set's options."""
+
+
+_FINNISH_DATE: Final = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+
+
+async def _fill(fields: list[_Field], stdin: TextIO, stdout: TextIO, echo: bool) -> dict[str, str]:
+    """The card's empty input fields as the user fills them in; Enter leaves one empty."""
+    values: dict[str, str] = {}
+    for f in fields:
+        if any(title != value for title, value in f.choices):  # a 1-5 scale needs no list
+            for number, (title, _) in enumerate(f.choices, 1):
+                stdout.write(f"    {number}) {title}\n")
+        hint = " (d.m.yyyy)" if f.kind == "Input.Date" else ""
+        typed = await _ask(f"  ? {f.label}{hint}: ", stdin, stdout, echo)
+        if not typed:
+            continue
+        if f.choices:
+            picked = [value for number, (title, value) in enumerate(f.choices, 1) if typed in (str(number), title, value)]
+            values[f.id] = picked[0] if picked else typed
+        elif f.kind == "Input.Date" and (date := _FINNISH_DATE.match(typed)):
+            day, month, year = date.groups()
+            values[f.id] = f"{year}-{int(month):02d}-{int(day):02d}"
+        else:
+            values[f.id] = typed
+    return values
 
 
 class _Conversation:
@@ -154,11 +205,18 @@ def activity_fields(data: Any) -> tuple[str | None, Any]:
     return None, data
 
 
-def _show(replies: list[dict[str, Any]] | str, stdout: TextIO) -> list[SubmitAction]:
+@dataclass
+class _Shown:
+    actions: list[SubmitAction] = field(default_factory=list)
+    fields: dict[int, list[_Field]] = field(default_factory=dict)
+    """Per button number: the empty input fields its card sends with it."""
+
+
+def _show(replies: list[dict[str, Any]] | str, stdout: TextIO) -> _Shown:
+    shown = _Shown()
     if isinstance(replies, str):
         print(replies, file=stdout)
-        return []
-    actions: list[SubmitAction] = []
+        return shown
     for reply in replies:
         if reply.get("type") != "message":
             continue
@@ -169,10 +227,37 @@ def _show(replies: list[dict[str, Any]] | str, stdout: TextIO) -> list[SubmitAct
                 print(f"  ({attachment.get('contentType')})", file=stdout)
                 continue
             card = attachment.get("content") or {}
-            first = sum(1 for a in actions if a.number is not None) + 1
+            first = sum(1 for a in shown.actions if a.number is not None) + 1
             print(_indent(render_card_text(card, first)), file=stdout)
-            actions.extend(submit_actions(card, first))
-    return actions
+            actions = submit_actions(card, first)
+            fields = list(_input_fields(card))
+            without = [a.get("data") for a in _walk(card) if a.get("type") == "Action.Submit" and a.get("associatedInputs") == "none"]
+            for action in actions:
+                if fields and action.number is not None and action.data not in without:
+                    shown.fields[action.number] = fields
+            shown.actions.extend(actions)
+    return shown
+
+
+def _walk(node: Any) -> Iterator[Mapping[str, Any]]:
+    """Every object in a card, depth first."""
+    if isinstance(node, Mapping):
+        yield node
+        for child in node.values():
+            yield from _walk(child)
+    elif isinstance(node, list):
+        for child in node:
+            yield from _walk(child)
+
+
+def _input_fields(card: Mapping[str, Any]) -> Iterator[_Field]:
+    for element in _walk(card.get("body") or []):
+        kind = element.get("type")
+        if not (isinstance(kind, str) and kind.startswith("Input.") and element.get("id")) or element.get("value") not in (None, ""):
+            continue
+        choices = tuple((str(c.get("title", "")), str(c.get("value", ""))) for c in element.get("choices") or () if isinstance(c, Mapping))
+        label = str(element.get("label") or element.get("placeholder") or element["id"])
+        yield _Field(str(element["id"]), label, kind, choices)
 
 
 def _indent(text: str) -> str:

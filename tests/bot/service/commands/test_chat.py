@@ -60,3 +60,15 @@ def test_at_the_age_question_a_typed_number_is_an_age_as_in_teams(database_url: 
     # The age options are listed without numbers, so "1" is not a button here but one year.
     assert "- Alle 12-vuotias" in out and "[1] Alle 12-vuotias" not in out
     assert "Luin: 1 vuotta (Alle 12-vuotias)." in out.split("> 1\n", 1)[1]
+
+
+def test_a_card_with_fields_asks_for_each_before_its_button_is_sent(database_url: str, kb_root: Path) -> None:
+    script = "palaute\n1\nPerhekoti Kataja Oy\n1\n2\n1\n1.9.2026\n30.11.2026\n/quit\n"
+
+    result = chat(script, database_url, kb_root)
+
+    assert result.returncode == 0, result.stderr
+    after_next = result.stdout.split("Miltä ajanjaksolta palaute on?", 1)[1]
+    assert "? Alkaen (d.m.yyyy): 1.9.2026" in after_next and "? Päättyen (d.m.yyyy): 30.11.2026" in after_next
+    # The dates went with the button: the next card asks for the ratings, not the dates again.
+    assert "Arvioi palvelua" in after_next and "Valitse sekä alkamis- että päättymispäivä" not in after_next
