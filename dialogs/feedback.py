@@ -395,13 +395,15 @@ class FeedbackDialog(Dialog):
         if not result.created:
             turn.say(ui("dialog.already_sent", id=result.report_id))
             return End(Result.DONE)
-        turn.say(ui("dialog.sent", id=result.report_id, line=line))
-        if result.case_id is not None:
-            turn.say(ui("dialog.sent_case", case_id=result.case_id))
+        # Where the team never got it, the thanks says so instead of "sent to the team".
         if result.delivery == "no_team":
             turn.say(ui("dialog.no_team", id=result.report_id, line=line))
         elif result.delivery == "failed":
             turn.say(ui("dialog.delivery_failed", id=result.report_id))
+        else:
+            turn.say(ui("dialog.sent", id=result.report_id, line=line))
+        if result.case_id is not None:
+            turn.say(ui("dialog.sent_case", case_id=result.case_id))
         return End(Result.DONE)
 
     def pick_edit(self, turn: Turn, submit: Submit) -> Outcome:
