@@ -160,6 +160,14 @@ try {
         step.click = against ? a.no : a.yes;
         rec.name = `${step.slug}: ${step.click}`;
       }
+      // Fill the newest card's fields by their labels, as a worker does before pressing its
+      // button: a date as yyyy-mm-dd, a compact choice by its title.
+      for (const [label, value] of Object.entries(step.fill || {})) {
+        const field = cards().last().getByLabel(String(label), { exact: false }).first();
+        const tag = await field.evaluate((e) => e.tagName.toLowerCase());
+        if (tag === 'select') await field.selectOption({ label: String(value) });
+        else await field.fill(String(value));
+      }
       if (step.say !== undefined) {
         const box = page.locator('[data-id="webchat-sendbox-input"]');
         await box.fill(String(step.say));
@@ -195,6 +203,8 @@ try {
     } catch (e) {
       rec.status = 'error';
       rec.error = String(e && e.message ? e.message.split('\n')[0] : e);
+      // What the page showed when the step failed, to look at.
+      await page.screenshot({ path: path.join(cfg.outDir, `${String(i).padStart(2, '0')}_error.png`), fullPage: true }).catch(() => {});
       exitCode = 1;
     }
     log(`${i} ${rec.name}: ${rec.status} ${rec.shots.map((s) => s.height + 'px').join(' ')}`);

@@ -69,8 +69,8 @@ def line_card(ui: FeedbackUi, origin: Origin) -> Card:
 
 def period_card(ui: FeedbackUi, origin: Origin, start: str | None, end: str | None) -> Card:
     inputs = [
-        {"type": "Input.Date", "id": START_INPUT, "label": ui("dialog.period_start"), "isRequired": True, **({"value": start} if start else {})},
-        {"type": "Input.Date", "id": END_INPUT, "label": ui("dialog.period_end"), "isRequired": True, **({"value": end} if end else {})},
+        {"type": "Input.Date", "id": START_INPUT, "label": ui("dialog.period_start"), **({"value": start} if start else {})},
+        {"type": "Input.Date", "id": END_INPUT, "label": ui("dialog.period_end"), **({"value": end} if end else {})},
     ]
     return _ask(ui, origin, ui("dialog.period"), None, [_with_inputs(origin.button(ui("dialog.next"), "answer", primary=True))], inputs)
 
