@@ -268,7 +268,7 @@ def _links(kb: KnowledgeBase, ids: tuple[str, ...], lang: str) -> tuple[Link, ..
         elif (process := kb.process(rid)) is not None:
             links.append(Link("process", rid, rid, process.name.get(lang)))
         elif (found := kb.step(rid)) is not None:
-            links.append(Link("step", rid, found[0].id, f"{found[0].name.get(lang)}: {found[2].title}"))
+            links.append(Link("step", rid, found[0].id, f"{found[0].name.get(lang)}: {found[2].title.get(lang)}"))
         else:
             for process in kb.processes:
                 phase = next((p for p in process.phases if p.id == rid), None)

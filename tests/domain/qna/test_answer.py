@@ -42,6 +42,19 @@ def test_related_cards_are_named_in_the_readers_language_where_the_card_has_it(k
     assert service.name.fi not in titles
 
 
+def test_related_steps_are_named_in_the_readers_language(kb: KnowledgeBase) -> None:
+    answer = compose(kb, RecordRef("faq", "faq.maksusitoumus"), "sv")
+    assert answer is not None
+
+    steps = [link for link in answer.related if link.kind == "step"]
+
+    assert steps
+    for link in steps:
+        found = kb.step(link.id)
+        assert found is not None and found[2].title.sv
+        assert link.title.endswith(f": {found[2].title.sv}"), link.title
+
+
 @pytest.fixture(scope="module")
 def index(kb: KnowledgeBase) -> QnaIndex:
     return build_index(kb)
