@@ -175,7 +175,7 @@ async def test_a_request_about_every_service_of_a_line_lets_the_worker_choose_th
     assert view.service_id is None and view.service_line == "perhesosiaalityo"
     assert view.counts.answered == 1 and view.counts.sent == 3
     status = await say(client, channel, SUPERVISOR, "palautepyynnöt")
-    assert "palvelulinjan perhesosiaalityö palvelut" in shown_text(status)
+    assert "Palvelulinjan perhesosiaalityö palvelut" in shown_text(status)
 
 
 async def test_a_swedish_speaking_supervisor_asks_in_swedish_and_a_swedish_speaking_worker_is_asked_in_swedish(

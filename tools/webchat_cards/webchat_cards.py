@@ -81,6 +81,18 @@ LABELS: dict[str, dict[str, str]] = {
         "no_concern": "Ei huolta",
         "no_details": "Ei lisätietoja",
         "send": "Lähetä",
+        "campaign": "palautepyyntö",
+        "whole_line": "Kaikki palvelulinjan palvelut",
+        "any_provider": "Kaikki palveluntuottajat",
+        "fsw": "Perhesosiaalityö",
+        "named": "Nimetyt käyttäjät",
+        "due": "1 viikon päästä",
+        "no_note": "Ei saatetta",
+        "send_now": "Lähetä nyt",
+        "confirm": "Lähetä palautepyyntö",
+        "campaigns": "palautepyynnöt",
+        "summary": "palauteyhteenveto",
+        "year": "365 päivää",
     },
     "sv": {
         "finder": "Välj en tjänst",
@@ -119,6 +131,18 @@ LABELS: dict[str, dict[str, str]] = {
         "no_concern": "Ingen oro",
         "no_details": "Inga tilläggsuppgifter",
         "send": "Skicka",
+        "campaign": "be om respons",
+        "whole_line": "Alla tjänster inom tjänstelinjen",
+        "any_provider": "Alla tjänsteproducenter",
+        "fsw": "Socialt arbete med familjer",
+        "named": "Namngivna användare",
+        "due": "Om en vecka",
+        "no_note": "Inget följebrev",
+        "send_now": "Skicka nu",
+        "confirm": "Skicka begäran",
+        "campaigns": "begäranden om respons",
+        "summary": "responssammandrag",
+        "year": "365 dagar",
     },
 }
 
@@ -195,6 +219,23 @@ def flows(lang: str) -> dict[str, list[Step]]:
             click(t["no_details"], slug="feedback-summary"),
             click(t["send"], slug="feedback-sent"),
         ],
+        # A supervisor's feedback request to a named user, its status and the summary.
+        "campaign": [
+            {"say": t["campaign"], "slug": "campaign-service"},
+            click(t["whole_line"], slug="campaign-provider"),
+            click(t["any_provider"], slug="campaign-line"),
+            click(t["fsw"], slug="campaign-recipients"),
+            click(t["named"], slug="campaign-named"),
+            {"say": "29:tyontekija", "slug": "campaign-due"},
+            click(t["due"], slug="campaign-note"),
+            click(t["no_note"], slug="campaign-when"),
+            click(t["send_now"], slug="campaign-preview"),
+            click(t["confirm"], slug="campaign-created"),
+            {"say": t["campaigns"], "slug": "campaign-status"},
+            {"say": t["summary"], "slug": "summary-line"},
+            click(t["fsw"], slug="summary-period"),
+            click(t["year"], slug="summary-table"),
+        ],
     }
     return {name: [welcome, *steps] for name, steps in named.items()}
 
@@ -241,6 +282,8 @@ def running_bot(out: Path) -> Iterator[str]:
     with tempfile.TemporaryDirectory(prefix="cards-db-") as scratch:
         # PYTHONPATH: the bot from this checkout even when the venv's install points elsewhere.
         env = {**os.environ, "PYTHONPATH": str(ROOT), "PORT": str(port), "HOST": "127.0.0.1", "DATABASE_URL": f"sqlite+aiosqlite:///{scratch}/bot.db"}
+        # The Web Chat user ("cards") is an admin, so the supervisors' cards can be seen too.
+        env["PALVELUOPAS_ADMINS"] = "cards"
         subprocess.run([str(cli), "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
         with open(out / "bot.log", "w") as log:
             bot = subprocess.Popen([str(cli), "run"], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)

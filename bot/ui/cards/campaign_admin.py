@@ -51,7 +51,7 @@ def campaigns_card(cui: CampaignUi, origin: Origin, views: Sequence[CampaignView
     for view in views:
         counts = view.counts
         service = names.get(view.service_id, view.service_id) if view.service_id else cui("any_service", line=cui(f"service_line.{view.service_line}"))
-        title = service + (f" · {view.provider_name}" if view.provider_name else "")
+        title = service[:1].upper() + service[1:] + (f" · {view.provider_name}" if view.provider_name else "")
         line = cui(
             "status.counts",
             sent=counts.sent,
