@@ -49,6 +49,9 @@ class QnaDialog(Dialog):
     stale_key = "qna.stale"
     reshow_on_stale = False
     free_text = frozenset({"question"})
+    # A case description's reading: ids and keys only (`read_case` never keeps its text), each
+    # checked against the knowledge base again when the card is shown.
+    checked = frozenset({"case"})
 
     def __init__(self) -> None:
         self.steps = {

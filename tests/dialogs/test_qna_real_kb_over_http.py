@@ -138,6 +138,9 @@ async def test_a_case_description_offers_the_finder_prefilled_and_is_never_echoe
     assert "oireilee" not in caplog.text
     async with sessionmaker() as session:
         assert not (await session.execute(select(QnaUnanswered))).scalars().all()
+    # What was understood is kept (ids only), so the card is the same when shown again.
+    assert "state_value_dropped" not in caplog.text
+    assert "Ymmärsin tilanteesta: 10–17-vuotias" in await chat.say("ohje")
 
     # The finder starts with those answers: the age question is not asked again.
     shown = await chat.submit(finder)
