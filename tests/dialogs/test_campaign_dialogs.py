@@ -78,6 +78,13 @@ async def press_each(client: TestClient, channel: ScriptedChannel, user: str, re
     return replies
 
 
+async def period_to_summary(client: TestClient, channel: ScriptedChannel, user: str, replies: list[dict[str, Any]], rating: str) -> list[dict[str, Any]]:
+    """A worker's report from its period card to the summary: a period, one rating, no concern, no details."""
+    replies = await press(client, channel, user, replies, "Jatka", period_start="2026-01-05", period_end="2026-02-20")
+    replies = await press(client, channel, user, replies, "Jatka", rating_goals=rating)
+    return await press_each(client, channel, user, replies, "Ei huolta", "Ei lisätietoja")
+
+
 @pytest.fixture
 async def line_workers(client: TestClient, channel: ScriptedChannel, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
     """The supervisor and three workers of family social work have talked to the bot."""
@@ -132,10 +139,7 @@ async def test_the_prompt_opens_the_feedback_dialog_prefilled_and_the_report_cou
 
     replies = await say(client, channel, "29:maija", value=prompt["attachments"][0]["content"]["actions"][0]["data"])
     assert "Arvioinnin jakso" in shown_text(replies) or "jakso" in shown_text(replies).lower()
-    replies = await press(client, channel, "29:maija", replies, "Jatka", period_start="2026-01-05", period_end="2026-02-20")
-    replies = await press(client, channel, "29:maija", replies, "Jatka", rating_goals="4")
-    replies = await press(client, channel, "29:maija", replies, "Ei huolta")
-    replies = await press(client, channel, "29:maija", replies, "Ei lisätietoja")
+    replies = await period_to_summary(client, channel, "29:maija", replies, rating="4")
     assert "Testipalvelu" in shown_text(replies) and "Perhepalvelu Oy" in shown_text(replies)
     await press(client, channel, "29:maija", replies, "Lähetä")
 
@@ -163,10 +167,7 @@ async def test_a_request_about_every_service_of_a_line_lets_the_worker_choose_th
     replies = await press(client, channel, "29:matti", replies, "Testipalvelu")
     replies = await say(client, channel, "29:matti", "Perhepalvelu Oy")
     replies = await press(client, channel, "29:matti", replies, "Perhesosiaalityö")
-    replies = await press(client, channel, "29:matti", replies, "Jatka", period_start="2026-01-05", period_end="2026-02-20")
-    replies = await press(client, channel, "29:matti", replies, "Jatka", rating_goals="3")
-    replies = await press(client, channel, "29:matti", replies, "Ei huolta")
-    replies = await press(client, channel, "29:matti", replies, "Ei lisätietoja")
+    replies = await period_to_summary(client, channel, "29:matti", replies, rating="3")
     thanks = shown_text(await press(client, channel, "29:matti", replies, "Lähetä"))
     # No team channel is registered for the line: the thanks must not say it reached the team.
     assert "Kiitos! Palautteesi #1 on tallennettu, mutta" in thanks and "lähetettiin" not in thanks

@@ -231,16 +231,15 @@ def _show(replies: list[dict[str, Any]] | str, stdout: TextIO) -> _Shown:
             print(_indent(render_card_text(card, first)), file=stdout)
             actions = submit_actions(card, first)
             fields = list(_input_fields(card))
-            without = [a.get("data") for a in _walk(card) if a.get("type") == "Action.Submit" and a.get("associatedInputs") == "none"]
             for action in actions:
-                if fields and action.number is not None and action.data not in without:
+                if fields and action.number is not None and action.sends_inputs:
                     shown.fields[action.number] = fields
             shown.actions.extend(actions)
     return shown
 
 
 def _walk(node: Any) -> Iterator[Mapping[str, Any]]:
-    """Every object in a card, depth first."""
+    """Every object under `node`, depth first."""
     if isinstance(node, Mapping):
         yield node
         for child in node.values():

@@ -27,6 +27,8 @@ class SubmitAction:
     title: str
     data: Any
     """The button's `data`, which Teams sends back as `activity.value`."""
+    sends_inputs: bool = False
+    """Whether a client sends the card's input fields with it (`associatedInputs` not "none")."""
 
 
 @dataclass
@@ -104,11 +106,11 @@ def _actions(actions: Iterable[Any], out: _Rendering, indent: str) -> None:
         kind, title = action.get("type"), str(action.get("tooltip") or action.get("title", ""))
         if kind == "Action.Submit" and not out.numbered:
             # A typed number answers this card's question itself (an age): words pick buttons.
-            out.actions.append(SubmitAction(number=None, title=title, data=action.get("data")))
+            out.actions.append(SubmitAction(number=None, title=title, data=action.get("data"), sends_inputs=_sends_inputs(action)))
             _line(out, indent, f"- {title}")
         elif kind == "Action.Submit":
             number = out.first_number + sum(1 for a in out.actions if a.number is not None)
-            out.actions.append(SubmitAction(number=number, title=title, data=action.get("data")))
+            out.actions.append(SubmitAction(number=number, title=title, data=action.get("data"), sends_inputs=_sends_inputs(action)))
             _line(out, indent, f"[{number}] {title}")
         elif kind == "Action.Execute" and isinstance(action.get("fallback"), Mapping):
             # A Universal Action reads as the Action.Submit it falls back to (what the
@@ -120,6 +122,10 @@ def _actions(actions: Iterable[Any], out: _Rendering, indent: str) -> None:
             _line(out, indent, f"{title}:")
             _elements(action["card"].get("body") or (), out, indent + "  ")
             _actions(action["card"].get("actions") or (), out, indent + "  ")
+
+
+def _sends_inputs(action: Mapping[str, Any]) -> bool:
+    return action.get("associatedInputs") != "none"
 
 
 def _toggle_targets(node: Any) -> list[str]:

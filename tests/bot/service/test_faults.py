@@ -176,7 +176,7 @@ async def _turn(client: TestClient, user: TeamsUser, connector: LoopbackConnecto
 async def _press(
     client: TestClient, user: TeamsUser, connector: LoopbackConnector, statuses: list[int], replies: list[dict[str, Any]], title: str, **inputs: str
 ) -> list[dict[str, Any]]:
-    [data] = [action.data for action in buttons(replies) if action.title == title][:1] or [None]
+    data = next((action.data for action in buttons(replies) if action.title == title), None)
     if data is None:
         raise _Interrupted
     return await _turn(client, user, connector, statuses, value={**data, **inputs})
