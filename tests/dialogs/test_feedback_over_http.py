@@ -358,6 +358,22 @@ async def test_registration_outside_a_channel_or_by_a_non_admin_changes_nothing(
     assert connector.messages_in(CHANNEL) == []
 
 
+async def test_a_swedish_admin_is_shown_and_can_use_the_swedish_commands(client: TestClient, connector: LoopbackConnector) -> None:
+    admin = replace(ADMIN, locale="sv-SE")
+    usage = await admin.say(client, connector, "registrera kanal", channel=CHANNEL)
+    registered = await admin.say(client, connector, "registrera kanal barnskydd", channel=CHANNEL)
+    await MEMBER.say(client, connector, "hei")
+    role_usage = await admin.say(client, connector, "lägg till roll")
+    mention = {"type": "mention", "text": "<at>Tiina</at>", "mentioned": {"id": MEMBER.id, "name": "Tiina"}}
+    granted = await admin.say(client, connector, "lägg till roll <at>Tiina</at> medlem barnskydd", entities=[mention])
+
+    assert "registrera kanal familjesocialt arbete eller registrera kanal barnskydd" in shown_text(usage)
+    assert "rekisteröi" not in shown_text(usage)
+    assert "Barnskydd" in shown_text(registered) and "rekisteröi" not in shown_text(registered)
+    assert "lägg till roll @person medlem barnskydd" in shown_text(role_usage) and "lisää rooli" not in shown_text(role_usage)
+    assert "Roll tillagd: medlem i teamet som ordnar tjänster (Barnskydd)." in shown_text(granted)
+
+
 async def test_a_report_for_a_service_removed_meanwhile_is_not_stored_and_the_worker_chooses_again(
     aiohttp_client: Any, settings: Settings, kb_root: Path, tmp_path: Path, connector: LoopbackConnector, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:

@@ -271,7 +271,7 @@ def cases_card(cases: Sequence[CaseView], strings: Strings, lang: str, now: date
                             "valvonta.state",
                             status=ui(f"case_status.{case.status}"),
                             opened=finnish_time(case.opened_at),
-                            days=age_days(case.opened_at, now),
+                            age=_age(ui, age_days(case.opened_at, now)),
                             reports=len(case.report_ids),
                         ),
                         isSubtle=True,
@@ -281,6 +281,15 @@ def cases_card(cases: Sequence[CaseView], strings: Strings, lang: str, now: date
             }
         )
     return adaptive_card(body)
+
+
+def _age(ui: _Ui, days: int) -> str:
+    # "0 days ago" reads as a glitch to a busy reader; today and one day get their own words.
+    if days <= 0:
+        return ui("valvonta.age.today")
+    if days == 1:
+        return ui("valvonta.age.one_day")
+    return ui("valvonta.age.days", days=days)
 
 
 def _case_controls(ui: _Ui, case: CaseView) -> list[dict[str, Any]]:

@@ -4,7 +4,7 @@ the state and history a team reads, nothing of a client."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -128,6 +128,24 @@ def test_the_ask_card_and_cases_card_are_valid() -> None:
     assert_valid_card(card)
     assert "Hankinnat mukana" in render_card_text(card) and "5 pv sitten" in render_card_text(card) and "palautteita 2" in render_card_text(card)
     assert_valid_card(card_invoke_response(card)["value"])
+
+
+@pytest.mark.parametrize(
+    ("lang", "days", "shown"),
+    [
+        ("fi", 0, "(tänään)"),
+        ("fi", 1, "(1 pv sitten)"),
+        ("sv", 0, "(i dag)"),
+        ("sv", 1, "(för 1 dag sedan)"),
+        ("sv", 3, "(för 3 dagar sedan)"),
+        ("en", 0, "(today)"),
+    ],
+)
+def test_a_case_opened_today_or_yesterday_says_so_in_words(lang: str, days: int, shown: str) -> None:
+    opened = AT - timedelta(days=days, minutes=1)
+    case = CaseView(1, "lastensuojelu", 3, "Perhekoti Kataja Oy", "perhetyo", "new", None, 2, 1, opened, AT, None, (7,))
+
+    assert shown in render_card_text(cases_card([case], STRINGS, lang, AT, {"perhetyo": "Perhetyö"}))
 
 
 @pytest.mark.parametrize(
