@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import time
 from pathlib import Path
 from typing import Final
 
 from domain.qna.bands import CONFIDENT_MARGIN, CONFIDENT_SCORE, LIKELY_MARGIN, UNSURE_SCORE
-from domain.qna.evaluate import DEFAULT_EVAL_PATH, Outcome, Thresholds, describe, format_report, load_questions, report, run, sweep, tune
+from domain.qna.evaluate import DEFAULT_EVAL_PATH, DEV, Outcome, Thresholds, describe, format_report, load_questions, report, run, sweep, tune
 from domain.qna.index import Morphology, QnaIndex, build_index
+from domain.qna.morphology import TABLE_PATH, recording, table_of, use_voikko
 from domain.qna.weights import WEIGHTS
 
 
@@ -42,12 +44,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     evaluate.add_argument("--misses", action="store_true", help="list the questions answered wrongly")
     evaluate.add_argument("--domain-only", action="store_true", help="the matcher alone, not through the app")
     evaluate.add_argument("--morphology", choices=("none", "lemma", "full"), default=None, help="what Voikko adds (for measuring)")
+    evaluate.add_argument("--voikko", action="store_true", help="Voikko itself instead of its table (what the table loses)")
     evaluate.set_defaults(handler=_eval)
 
     thresholds = commands.add_parser("sweep", help="the confidence thresholds the evaluation set supports")
     thresholds.add_argument("--questions", type=Path, default=DEFAULT_EVAL_PATH)
     thresholds.add_argument("--knowledge", type=Path, default=None)
     thresholds.set_defaults(handler=_sweep)
+
+    lemmas = commands.add_parser("lemmas", help="write the Finnish base-form table from the knowledge base with Voikko")
+    lemmas.add_argument("--knowledge", type=Path, default=None)
+    lemmas.add_argument("--check", action="store_true", help="only say whether the table is current (exit 1 if not)")
+    lemmas.set_defaults(handler=_lemmas)
 
     weights = commands.add_parser("tune", help="the matcher's weights chosen on the dev part (printed; no file is written)")
     weights.add_argument("--questions", type=Path, default=DEFAULT_EVAL_PATH)
@@ -76,6 +84,8 @@ def _outcomes(args: argparse.Namespace) -> list[Outcome]:
 
 
 def _eval(args: argparse.Namespace) -> int:
+    if args.voikko or args.morphology == "full":  # compound parts come from Voikko only
+        use_voikko()
     if not args.domain_only:
         from bot.service.commands.qna_http import ask_all, format_http_report
 
@@ -83,6 +93,40 @@ def _eval(args: argparse.Namespace) -> int:
         print()
     print("the matcher alone (domain level, no dialog):")
     print(format_report(report(_outcomes(args), IN_FORCE), IN_FORCE, show_misses=args.misses))
+    return 0
+
+
+def lemma_table(knowledge: Path | None) -> dict[str, object]:
+    """The base-form table: every word an index build analyses, and the words of the tuning
+    questions (workers' own wording; the held-out part stays out, so it measures forms the
+    table has not seen)."""
+    from knowledge.loader import load_knowledge_base
+
+    kb = load_knowledge_base(knowledge)
+    with recording() as words:
+        index = build_index(kb)
+        for question in load_questions(DEFAULT_EVAL_PATH):
+            if question.part == DEV and question.lang == "fi":
+                index.tokenizer.slots(question.text, "fi", query=True)
+    return table_of(words)
+
+
+def table_text(table: dict[str, object]) -> str:
+    """One word a line, so a change in the knowledge base shows as a few changed lines."""
+    words = table["words"]
+    assert isinstance(words, dict)
+    lines = [f"{json.dumps(w, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}" for w, v in words.items()]
+    return '{"about": ' + json.dumps(table["about"], ensure_ascii=False) + ',\n"words": {\n' + ",\n".join(lines) + "\n}}\n"
+
+
+def _lemmas(args: argparse.Namespace) -> int:
+    content = table_text(lemma_table(args.knowledge))
+    current = TABLE_PATH.read_text(encoding="utf-8") if TABLE_PATH.exists() else ""
+    if args.check:
+        print(f"{TABLE_PATH.name}: {'current' if content == current else 'out of date: run palveluopas qna lemmas'}")
+        return 0 if content == current else 1
+    TABLE_PATH.write_text(content, encoding="utf-8")
+    print(f"{TABLE_PATH}: {len(json.loads(content)['words'])} words")
     return 0
 
 

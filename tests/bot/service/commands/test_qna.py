@@ -85,3 +85,10 @@ def test_eval_asks_every_question_as_a_first_message_through_the_app(kb_root: Pa
 def test_the_evaluation_set_ships_with_the_package_not_under_tests() -> None:
     assert "tests" not in EVAL_DIR.parts
     assert {p.name for p in EVAL_DIR.glob("*.yaml")} == {"tuning.yaml", "heldout.yaml", "topics.yaml"}
+
+
+def test_the_shipped_base_form_table_is_current_with_the_knowledge_base() -> None:
+    from bot.service.commands.qna import lemma_table, table_text
+    from domain.qna.morphology import TABLE_PATH
+
+    assert table_text(lemma_table(None)) == TABLE_PATH.read_text(encoding="utf-8"), "run: palveluopas qna lemmas"
