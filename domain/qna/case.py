@@ -33,13 +33,52 @@ TOUCH_SCORE: Final = 0.3
 """A condition record or card scoring at least this on the description (or one sentence of it)
 counts as touched."""
 MAX_SERVICES: Final = 4
-MAX_CONDITIONS: Final = 2
+MAX_CONDITIONS: Final = 3
 SENTENCE_WEIGHT: Final = 0.8
+TOPIC_WEIGHT: Final = 0.1
+CONTRA_WEIGHT: Final = 0.05
+NAMED_WEIGHT: Final = 0.5
+"""A card the description names ("sopisiko perhekuntoutus?") and its conditions come first."""
 
 TOPICS: Final[dict[str, tuple[str, ...]]] = {
-    "substances": ("päihte", "paihte", "alkoho", "huume", "viina", "kanna", "amfe", "juo ", "juopo", "missbruk", "drog", "substance", "drug", "drink"),
+    "substances": (
+        "päihte",
+        "paihte",
+        "päihd",
+        "paihd",
+        "humala",
+        "alkoho",
+        "huume",
+        "viina",
+        "kanna",
+        "amfe",
+        "juo ",
+        "juopo",
+        "missbruk",
+        "drog",
+        "substance",
+        "drug",
+        "drink",
+    ),
     "mental_health": ("masenn", "psyyk", "mielenterv", "itsetuho", "viilt", "ahdist", "psykisk", "depress", "mental", "self-harm", "självskad", "sjalvskad"),
-    "housing": ("asunno", "koditon", "nurki", "majoitu", "tilapäise", "tilapaise", "omaa kotia", "hemlös", "inget eget hem", "bostad", "homeless", "no home"),
+    "housing": (
+        "asunno",
+        "koditon",
+        "kodittom",
+        "nurki",
+        "majoitu",
+        "tilapäise",
+        "tilapaise",
+        "omaa kotia",
+        "ei kotia",
+        "ei ole kotia",
+        "puuttuu koti",
+        "hemlös",
+        "inget eget hem",
+        "bostad",
+        "homeless",
+        "no home",
+    ),
     "school": ("koulu", "skola", "skolan", "school"),
     "violence": ("väkival", "vakival", "lyö", "lyo", "våld", "vald", "violen"),
     "parenting": ("rajo", "rajat", "vanhemmuu", "keinot", "keinoja", "gränser", "föräldraskap", "boundar", "parenting"),
@@ -152,29 +191,89 @@ def read_case(index: QnaIndex, kb: KnowledgeBase, text: str, lang: str = "fi") -
 
 
 def touched(index: QnaIndex, kb: KnowledgeBase, text: str, lang: str, age: int | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(cards, conditions) the description or one of its sentences matches, best first: cards
-    through their conditions or themselves, conditions (criteria, contra-indications) as
-    `kind:id`. An age rule the described age is far from does not count: a 13-year-old does
-    not touch aftercare's 18-25."""
+    """(cards, conditions) the description touches, best first: cards through their conditions
+    or themselves, conditions (criteria, contra-indications) as `kind:id`.
+
+    A condition is touched when the whole description matches it (one sentence alone matches
+    short conditions too easily) or when it names a topic the description shows (a parent's
+    drinking touches "acute substance problem" and "serious problems ... substances"). A card
+    the described age is far from does not count at all: a 13-year-old does not touch
+    aftercare's 18-25. Cards the description names come first, and their contra-indications
+    before their criteria: what would rule a service out is what a worker must not miss."""
+    excluded = _out_of_age(kb, age)
+    named = _named_services(kb, text)
     best: dict[str, float] = {}
     best_conditions: dict[str, float] = {}
     for n, part in enumerate([text, *sentences(text)]):
-        # The whole description says which condition it is about (one sentence alone matches
-        # short conditions too easily); its sentences find more of the cards it touches.
         weight = 1.0 if n == 0 else SENTENCE_WEIGHT
         for cand in rank(index, part, lang):
             info = index.record(cand.ref)
-            if info is None or info.service is None or cand.ref.kind not in ("criterion", "contra", "service", "unsuitable"):
+            if info is None or info.service is None or info.service in excluded or cand.ref.kind not in ("criterion", "contra", "service", "unsuitable"):
                 continue
-            if info.age_rule and age is not None and (card := kb.service(info.service)) is not None:
-                reading = read_age(card, age)
-                if reading is not None and reading.verdict == "does_not_fit":
-                    continue
             if cand.score >= TOUCH_SCORE and cand.score > best.get(info.service, 0.0):
                 best[info.service] = cand.score
             if n == 0 and cand.score >= TOUCH_SCORE and cand.ref.kind in ("criterion", "contra") and not info.age_rule:
                 key = str(cand.ref)
                 best_conditions[key] = max(best_conditions.get(key, 0.0), cand.score * weight)
+    topics = set(topics_in(text))
+    for service_id, ref, kind, condition_topics in _condition_topics(kb):
+        if service_id in excluded or not topics & condition_topics:
+            continue
+        score = TOUCH_SCORE + TOPIC_WEIGHT * len(topics & condition_topics) + (CONTRA_WEIGHT if kind == "contra" else 0.0)
+        best_conditions[ref] = best_conditions.get(ref, 0.0) + score
+        best[service_id] = max(best.get(service_id, 0.0), score)
+    for service_id in named:
+        if service_id not in excluded:
+            best[service_id] = best.get(service_id, 0.0) + NAMED_WEIGHT
+    service_of = {ref: service_id for service_id, ref, _, _ in _condition_topics(kb)}
+    for ref in best_conditions:
+        if service_of.get(ref) in named:
+            best_conditions[ref] += NAMED_WEIGHT
     services = tuple(sorted(best, key=lambda s: -best[s])[:MAX_SERVICES])
     conditions = tuple(sorted(best_conditions, key=lambda c: -best_conditions[c])[:MAX_CONDITIONS])
     return services, conditions
+
+
+def _out_of_age(kb: KnowledgeBase, age: int | None) -> frozenset[str]:
+    if age is None:
+        return frozenset()
+    return frozenset(card.id for card in kb.services if (reading := read_age(card, age)) is not None and reading.verdict == "does_not_fit")
+
+
+def _named_services(kb: KnowledgeBase, text: str) -> frozenset[str]:
+    """Cards the description names (its name or a keyword, in any inflection: the end of a
+    Finnish word changes, so the last two letters of a long name are left out)."""
+    folded = fold(normalize(text))
+    named: set[str] = set()
+    for card in kb.services:
+        names = [*(card.name.get(lang) for lang in ("fi", "sv", "en")), *card.keywords]
+        for name in names:
+            cue = fold(normalize(name or ""))
+            cue = cue[:-2] if len(cue) > 8 else cue
+            if len(cue) >= 5 and re.search(rf"\b{re.escape(cue)}", folded):
+                named.add(card.id)
+                break
+    return frozenset(named)
+
+
+def _condition_topics(kb: KnowledgeBase) -> list[tuple[str, str, str, frozenset[str]]]:
+    """(card, `kind:id`, kind, topics) of every criterion and contra-indication, the topics read
+    from its Finnish wording with the same cues as a description."""
+    key = id(kb)
+    cached = _TOPICS_OF.get(key)
+    if cached is not None and cached[0] is kb:
+        return cached[1]
+    out: list[tuple[str, str, str, frozenset[str]]] = []
+    for card in kb.services:
+        for kind, conditions in (("criterion", card.criteria), ("contra", card.contraindications)):
+            for condition in conditions:
+                wording = " ".join(x for x in (condition.statement.get("fi") if condition.statement else "", condition.question.get("fi")) if x)
+                found = frozenset(topics_in(wording))
+                if found:
+                    out.append((card.id, f"{kind}:{condition.id}", kind, found))
+    _TOPICS_OF.clear()  # one knowledge base at a time; a reload replaces it
+    _TOPICS_OF[key] = (kb, out)
+    return out
+
+
+_TOPICS_OF: Final[dict[int, tuple[KnowledgeBase, list[tuple[str, str, str, frozenset[str]]]]]] = {}

@@ -147,6 +147,32 @@ async def test_a_case_description_offers_the_finder_prefilled_and_is_never_echoe
     assert "Minkä ikäinen lapsi" not in shown
 
 
+async def test_a_case_description_names_the_contra_indications_it_touches_of_the_service_it_asks_about(client: TestClient) -> None:
+    chat = new_chat(client)
+    shown = await chat.say(
+        "Perheessä 9- ja 12-vuotias. Äiti ei enää jaksa ja isä juo joka päivä, usein lasten nähden. "
+        "Lapset ovat paljon pois koulusta. Mietin perhekuntoutusta, sopisiko?"
+    )
+
+    assert "Tarkista nämä periaatekorttien kohdat, joita kuvaus koskettaa:" in shown
+    assert "Ei yleensä sovellu: Huoltajalla on akuutti päihdeongelma." in shown
+    assert "juo joka päivä" not in shown
+    # Aftercare is for 18-25-year-olds: a description of children does not touch it.
+    assert "Tarkista kriteerit: Lastensuojelun jälkihuolto" not in chat.button_titles
+
+
+async def test_a_swedish_case_description_gets_the_cards_points_in_swedish(client: TestClient) -> None:
+    chat = new_chat(client, "sv-FI")
+    shown = await chat.say(
+        "Familjen har en 14-årig son som dragit sig undan och inte går till skolan. Båda föräldrarna "
+        "jobbar heltid och orkar inte sätta gränser. Skulle familjerehabilitering passa?"
+    )
+
+    assert "Kontrollera de här punkterna på principkorten som beskrivningen berör:" in shown
+    assert "Passar vanligtvis inte: Båda vårdnadshavarna har heltidsarbete" in shown
+    assert "Ei yleensä sovellu" not in shown
+
+
 async def test_a_swedish_question_is_answered_in_swedish(client: TestClient) -> None:
     chat = new_chat(client, "sv-FI")
     shown = await chat.say("Hur ofta brukar barnet vara i stödfamiljen?")

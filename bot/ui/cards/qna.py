@@ -193,9 +193,15 @@ def case_card(
         "style": "positive",
     }
     body += action_sets([finder_action])
+    if conditions:
+        body.append({**text(ui("case.conditions"), spacing="Medium"), "weight": "Bolder"})
+    shown_title = None
     for answer in conditions:
-        # What the situation touches, in plain words: "Ei yleensä sovellu: …  Harkitse …".
-        body.append({**text(answer.title, spacing="Medium"), "weight": "Bolder"})
+        # What the situation touches, in plain words: "Ei yleensä sovellu: …  Harkitse …",
+        # under each card's name once.
+        if answer.title != shown_title:
+            body.append({**text(answer.title, spacing="Small"), "weight": "Bolder", "isSubtle": True})
+            shown_title = answer.title
         body += verdict_block(ui, answer)
     alternatives = [alt for answer in conditions for c in answer.conditions for alt in c.alternatives]
     if alternatives:
