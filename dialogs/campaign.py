@@ -29,7 +29,7 @@ from bot.ui.cards.campaign_admin import CampaignUi, ask_card, campaigns_card, pr
 from bot.ui.cards.guided_common import choice
 from bot.ui.cards.guided_service import pick_service_card
 from bot.ui.cards.payload import Submit
-from bot.ui.protocol import DialogId
+from bot.ui.protocol import Action, DialogId
 from dialogs.campaign_port import CampaignPort, CampaignRequest
 from dialogs.engine import Dialog, End, Goto, Outcome, Replace, Screen, Stay, Step, Turn
 from dialogs.records import chosen_service
@@ -52,7 +52,7 @@ def _cui(turn: Turn) -> CampaignUi:
 
 
 def _port(turn: Turn) -> CampaignPort:
-    port: CampaignPort = turn.ports.campaigns  # type: ignore[attr-defined]
+    port: CampaignPort = turn.ports.campaigns  # type: ignore[attr-defined]  # the service layer's ports carry it; `Ports` names only the sessionmaker
     return port
 
 
@@ -108,14 +108,14 @@ class CampaignDialog(Dialog):
 
     def show_service(self, turn: Turn) -> Screen:
         cui = _cui(turn)
-        whole_line = choice(turn.origin.button(cui("dialog.whole_line"), "pick", WHOLE_LINE), cui("dialog.whole_line_note"))
+        whole_line = choice(turn.origin.button(cui("dialog.whole_line"), Action.PICK, WHOLE_LINE), cui("dialog.whole_line_note"))
         return Screen(pick_service_card(turn.kb, turn.ui, turn.origin, title=cui("dialog.service"), prompt=cui("dialog.intro"), first=[whole_line]))
 
     def pick_service(self, turn: Turn, submit: Submit) -> Outcome:
-        if submit.action == "pick" and submit.value == WHOLE_LINE:
+        if submit.action == Action.PICK and submit.value == WHOLE_LINE:
             turn.data["service"] = None
             return Goto("provider")
-        service = chosen_service(turn, submit, "pick")
+        service = chosen_service(turn, submit, Action.PICK)
         if service is None:
             return Stay(turn.ui("common.unknown_service"))
         turn.data["service"] = service
@@ -127,7 +127,11 @@ class CampaignDialog(Dialog):
         cui = _cui(turn)
         return Screen(
             ask_card(
-                turn.ui, turn.origin, cui("dialog.provider"), cui("dialog.provider_prompt"), [turn.origin.button(cui("dialog.any_provider"), "pick", "any")]
+                turn.ui,
+                turn.origin,
+                cui("dialog.provider"),
+                cui("dialog.provider_prompt"),
+                [turn.origin.button(cui("dialog.any_provider"), Action.PICK, "any")],
             )
         )
 
@@ -150,8 +154,8 @@ class CampaignDialog(Dialog):
 
     def show_provider_choice(self, turn: Turn) -> Screen:
         cui = _cui(turn)
-        buttons = [turn.origin.button(str(name), "pick", str(pid)) for pid, name in turn.data.get("candidates", [])]
-        buttons.append(turn.origin.button(cui("dialog.any_provider"), "pick", "any"))
+        buttons = [turn.origin.button(str(name), Action.PICK, str(pid)) for pid, name in turn.data.get("candidates", [])]
+        buttons.append(turn.origin.button(cui("dialog.any_provider"), Action.PICK, "any"))
         prompt = cui("dialog.provider_candidates") if len(buttons) > 1 else cui("dialog.provider_unknown")
         return Screen(ask_card(turn.ui, turn.origin, cui("dialog.provider"), prompt, buttons))
 
@@ -169,7 +173,7 @@ class CampaignDialog(Dialog):
 
     def show_line(self, turn: Turn) -> Screen:
         cui = _cui(turn)
-        buttons = [turn.origin.button(turn.text(f"feedback.line.{line}"), "answer", line) for line in SERVICE_LINES]
+        buttons = [turn.origin.button(turn.text(f"feedback.line.{line}"), Action.ANSWER, line) for line in SERVICE_LINES]
         return Screen(ask_card(turn.ui, turn.origin, cui("dialog.line"), None, buttons))
 
     async def pick_line(self, turn: Turn, submit: Submit) -> Outcome:
@@ -184,11 +188,11 @@ class CampaignDialog(Dialog):
         cui = _cui(turn)
         line_name = turn.text(f"feedback.line.{turn.data.get('line')}")
         buttons = [
-            turn.origin.button(cui("dialog.recipients_line", line=line_name, n=turn.data.get("line_workers", 0)), "answer", "line"),
-            turn.origin.button(cui("dialog.recipients_named"), "answer", "named"),
+            turn.origin.button(cui("dialog.recipients_line", line=line_name, n=turn.data.get("line_workers", 0)), Action.ANSWER, "line"),
+            turn.origin.button(cui("dialog.recipients_named"), Action.ANSWER, "named"),
         ]
         if turn.data.get("has_team"):
-            buttons.insert(1, turn.origin.button(cui("dialog.recipients_team", line=line_name), "answer", "team"))
+            buttons.insert(1, turn.origin.button(cui("dialog.recipients_team", line=line_name), Action.ANSWER, "team"))
         return Screen(ask_card(turn.ui, turn.origin, cui("dialog.recipients"), cui("dialog.recipients_note"), buttons))
 
     def pick_recipients(self, turn: Turn, submit: Submit) -> Outcome:
@@ -220,7 +224,7 @@ class CampaignDialog(Dialog):
 
     def show_due(self, turn: Turn) -> Screen:
         cui = _cui(turn)
-        buttons = [turn.origin.button(cui("dialog.due_week" if weeks == 1 else "dialog.due_weeks", n=weeks), "answer", str(weeks)) for weeks in DUE_WEEKS]
+        buttons = [turn.origin.button(cui("dialog.due_week" if weeks == 1 else "dialog.due_weeks", n=weeks), Action.ANSWER, str(weeks)) for weeks in DUE_WEEKS]
         return Screen(ask_card(turn.ui, turn.origin, cui("dialog.due"), cui("dialog.due_prompt"), buttons))
 
     def pick_due(self, turn: Turn, submit: Submit) -> Outcome:
@@ -243,7 +247,11 @@ class CampaignDialog(Dialog):
         cui = _cui(turn)
         return Screen(
             ask_card(
-                turn.ui, turn.origin, cui("dialog.note"), cui("dialog.note_prompt", max=NOTE_MAX), [turn.origin.button(cui("dialog.no_note"), "answer", "none")]
+                turn.ui,
+                turn.origin,
+                cui("dialog.note"),
+                cui("dialog.note_prompt", max=NOTE_MAX),
+                [turn.origin.button(cui("dialog.no_note"), Action.ANSWER, "none")],
             )
         )
 
@@ -261,7 +269,11 @@ class CampaignDialog(Dialog):
         cui = _cui(turn)
         return Screen(
             ask_card(
-                turn.ui, turn.origin, cui("dialog.when"), cui("dialog.when_prompt"), [turn.origin.button(cui("dialog.send_now"), "answer", "now", primary=True)]
+                turn.ui,
+                turn.origin,
+                cui("dialog.when"),
+                cui("dialog.when_prompt"),
+                [turn.origin.button(cui("dialog.send_now"), Action.ANSWER, "now", primary=True)],
             )
         )
 
@@ -310,9 +322,9 @@ class CampaignDialog(Dialog):
 
     async def confirm(self, turn: Turn, submit: Submit) -> Outcome:
         cui, data, port = _cui(turn), turn.data, _port(turn)
-        if submit.action == "cancel":
+        if submit.action == Action.CANCEL:
             return End()
-        if submit.action != "confirm":
+        if submit.action != Action.CONFIRM:
             return Stay(turn.ui("common.not_understood"))
         send_at = datetime.fromisoformat(data["send_at"]) if data.get("send_at") else _now(turn)
         try:  # the preview may have waited long enough for the times to have passed
@@ -373,12 +385,12 @@ class CampaignsDialog(Dialog):
     async def act(self, turn: Turn, submit: Submit) -> Outcome:
         cui, port = _cui(turn), _port(turn)
         campaign_id = int(submit.value) if submit.value and submit.value.isdigit() else 0
-        if submit.action == "cancel_campaign":
+        if submit.action == Action.CANCEL_CAMPAIGN:
             turn.say(cui("status.cancelled") if await port.cancel(turn.user, campaign_id) else cui("status.not_cancelled"))
-        elif submit.action == "remind":
+        elif submit.action == Action.REMIND:
             queued = await port.remind(turn.user, campaign_id)
             turn.say(cui("status.reminded", n=queued) if queued is not None else cui("status.not_reminded"))
-        elif submit.action == "export":
+        elif submit.action == Action.EXPORT:
             turn.say(await _export_link(turn, "xlsx", campaign_id=campaign_id))
         await self._reload(turn)
         press = turn.press
@@ -406,7 +418,7 @@ class CampaignSummaryDialog(Dialog):
         return "line", {}
 
     def show_line(self, turn: Turn) -> Screen:
-        buttons = [turn.origin.button(turn.text(f"feedback.line.{line}"), "answer", line) for line in SERVICE_LINES]
+        buttons = [turn.origin.button(turn.text(f"feedback.line.{line}"), Action.ANSWER, line) for line in SERVICE_LINES]
         return Screen(ask_card(turn.ui, turn.origin, _cui(turn)("summary.line"), None, buttons))
 
     def pick_line(self, turn: Turn, submit: Submit) -> Outcome:
@@ -417,7 +429,7 @@ class CampaignSummaryDialog(Dialog):
 
     def show_period(self, turn: Turn) -> Screen:
         cui = _cui(turn)
-        buttons = [turn.origin.button(cui("summary.days", n=days), "answer", str(days)) for days in SUMMARY_PERIODS]
+        buttons = [turn.origin.button(cui("summary.days", n=days), Action.ANSWER, str(days)) for days in SUMMARY_PERIODS]
         return Screen(ask_card(turn.ui, turn.origin, cui("summary.period"), None, buttons))
 
     async def pick_period(self, turn: Turn, submit: Submit) -> Outcome:
@@ -438,7 +450,7 @@ class CampaignSummaryDialog(Dialog):
         return Screen(summary_card(turn.ui, cui, turn.origin, title, rows, aspects, _service_names(turn)))
 
     async def export(self, turn: Turn, submit: Submit) -> Outcome:
-        if submit.action != "export" or submit.value not in ("csv", "xlsx"):
+        if submit.action != Action.EXPORT or submit.value not in ("csv", "xlsx"):
             return Stay(turn.ui("common.not_understood"), show=False)
         start = _now(turn) - timedelta(days=int(turn.data.get("days", 365)))
         return Stay(await _export_link(turn, submit.value, service_line=turn.data.get("line"), start=start), show=False)

@@ -14,7 +14,7 @@ from typing import Any, Final
 
 from bot.ui.cards.guided_service import service_card
 from bot.ui.cards.payload import Submit
-from bot.ui.protocol import DialogId
+from bot.ui.protocol import Action, DialogId
 from dialogs.engine import Call, Dialog, End, Goto, Outcome, Screen, Stay, Step, Turn
 from dialogs.records import chosen_service, current_service, option_finder_answers, option_service, pick_service_step
 
@@ -50,18 +50,18 @@ class CardDialog(Dialog):
         return Screen(service_card(turn.kb, turn.ui, service, turn.origin))
 
     def act_on_card(self, turn: Turn, submit: Submit) -> Outcome:
-        service = chosen_service(turn, submit, "card", "criteria", "process", "feedback")
+        service = chosen_service(turn, submit, Action.CARD, Action.CRITERIA, Action.PROCESS, Action.FEEDBACK)
         if service is None:
             return Stay(turn.ui("common.unknown_service"))
-        if submit.action == "card":
+        if submit.action == Action.CARD:
             history = turn.data.setdefault("history", [])
             history.append(turn.data.get("service"))
             del history[:-MAX_HISTORY]
             turn.data["service"] = service
             return Goto("show")
-        if submit.action == "criteria":
+        if submit.action == Action.CRITERIA:
             return Call(DialogId.CRITERIA, {"service": service, "finder_answers": turn.data.get("finder", {})})
-        if submit.action == "feedback":
+        if submit.action == Action.FEEDBACK:
             return Call(DialogId.FEEDBACK, {"service": service})
         return Call(DialogId.PROCESS, {"service": service})
 

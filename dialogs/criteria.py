@@ -22,7 +22,7 @@ from typing import Any
 
 from bot.ui.cards.guided_criteria import pick_card, question_card, summary_card
 from bot.ui.cards.payload import Submit
-from bot.ui.protocol import DialogId
+from bot.ui.protocol import Action, DialogId
 from dialogs.engine import Call, Dialog, End, Goto, Outcome, Screen, Stay, Step, Turn
 from dialogs.records import chosen_service, current_service, option_finder_answers, option_service, pick_service_step
 from domain.criteria import CheckAnswer, assess, check_items, evaluate
@@ -81,7 +81,7 @@ class CriteriaDialog(Dialog):
     def answer(self, turn: Turn, submit: Submit) -> Outcome:
         card = current_service(turn)
         items = check_items(card, known_answers(card, turn.data)) if card else ()
-        if submit.action != "answer" or not items or submit.value not in {answer.value for answer in items[0].answers}:
+        if submit.action != Action.ANSWER or not items or submit.value not in {answer.value for answer in items[0].answers}:
             return Stay(turn.ui("common.stale"))
         turn.data.setdefault("answers", []).append([items[0].id, submit.value])
         return Goto("question")
@@ -107,11 +107,11 @@ class CriteriaDialog(Dialog):
         return Screen(summary_card(turn.ui, result, text, turn.origin))
 
     def act_on_summary(self, turn: Turn, submit: Submit) -> Outcome:
-        if submit.action == "restart":
+        if submit.action == Action.RESTART:
             turn.data.update(service=None, given=False, answers=[])
             return Goto("pick")
-        service = chosen_service(turn, submit, "card", "process")
+        service = chosen_service(turn, submit, Action.CARD, Action.PROCESS)
         if service is None:
             return Stay(turn.ui("common.unknown_service"))
-        target = DialogId.CARD if submit.action == "card" else DialogId.PROCESS
+        target = DialogId.CARD if submit.action == Action.CARD else DialogId.PROCESS
         return Call(target, {"service": service, "finder_answers": turn.data.get("finder", {})})

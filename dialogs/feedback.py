@@ -49,7 +49,7 @@ from bot.ui.cards.feedback_dialog import (
 from bot.ui.cards.guided_common import card, heading, nav_actions, text
 from bot.ui.cards.guided_service import pick_service_card
 from bot.ui.cards.payload import Submit
-from bot.ui.protocol import DialogId, Result
+from bot.ui.protocol import Action, DialogId, Result
 from dialogs.engine import Dialog, End, Goto, Outcome, Screen, Stay, Step, Turn
 from dialogs.feedback_port import FeedbackPort, SubmitRequest
 from dialogs.records import chosen_service, option_service
@@ -173,7 +173,7 @@ class FeedbackDialog(Dialog):
         return Screen(pick_service_card(turn.kb, turn.ui, turn.origin, title=ui("dialog.service"), prompt=ui("dialog.intro")))
 
     def pick_service(self, turn: Turn, submit: Submit) -> Outcome:
-        service = chosen_service(turn, submit, "pick")
+        service = chosen_service(turn, submit, Action.PICK)
         if service is None:
             return Stay(turn.ui("common.unknown_service"))
         turn.data["service"] = service
@@ -218,11 +218,11 @@ class FeedbackDialog(Dialog):
 
     def choose_provider(self, turn: Turn, submit: Submit) -> Outcome:
         offered = {str(pid): str(name) for pid, name in [*([turn.data["exact"]] if turn.data.get("exact") else []), *turn.data.get("candidates", [])]}
-        if submit.action == "edit":
+        if submit.action == Action.EDIT:
             return Goto("provider")
-        if submit.action == "pick" and submit.value in offered:
+        if submit.action == Action.PICK and submit.value in offered:
             turn.data.update(provider_id=int(submit.value), provider_name=offered[submit.value])
-        elif submit.action == "confirm" and submit.value == "new":
+        elif submit.action == Action.CONFIRM and submit.value == "new":
             # Confirmed as new: added to the known providers only when the report is sent.
             turn.data.update(provider_id=None, provider_name=turn.data.get("typed_provider"))
         else:
@@ -234,7 +234,7 @@ class FeedbackDialog(Dialog):
     # 4. line, 5. period, 6. ratings ---------------------------------------------------------------
 
     def pick_line(self, turn: Turn, submit: Submit) -> Outcome:
-        if submit.action != "answer" or submit.value not in SERVICE_LINES:
+        if submit.action != Action.ANSWER or submit.value not in SERVICE_LINES:
             return Stay(turn.ui("common.stale"))
         turn.data["line"] = submit.value
         return self._next(turn, "period")
@@ -292,7 +292,7 @@ class FeedbackDialog(Dialog):
     # 7-8. concern -------------------------------------------------------------------------------
 
     def pick_concern(self, turn: Turn, submit: Submit) -> Outcome:
-        if submit.action != "answer" or submit.value not in ("none", *CONCERN_AREAS):
+        if submit.action != Action.ANSWER or submit.value not in ("none", *CONCERN_AREAS):
             return Stay(turn.ui("common.stale"))
         if submit.value == "none":
             turn.data.update(concern=None, kind=None)
@@ -308,7 +308,7 @@ class FeedbackDialog(Dialog):
 
     def pick_concern_kind(self, turn: Turn, submit: Submit) -> Outcome:
         area = str(turn.data.get("concern"))
-        if submit.action != "answer" or submit.value not in CONCERN_KINDS.get(area, ()):
+        if submit.action != Action.ANSWER or submit.value not in CONCERN_KINDS.get(area, ()):
             return Stay(turn.ui("common.stale"))
         turn.data["kind"] = submit.value
         return self._next(turn, "free_text")
@@ -327,7 +327,7 @@ class FeedbackDialog(Dialog):
         return self._next(turn, "summary")
 
     def skip_free_text(self, turn: Turn, submit: Submit) -> Outcome:
-        if submit.action != "answer" or submit.value != "none":
+        if submit.action != Action.ANSWER or submit.value != "none":
             return Stay(turn.ui("common.stale"))
         turn.data["free_text"] = ""
         return self._next(turn, "summary")
@@ -357,9 +357,9 @@ class FeedbackDialog(Dialog):
         return Screen(summary_card(ui, turn.origin, pairs, ratings, str(data.get("free_text") or ""), data["token"]))
 
     async def send(self, turn: Turn, submit: Submit) -> Outcome:
-        if submit.action == "edit":
+        if submit.action == Action.EDIT:
             return Goto("edit")
-        if submit.action != "confirm" or not submit.value or submit.value != turn.data.get("token"):
+        if submit.action != Action.CONFIRM or not submit.value or submit.value != turn.data.get("token"):
             return Stay(turn.ui("common.stale"))
         draft = _draft(turn.data)
         problems = validate_report(draft, [s.id for s in turn.kb.services], _today())
@@ -416,7 +416,7 @@ class FeedbackDialog(Dialog):
             "concern": "concern",
             "free_text": "free_text",
         }
-        if submit.action != "edit" or submit.value not in steps:
+        if submit.action != Action.EDIT or submit.value not in steps:
             return Stay(turn.ui("common.stale"))
         turn.data["editing"] = True
         return Goto(steps[submit.value])

@@ -19,7 +19,7 @@ from typing import Any, Final
 
 from bot.ui.cards.guided_finder import question_card, result_card
 from bot.ui.cards.payload import Submit
-from bot.ui.protocol import DialogId
+from bot.ui.protocol import Action, DialogId
 from dialogs.engine import Call, Dialog, End, Goto, Outcome, Screen, Stay, Step, Turn
 from dialogs.records import chosen_service
 from domain.age import age_option
@@ -81,7 +81,7 @@ class FinderDialog(Dialog):
 
     def answer(self, turn: Turn, submit: Submit) -> Outcome:
         question = next_question(turn.kb, finder_answers(turn.data))
-        if submit.action != "answer" or question is None or submit.value not in {o.id for o in question.options}:
+        if submit.action != Action.ANSWER or question is None or submit.value not in {o.id for o in question.options}:
             # The token matched but the option does not belong to the question now asked:
             # only possible when the knowledge base changed in between. Ask again.
             return Stay(turn.ui("common.stale"))
@@ -117,11 +117,11 @@ class FinderDialog(Dialog):
         return Screen(result_card(turn.kb, turn.ui, recommend(turn.kb, finder_answers(turn.data)), turn.origin))
 
     def act_on_result(self, turn: Turn, submit: Submit) -> Outcome:
-        if submit.action == "restart":
+        if submit.action == Action.RESTART:
             turn.data["answers"] = []
             return Goto("question")
-        service = chosen_service(turn, submit, "criteria", "card")
+        service = chosen_service(turn, submit, Action.CRITERIA, Action.CARD)
         if service is None:
             return Stay(turn.ui("common.unknown_service"))
-        target = DialogId.CRITERIA if submit.action == "criteria" else DialogId.CARD
+        target = DialogId.CRITERIA if submit.action == Action.CRITERIA else DialogId.CARD
         return Call(target, {"service": service, "finder_answers": finder_answers(turn.data)})

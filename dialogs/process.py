@@ -20,7 +20,7 @@ from typing import Any
 
 from bot.ui.cards.guided_process import StepView, pick_process_card, step_card
 from bot.ui.cards.payload import Submit
-from bot.ui.protocol import DialogId, Result
+from bot.ui.protocol import Action, DialogId, Result
 from dialogs.engine import Call, Dialog, End, Goto, Outcome, Screen, Stay, Step, Turn
 from dialogs.records import current_service, option_service
 from knowledge.model import Process, ProcessPhase, ProcessStep, ServiceCard
@@ -109,7 +109,7 @@ class ProcessDialog(Dialog):
         return Screen(pick_process_card(turn.kb, turn.ui, turn.origin, current_service(turn)))
 
     def pick(self, turn: Turn, submit: Submit) -> Outcome:
-        if submit.action != "pick" or not submit.value or turn.kb.process(submit.value) is None:
+        if submit.action != Action.PICK or not submit.value or turn.kb.process(submit.value) is None:
             return Stay(turn.ui("common.stale"))
         turn.data.update(process=submit.value, at=None)
         return Goto("step")
@@ -127,9 +127,9 @@ class ProcessDialog(Dialog):
         return Screen(step_card(turn.ui, view, turn.origin))
 
     def move(self, turn: Turn, submit: Submit) -> Outcome:
-        if submit.action == "menu":
+        if submit.action == Action.MENU:
             return End(Result.TO_MENU)
-        if submit.action == "feedback":
+        if submit.action == Action.FEEDBACK:
             service = current_service(turn)
             if service is None or submit.value != service.id:
                 return Stay(turn.ui("common.stale"))
@@ -141,10 +141,10 @@ class ProcessDialog(Dialog):
         flat = [step.id for _, steps in walk for step in steps]
         at = turn.data.get("at")
         index = flat.index(at) if at in flat else 0
-        if submit.action == "next" and index + 1 < len(flat):
+        if submit.action == Action.NEXT and index + 1 < len(flat):
             turn.data["at"] = flat[index + 1]
             return Goto("step")
-        if submit.action == "phase":
+        if submit.action == Action.PHASE:
             target = next((steps[0].id for phase, steps in walk if phase.id == submit.value), None)
             if target is None:
                 return Stay(turn.ui("common.stale"))

@@ -14,6 +14,7 @@ from rapidfuzz import fuzz
 
 from bot.ui.cards.guided_service import pick_service_card
 from bot.ui.cards.payload import Submit
+from bot.ui.protocol import Action
 from dialogs.choices import FUZZY_MARGIN, normalize
 from dialogs.engine import End, Goto, Outcome, Screen, Stay, Step, Turn
 from knowledge.model import KnowledgeBase, Localized, ServiceCard
@@ -40,7 +41,7 @@ def current_service(turn: Turn) -> ServiceCard | None:
     return turn.kb.service(service_id) if isinstance(service_id, str) else None
 
 
-def chosen_service(turn: Turn, submit: Submit, *actions: str) -> str | None:
+def chosen_service(turn: Turn, submit: Submit, *actions: Action) -> str | None:
     """The service a button names, when the button is one of `actions` and the service exists."""
     if submit.action not in actions or not submit.value or turn.kb.service(submit.value) is None:
         return None
@@ -56,7 +57,7 @@ def pick_service_step(title_key: str, prompt_key: str, then: str, **reset: Any) 
         return Screen(pick_service_card(turn.kb, ui, turn.origin, title=ui(title_key), prompt=ui(prompt_key)))
 
     def act(turn: Turn, submit: Submit) -> Outcome:
-        service = chosen_service(turn, submit, "pick")
+        service = chosen_service(turn, submit, Action.PICK)
         if service is None:
             return Stay(turn.ui("common.unknown_service"))
         turn.data.update(service=service, **reset)

@@ -32,7 +32,7 @@ _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoade
 one took most of the knowledge base's load time, i.e. of the bot's cold start."""
 
 
-class _LineLoader(_BaseLoader):  # type: ignore[valid-type,misc]
+class _LineLoader(_BaseLoader):  # type: ignore[valid-type,misc]  # the loader base is chosen at run time (C or Python)
     """SafeLoader with YAML 1.2 booleans."""
 
 

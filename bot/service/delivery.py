@@ -37,7 +37,7 @@ class TurnDelivery:
         if delivery is None:
             delivery = cls(connector, context.turn_state.get(BotAdapter.BOT_OAUTH_SCOPE_KEY))
             context.turn_state[DELIVERY_KEY] = delivery
-        return delivery  # type: ignore[no-any-return]
+        return delivery  # type: ignore[no-any-return]  # the SDK's turn_state is an untyped dict; we put it there
 
     async def send(self, activity: Activity) -> ResourceResponse:
         if self.failure is not None:

@@ -37,7 +37,7 @@ def to_json(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: to_json(item) for key, item in value.items()}
     if isinstance(value, datetime):
-        iso: str = Serializer.serialize_iso(value)  # type: ignore[no-untyped-call]
+        iso: str = Serializer.serialize_iso(value)  # type: ignore[no-untyped-call]  # msrest ships no types
         return iso
     if isinstance(value, Enum):
         return value.value
@@ -68,7 +68,7 @@ def from_json(model: type[M], data: Any) -> M:
     try:
         return _model(model, data)
     except _NotPlain:
-        restored: M = model().deserialize(data)  # type: ignore[no-untyped-call]
+        restored: M = model().deserialize(data)  # type: ignore[no-untyped-call]  # msrest ships no types
         return restored
 
 
@@ -114,7 +114,7 @@ def _value(type_name: str, value: Any) -> Any:
     if type_name == "iso-8601":
         if type(value) is not str:
             raise _NotPlain
-        return Deserializer.deserialize_iso(value)  # type: ignore[no-untyped-call]
+        return Deserializer.deserialize_iso(value)  # type: ignore[no-untyped-call]  # msrest ships no types
     if type_name.startswith("[") and type_name.endswith("]"):
         if type(value) is not list:
             raise _NotPlain

@@ -55,6 +55,11 @@ class Action(StrEnum):
     NONE_OF_THESE = "none"
     FOLLOW_UP = "ask"
     FINDER_PREFILLED = "finder_prefilled"
+    # Supervisors' campaigns.
+    CANCEL_CAMPAIGN = "cancel_campaign"
+    REMIND = "remind"
+    EXPORT = "export"
+    REFRESH = "refresh"
 
 
 NAVIGATION: frozenset[Action] = frozenset({Action.BACK, Action.NEXT, Action.PHASE, Action.MENU, Action.RESTART})

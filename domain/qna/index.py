@@ -133,7 +133,7 @@ class RecordRef:
         kind, _, record_id = value.partition(":")
         if kind not in QNA_KINDS or not record_id:
             return None
-        return cls(kind, record_id)  # type: ignore[arg-type]
+        return cls(kind, record_id)  # type: ignore[arg-type]  # `kind` was checked against QNA_KINDS just above
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,12 +31,11 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.service.app import create_app
 from bot.service.settings import Settings
 from bot.store.migrations import upgrade
+from bot.ui.cards.payload import PAYLOAD_KEY
+from bot.ui.protocol import Action, DialogId
 from domain.qna.evaluate import DEV, HELD_OUT, EvalQuestion
 
 LOCALES: Final = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-US"}
-HELPFUL: Final = "helpful"
-PICK: Final = "pick"
-PAYLOAD: Final = "pv"
 
 
 @dataclass
@@ -133,12 +132,12 @@ def read_replies(activities: Sequence[dict[str, Any]]) -> Seen:
             content = attachment.get("content")
             _walk(content, texts)
             for data in _actions(content):
-                pv = data.get(PAYLOAD) or {}
-                if pv.get("action") == HELPFUL and seen.shown is None:
+                pv = data.get(PAYLOAD_KEY) or {}
+                if pv.get("action") == Action.HELPFUL and seen.shown is None:
                     seen.shown = str(pv.get("value"))
-                elif pv.get("action") == PICK and pv.get("value"):
+                elif pv.get("action") == Action.PICK and pv.get("value"):
                     seen.offers.append(str(pv["value"]))
-                elif pv.get("action") == "start" and pv.get("value") == "finder" and isinstance(data.get("finder"), str):
+                elif pv.get("action") == Action.START and pv.get("value") == DialogId.FINDER and isinstance(data.get("finder"), str):
                     seen.finder = dict(pair.split("=", 1) for pair in data["finder"].split(";") if pair.count("=") == 1)
         for action in (act.get("suggestedActions") or {}).get("actions") or ():
             if isinstance(action.get("title"), str):

@@ -10,6 +10,7 @@ from typing import Any
 from bot.ui.cards.campaign import finnish_date
 from bot.ui.cards.guided_common import Card, Element, Origin, Ui, action_sets, card, facts, heading, nav_actions, text
 from bot.ui.i18n import Strings
+from bot.ui.protocol import Action
 from domain.campaign import CANCELLABLE_STATES, CampaignView, SummaryRow
 
 
@@ -39,7 +40,7 @@ def preview_card(ui: Ui, cui: CampaignUi, origin: Origin, prompt: Card, details:
     table = facts(details)
     if table:
         body.append(table)
-    buttons = [origin.button(cui("dialog.confirm"), "confirm", primary=True), origin.button(cui("dialog.discard"), "cancel")]
+    buttons = [origin.button(cui("dialog.confirm"), Action.CONFIRM, primary=True), origin.button(cui("dialog.discard"), Action.CANCEL)]
     return card([*body, *action_sets(buttons)], nav_actions(ui, origin))
 
 
@@ -69,12 +70,12 @@ def campaigns_card(cui: CampaignUi, origin: Origin, views: Sequence[CampaignView
         items.extend(text(f"{cui('status.failure')}: {failure_text(cui, reason)} ({n})", subtle=True) for reason, n in sorted(counts.failure_reasons.items()))
         buttons = []
         if view.state in CANCELLABLE_STATES:
-            buttons.append(origin.button(cui("status.cancel"), "cancel_campaign", str(view.id)))
+            buttons.append(origin.button(cui("status.cancel"), Action.CANCEL_CAMPAIGN, str(view.id)))
         if not view.extra_reminder_sent and counts.not_answered and view.state.value in ("sending", "sent"):
-            buttons.append(origin.button(cui("status.remind"), "remind", str(view.id)))
-        buttons.append(origin.button(cui("status.export"), "export", str(view.id)))
+            buttons.append(origin.button(cui("status.remind"), Action.REMIND, str(view.id)))
+        buttons.append(origin.button(cui("status.export"), Action.EXPORT, str(view.id)))
         body.append({"type": "Container", "separator": True, "items": [*items, *action_sets([universal(b) for b in buttons])]})
-    refresh = universal(origin.button(cui("status.refresh"), "refresh"))
+    refresh = universal(origin.button(cui("status.refresh"), Action.REFRESH))
     return card(body, [refresh])
 
 
@@ -135,7 +136,7 @@ def summary_card(
             }
         )
         body.append(text(cui("summary.scale"), subtle=True))
-    buttons = [origin.button(cui("summary.export_csv"), "export", "csv"), origin.button(cui("summary.export_xlsx"), "export", "xlsx")]
+    buttons = [origin.button(cui("summary.export_csv"), Action.EXPORT, "csv"), origin.button(cui("summary.export_xlsx"), Action.EXPORT, "xlsx")]
     return card([*body, *action_sets(buttons)], nav_actions(ui, origin))
 
 

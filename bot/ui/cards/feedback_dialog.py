@@ -13,8 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.ui.cards.guided_common import Action, Card, Origin, Ui, action_sets, card, choice_buttons, facts, heading, nav_actions, text
+from bot.ui.cards.guided_common import Button, Card, Origin, Ui, action_sets, card, choice_buttons, facts, heading, nav_actions, text
 from bot.ui.i18n import Strings
+from bot.ui.protocol import Action
 from domain.feedback import CONCERN_AREAS, CONCERN_KINDS, RATING_ASPECTS, RATING_MAX, RATING_MIN, SERVICE_LINES
 
 START_INPUT = "period_start"
@@ -36,13 +37,13 @@ class FeedbackUi:
         return Ui(self.strings, self.lang)
 
 
-def _with_inputs(action: Action) -> Action:
+def _with_inputs(action: Button) -> Button:
     """A button that sends the card's input fields along (guided buttons send none)."""
     action["associatedInputs"] = "auto"
     return action
 
 
-def _ask(ui: FeedbackUi, origin: Origin, title: str, prompt: str | None, buttons: Sequence[Action], body: Sequence[dict[str, Any]] = ()) -> Card:
+def _ask(ui: FeedbackUi, origin: Origin, title: str, prompt: str | None, buttons: Sequence[Button], body: Sequence[dict[str, Any]] = ()) -> Card:
     parts = [heading(title, size="Medium"), *([text(prompt)] if prompt else []), *body, *choice_buttons(list(buttons))]
     return card(parts, nav_actions(ui.nav, origin))
 
@@ -50,10 +51,10 @@ def _ask(ui: FeedbackUi, origin: Origin, title: str, prompt: str | None, buttons
 def provider_choice_card(ui: FeedbackUi, origin: Origin, typed: str, exact: tuple[int, str] | None, suggestions: Sequence[tuple[int, str]]) -> Card:
     buttons = []
     if exact is not None:
-        buttons.append(origin.button(ui("dialog.yes_same", name=exact[1]), "pick", str(exact[0]), primary=True))
-    buttons += [origin.button(name, "pick", str(pid)) for pid, name in suggestions]
-    buttons.append(origin.button(ui("dialog.provider_new_button", name=typed), "confirm", "new"))
-    buttons.append(origin.button(ui("dialog.provider_retype"), "edit"))
+        buttons.append(origin.button(ui("dialog.yes_same", name=exact[1]), Action.PICK, str(exact[0]), primary=True))
+    buttons += [origin.button(name, Action.PICK, str(pid)) for pid, name in suggestions]
+    buttons.append(origin.button(ui("dialog.provider_new_button", name=typed), Action.CONFIRM, "new"))
+    buttons.append(origin.button(ui("dialog.provider_retype"), Action.EDIT))
     if exact is not None:
         prompt = ui("dialog.provider_same", name=exact[1])
     elif suggestions:
@@ -64,7 +65,7 @@ def provider_choice_card(ui: FeedbackUi, origin: Origin, typed: str, exact: tupl
 
 
 def line_card(ui: FeedbackUi, origin: Origin) -> Card:
-    return _ask(ui, origin, ui("dialog.line"), None, [origin.button(ui(f"line.{line}"), "answer", line) for line in SERVICE_LINES])
+    return _ask(ui, origin, ui("dialog.line"), None, [origin.button(ui(f"line.{line}"), Action.ANSWER, line) for line in SERVICE_LINES])
 
 
 def period_card(ui: FeedbackUi, origin: Origin, start: str | None, end: str | None) -> Card:
@@ -72,7 +73,7 @@ def period_card(ui: FeedbackUi, origin: Origin, start: str | None, end: str | No
         {"type": "Input.Date", "id": START_INPUT, "label": ui("dialog.period_start"), **({"value": start} if start else {})},
         {"type": "Input.Date", "id": END_INPUT, "label": ui("dialog.period_end"), **({"value": end} if end else {})},
     ]
-    return _ask(ui, origin, ui("dialog.period"), None, [_with_inputs(origin.button(ui("dialog.next"), "answer", primary=True))], inputs)
+    return _ask(ui, origin, ui("dialog.period"), None, [_with_inputs(origin.button(ui("dialog.next"), Action.ANSWER, primary=True))], inputs)
 
 
 def ratings_card(ui: FeedbackUi, origin: Origin, given: Mapping[str, int]) -> Card:
@@ -90,22 +91,24 @@ def ratings_card(ui: FeedbackUi, origin: Origin, given: Mapping[str, int]) -> Ca
         if aspect in given:
             field["value"] = str(given[aspect])
         inputs.append(field)
-    return _ask(ui, origin, ui("dialog.ratings"), None, [_with_inputs(origin.button(ui("dialog.next"), "answer", primary=True))], inputs)
+    return _ask(ui, origin, ui("dialog.ratings"), None, [_with_inputs(origin.button(ui("dialog.next"), Action.ANSWER, primary=True))], inputs)
 
 
 def concern_card(ui: FeedbackUi, origin: Origin) -> Card:
-    buttons = [origin.button(ui("concern.none"), "answer", "none")]
-    buttons += [origin.button(ui(f"concern.{area}"), "answer", area) for area in CONCERN_AREAS]
+    buttons = [origin.button(ui("concern.none"), Action.ANSWER, "none")]
+    buttons += [origin.button(ui(f"concern.{area}"), Action.ANSWER, area) for area in CONCERN_AREAS]
     return _ask(ui, origin, ui("dialog.concern"), None, buttons)
 
 
 def concern_kind_card(ui: FeedbackUi, origin: Origin, area: str) -> Card:
-    buttons = [origin.button(ui(f"kind.{area}.{kind}"), "answer", kind) for kind in CONCERN_KINDS[area]]
+    buttons = [origin.button(ui(f"kind.{area}.{kind}"), Action.ANSWER, kind) for kind in CONCERN_KINDS[area]]
     return _ask(ui, origin, ui("dialog.concern_kind"), ui(f"concern.{area}"), buttons)
 
 
 def free_text_card(ui: FeedbackUi, origin: Origin, max_chars: int) -> Card:
-    return _ask(ui, origin, ui("dialog.free_text_input"), ui("dialog.free_text", max=max_chars), [origin.button(ui("dialog.free_text_skip"), "answer", "none")])
+    return _ask(
+        ui, origin, ui("dialog.free_text_input"), ui("dialog.free_text", max=max_chars), [origin.button(ui("dialog.free_text_skip"), Action.ANSWER, "none")]
+    )
 
 
 def summary_card(ui: FeedbackUi, origin: Origin, pairs: Sequence[tuple[str, str]], ratings: Sequence[tuple[str, str]], free_text: str, token: str) -> Card:
@@ -114,7 +117,7 @@ def summary_card(ui: FeedbackUi, origin: Origin, pairs: Sequence[tuple[str, str]
     if free_text:
         body += [text(ui("card.free_text"), spacing="Medium"), text(free_text)]
     body.append(text(ui("dialog.summary_note"), subtle=True, spacing="Medium"))
-    buttons = [origin.button(ui("dialog.send"), "confirm", token, primary=True), origin.button(ui("dialog.edit"), "edit")]
+    buttons = [origin.button(ui("dialog.send"), Action.CONFIRM, token, primary=True), origin.button(ui("dialog.edit"), Action.EDIT)]
     return card([b for b in body if b] + action_sets(buttons), nav_actions(ui.nav, origin))
 
 
@@ -128,4 +131,4 @@ def edit_card(ui: FeedbackUi, origin: Origin) -> Card:
         "concern": "card.concern",
         "free_text": "card.free_text",
     }
-    return _ask(ui, origin, ui("dialog.edit_prompt"), None, [origin.button(ui(labels[field]), "edit", field) for field in EDITABLE])
+    return _ask(ui, origin, ui("dialog.edit_prompt"), None, [origin.button(ui(labels[field]), Action.EDIT, field) for field in EDITABLE])

@@ -19,13 +19,13 @@ from typing import Any, Final
 from bot.ui.cards.payload import Submit
 from bot.ui.cards.text import TYPED_VALUES_ID
 from bot.ui.i18n import Strings
-from bot.ui.protocol import NAVIGATION
+from bot.ui.protocol import COMMANDS, NAVIGATION, Action
 from domain.justification import SOURCE_TITLES
 from knowledge.model import Localized, Source
 
 Card = dict[str, Any]
 Element = dict[str, Any]
-Action = dict[str, Any]
+Button = dict[str, Any]
 
 CARD_VERSION: Final = "1.5"
 SCHEMA_URL: Final = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -79,20 +79,20 @@ class Origin:
     step: str
     buttons: list[Choice] = field(default_factory=list, compare=False)
 
-    def button(self, title: str, action: str, value: str | None = None, *, primary: bool = False, named: str | None = None) -> Action:
+    def button(self, title: str, action: Action, value: str | None = None, *, primary: bool = False, named: str | None = None) -> Button:
         submit = Submit(self.dialog, self.step, action, value)
         # Typed text names a button by its standalone name where it has one ("Näytä kortti:
         # Perhetyö"): several short "Näytä kortti" could not be told apart.
-        self.buttons.append(Choice(named or title, submit, numbered=action not in NAVIGATION and action not in ("cancel", "help")))
+        self.buttons.append(Choice(named or title, submit, numbered=action not in NAVIGATION and action not in COMMANDS))
         return submit_action(title, submit, primary=primary, named=named)
 
 
-def submit_action(title: str, submit: Submit, *, primary: bool = False, named: str | None = None) -> Action:
+def submit_action(title: str, submit: Submit, *, primary: bool = False, named: str | None = None) -> Button:
     """A button. `named` is its name standing alone ("Näytä kortti: Perhetyö" for a short
     "Näytä kortti" under the service's name): the tooltip Teams shows on hover and reads to
     a screen reader, and the name text renderings show and typing matches, where the
     card's grouping is lost (`bot.ui.cards.text`)."""
-    action: Action = {"type": "Action.Submit", "title": short(title), "data": submit.data()}
+    action: Button = {"type": "Action.Submit", "title": short(title), "data": submit.data()}
     if named and named != title:
         action["tooltip"] = short(named)
     if primary:
@@ -124,7 +124,7 @@ def short(title: str, limit: int = MAX_TITLE) -> str:
     return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
 
 
-def card(body: Sequence[Element], actions: Sequence[Action] = (), *, fallback: str | None = None) -> Card:
+def card(body: Sequence[Element], actions: Sequence[Button] = (), *, fallback: str | None = None) -> Card:
     result: Card = {"type": "AdaptiveCard", "$schema": SCHEMA_URL, "version": CARD_VERSION, "body": list(body)}
     if actions:
         result["actions"] = list(actions)
@@ -192,12 +192,12 @@ def container(*elements: Element | None, style: str | None = None, separator: bo
     return box
 
 
-def action_sets(actions: Sequence[Action]) -> list[Element]:
+def action_sets(actions: Sequence[Button]) -> list[Element]:
     """Buttons in the card body, split into rows Teams shows in full."""
     return [{"type": "ActionSet", "actions": list(actions[start : start + MAX_ACTIONS_PER_SET])} for start in range(0, len(actions), MAX_ACTIONS_PER_SET)]
 
 
-def choice(action: Action, detail: str | None = None) -> Element:
+def choice(action: Button, detail: str | None = None) -> Element:
     """An answer or a pick as a tile: the whole tile is the button (`selectAction`) and its
     text wraps, so a long option shows whole at any width where a button's title is cut;
     and it looks unlike the card's buttons (back, cancel, help), which only navigate."""
@@ -207,7 +207,7 @@ def choice(action: Action, detail: str | None = None) -> Element:
     return {"type": "Container", "style": "emphasis", "spacing": "Small", "selectAction": action, "items": items}
 
 
-def choice_buttons(actions: Sequence[Action], *, typed_numbers_are_values: bool = False) -> list[Element]:
+def choice_buttons(actions: Sequence[Button], *, typed_numbers_are_values: bool = False) -> list[Element]:
     """Answer options, one tile each (see `choice`). Where the question reads a typed number
     as a value (an age), the tiles are marked so text renderings leave them unnumbered."""
     tiles = [choice(action) for action in actions]
@@ -217,7 +217,7 @@ def choice_buttons(actions: Sequence[Action], *, typed_numbers_are_values: bool 
     return tiles
 
 
-def toggle(title: str, *targets: str) -> Action:
+def toggle(title: str, *targets: str) -> Button:
     """A button that shows and hides the elements with these ids (detail kept off the
     first view, so a card is taken in at a glance)."""
     return {"type": "Action.ToggleVisibility", "title": title, "targetElements": list(targets)}
@@ -246,10 +246,10 @@ def copyable(block_id: str, label: str, value: str) -> Element:
     return {"type": "Container", "minHeight": f"{lines * COPY_LINE_PX + 40}px", "items": [field]}
 
 
-def nav_actions(ui: Ui, origin: Origin, *, back: bool = True) -> list[Action]:
+def nav_actions(ui: Ui, origin: Origin, *, back: bool = True) -> list[Button]:
     """Back / cancel / help: on every step of every dialog, so a card user never needs to type."""
-    actions = [origin.button(ui("common.back"), "back")] if back else []
-    actions += [origin.button(ui("common.cancel"), "cancel"), origin.button(ui("common.help"), "help")]
+    actions = [origin.button(ui("common.back"), Action.BACK)] if back else []
+    actions += [origin.button(ui("common.cancel"), Action.CANCEL), origin.button(ui("common.help"), Action.HELP)]
     return actions
 
 

@@ -29,6 +29,7 @@ from bot.ui.cards.guided_common import (
     text,
 )
 from bot.ui.cards.guided_service import duration_facts
+from bot.ui.protocol import Action
 from domain.criteria import BASE_ANSWERS, Basis, CheckAnswer, CheckItem, CheckResult, Reason, ReasonCode, Verdict, statement_of
 from domain.justification import consider_text, justification_text
 from knowledge.model import ContraIndication, Criterion, KnowledgeBase, ServiceCard
@@ -76,7 +77,7 @@ def _collation_key(name: str) -> str:
 def pick_card(kb: KnowledgeBase, ui: Ui, origin: Origin) -> Card:
     """One button a service, sorted by the name the user sees."""
     services = sorted(kb.services, key=lambda s: _collation_key(s.name.get(ui.lang)))
-    tiles = [choice(origin.button(s.name.get(ui.lang), "pick", s.id), ui.loc(s.summary)) for s in services]
+    tiles = [choice(origin.button(s.name.get(ui.lang), Action.PICK, s.id), ui.loc(s.summary)) for s in services]
     return card([heading(ui("criteria.title")), text(ui("criteria.pick")), *tiles], nav_actions(ui, origin))
 
 
@@ -97,7 +98,7 @@ def consider_when(ui: Ui, kb: KnowledgeBase | None, item: CheckItem) -> str | No
 
 def _answer_buttons(ui: Ui, item: CheckItem, origin: Origin) -> list[Element]:
     """One tile an answer: whole in a narrow Teams pane, and unlike the navigation buttons."""
-    return choice_buttons([origin.button(answer_title(ui, answer), "answer", answer.value) for answer in item.answers])
+    return choice_buttons([origin.button(answer_title(ui, answer), Action.ANSWER, answer.value) for answer in item.answers])
 
 
 def question_card(
@@ -177,7 +178,7 @@ def summary_card(ui: Ui, result: CheckResult, justification: str | None, origin:
     if result.alternatives:
         body += section(
             ui("criteria.alternatives"),
-            *[choice(origin.button(ui("common.open_card", service=s.name.get(ui.lang)), "card", s.id)) for s in result.alternatives],
+            *[choice(origin.button(ui("common.open_card", service=s.name.get(ui.lang)), Action.CARD, s.id)) for s in result.alternatives],
         )
     if not ruled_out:
         # Tasks and duration only for a service that may be arranged.
@@ -198,9 +199,9 @@ def summary_card(ui: Ui, result: CheckResult, justification: str | None, origin:
         source_block(ui, service.sources),
     ]
     actions = [
-        origin.button(ui("criteria.show_card"), "card", service.id),
-        origin.button(ui("criteria.start_process"), "process", service.id),
-        origin.button(ui("criteria.check_another"), "restart"),
+        origin.button(ui("criteria.show_card"), Action.CARD, service.id),
+        origin.button(ui("criteria.start_process"), Action.PROCESS, service.id),
+        origin.button(ui("criteria.check_another"), Action.RESTART),
         *nav_actions(ui, origin),
     ]
     return card(body, actions)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from bot.ui.cards.guided_common import (
-    Action,
+    Button,
     Card,
     Element,
     Origin,
@@ -26,6 +26,7 @@ from bot.ui.cards.guided_common import (
     toggle,
 )
 from bot.ui.cards.guided_service import service_names, sorted_by_name
+from bot.ui.protocol import Action
 from domain.criteria import statement_of
 from domain.finder import RankedService, Recommendation, RuledOut, is_age_question, presenting_need
 from domain.justification import consider_text
@@ -49,7 +50,7 @@ def question_card(ui: Ui, question: FinderQuestion, number: int, origin: Origin,
         body.append(text(question.help.get(ui.lang), subtle=True))
     if is_age_question(question):
         body.append(text(ui("finder.age_hint"), subtle=True))
-    answers = [origin.button(option.label.get(ui.lang), "answer", option.id) for option in question.options]
+    answers = [origin.button(option.label.get(ui.lang), Action.ANSWER, option.id) for option in question.options]
     body += choice_buttons(answers, typed_numbers_are_values=is_age_question(question))
     if number == 1:
         # At the age question a typed number is an age: the footer must not promise otherwise.
@@ -100,7 +101,7 @@ def result_card(kb: KnowledgeBase, ui: Ui, result: Recommendation, origin: Origi
             )
         )
     body.append(text(ui("common.decision_note"), subtle=True, spacing="Medium"))
-    actions = [origin.button(ui("finder.restart"), "restart"), *nav_actions(ui, origin)]
+    actions = [origin.button(ui("finder.restart"), Action.RESTART), *nav_actions(ui, origin)]
     return card(body, actions)
 
 
@@ -131,7 +132,7 @@ def _other_needs(kb: KnowledgeBase, ui: Ui, result: Recommendation, origin: Orig
 
 def _folded_group(ui: Ui, services: Sequence[ServiceCard], origin: Origin, *, line: str, note: str, show: str) -> Element:
     ordered = sorted_by_name(services, ui.lang)
-    fold: Action = {
+    fold: Button = {
         "type": "Action.ShowCard",
         "title": show,
         "card": {
@@ -139,7 +140,7 @@ def _folded_group(ui: Ui, services: Sequence[ServiceCard], origin: Origin, *, li
             "body": [
                 text(note, subtle=True),
                 text(", ".join(s.name.get(ui.lang) for s in ordered)),
-                *(choice(origin.button(ui("common.open_card", service=s.name.get(ui.lang)), "card", s.id)) for s in ordered),
+                *(choice(origin.button(ui("common.open_card", service=s.name.get(ui.lang)), Action.CARD, s.id)) for s in ordered),
             ],
         },
     }
@@ -185,9 +186,9 @@ def _fit(kb: KnowledgeBase, ui: Ui, number: int, ranked: RankedService, answers:
     ]
     if not service.complete:
         parts.append(notice(ui("finder.thin_card"), color="Warning"))
-    buttons: list[Action] = [
-        origin.button(ui("finder.check"), "criteria", service.id, named=ui("finder.check_criteria", service=name)),
-        origin.button(ui("finder.open_card"), "card", service.id, named=ui("common.open_card", service=name)),
+    buttons: list[Button] = [
+        origin.button(ui("finder.check"), Action.CRITERIA, service.id, named=ui("finder.check_criteria", service=name)),
+        origin.button(ui("finder.open_card"), Action.CARD, service.id, named=ui("common.open_card", service=name)),
     ]
     # Two buttons a row: Teams lays a row's buttons side by side in equal widths, and three
     # would cut "Kontrollera kriterier" at 480 px.
@@ -224,10 +225,10 @@ def _ruled_out(kb: KnowledgeBase, ui: Ui, item: RuledOut, answers: Mapping[str, 
         {**text(ui.loc(item.reason.explanation), subtle=True, spacing="None"), "size": "Small"},
         instead_line,
     ]
-    parts += [choice(origin.button(ui("common.open_card", service=name), "card", alt.id)) for alt, name in zip(item.alternatives, instead, strict=True)]
+    parts += [choice(origin.button(ui("common.open_card", service=name), Action.CARD, alt.id)) for alt, name in zip(item.alternatives, instead, strict=True)]
     # Its own card only: the card offers the criteria check (with these answers) for a
     # worker who doubts an answer; a check button on every ruled-out service crowded the card.
     own = ui("common.open_card", service=item.service.name.get(ui.lang))
-    parts.append({"type": "ActionSet", "actions": [origin.button(ui("finder.open_card"), "card", item.service.id, named=own)]})
+    parts.append({"type": "ActionSet", "actions": [origin.button(ui("finder.open_card"), Action.CARD, item.service.id, named=own)]})
     parts.append(source_block(ui, item.service.sources, sections=False))
     return container(*parts, separator=True)

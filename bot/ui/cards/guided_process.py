@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import get_args
 
 from bot.ui.cards.guided_common import (
-    Action,
+    Button,
     Card,
     Element,
     Origin,
@@ -24,6 +24,7 @@ from bot.ui.cards.guided_common import (
     subheading,
     text,
 )
+from bot.ui.protocol import Action
 from knowledge.model import KnowledgeBase, Process, ProcessPhase, ProcessStep, ServiceCard, Track
 
 
@@ -57,7 +58,7 @@ def pick_process_card(kb: KnowledgeBase, ui: Ui, origin: Origin, service: Servic
     if service:
         body.append(text(ui("process.for_service", service=service.name.get(ui.lang)), subtle=True))
     processes = processes_in_track_order(kb)
-    body += [choice(origin.button(p.name.get(ui.lang), "pick", p.id), ui.loc(p.summary)) for p in processes]
+    body += [choice(origin.button(p.name.get(ui.lang), Action.PICK, p.id), ui.loc(p.summary)) for p in processes]
     return card(body, nav_actions(ui, origin, back=back))
 
 
@@ -94,14 +95,14 @@ def step_card(ui: Ui, view: StepView, origin: Origin) -> Card:
         body.append(text(ui("process.last_step"), color="Good"))
     body.append(source_block(ui, [step.source]))
     if view.service is not None:
-        body.append({"type": "ActionSet", "spacing": "Small", "actions": [origin.button(ui("process.give_feedback"), "feedback", view.service.id)]})
-    actions: list[Action] = []
+        body.append({"type": "ActionSet", "spacing": "Small", "actions": [origin.button(ui("process.give_feedback"), Action.FEEDBACK, view.service.id)]})
+    actions: list[Button] = []
     if not view.is_last:
-        actions.append(origin.button(ui("process.next"), "next", primary=True))
+        actions.append(origin.button(ui("process.next"), Action.NEXT, primary=True))
     # On the first step "back" leaves the route (to the process choice); elsewhere it is a step back.
-    actions.append(origin.button(ui("common.back") if view.is_first else ui("process.previous"), "back"))
+    actions.append(origin.button(ui("common.back") if view.is_first else ui("process.previous"), Action.BACK))
     actions.append(_jump_action(ui, view, origin))
-    actions.append(origin.button(ui("common.menu"), "menu"))
+    actions.append(origin.button(ui("common.menu"), Action.MENU))
     actions += nav_actions(ui, origin, back=False)
     return card(body, actions)
 
@@ -122,7 +123,9 @@ def _quiet(value: str) -> Element:
     return {**text(value, subtle=True, spacing="Small"), "size": "Small"}
 
 
-def _jump_action(ui: Ui, view: StepView, origin: Origin) -> Action:
+def _jump_action(ui: Ui, view: StepView, origin: Origin) -> Button:
     """'Jump to phase' folds the phase buttons away, so the step card stays short."""
-    buttons = [origin.button(ui("process.phase_button", n=n, phase=ui.loc(phase.title)), "phase", phase.id) for n, phase in enumerate(view.phases, start=1)]
+    buttons = [
+        origin.button(ui("process.phase_button", n=n, phase=ui.loc(phase.title)), Action.PHASE, phase.id) for n, phase in enumerate(view.phases, start=1)
+    ]
     return {"type": "Action.ShowCard", "title": ui("process.jump"), "card": {"type": "AdaptiveCard", "body": choice_buttons(buttons)}}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from bot.ui.cards.guided_common import (
-    Action,
+    Button,
     Card,
     Element,
     Origin,
@@ -24,6 +24,7 @@ from bot.ui.cards.guided_common import (
     text,
     toggle,
 )
+from bot.ui.protocol import Action
 from domain.criteria import statement_of
 from knowledge.model import AgeRange, ContraIndication, Criterion, Duration, KnowledgeBase, ServiceCard
 
@@ -68,11 +69,11 @@ def service_card(kb: KnowledgeBase, ui: Ui, service: ServiceCard, origin: Origin
         {"type": "ActionSet", "spacing": "Medium", "actions": [toggle(ui("card.more"), *explained, "details")]},
         hidden("details", *details),
     ]
-    actions: list[Action] = []
+    actions: list[Button] = []
     if service.criteria or service.contraindications:
-        actions.append(origin.button(ui("card.check_criteria"), "criteria", service.id, primary=True))
-    actions.append(origin.button(ui("card.start_process"), "process", service.id))
-    body.append({"type": "ActionSet", "spacing": "Small", "actions": [origin.button(ui("card.give_feedback"), "feedback", service.id)]})
+        actions.append(origin.button(ui("card.check_criteria"), Action.CRITERIA, service.id, primary=True))
+    actions.append(origin.button(ui("card.start_process"), Action.PROCESS, service.id))
+    body.append({"type": "ActionSet", "spacing": "Small", "actions": [origin.button(ui("card.give_feedback"), Action.FEEDBACK, service.id)]})
     actions += nav_actions(ui, origin, back=back)
     return card(body, actions)
 
@@ -81,7 +82,7 @@ def pick_service_card(kb: KnowledgeBase, ui: Ui, origin: Origin, *, title: str, 
     """One tile a service, alphabetically by the name the reader sees, with its summary;
     `first` (a choice that is not one service) above them."""
     services = sorted_by_name(kb.services, ui.lang)
-    tiles = [choice(origin.button(s.name.get(ui.lang), "pick", s.id), ui.loc(s.summary)) for s in services]
+    tiles = [choice(origin.button(s.name.get(ui.lang), Action.PICK, s.id), ui.loc(s.summary)) for s in services]
     return card([heading(title), text(prompt), *first, *tiles], nav_actions(ui, origin, back=back))
 
 
@@ -129,7 +130,7 @@ def conditions(kb: KnowledgeBase, ui: Ui, items: Sequence[Criterion | ContraIndi
     return elements
 
 
-def _alternative_buttons(kb: KnowledgeBase, ui: Ui, service: ServiceCard, origin: Origin) -> list[Action]:
+def _alternative_buttons(kb: KnowledgeBase, ui: Ui, service: ServiceCard, origin: Origin) -> list[Button]:
     """Each alternative once, as a button to its own card (only those the knowledge base has)."""
     seen: dict[str, str] = {}
     for contra in service.contraindications:
@@ -137,7 +138,7 @@ def _alternative_buttons(kb: KnowledgeBase, ui: Ui, service: ServiceCard, origin
             found = kb.service(alt)
             if found and alt != service.id and alt not in seen:
                 seen[alt] = found.name.get(ui.lang)
-    return [origin.button(ui("common.open_card", service=name), "card", alt) for alt, name in seen.items()]
+    return [origin.button(ui("common.open_card", service=name), Action.CARD, alt) for alt, name in seen.items()]
 
 
 def _age_facts(ui: Ui, age: AgeRange | None) -> Element | None:

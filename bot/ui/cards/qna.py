@@ -4,7 +4,7 @@ Builders take plain data (`domain.qna.answer.Answer`, candidate titles) and a `Q
 word on a card comes from the knowledge base or `bot/ui/locales/<lang>/qna.yaml`. Buttons of the
 Q&A itself report back to the Q&A dialog with its current step token, so a button from an
 earlier answer is recognised as stale. Related cards and processes use the menu's start
-convention (`Submit(dialog="menu", step="menu", action="start", value=<dialog id>)`) with the
+convention (`Submit(dialog="menu", step="menu", action=Action.START, value=<dialog id>)`) with the
 record in an extra field (`service`, or `process` and `step`), so they work at any time.
 """
 
@@ -12,30 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any
 
-from bot.ui.cards.guided_common import Action, Card, Element, action_sets, card, choice, facts, heading, short, submit_action, text
+from bot.ui.cards.guided_common import Button, Card, Element, action_sets, card, choice, facts, heading, short, submit_action, text
 from bot.ui.cards.payload import Submit
 from bot.ui.i18n import Strings
+from bot.ui.protocol import Action, DialogId
 from domain.justification import SOURCE_TITLES
 from domain.qna.answer import Answer, Link
 from domain.qna.case import CaseReading
 from domain.qna.index import RecordRef
-
-QNA_DIALOG: Final = "qna"
-MENU_DIALOG: Final = "menu"
-CARD_DIALOG: Final = "card"
-PROCESS_DIALOG: Final = "process"
-CRITERIA_DIALOG: Final = "criteria"
-FINDER_DIALOG: Final = "finder"
-
-# Actions a Q&A card's own buttons carry.
-HELPFUL: Final = "helpful"
-NOT_HELPFUL: Final = "not_helpful"
-PICK: Final = "pick"
-NONE_OF_THESE: Final = "none"
-FOLLOW_UP: Final = "ask"
-TO_MENU: Final = "menu"
 
 
 @dataclass(frozen=True)
@@ -47,25 +33,25 @@ class QnaUi:
         return self.strings.get(f"qna.{key}", self.lang, **params)
 
 
-def _own(title: str, step: str, action: str, value: str | None = None, *, primary: bool = False) -> Action:
-    return submit_action(title, Submit(QNA_DIALOG, step, action, value), primary=primary)
+def _own(title: str, step: str, action: Action, value: str | None = None, *, primary: bool = False) -> Button:
+    return submit_action(title, Submit(DialogId.QNA, step, action, value), primary=primary)
 
 
-def link_action(ui: QnaUi, link: Link) -> Action:
+def link_action(ui: QnaUi, link: Link) -> Button:
     """A button that opens a service card or the process guide (at the step) via the menu."""
     if link.kind == "service":
-        submit = Submit(MENU_DIALOG, MENU_DIALOG, "start", CARD_DIALOG)
+        submit = Submit(DialogId.MENU, DialogId.MENU, Action.START, DialogId.CARD)
         extra: dict[str, Any] = {"service": link.id}
         title = ui("open_card", name=link.title)
     elif link.kind == "criteria":
-        submit = Submit(MENU_DIALOG, MENU_DIALOG, "start", CRITERIA_DIALOG)
+        submit = Submit(DialogId.MENU, DialogId.MENU, Action.START, DialogId.CRITERIA)
         extra = {"service": link.id}
         title = ui("open_check", name=link.title)
     else:
-        submit = Submit(MENU_DIALOG, MENU_DIALOG, "start", PROCESS_DIALOG)
+        submit = Submit(DialogId.MENU, DialogId.MENU, Action.START, DialogId.PROCESS)
         extra = {"process": link.process_id, **({"step": link.id} if link.kind == "step" else {})}
         title = ui("open_process", name=link.title)
-    action: Action = {"type": "Action.Submit", "title": short(title), "data": submit.data(**extra), "associatedInputs": "none"}
+    action: Button = {"type": "Action.Submit", "title": short(title), "data": submit.data(**extra), "associatedInputs": "none"}
     return action
 
 
@@ -109,15 +95,15 @@ def answer_card(ui: QnaUi, answer: Answer, step: str, matched: str | None = None
         body += [choice(link_action(ui, link)) for link in unique]
     if answer.follow_ups:
         body.append({**text(ui("follow_ups"), spacing="Medium"), "weight": "Bolder"})
-        body += [choice(_own(question, step, FOLLOW_UP, faq_id)) for faq_id, question in answer.follow_ups]
+        body += [choice(_own(question, step, Action.FOLLOW_UP, faq_id)) for faq_id, question in answer.follow_ups]
     body += also_block(ui, also, step)
     body.append({**text(ui("feedback_prompt"), spacing="Medium"), "separator": True})
     ref = str(answer.ref)
     actions = [
         # Neither answer styled: a coloured "helpful" reads as already chosen.
-        _own(ui("helpful"), step, HELPFUL, ref),
-        _own(ui("not_helpful"), step, NOT_HELPFUL, ref),
-        _own(ui("menu"), step, TO_MENU),
+        _own(ui("helpful"), step, Action.HELPFUL, ref),
+        _own(ui("not_helpful"), step, Action.NOT_HELPFUL, ref),
+        _own(ui("menu"), step, Action.MENU),
     ]
     return card(body, actions, fallback=answer.text)
 
@@ -184,8 +170,8 @@ def case_card(
         text(ui("case.understood", summary=", ".join(parts))),
         {**text(ui("case.finder_note"), subtle=True), "size": "Small"},
     ]
-    finder = Submit(MENU_DIALOG, MENU_DIALOG, "start", FINDER_DIALOG)
-    finder_action: Action = {
+    finder = Submit(DialogId.MENU, DialogId.MENU, Action.START, DialogId.FINDER)
+    finder_action: Button = {
         "type": "Action.Submit",
         "title": short(ui("case.finder")),
         "data": finder.data(finder=encode_finder_answers(finder_answers)),
@@ -218,17 +204,17 @@ def also_block(ui: QnaUi, offers: Sequence[tuple[RecordRef, str]], step: str) ->
     if not offers:
         return []
     body: list[Element] = [{**text(ui("also_title"), spacing="Medium"), "weight": "Bolder"}]
-    body += [{"type": "ActionSet", "actions": [_own(title, step, PICK, str(ref))]} for ref, title in offers]
+    body += [{"type": "ActionSet", "actions": [_own(title, step, Action.PICK, str(ref))]} for ref, title in offers]
     return body
 
 
 def did_you_mean_card(ui: QnaUi, offers: Sequence[tuple[RecordRef, str]], step: str) -> Card:
     """Up to three candidate questions as buttons, plus "none of these"."""
     body: list[Element] = [heading(ui("did_you_mean_title"), size="Medium"), text(ui("did_you_mean_intro"))]
-    buttons = [_own(title, step, PICK, str(ref)) for ref, title in offers]
-    buttons.append(_own(ui("none_of_these"), step, NONE_OF_THESE))
+    buttons = [_own(title, step, Action.PICK, str(ref)) for ref, title in offers]
+    buttons.append(_own(ui("none_of_these"), step, Action.NONE_OF_THESE))
     body += [choice(button) for button in buttons]
-    return card(body, [_own(ui("menu"), step, TO_MENU)], fallback=ui("did_you_mean_title"))
+    return card(body, [_own(ui("menu"), step, Action.MENU)], fallback=ui("did_you_mean_title"))
 
 
 def no_match_card(ui: QnaUi) -> Card:
