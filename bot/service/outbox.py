@@ -211,6 +211,9 @@ class OutboxWorker:
             return 0
         claims = await self.queue.claim(now, free, config.shared_rate, config.claim_lease)
         self._in_flight.update(claim.message_id for claim in claims)
+        if self._metrics is not None:
+            # The shared queue (every instance's), not this process's share of it.
+            self._metrics.set_campaign_queue_depth(await self.queue.depth())
         # Slots are times on the clock; waiting for them is measured on the monotonic clock
         # from this moment, so a clock that does not move by itself (tests) does not stretch it.
         anchor = time.monotonic() - now.timestamp()
@@ -275,7 +278,6 @@ class OutboxWorker:
         self._in_flight.discard(delivery.message_id)
         if self._metrics is not None:
             self._metrics.campaign_sent(result.state.value if result.retry_at is None else "retry")
-            self._metrics.set_campaign_queue_depth(len(self._in_flight))
         log_event(
             log, "outbox_send", message_id=delivery.message_id, kind=delivery.kind.value, outcome=result.state.value if result.retry_at is None else "retry",
             status=result.status_code, reason=result.reason, latency_ms=round((time.monotonic() - started) * 1000),

@@ -19,7 +19,7 @@ PostgreSQL is backed up with its own tools, which keep types, sequences and perm
   pg_dump --format=custom --file=palveluopas-$(date -u +%Y%m%dT%H%M%SZ).dump "$PGURL"
   pg_restore --clean --if-exists --no-owner --dbname="$PGURL" palveluopas-....dump
 where PGURL is DATABASE_URL without '+asyncpg' (postgresql://user:password@host:5432/palveluopas).
-In the compose deployment: docker compose -f deploy/compose.yaml exec db pg_dump -U palveluopas -Fc palveluopas > backup.dump
+In the compose deployment: docker compose -f deploy/compose.yaml exec -T db pg_dump -U palveluopas -Fc palveluopas > backup.dump
 Restore into a stopped bot, then run `palveluopas db upgrade` (an older backup is brought to the newest schema)."""
 
 

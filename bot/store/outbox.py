@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Float, and_, case, exists, literal, select, update
+from sqlalchemy import CursorResult, Float, and_, case, exists, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.store.campaigns import RATE_ROW, Campaign, CampaignRecipient, OutboxMessage, SendRate
@@ -250,6 +250,12 @@ class OutboxQueue:
                 .values(state=CampaignState.SENT, finished_at=now)
                 .execution_options(synchronize_session=False)
             )
+
+    async def depth(self) -> int:
+        """Messages not sent yet, by every instance: queued (due or not) and claimed."""
+        async with self._sessionmaker() as session:
+            waiting = select(func.count()).select_from(OutboxMessage).where(OutboxMessage.state.in_((DeliveryState.QUEUED, DeliveryState.CLAIMED)))
+            return int((await session.execute(waiting)).scalar_one())
 
     async def next_due(self) -> datetime | None:
         """When the earliest queued message becomes due (for the worker's sleep)."""

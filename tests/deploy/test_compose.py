@@ -29,6 +29,7 @@ def _variables_the_code_reads() -> set[str]:
         text = source.read_text(encoding="utf-8")
         found |= set(re.findall(r'text\("([A-Za-z_]+)"', text))
         found |= set(re.findall(r'_integer\(environ, "([A-Z_]+)"', text))
+        found |= set(re.findall(r'_seconds\(environ, "([A-Z_]+)"', text))
         found |= set(re.findall(r'pick\("[a-z_]+", "([A-Za-z_]+)"', text))
     return found
 
@@ -87,3 +88,11 @@ def test_the_proxy_sends_only_the_messaging_endpoint_to_every_replica() -> None:
     assert re.search(r"handle /api/messages \{\s*reverse_proxy \{\s*(#[^\n]*\n\s*)*dynamic a \{\s*name bot\s*port 3978", caddyfile)
     assert "respond 404" in caddyfile
     assert "/metrics" not in re.sub(r"#[^\n]*", "", caddyfile), "metrics are not published"
+
+
+def test_the_proxy_publishes_the_export_links_users_open_in_their_browser() -> None:
+    # Export links are PUBLIC_URL/exports/<token> (bot/service/campaign_desk.py): behind the
+    # proxy they must not be its 404.
+    caddyfile = (DEPLOY / "Caddyfile").read_text(encoding="utf-8")
+
+    assert re.search(r"handle /exports/\* \{\s*reverse_proxy \{\s*dynamic a \{\s*name bot\s*port 3978", caddyfile)

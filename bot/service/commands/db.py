@@ -21,7 +21,7 @@ from bot.store.retention import prune
 
 
 def register(subparsers: Any) -> None:
-    db = subparsers.add_parser("db", help="database schema: upgrade, current, revision")
+    db = subparsers.add_parser("db", help="database: upgrade, current, revision, backup, restore, prune")
     commands = db.add_subparsers(dest="db_command", required=True)
     commands.add_parser("upgrade", help="migrate DATABASE_URL to the newest revision (new or old database)").set_defaults(handler=cmd_upgrade)
     commands.add_parser("current", help="print the database's revision and the newest one").set_defaults(handler=cmd_current)

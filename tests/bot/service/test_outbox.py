@@ -304,3 +304,26 @@ async def test_two_app_instances_on_one_postgresql_database_send_each_prompt_onc
 
 async def _tick() -> None:
     await asyncio.sleep(0.01)
+
+
+async def test_the_queue_depth_gauge_counts_the_messages_waiting_in_the_shared_queue(
+    aiohttp_client: Any,
+    fast_settings: Settings,
+    knowledge: KnowledgeProvider,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    channel: ScriptedChannel,
+    clock: ManualClock,
+) -> None:
+    client = await start_app(aiohttp_client, fast_settings, knowledge, clock)
+    await create_campaign(sessionmaker, clock, channel.service_url, recipients(4), send_at=clock.now() + timedelta(hours=3))
+
+    await worker(client).settle()
+    waiting = await (await client.get("/metrics")).text()
+    clock.advance(hours=3)
+    await worker(client).settle()
+    await worker(client).settle()
+    sent = await (await client.get("/metrics")).text()
+
+    assert "palveluopas_campaign_queue_depth 4.0" in waiting
+    assert "palveluopas_campaign_queue_depth 0.0" in sent
+    assert 'palveluopas_campaign_sends_total{outcome="sent"} 4.0' in sent
