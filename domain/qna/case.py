@@ -35,6 +35,8 @@ counts as touched."""
 MAX_SERVICES: Final = 4
 MAX_CONDITIONS: Final = 3
 SENTENCE_WEIGHT: Final = 0.8
+SENTENCE_TOUCH_SCORE: Final = 0.5
+"""One sentence alone matches short conditions too easily; it must match clearly to count."""
 TOPIC_WEIGHT: Final = 0.1
 CONTRA_WEIGHT: Final = 0.05
 NAMED_WEIGHT: Final = 0.5
@@ -194,8 +196,8 @@ def touched(index: QnaIndex, kb: KnowledgeBase, text: str, lang: str, age: int |
     """(cards, conditions) the description touches, best first: cards through their conditions
     or themselves, conditions (criteria, contra-indications) as `kind:id`.
 
-    A condition is touched when the whole description matches it (one sentence alone matches
-    short conditions too easily) or when it names a topic the description shows (a parent's
+    A condition is touched when the whole description matches it, or one sentence clearly
+    does, or when it names a topic the description shows (a parent's
     drinking touches "acute substance problem" and "serious problems ... substances"). A card
     the described age is far from does not count at all: a 13-year-old does not touch
     aftercare's 18-25. Cards the description names come first, and their contra-indications
@@ -212,12 +214,18 @@ def touched(index: QnaIndex, kb: KnowledgeBase, text: str, lang: str, age: int |
                 continue
             if cand.score >= TOUCH_SCORE and cand.score > best.get(info.service, 0.0):
                 best[info.service] = cand.score
-            if n == 0 and cand.score >= TOUCH_SCORE and cand.ref.kind in ("criterion", "contra") and not info.age_rule:
+            bar = TOUCH_SCORE if n == 0 else SENTENCE_TOUCH_SCORE
+            if cand.score >= bar and cand.ref.kind in ("criterion", "contra") and not info.age_rule:
                 key = str(cand.ref)
                 best_conditions[key] = max(best_conditions.get(key, 0.0), cand.score * weight)
     topics = set(topics_in(text))
+    retrieved = set(best)
     for service_id, ref, kind, condition_topics in _condition_topics(kb):
         if service_id in excluded or not topics & condition_topics:
+            continue
+        # A topic alone is a weak sign: it brings up a criterion only of a card the worker
+        # names, and a contra-indication only of a card the description also matches.
+        if service_id not in named and (kind != "contra" or service_id not in retrieved):
             continue
         score = TOUCH_SCORE + TOPIC_WEIGHT * len(topics & condition_topics) + (CONTRA_WEIGHT if kind == "contra" else 0.0)
         best_conditions[ref] = best_conditions.get(ref, 0.0) + score
