@@ -14,7 +14,6 @@ from typing import Any, Final
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, Mention
 
-from bot.service.wire import to_json
 from bot.ui.cards.message import card_activity
 from bot.ui.cards.text import render_card_text
 from dialogs.engine import Notice, Replace, Reply, Screen
@@ -27,6 +26,10 @@ MAX_ACTIVITY_BYTES: Final = 27_000
 """Teams refuses a bot message over about 28 KB, card and summary together. A long card (the
 finder's result over the whole service menu) keeps its card whole and shortens the summary,
 which clients show only as a preview."""
+
+ENVELOPE_BYTES: Final = 2_000
+"""What an activity adds around its card and text: type, ids, conversation, sender, recipient,
+service URL, locale, a mention (a few hundred bytes in Teams; kept generous)."""
 
 SHARED_CONVERSATIONS: Final = frozenset({"groupChat", "channel"})
 
@@ -49,13 +52,13 @@ def card_message(screen: Screen) -> Activity:
     notification, shows); cut to fit the message size limit when the card is long. Not as
     `text` (unless the screen has a line above the card): Teams would show a second message."""
     assert screen.card is not None
-    activity = card_activity(screen.card, text=screen.text or None)
     summary = screen_text(screen)
-    budget = MAX_ACTIVITY_BYTES - len(json.dumps(to_json(activity), ensure_ascii=False).encode())
+    # The card and the line above it, measured as plain JSON (the C encoder: a turn's card is
+    # rendered once, not walked again as an activity), plus room for the envelope's ids.
+    budget = MAX_ACTIVITY_BYTES - ENVELOPE_BYTES - len(json.dumps([screen.card, screen.text], ensure_ascii=False).encode())
     if len(summary.encode()) > budget:
         summary = summary.encode()[: max(budget - 3, 0)].decode(errors="ignore").rstrip() + "…"
-    activity.summary = summary
-    return activity
+    return card_activity(screen.card, text=screen.text or None, summary=summary)
 
 
 def activity_of(context: TurnContext, reply: Screen | Notice) -> Activity:

@@ -64,6 +64,8 @@ LABELS: dict[str, dict[str, str]] = {
         "question": "Minkä ikäisille ammatillinen tukihenkilö sopii?",
         "vague": "tuki",
         "nonsense": "Mikä on lounaslistan hinta?",
+        "case": "Perheessä 9- ja 12-vuotias. Äiti ei enää jaksa ja isä juo joka päivä, usein lasten nähden. "
+        "Lapset ovat paljon pois koulusta. Mietin perhekuntoutusta, sopisiko?",
         "cancel": "peruuta",
         "help": "apu",
         "why": "Miksi?",
@@ -114,6 +116,8 @@ LABELS: dict[str, dict[str, str]] = {
         "question": "För vilken ålder passar en professionell stödperson?",
         "vague": "stöd",
         "nonsense": "Vad kostar lunchen?",
+        "case": "Familjen har en 14-årig son som dragit sig undan och inte går till skolan. Båda föräldrarna "
+        "jobbar heltid och orkar inte sätta gränser. Skulle familjerehabilitering passa?",
         "cancel": "avbryt",
         "help": "hjälp",
         "why": "Varför?",
@@ -205,6 +209,7 @@ def flows(lang: str) -> dict[str, list[Step]]:
             {"say": t["question"], "slug": "qna-answer"},
             {"say": t["vague"], "slug": "qna-did-you-mean"},
             {"say": t["nonsense"], "slug": "qna-no-match"},
+            {"say": t["case"], "slug": "qna-case"},
         ],
         # A whole feedback report: the form steps' fields are filled in and sent with Next.
         "feedback": [

@@ -21,11 +21,12 @@ def adaptive_card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | No
     return card
 
 
-def card_activity(card: Mapping[str, Any], text: str | None = None) -> Activity:
-    """`text` shows above the card; `summary` is what channels without cards show instead."""
+def card_activity(card: Mapping[str, Any], text: str | None = None, summary: str | None = None) -> Activity:
+    """`text` shows above the card; `summary` is what channels without cards show instead
+    (the card's text rendering unless given)."""
     return Activity(
         type=ActivityTypes.message,
         text=text,
-        summary=render_card_text(card),
+        summary=render_card_text(card) if summary is None else summary,
         attachments=[Attachment(content_type=ADAPTIVE_CARD_CONTENT_TYPE, content=dict(card))],
     )
