@@ -233,6 +233,11 @@ def touched(index: QnaIndex, kb: KnowledgeBase, text: str, lang: str, age: int |
     for service_id in named:
         if service_id not in excluded:
             best[service_id] = best.get(service_id, 0.0) + NAMED_WEIGHT
+    # A condition about a topic (housing, substances, ...) is not touched by a description that
+    # shows none of its topics, however well other words of it match ("familjen").
+    for _, ref, _, condition_topics in _condition_topics(kb):
+        if ref in best_conditions and not topics & condition_topics:
+            del best_conditions[ref]
     service_of = {ref: service_id for service_id, ref, _, _ in _condition_topics(kb)}
     for ref in best_conditions:
         if service_of.get(ref) in named:

@@ -171,6 +171,8 @@ async def test_a_swedish_case_description_gets_the_cards_points_in_swedish(clien
     assert "Kontrollera de här punkterna på principkorten som beskrivningen berör:" in shown
     assert "Passar vanligtvis inte: Båda vårdnadshavarna har heltidsarbete" in shown
     assert "Ei yleensä sovellu" not in shown
+    # Nothing was said of housing: the card's point about a missing home is not raised.
+    assert "saknar ett hem" not in shown
 
 
 async def test_a_swedish_question_is_answered_in_swedish(client: TestClient) -> None:
