@@ -17,7 +17,7 @@ from botbuilder.schema import AdaptiveCardInvokeResponse, AdaptiveCardInvokeValu
 
 from bot.service.inputs import person_of, read_input, state_key, where_of
 from bot.service.invoke_answers import card_answer, message_answer
-from bot.service.metrics import Metrics
+from bot.service.metrics import DONE_ALREADY, Metrics
 from bot.service.personal_data import carries_identity_code
 from bot.service.replies import send_replies
 from bot.ui.i18n import Strings, language_of
@@ -97,10 +97,15 @@ class PalveluopasBot(ActivityHandler):
         # The state is written before the replies go out: a conflicting turn of the same
         # conversation fails here, before the worker sees answers that would not be kept.
         document = self._guard.keep_known(result.stack, snapshot.kb)
-        await self._storage.write({key: {**document, ETAG_KEY: etag or "*"}})
-        # Counted once the turn's state is kept: a turn that fails to save counts nothing.
         for event, label in result.events:
-            self._metrics.observe(event, label)
+            if event in DONE_ALREADY:
+                self._metrics.observe(event, label)
+        await self._storage.write({key: {**document, ETAG_KEY: etag or "*"}})
+        # The rest is counted once the turn's state is kept: a turn that fails to save did
+        # not start or finish a dialog.
+        for event, label in result.events:
+            if event not in DONE_ALREADY:
+                self._metrics.observe(event, label)
         replies = result.replies
         if carries_identity_code(activity):
             # After the answer, so the worker reads what was asked for first.

@@ -13,7 +13,9 @@ Who counts what:
   `TurnResult.events` (a dialog called; a step marked `completes` reached), and steps add
   their own with `turn.count(event, label)`, e.g. the Q&A its confidence band; the handler
   passes each to `observe` once the turn's state is saved;
-* feedback reports: a dialog step calls `turn.count("feedback_reported", outcome)`;
+* feedback reports: a dialog step calls `turn.count("feedback_reported", outcome)`; the report
+  is written by then, so it is counted even when the turn's own state then fails to save
+  (`DONE_ALREADY`);
 * campaign sends and the send queue's depth happen outside turns: the sender calls
   `campaign_sent(outcome)` and `set_campaign_queue_depth(n)` on the app's `Metrics`
   (`app[METRICS]`).
@@ -32,6 +34,10 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, G
 from domain.logs import log_event
 
 log = logging.getLogger(__name__)
+
+DONE_ALREADY: Final = frozenset({"feedback_reported"})
+"""Events that record something a step already did to the world (a report written and
+posted): true whether or not the turn's state is saved afterwards."""
 
 CONTENT_TYPE: Final = CONTENT_TYPE_LATEST
 TURN_SECONDS_BUCKETS: Final = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)

@@ -302,6 +302,8 @@ async def test_two_concurrent_clicks_on_send_write_one_report(
     # ... and each click gets a message that says what happened to it.
     clear = ("Palaute #1 lähetettiin", "on jo lähetetty (#1)", "Edellinen viestisi on vielä käsittelyssä", "ei ole enää käytössä")
     assert all(any(c in s for c in clear) for s in said)
+    # What an operator scrapes counts the one report saved.
+    assert 'palveluopas_feedback_reports_total{outcome="saved"} 1.0' in await (await client.get("/metrics")).text()
 
 
 async def test_two_concurrent_takes_make_one_change(client: TestClient, connector: LoopbackConnector, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
