@@ -20,7 +20,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.service.connector import BotConnector
 from bot.service.exports import may_supervise
-from bot.service.inputs import read_input
 from bot.service.outbox import Clock
 from bot.service.settings import Settings
 from bot.store.campaign_store import CampaignStore, NewCampaign, NewRecipient
@@ -31,7 +30,7 @@ from bot.store.report_export import ReportFilter, ReportReader
 from bot.ui.i18n import Strings, language_of
 from bot.ui.protocol import Action, DialogId
 from dialogs.campaign_port import CampaignRequest
-from dialogs.engine import Person, Press, Typed
+from dialogs.engine import Input, Person, Press, Typed
 from domain.campaign import CampaignView, MessageKind, SummaryRow, reminder_time, summarize
 from domain.feedback import RATING_ASPECTS, KnownName
 from domain.logs import log_event
@@ -66,9 +65,8 @@ class CampaignDesk:
 
     # the gate ----------------------------------------------------------------------------
 
-    async def on_message(self, context: TurnContext) -> bool:
+    async def on_message(self, context: TurnContext, given: Input) -> bool:
         """True when the turn was a supervisor action by someone without the role (refused)."""
-        given = read_input(context, self._strings)
         if not _is_supervisor_action(given):
             return False
         sender = context.activity.from_property

@@ -14,7 +14,10 @@
   user's teams).
 
 These run before the dialog engine, with no dialog state: a team member clicking a card in
-the channel must neither disturb nor be disturbed by a flow of their own there.
+the channel must neither disturb nor be disturbed by a flow of their own there. The turn
+comes already read (`bot.service.inputs.read_desk_input`): a card's payload, forged or not,
+and a typed command are checked where every activity is read, and the desk decides only who
+may do what.
 Messages to other conversations (the channel, the reporter's 1:1 chat) go through the app's
 `BotConnector`.
 """
@@ -22,7 +25,6 @@ Messages to other conversations (the channel, the reporter's 1:1 chat) go throug
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Final, Protocol
 
@@ -30,12 +32,12 @@ from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ActivityTypes, AdaptiveCardInvokeResponse, ConversationAccount
 
 from bot.service.connector import Delivered, Outcome
+from bot.service.inputs import OBJECT_ID, DeskCommand, DeskInput, DeskPress
 from bot.service.invoke_answers import answer_of
 from bot.service.references import USER_ID_KEY, address_of, identity_of
 from bot.store.feedback import Acted, FeedbackStore, NewReport, ReportNotFound
 from bot.store.people import AAD_PLACEHOLDER, NO_LINE, ConversationAddress, Identity, PeopleStore
 from bot.ui.cards.feedback import (
-    ACTION_KEY,
     ANSWER_VERB,
     REFRESH_VERB,
     CardAction,
@@ -46,10 +48,7 @@ from bot.ui.cards.feedback import (
     card_update,
     cases_card,
     channel_post,
-    invoke_action_data,
     message_invoke_response,
-    parse_card_action,
-    parse_case_action,
     report_card,
 )
 from bot.ui.cards.message import card_activity
@@ -63,14 +62,11 @@ from knowledge.model import KnowledgeBase
 
 log = logging.getLogger(__name__)
 
-COMMANDS: Final = ("register", "grant", "revoke", "cases")
-"""`feedback.commands.<name>` in the UI strings: the words, in every language."""
 LINE_WORDS: Final = {
     "perhesosiaalityo": ("perhesosiaalityo", "perhesosiaalityö", "familjesocialt arbete", "socialt arbete med familjer", "family social work"),
     "lastensuojelu": ("lastensuojelu", "barnskydd", "child protection"),
 }
 ROLE_WORDS: Final = {"member": ("jasen", "jäsen", "medlem", "member"), "supervisor": ("valvoja", "tillsyn", "tillsynsperson", "supervisor")}
-_GUID: Final = re.compile(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b")
 
 
 class Outbound(Protocol):
@@ -189,45 +185,37 @@ class FeedbackDesk:
 
     # --- Card actions ------------------------------------------------------------------------------
 
-    async def on_invoke(self, context: TurnContext) -> AdaptiveCardInvokeResponse | None:
+    async def on_invoke(self, context: TurnContext, given: DeskInput | None) -> AdaptiveCardInvokeResponse | None:
         """The answer to an `adaptiveCard/action` of a feedback card; None when the invoke
         is not ours."""
-        read = invoke_action_data(context.activity.value)
-        if read is None or not _ours(read[1]):
+        if not isinstance(given, DeskPress):
             return None
-        verb, data = read
         lang = language_of(context.activity.locale)
-        case_action = parse_case_action(data)
-        if case_action is not None and verb == "feedback.case":
-            card, text = await self._case_act(context, case_action, lang)
+        if isinstance(given.action, CaseAction):
+            card, text = await self._case_act(context, given.action, lang)
             return answer_of(card_invoke_response(card) if card is not None else message_invoke_response(text))
-        action = parse_card_action(data)
-        if action is None or verb.removeprefix("feedback.") != action.verb:
+        if given.action is None:
             return answer_of(message_invoke_response(self._strings.get("feedback.refusal.bad_action", lang)))
-        card, text = await self._act(context, action, lang)
+        card, text = await self._act(context, given.action, lang)
         return answer_of(card_invoke_response(card) if card is not None else message_invoke_response(text))
 
-    async def on_message(self, context: TurnContext) -> bool:
+    async def on_message(self, context: TurnContext, given: DeskInput | None) -> bool:
         """A Submit of a feedback card, or a desk command; False leaves the turn to the dialogs."""
-        activity = context.activity
-        lang = language_of(activity.locale)
-        if _ours(activity.value):
-            case_action = parse_case_action(activity.value)
-            if case_action is not None:
-                _, text = await self._case_act(context, case_action, lang)
-                await context.send_activity(text)
-                return True
-            action = parse_card_action(activity.value)
-            if action is None:
-                await context.send_activity(self._strings.get("feedback.refusal.bad_action", lang))
-                return True
-            _card, text = await self._act(context, action, lang, submit=True)
+        if given is None:
+            return False
+        lang = language_of(context.activity.locale)
+        if isinstance(given, DeskCommand):
+            await {"register": self._register, "grant": self._grant, "revoke": self._revoke, "cases": self._cases}[given.name](context, given, lang)
+            return True
+        if isinstance(given.action, CaseAction):
+            _, text = await self._case_act(context, given.action, lang)
             await context.send_activity(text)
             return True
-        command, rest = self._command(context)
-        if command is None:
-            return False
-        await {"register": self._register, "grant": self._grant, "revoke": self._revoke, "cases": self._cases}[command](context, rest, lang)
+        if given.action is None:
+            await context.send_activity(self._strings.get("feedback.refusal.bad_action", lang))
+            return True
+        _card, text = await self._act(context, given.action, lang, submit=True)
+        await context.send_activity(text)
         return True
 
     async def _act(self, context: TurnContext, action: CardAction, lang: str, *, submit: bool = False) -> tuple[dict[str, Any] | None, str]:
@@ -341,29 +329,12 @@ class FeedbackDesk:
 
     # --- Commands ----------------------------------------------------------------------------------
 
-    def _command(self, context: TurnContext) -> tuple[str | None, str]:
-        activity = context.activity
-        if activity.type != ActivityTypes.message or not activity.text:
-            return None, ""
-        text = _without_mentions(activity)
-        flat = normalize(text)
-        for name in COMMANDS:
-            for lang in ("fi", "sv", "en"):
-                for phrase in self._strings.get(f"feedback.commands.{name}", lang).split("|"):
-                    words = normalize(phrase)
-                    if not words:
-                        continue
-                    if flat == words or (name != "cases" and flat.startswith(words + " ")):
-                        # `valvonta` only alone: "valvonta ja hankinnat?" is a question.
-                        return name, flat[len(words) :].strip()
-        return None, ""
-
-    async def _register(self, context: TurnContext, rest: str, lang: str) -> None:
+    async def _register(self, context: TurnContext, command: DeskCommand, lang: str) -> None:
         who = identity_of(context.activity)
         if who is None or not self.people.is_admin(who):
             await self._refuse_admin(context, "register", lang)
             return
-        line = _line_of(rest)
+        line = _line_of(command.rest)
         if line is None:
             await context.send_activity(self._strings.get("feedback.admin.register_usage", lang))
             return
@@ -376,24 +347,24 @@ class FeedbackDesk:
         log_event(log, "team_registered", user_id=user_id, service_line=line, conversation_id=address.conversation_id)
         await context.send_activity(self._strings.get("feedback.admin.registered", lang, line=self._strings.get(f"feedback.line.{line}", lang)))
 
-    async def _grant(self, context: TurnContext, rest: str, lang: str) -> None:
-        await self._change_role(context, rest, lang, grant=True)
+    async def _grant(self, context: TurnContext, command: DeskCommand, lang: str) -> None:
+        await self._change_role(context, command, lang, grant=True)
 
-    async def _revoke(self, context: TurnContext, rest: str, lang: str) -> None:
-        await self._change_role(context, rest, lang, grant=False)
+    async def _revoke(self, context: TurnContext, command: DeskCommand, lang: str) -> None:
+        await self._change_role(context, command, lang, grant=False)
 
-    async def _change_role(self, context: TurnContext, rest: str, lang: str, *, grant: bool) -> None:
+    async def _change_role(self, context: TurnContext, command: DeskCommand, lang: str, *, grant: bool) -> None:
         who = identity_of(context.activity)
         if who is None or not self.people.is_admin(who):
             await self._refuse_admin(context, "grant" if grant else "revoke", lang)
             return
-        role, line = _role_of(rest)
-        target = _target_of(context.activity, rest)
+        role, line = _role_of(command.rest)
+        target = _target_of(command)
         if role is None or target is None or (role == "member" and line is None):
             await context.send_activity(self._strings.get("feedback.admin.role_usage", lang))
             return
         user = await self.people.find_user(target)
-        if user is None and _GUID.fullmatch(target):
+        if user is None and OBJECT_ID.fullmatch(target):
             user_id: int | None = await self.people.ensure_user(Identity(channel_user_id=AAD_PLACEHOLDER + target, aad_object_id=target))
         else:
             user_id = user.id if user else None
@@ -423,7 +394,7 @@ class FeedbackDesk:
         log_event(log, "admin_refused", level=logging.WARNING, user_id=user_id, command=command)
         await context.send_activity(self._strings.get("feedback.admin.not_admin", lang))
 
-    async def _cases(self, context: TurnContext, rest: str, lang: str) -> None:
+    async def _cases(self, context: TurnContext, command: DeskCommand, lang: str) -> None:
         user_id = await self._user_id(context)
         card = await self._cases_card(context, user_id, lang)
         if card is None:
@@ -476,10 +447,6 @@ class FeedbackDesk:
         return await self._cases_card(context, user_id, lang, notice=text), text
 
 
-def _ours(value: object) -> bool:
-    return isinstance(value, Mapping) and ACTION_KEY in value
-
-
 def _with_id(activity: Activity, activity_id: str) -> Activity:
     activity.id = activity_id
     return activity
@@ -505,11 +472,6 @@ def _channel_address(activity: Activity) -> ConversationAddress | None:
     return ConversationAddress(channel_id, "channel", address.channel_id, address.service_url, address.bot_id, address.tenant_id, address.team_id)
 
 
-def _without_mentions(activity: Activity) -> str:
-    """The text without `<at>…</at>` mentions (the bot's and the people named)."""
-    return re.sub(r"<at>.*?</at>", " ", activity.text or "").strip()
-
-
 def _line_of(words: str) -> str | None:
     flat = f" {normalize(words)} "
     for line, names in LINE_WORDS.items():
@@ -524,14 +486,6 @@ def _role_of(words: str) -> tuple[str | None, str | None]:
     return role, _line_of(words)
 
 
-def _target_of(activity: Activity, rest: str) -> str | None:
+def _target_of(command: DeskCommand) -> str | None:
     """The user a role command names: a mention other than the bot's, or an Entra object id."""
-    bot_id = activity.recipient.id if activity.recipient else None
-    for entity in activity.entities or ():
-        props = entity.additional_properties if hasattr(entity, "additional_properties") else {}
-        mentioned = getattr(entity, "mentioned", None) or (props or {}).get("mentioned")
-        mentioned_id = mentioned.get("id") if isinstance(mentioned, Mapping) else getattr(mentioned, "id", None)
-        if getattr(entity, "type", None) == "mention" and mentioned_id and mentioned_id != bot_id:
-            return str(mentioned_id)
-    found = _GUID.search(activity.text or "")
-    return found.group(0).lower() if found else None
+    return command.mentioned[0] if command.mentioned else command.object_id

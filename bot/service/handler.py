@@ -15,7 +15,7 @@ from typing import Any
 from botbuilder.core import ActivityHandler, Storage, TurnContext
 from botbuilder.schema import AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue, ChannelAccount
 
-from bot.service.inputs import person_of, read_input, state_key, where_of
+from bot.service.inputs import person_of, read_desk_input, read_input, state_key, where_of
 from bot.service.invoke_answers import card_answer, message_answer
 from bot.service.metrics import DONE_ALREADY, Metrics
 from bot.service.personal_data import carries_identity_code
@@ -54,13 +54,15 @@ class PalveluopasBot(ActivityHandler):
         self._guard = StateGuard(engine, strings)
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
-        # Feedback cards' buttons and the desk's commands act on records, not on a flow.
-        if self._ports.desk is not None and await self._ports.desk.on_message(turn_context):
+        # Feedback cards' buttons and the desk's commands act on records, not on a flow. The
+        # desk reads the text as Teams sent it: `read_input` takes the bot's mention out.
+        if self._ports.desk is not None and await self._ports.desk.on_message(turn_context, read_desk_input(turn_context.activity, self._strings)):
             return
+        given = read_input(turn_context, self._strings)
         # Supervisors' commands and buttons by someone without the role: refused here.
-        if self._ports.campaigns is not None and await self._ports.campaigns.on_message(turn_context):
+        if self._ports.campaigns is not None and await self._ports.campaigns.on_message(turn_context, given):
             return
-        await self.run(turn_context, read_input(turn_context, self._strings))
+        await self.run(turn_context, given)
 
     async def on_members_added_activity(self, members_added: list[ChannelAccount], turn_context: TurnContext) -> None:
         bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
@@ -71,11 +73,13 @@ class PalveluopasBot(ActivityHandler):
         await self.run(turn_context, Greet())
 
     async def on_adaptive_card_invoke(self, turn_context: TurnContext, invoke_value: AdaptiveCardInvokeValue) -> AdaptiveCardInvokeResponse:
-        if self._ports.desk is not None and (answered := await self._ports.desk.on_invoke(turn_context)) is not None:
+        desk = self._ports.desk
+        if desk is not None and (answered := await desk.on_invoke(turn_context, read_desk_input(turn_context.activity, self._strings))) is not None:
             return answered
-        if self._ports.campaigns is not None and await self._ports.campaigns.on_message(turn_context):
+        given = read_input(turn_context, self._strings)
+        if self._ports.campaigns is not None and await self._ports.campaigns.on_message(turn_context, given):
             return message_answer()
-        replaced = await self.run(turn_context, read_input(turn_context, self._strings))
+        replaced = await self.run(turn_context, given)
         return message_answer() if replaced is None else card_answer(replaced)
 
     async def run(self, turn_context: TurnContext, given: Input) -> dict[str, Any] | None:
