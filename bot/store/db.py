@@ -69,7 +69,10 @@ def create_engine(url: str | URL, *, timeout: float | None = None) -> AsyncEngin
         # failing with "database is locked".
         if timeout is None:
             return create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS}, hide_parameters=True)
-        engine = create_async_engine(url, connect_args={"timeout": timeout}, pool_timeout=timeout, hide_parameters=True)
+        # No rollback when a connection goes back to the pool: every session and connection
+        # ends its own transaction (commit, or rollback on close), so the pool's was a second
+        # one, a round trip to the driver's thread, twice a turn.
+        engine = create_async_engine(url, connect_args={"timeout": timeout}, pool_timeout=timeout, pool_reset_on_return=None, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _sqlite_for_serving)
         return engine
     if timeout is None or make_url(url).get_backend_name() != "postgresql":
