@@ -90,6 +90,23 @@ TOPICS: Final[dict[str, tuple[str, ...]]] = {
     "full_time_work": ("kokopäiv", "kokopaiv", "kokoaika", "täysipäiv", "taysipaiv", "täyspäiv", "heltid", "full-time", "full time"),
     "placement_risk": ("sijoitu", "huostaan", "placering", "omhänder", "placement", "custody"),
     "symptoms": ("oireil", "oirehti", "symptom"),
+    "family_change": (
+        "lähivanhem",
+        "lahivanhem",
+        "asumaan isä",
+        "asumaan äidi",
+        "muuttaa isälle",
+        "muuttaa äidille",
+        "kotiutu",
+        "byter förälder",
+        "flyttar till sin pappa",
+        "flyttar till sin mamma",
+        "bo hos pappa",
+        "bo hos mamma",
+        "moves in with",
+        "move in with",
+        "reunif",
+    ),
     "withdrawal": ("vetäyty", "vetayty", "eristäyty", "yksinäi", "drar sig undan", "dragit sig undan", "isolat", "withdr"),
 }
 """Topic -> beginnings of words (or phrases) that show it, in the three languages."""
