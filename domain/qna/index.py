@@ -164,6 +164,9 @@ class Doc:
     matches: Mapping[str, tuple[tuple[int, float], ...]]
     """key -> (slot position, factor) of every slot the key matches: scoring intersects these
     keys with the question's instead of walking every slot's keys."""
+    text_id: int
+    """The text among the index's distinct texts (a process name recurs on each of its steps):
+    a question matches every document of one text alike, so it matches the text once."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -769,6 +772,7 @@ def build_index(kb: KnowledgeBase, morphology: Morphology = "lemma") -> QnaIndex
                 total_weight=total,
                 plain=plain,
                 matches=matches,
+                text_id=pos,
             )
         )
 

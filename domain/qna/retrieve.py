@@ -33,7 +33,7 @@ is measured to the next *different* answer. The band comes from the best score a
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Final, Literal
 
@@ -125,6 +125,9 @@ class _Query:
     fit: bool
     """The question asks whether something fits (`normalize.is_fit_question`)."""
     age: int | None
+    matched: dict[int, tuple[dict[int, float], float, float]] = field(default_factory=dict)
+    """Per distinct text (`Doc.text_id`) already matched: its row, the share of it covered and
+    its character similarity to the question (-1 until needed). Filled while scoring."""
 
 
 def _query(index: QnaIndex, text: str, lang: str, w: Weights) -> _Query | None:
@@ -267,7 +270,11 @@ def _score_record(index: QnaIndex, rec: int, query: _Query, w: Weights) -> tuple
     best_row: dict[int, float] = {}
     for pos in index.record_docs[rec]:
         doc = index.docs[pos]
-        row, covered = _match(doc, hits)
+        seen = query.matched.get(doc.text_id)
+        if seen is None:
+            row, covered = _match(doc, hits)
+            seen = query.matched[doc.text_id] = (row, covered, -1.0)
+        row, covered, similar = seen
         if not covered:
             continue
         if doc.names:
@@ -292,7 +299,9 @@ def _score_record(index: QnaIndex, rec: int, query: _Query, w: Weights) -> tuple
             else:
                 score = weight * (w.short_query_coverage * q_cov + (1.0 - w.short_query_coverage) * d_cov)
                 if w.fuzzy_share:
-                    similar = fuzz.token_sort_ratio(query.plain, doc.plain) / 100.0
+                    if similar < 0.0:
+                        similar = fuzz.token_sort_ratio(query.plain, doc.plain) / 100.0
+                        query.matched[doc.text_id] = (row, covered, similar)
                     score = (1.0 - w.fuzzy_share) * score + w.fuzzy_share * weight * similar
         if score > per_field.get(doc.field, 0.0):
             per_field[doc.field] = score

@@ -3,7 +3,8 @@
 rapidfuzz's `ratio` is the normalised Indel similarity, `100 * (1 - distance / (a + b))` for
 words of `a` and `b` letters, and the distance is at least `|a - b|`. So a key whose length
 is too far from the word's cannot reach the cutoff, and only the keys of the lengths that can
-are compared: about half the vocabulary for a typical word, far less for a long one.
+are compared (one slice of the vocabulary sorted by length): about half of it for a typical
+word, far less for a long one.
 
 The answer is exactly `process.extract` over the whole sorted vocabulary: the same cutoff, the
 same limit, and ties in the same order (rapidfuzz breaks them by position, and each length's
@@ -12,7 +13,8 @@ keys keep their order in the vocabulary).
 
 from __future__ import annotations
 
-from collections import defaultdict
+import bisect
+import math
 
 from rapidfuzz import fuzz, process
 
@@ -21,24 +23,49 @@ class NearSpellings:
     def __init__(self, vocabulary: tuple[str, ...], cutoff: float, limit: int) -> None:
         self.cutoff = cutoff
         self.limit = limit
-        grouped: dict[int, list[tuple[str, int]]] = defaultdict(list)
-        for pos, key in enumerate(vocabulary):
-            grouped[len(key)].append((key, pos))
-        self._by_length = {length: (tuple(key for key, _ in keys), tuple(pos for _, pos in keys)) for length, keys in sorted(grouped.items())}
+        by_length = sorted(range(len(vocabulary)), key=lambda pos: (len(vocabulary[pos]), pos))
+        self._keys = tuple(vocabulary[pos] for pos in by_length)
+        """The vocabulary by length, each length's keys in vocabulary order."""
+        self._positions = tuple(by_length)
+        """Each of `_keys`' position in the vocabulary (to break ties as over the vocabulary)."""
+        self._lengths = [len(key) for key in self._keys]
+        self._known = self._of_vocabulary()
+        """Every key's own answer, found at build: most words of a question are words of the
+        knowledge base, and a scan per word was most of a long question's time."""
 
-    def _reachable(self, a: int, b: int) -> bool:
-        """Whether words of `a` and `b` letters can be `cutoff` similar at all."""
-        return (100.0 - self.cutoff) * (a + b) >= 100.0 * abs(a - b)
-
-    def find(self, word: str) -> list[tuple[str, float]]:
+    def find(self, word: str) -> tuple[tuple[str, float], ...]:
         """(key, similarity 0-100) of the `limit` keys most similar to `word`, at least
         `cutoff` similar, best first, ties in vocabulary order."""
-        found: list[tuple[float, int, str]] = []
-        n = len(word)
-        for length, (keys, positions) in self._by_length.items():
-            if not self._reachable(n, length):
-                continue
-            for key, score, i in process.extract(word, keys, scorer=fuzz.ratio, score_cutoff=self.cutoff, limit=self.limit):
-                found.append((-score, positions[i], key))
+        known = self._known.get(word)
+        if known is not None:
+            return known
+        lo, hi = self._slice(len(word))
+        found = [
+            (-score, self._positions[lo + i], key)
+            for key, score, i in process.extract(word, self._keys[lo:hi], scorer=fuzz.ratio, score_cutoff=self.cutoff, limit=None)
+        ]
+        return self._best(found)
+
+    def _slice(self, n: int) -> tuple[int, int]:
+        """The part of `_keys` of lengths `b` with (100 - cutoff) * (n + b) >= 100 * |n - b|
+        (the ratio's upper bound reaches the cutoff), widened by a rounding margin."""
+        share = (100.0 - self.cutoff) / 100.0
+        shortest = math.ceil(n * (1.0 - share) / (1.0 + share) - 1e-9)
+        longest = math.floor(n * (1.0 + share) / (1.0 - share) + 1e-9) if share < 1.0 else n * 1000
+        return bisect.bisect_left(self._lengths, shortest), bisect.bisect_right(self._lengths, longest)
+
+    def _best(self, found: list[tuple[float, int, str]]) -> tuple[tuple[str, float], ...]:
         found.sort()
-        return [(key, -neg) for neg, _pos, key in found[: self.limit]]
+        return tuple((key, -neg) for neg, _pos, key in found[: self.limit])
+
+    def _of_vocabulary(self) -> dict[str, tuple[tuple[str, float], ...]]:
+        """`find` of every key, comparing each pair of keys once (the ratio is symmetric):
+        each key only with the longer keys after it, the pair noted on both sides."""
+        keys, positions = self._keys, self._positions
+        found: list[list[tuple[float, int, str]]] = [[(-100.0, pos, key)] for key, pos in zip(keys, positions, strict=True)]
+        for j, key in enumerate(keys):
+            _lo, hi = self._slice(len(key))
+            for other, score, i in process.extract(key, keys[j + 1 : hi], scorer=fuzz.ratio, score_cutoff=self.cutoff, limit=None):
+                found[j].append((-score, positions[j + 1 + i], other))
+                found[j + 1 + i].append((-score, positions[j], key))
+        return {key: self._best(near) for key, near in zip(keys, found, strict=True)}
