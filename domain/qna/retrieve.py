@@ -235,6 +235,9 @@ def _match(doc: Doc, hits: dict[str, list[tuple[int, float]]]) -> tuple[dict[int
     """(question slot -> its best match in `doc`, IDF-weighted share of `doc` the question
     covers). Only the keys the two share are visited; the sums run in slot order, as over the
     dense rows, so the scores are the same to the last bit."""
+    if hits.keys().isdisjoint(doc.matches):
+        # Most texts of a shortlisted record share no word with the question.
+        return {}, 0.0
     row: dict[int, float] = {}
     slot_best: dict[int, float] = {}
     for key in doc.matches.keys() & hits.keys():
