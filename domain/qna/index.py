@@ -55,6 +55,7 @@ from domain.qna.normalize import (
     keys_of,
     words,
 )
+from domain.qna.spelling import NearSpellings
 from knowledge.model import ContraIndication, Criterion, KnowledgeBase, Source
 
 if TYPE_CHECKING:
@@ -160,6 +161,12 @@ class Doc:
     total_weight: float
     plain: str
     """The text as compared character by character (normalised, diacritics folded)."""
+    matches: Mapping[str, tuple[tuple[int, float], ...]]
+    """key -> (slot position, factor) of every slot the key matches: scoring intersects these
+    keys with the question's instead of walking every slot's keys."""
+    text_id: int
+    """The text among the index's distinct texts (a process name recurs on each of its steps):
+    a question matches every document of one text alike, so it matches the text once."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,8 +205,12 @@ class QnaIndex:
     many records that its IDF alone would not bring its own term in."""
     vocabulary: tuple[str, ...]
     """Every word key (not concepts), for fuzzy look-ups."""
-    service_records: tuple[int, ...]
-    """Positions of the service card records (for the cards a question names)."""
+    service_names: Mapping[str, tuple[tuple[str, tuple[frozenset[str], ...]], ...]]
+    """key -> the names and keywords of service cards whose first word it names: (the card, per
+    word of the name the keys that name the word: its main key at full strength, its glossary
+    concepts). A question names the card when it holds a key of every word
+    (`retrieve._named_services`); keyed by the first word so that a question looks only at
+    the names it may hold."""
     tokenizer: Tokenizer = field(repr=False)
     """Splits questions exactly as the knowledge base was split. Its memo caches are pure
     functions of the knowledge base, so the index stays immutable in effect."""
@@ -391,6 +402,7 @@ class Tokenizer:
         self.concept_first_keys = tuple(concept_forms)
         self.vocabulary: tuple[str, ...] = ()
         self._vocabulary_set: frozenset[str] = frozenset()
+        self._near = NearSpellings((), FUZZY_CUTOFF, FUZZY_LIMIT)
         self._split_cache: _Lru[tuple[str, ...]] = _Lru(FUZZY_CACHE_SIZE * 4)
         self._concept_cache: _Lru[tuple[str, ...]] = _Lru(FUZZY_CACHE_SIZE * 4)
         self._fuzzy_cache: _Lru[tuple[tuple[str, float], ...]] = _Lru(FUZZY_CACHE_SIZE)
@@ -462,6 +474,7 @@ class Tokenizer:
         """Called once by `build_index` when the index's word keys are known."""
         self.vocabulary = vocabulary
         self._vocabulary_set = frozenset(vocabulary)
+        self._near = NearSpellings(vocabulary, FUZZY_CUTOFF, FUZZY_LIMIT)
         self._fuzzy_cache.clear()
         self._family_cache.clear()
 
@@ -511,7 +524,7 @@ class Tokenizer:
         if key in self._vocabulary_set:
             found[key] = 1.0
         if len(key) >= FUZZY_MIN_LENGTH and not key.startswith("@"):
-            for cand, score, _ in process.extract(key, self.vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=FUZZY_LIMIT):
+            for cand, score in self._near.find(key):
                 if cand not in found:
                     found[cand] = FUZZY_FLOOR + (score - FUZZY_CUTOFF) / (100.0 - FUZZY_CUTOFF) * (FUZZY_CEILING - FUZZY_FLOOR)
         result = tuple(found.items())
@@ -662,6 +675,28 @@ def _common_prefix(a: str, b: str) -> str:
     return a[:n]
 
 
+def _slots_by_key(slots: tuple[Slot, ...]) -> dict[str, tuple[tuple[int, float], ...]]:
+    found: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for pos, slot in enumerate(slots):
+        for key, factor in slot.keys:
+            found[key].append((pos, factor))
+    return {key: tuple(at) for key, at in found.items()}
+
+
+def _service_names(records: list[RecordInfo], docs: list[Doc]) -> dict[str, tuple[tuple[str, tuple[frozenset[str], ...]], ...]]:
+    by_first: dict[str, list[tuple[str, tuple[frozenset[str], ...]]]] = defaultdict(list)
+    for doc in docs:
+        service = records[doc.record].service
+        if records[doc.record].ref.kind != "service" or service is None or doc.field not in ("name", "keyword") or not doc.slots:
+            continue
+        words = tuple(
+            frozenset([*(key for key, factor in slot.keys[:1] if factor >= 1.0), *(key for key, _f in slot.keys if key.startswith("@"))]) for slot in doc.slots
+        )
+        for key in words[0]:
+            by_first[key].append((service, words))
+    return {key: tuple(names) for key, names in by_first.items()}
+
+
 def build_index(kb: KnowledgeBase, morphology: Morphology = "lemma") -> QnaIndex:
     """Tokenise the knowledge base once; called on every knowledge (re)load."""
     collected = _collect(kb)
@@ -708,16 +743,16 @@ def build_index(kb: KnowledgeBase, morphology: Morphology = "lemma") -> QnaIndex
     idf = {k: math.log(1.0 + n_records / len(row)) for k, row in best_factor.items()}
     max_idf = math.log(1.0 + n_records)
 
-    built_texts: list[tuple[tuple[Slot, ...], float, str]] = []
+    built_texts: list[tuple[tuple[Slot, ...], float, str, Mapping[str, tuple[tuple[int, float], ...]]]] = []
     for (text, _lang), spec in zip(distinct, specs, strict=True):
         built = tuple(Slot(weight=idf.get(main, max_idf) * factor, keys=tuple(alts)) for alts, main, factor, _cue in spec)
-        built_texts.append((built, sum(s.weight for s in built), comparable(text)))
+        built_texts.append((built, sum(s.weight for s in built), comparable(text), _slots_by_key(built)))
 
     docs: list[Doc] = []
     by_record: list[list[int]] = [[] for _ in records]
     named_by: dict[str, set[int]] = defaultdict(set)
     for doc, pos in zip(raw, doc_text, strict=True):
-        built, total, plain = built_texts[pos]
+        built, total, plain, matches = built_texts[pos]
         if not built:
             continue
         if doc.field in DEFINITION_FIELDS and len(built) == 1:
@@ -736,6 +771,8 @@ def build_index(kb: KnowledgeBase, morphology: Morphology = "lemma") -> QnaIndex
                 context=doc.field in CONTEXT_FIELDS,
                 total_weight=total,
                 plain=plain,
+                matches=matches,
+                text_id=pos,
             )
         )
 
@@ -760,7 +797,7 @@ def build_index(kb: KnowledgeBase, morphology: Morphology = "lemma") -> QnaIndex
         max_idf=max_idf,
         named_by=MappingProxyType({k: tuple(sorted(v)) for k, v in named_by.items()}),
         vocabulary=vocabulary,
-        service_records=tuple(i for i, info in enumerate(records) if info.ref.kind == "service"),
+        service_names=MappingProxyType(_service_names(records, docs)),
         tokenizer=tokenizer,
         _by_ref=MappingProxyType({info.ref: i for i, info in enumerate(records)}),
     )

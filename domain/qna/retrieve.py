@@ -33,13 +33,14 @@ is measured to the next *different* answer. The band comes from the best score a
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Final, Literal
 
 from rapidfuzz import fuzz
 
 from domain.qna.bands import CONFIDENT_MARGIN, CONFIDENT_SCORE, LIKELY_MARGIN, UNSURE_SCORE
-from domain.qna.index import CONTEXT_FIELDS, QnaIndex, RecordRef
+from domain.qna.index import CONTEXT_FIELDS, Doc, QnaIndex, RecordRef
 from domain.qna.normalize import age_in, comparable, detect_language, is_definition_question, is_fit_question, is_negation_question
 from domain.qna.weights import WEIGHTS, Weights
 
@@ -124,6 +125,9 @@ class _Query:
     fit: bool
     """The question asks whether something fits (`normalize.is_fit_question`)."""
     age: int | None
+    matched: dict[int, tuple[dict[int, float], float, float]] = field(default_factory=dict)
+    """Per distinct text (`Doc.text_id`) already matched: its row, the share of it covered and
+    its character similarity to the question (-1 until needed). Filled while scoring."""
 
 
 def _query(index: QnaIndex, text: str, lang: str, w: Weights) -> _Query | None:
@@ -190,66 +194,100 @@ def _query(index: QnaIndex, text: str, lang: str, w: Weights) -> _Query | None:
 
 
 def _shortlist(index: QnaIndex, query: _Query, size: int) -> list[int]:
-    """Records by IDF-weighted share of the question they hold anywhere, best `size` first."""
-    per_slot: list[dict[int, float]] = [{} for _ in query.weights]
+    """Records by IDF-weighted share of the question they hold anywhere, best `size` first
+    (equal shares in record order)."""
+    per_slot: list[list[tuple[int, tuple[tuple[int, float], ...], float]]] = [[] for _ in query.weights]
     postings = index.postings
     for key, slot_hits in query.hits.items():
         records = postings.get(key)
         if not records:
             continue
         for i, value in slot_hits:
-            best = per_slot[i]
-            for rec, factor in records:
-                x = value * factor
-                if x > best.get(rec, 0.0):
-                    best[rec] = x
+            per_slot[i].append((len(records), records, value))
     totals: dict[int, float] = {}
-    for weight, best in zip(query.weights, per_slot, strict=True):
-        for rec, x in best.items():
-            totals[rec] = totals.get(rec, 0.0) + weight * x
-    return [rec for rec, _ in heapq.nlargest(size, totals.items(), key=lambda item: (item[1], -item[0]))]
+    for weight, lists in zip(query.weights, per_slot, strict=True):
+        if not lists:
+            continue
+        get = totals.get
+        for rec, x in _best_per_record(lists).items():
+            totals[rec] = get(rec, 0.0) + weight * x
+    by_record = sorted(totals.items())
+    return [rec for rec, _ in heapq.nlargest(size, by_record, key=itemgetter(1))]
+
+
+def _best_per_record(lists: list[tuple[int, tuple[tuple[int, float], ...], float]]) -> dict[int, float]:
+    """Per record, the best match strength times factor among one slot's postings. The
+    longest postings become the dict in one step (at strength 1 the factors are the values),
+    the others are merged into it."""
+    lists.sort(key=itemgetter(0), reverse=True)
+    _n, records, value = lists[0]
+    best = dict(records) if value == 1.0 else {rec: value * factor for rec, factor in records}
+    for _n, records, value in lists[1:]:
+        get = best.get
+        for rec, factor in records:
+            x = value * factor
+            if x > get(rec, 0.0):
+                best[rec] = x
+    return best
+
+
+def _match(doc: Doc, hits: dict[str, list[tuple[int, float]]]) -> tuple[dict[int, float], float]:
+    """(question slot -> its best match in `doc`, IDF-weighted share of `doc` the question
+    covers). Only the keys the two share are visited; the sums run in slot order, as over the
+    dense rows, so the scores are the same to the last bit."""
+    if hits.keys().isdisjoint(doc.matches):
+        # Most texts of a shortlisted record share no word with the question.
+        return {}, 0.0
+    row: dict[int, float] = {}
+    slot_best: dict[int, float] = {}
+    for key in doc.matches.keys() & hits.keys():
+        found = hits[key]
+        for s, factor in doc.matches[key]:
+            for i, value in found:
+                x = value * factor
+                if x > row.get(i, 0.0):
+                    row[i] = x
+                if x > slot_best.get(s, 0.0):
+                    slot_best[s] = x
+    covered = 0.0
+    slots = doc.slots
+    for s in sorted(slot_best):
+        covered += slots[s].weight * slot_best[s]
+    return row, covered
+
+
+def _dot(weights: tuple[float, ...], row: dict[int, float]) -> float:
+    return sum(weights[i] * row[i] for i in sorted(row))
 
 
 def _score_record(index: QnaIndex, rec: int, query: _Query, w: Weights) -> tuple[float, int]:
     """(score, best document) of one record; (0, -1) when none of its texts matches."""
     hits = query.hits
-    n = len(query.weights)
     fields = w.field
     best_score, best_doc = 0.0, -1
     per_field: dict[str, float] = {}
     named = False
     """The question is exactly one of the record's names (a glossary term, its synonym)."""
-    union = [0.0] * n
+    union: dict[int, float] = {}
     """Per question slot, its best match in any of the record's own texts."""
-    best_row: list[float] = union
+    best_row: dict[int, float] = {}
     for pos in index.record_docs[rec]:
         doc = index.docs[pos]
-        row = [0.0] * n
-        covered = 0.0
-        for slot in doc.slots:
-            slot_best = 0.0
-            for key, factor in slot.keys:
-                found = hits.get(key)
-                if found is None:
-                    continue
-                for i, value in found:
-                    x = value * factor
-                    if x > row[i]:
-                        row[i] = x
-                    if x > slot_best:
-                        slot_best = x
-            if slot_best:
-                covered += slot.weight * slot_best
+        seen = query.matched.get(doc.text_id)
+        if seen is None:
+            row, covered = _match(doc, hits)
+            seen = query.matched[doc.text_id] = (row, covered, -1.0)
+        row, covered, similar = seen
         if not covered:
             continue
         if doc.names:
-            q_cov = sum(c * s for c, s in zip(query.content, row, strict=True)) / query.content_total
+            q_cov = _dot(query.content, row) / query.content_total
         elif doc.long:
             # An interrogative in a paragraph ("the source does not say what ...") is weak
             # evidence that the paragraph answers that kind of question.
-            q_cov = sum(c * s for c, s in zip(query.topical, row, strict=True)) / query.total
+            q_cov = _dot(query.topical, row) / query.total
         else:
-            q_cov = sum(c * s for c, s in zip(query.weights, row, strict=True)) / query.total
+            q_cov = _dot(query.weights, row) / query.total
         weight = fields[doc.field]
         if doc.long:
             score = weight * q_cov
@@ -264,13 +302,17 @@ def _score_record(index: QnaIndex, rec: int, query: _Query, w: Weights) -> tuple
             else:
                 score = weight * (w.short_query_coverage * q_cov + (1.0 - w.short_query_coverage) * d_cov)
                 if w.fuzzy_share:
-                    similar = fuzz.token_sort_ratio(query.plain, doc.plain) / 100.0
+                    if similar < 0.0:
+                        similar = fuzz.token_sort_ratio(query.plain, doc.plain) / 100.0
+                        query.matched[doc.text_id] = (row, covered, similar)
                     score = (1.0 - w.fuzzy_share) * score + w.fuzzy_share * weight * similar
         if score > per_field.get(doc.field, 0.0):
             per_field[doc.field] = score
         if not doc.context:
             if w.complement:
-                union = [max(a, b) for a, b in zip(union, row, strict=True)]
+                for i, x in row.items():
+                    if x > union.get(i, 0.0):
+                        union[i] = x
             if score > best_score:
                 best_score, best_doc, best_row = score, pos, row
     if best_doc < 0:
@@ -288,7 +330,7 @@ def _score_record(index: QnaIndex, rec: int, query: _Query, w: Weights) -> tuple
         # The words of the question that the best text lacks but another text of the record
         # has ("how many months ..." : the phrasing names family rehabilitation, the answer
         # the months): the record as a whole answers more of the question than its best text.
-        bonus += w.complement * sum(q * max(0.0, u - b) for q, u, b in zip(query.weights, union, best_row, strict=True)) / query.total
+        bonus += w.complement * sum(query.weights[i] * max(0.0, union[i] - best_row.get(i, 0.0)) for i in sorted(union)) / query.total
     score = min(1.0, best_score + bonus) * prior
     info = index.records[rec]
     if query.negation:
@@ -303,22 +345,8 @@ def _score_record(index: QnaIndex, rec: int, query: _Query, w: Weights) -> tuple
 def _named_services(index: QnaIndex, query: _Query) -> frozenset[str]:
     """Cards the question names: every word of one of the card's names or keywords (of two
     words or more, or one distinctive word) is in the question."""
-    named: set[str] = set()
-    hits = query.hits
-    for rec in index.service_records:
-        info = index.records[rec]
-        for pos in index.record_docs[rec]:
-            doc = index.docs[pos]
-            if doc.field not in ("name", "keyword") or not doc.slots:
-                continue
-            if all(
-                any(key in hits and factor >= 1.0 for key, factor in slot.keys[:1]) or any(key in hits for key, _f in slot.keys if key.startswith("@"))
-                for slot in doc.slots
-            ):
-                if info.service is not None:
-                    named.add(info.service)
-                break
-    return frozenset(named)
+    keys = query.hits.keys()
+    return frozenset(service for key in keys for service, words in index.service_names.get(key, ()) if all(not keys.isdisjoint(word) for word in words[1:]))
 
 
 def _situation_first(index: QnaIndex, scored: list[tuple[float, int, int]]) -> list[tuple[float, int, int]]:
