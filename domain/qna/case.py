@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Final
 
 from domain.qna.answer import read_age
@@ -237,25 +238,24 @@ def touched(index: QnaIndex, kb: KnowledgeBase, text: str, lang: str, age: int |
                 best_conditions[key] = max(best_conditions.get(key, 0.0), cand.score * weight)
     topics = set(topics_in(text))
     retrieved = set(best)
-    for service_id, ref, kind, condition_topics in _condition_topics(kb):
-        if service_id in excluded or not topics & condition_topics:
+    conditions_of_kb = _condition_topics(kb)
+    for service_id, ref, kind, condition_topics in conditions_of_kb:
+        shared = topics & condition_topics
+        if not shared:
+            # A condition about a topic (housing, substances, ...) is not touched by a
+            # description that shows none of its topics, however well other words match.
+            best_conditions.pop(ref, None)
             continue
         # A topic alone is a weak sign: it brings up a criterion only of a card the worker
         # names, and a contra-indication only of a card the description also matches.
-        if service_id not in named and (kind != "contra" or service_id not in retrieved):
+        if service_id in excluded or (service_id not in named and (kind != "contra" or service_id not in retrieved)):
             continue
-        score = TOUCH_SCORE + TOPIC_WEIGHT * len(topics & condition_topics) + (CONTRA_WEIGHT if kind == "contra" else 0.0)
+        score = TOUCH_SCORE + TOPIC_WEIGHT * len(shared) + (CONTRA_WEIGHT if kind == "contra" else 0.0)
         best_conditions[ref] = best_conditions.get(ref, 0.0) + score
         best[service_id] = max(best.get(service_id, 0.0), score)
-    for service_id in named:
-        if service_id not in excluded:
-            best[service_id] = best.get(service_id, 0.0) + NAMED_WEIGHT
-    # A condition about a topic (housing, substances, ...) is not touched by a description that
-    # shows none of its topics, however well other words of it match ("familjen").
-    for _, ref, _, condition_topics in _condition_topics(kb):
-        if ref in best_conditions and not topics & condition_topics:
-            del best_conditions[ref]
-    service_of = {ref: service_id for service_id, ref, _, _ in _condition_topics(kb)}
+    for service_id in named - excluded:
+        best[service_id] = best.get(service_id, 0.0) + NAMED_WEIGHT
+    service_of = {ref: service_id for service_id, ref, _, _ in conditions_of_kb}
     for ref in best_conditions:
         if service_of.get(ref) in named:
             best_conditions[ref] += NAMED_WEIGHT
@@ -286,13 +286,10 @@ def _named_services(kb: KnowledgeBase, text: str) -> frozenset[str]:
     return frozenset(named)
 
 
-def _condition_topics(kb: KnowledgeBase) -> list[tuple[str, str, str, frozenset[str]]]:
+@lru_cache(maxsize=2)
+def _condition_topics(kb: KnowledgeBase) -> tuple[tuple[str, str, str, frozenset[str]], ...]:
     """(card, `kind:id`, kind, topics) of every criterion and contra-indication, the topics read
     from its Finnish wording with the same cues as a description."""
-    key = id(kb)
-    cached = _TOPICS_OF.get(key)
-    if cached is not None and cached[0] is kb:
-        return cached[1]
     out: list[tuple[str, str, str, frozenset[str]]] = []
     for card in kb.services:
         for kind, conditions in (("criterion", card.criteria), ("contra", card.contraindications)):
@@ -301,9 +298,4 @@ def _condition_topics(kb: KnowledgeBase) -> list[tuple[str, str, str, frozenset[
                 found = frozenset(topics_in(wording))
                 if found:
                     out.append((card.id, f"{kind}:{condition.id}", kind, found))
-    _TOPICS_OF.clear()  # one knowledge base at a time; a reload replaces it
-    _TOPICS_OF[key] = (kb, out)
-    return out
-
-
-_TOPICS_OF: Final[dict[int, tuple[KnowledgeBase, list[tuple[str, str, str, frozenset[str]]]]]] = {}
+    return tuple(out)
