@@ -78,6 +78,12 @@ async def press_each(client: TestClient, channel: ScriptedChannel, user: str, re
     return replies
 
 
+async def open_prompt(client: TestClient, channel: ScriptedChannel, user: str) -> list[dict[str, Any]]:
+    """The worker presses the button of the one feedback request delivered to their 1:1 chat."""
+    [prompt] = channel.activities(f"personal:{user}")
+    return await say(client, channel, user, value=prompt["attachments"][0]["content"]["actions"][0]["data"])
+
+
 async def period_to_summary(client: TestClient, channel: ScriptedChannel, user: str, replies: list[dict[str, Any]], rating: str) -> list[dict[str, Any]]:
     """A worker's report from its period card to the summary: a period, one rating, no concern, no details."""
     replies = await press(client, channel, user, replies, "Jatka", period_start="2026-01-05", period_end="2026-02-20")
@@ -135,9 +141,7 @@ async def test_the_prompt_opens_the_feedback_dialog_prefilled_and_the_report_cou
 ) -> None:
     await press(client, channel, SUPERVISOR, await _request(client, channel), "Lähetä palautepyyntö")
     await worker(client).settle()
-    [prompt] = channel.activities("personal:29:maija")
-
-    replies = await say(client, channel, "29:maija", value=prompt["attachments"][0]["content"]["actions"][0]["data"])
+    replies = await open_prompt(client, channel, "29:maija")
     assert "Arvioinnin jakso" in shown_text(replies) or "jakso" in shown_text(replies).lower()
     replies = await period_to_summary(client, channel, "29:maija", replies, rating="4")
     assert "Testipalvelu" in shown_text(replies) and "Perhepalvelu Oy" in shown_text(replies)
@@ -161,8 +165,7 @@ async def test_a_request_about_every_service_of_a_line_lets_the_worker_choose_th
     await press(client, channel, SUPERVISOR, preview, "Lähetä palautepyyntö")
     await worker(client).settle()
     assert channel.delivered() == {f"personal:{user}": 1 for user in WORKERS}
-    [prompt] = channel.activities("personal:29:matti")
-    replies = await say(client, channel, "29:matti", value=prompt["attachments"][0]["content"]["actions"][0]["data"])
+    replies = await open_prompt(client, channel, "29:matti")
     assert "Mistä palvelusta annat palautetta?" in shown_text(replies)
     replies = await press(client, channel, "29:matti", replies, "Testipalvelu")
     replies = await say(client, channel, "29:matti", "Perhepalvelu Oy")
