@@ -38,6 +38,7 @@ from bot.service.context import BotServices, KnowledgeProvider
 from bot.service.settings import Settings
 from bot.store.db import create_engine, create_sessionmaker
 from bot.store.storage import SqlStorage
+from bot.store.turn_rows import close_rows
 from bot.ui.i18n import Strings
 from tests.support import db
 from tests.support.connector import LoopbackConnector
@@ -89,6 +90,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 async def sessionmaker(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
     engine = create_engine(database_url)
     yield create_sessionmaker(engine)
+    await close_rows(engine)
     await engine.dispose()
 
 
@@ -133,4 +135,5 @@ async def both_databases(both_database_urls: str) -> AsyncIterator[async_session
     """A sessionmaker on `both_database_urls`."""
     engine = create_engine(both_database_urls)
     yield create_sessionmaker(engine)
+    await close_rows(engine)
     await engine.dispose()

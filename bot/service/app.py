@@ -48,6 +48,7 @@ from bot.store.dedup import ActivityLog
 from bot.store.feedback import FeedbackStore
 from bot.store.people import PeopleStore
 from bot.store.storage import SqlStorage
+from bot.store.turn_rows import close_rows
 from bot.ui.i18n import Strings
 from dialogs.engine import Engine
 from dialogs.features import build_engine
@@ -106,6 +107,7 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     left = await app[UNWINDING].drain()
     if left:
         log_event(log, "shutdown_unwinding", level=logging.WARNING, tasks_left=left)
+    await close_rows(engine)
     await engine.dispose()
 
 

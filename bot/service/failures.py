@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from sqlalchemy import exc as sa_exc
 
+from bot.store.turn_rows import StoreUnavailable
+
 _UNAVAILABLE: tuple[type[BaseException], ...] = (
     TimeoutError,  # the turn's deadline, asyncio timeouts, asyncpg's command timeout
     OSError,  # connection refused or reset on the way to the database
@@ -18,6 +20,7 @@ _UNAVAILABLE: tuple[type[BaseException], ...] = (
     # asyncpg's "another operation is in progress": a connection whose query a late turn's
     # cancellation interrupted came back to the pool; the state is not at fault.
     sa_exc.InternalError,
+    StoreUnavailable,  # the same, from the turn's own statements at the driver
 )
 
 

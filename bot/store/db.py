@@ -8,13 +8,14 @@ Q&A code) and created only by the Alembic revisions in `bot/store/migrations/`, 
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
 
 from sqlalchemy import MetaData, event, make_url
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import URL
+from sqlalchemy.engine import URL, Engine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -49,6 +50,14 @@ below WARNING."""
 SQLITE_BUSY_SECONDS = 30.0
 """SQLite's wait for the write lock when no timeout is given (migrations, commands)."""
 
+_LOCK_WAITS: weakref.WeakKeyDictionary[Engine, float] = weakref.WeakKeyDictionary()
+
+
+def lock_wait(engine: AsyncEngine) -> float:
+    """How long the engine's SQLite connections wait for the write lock (connections of our
+    own, `turn_rows`, wait as long)."""
+    return _LOCK_WAITS.get(engine.sync_engine, SQLITE_BUSY_SECONDS)
+
 
 def create_engine(url: str | URL, *, timeout: float | None = None) -> AsyncEngine:
     """An async engine; for SQLite, creates the folder of the database file first.
@@ -68,12 +77,15 @@ def create_engine(url: str | URL, *, timeout: float | None = None) -> AsyncEngin
         # Concurrent turns write state at the same moment; wait for the lock instead of
         # failing with "database is locked".
         if timeout is None:
-            return create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS}, hide_parameters=True)
+            engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS}, hide_parameters=True)
+            _LOCK_WAITS[engine.sync_engine] = SQLITE_BUSY_SECONDS
+            return engine
         # No rollback when a connection goes back to the pool: every session and connection
         # ends its own transaction (commit, or rollback on close), so the pool's was a second
         # one, a round trip to the driver's thread, twice a turn.
         engine = create_async_engine(url, connect_args={"timeout": timeout}, pool_timeout=timeout, pool_reset_on_return=None, hide_parameters=True)
-        event.listen(engine.sync_engine, "connect", _sqlite_for_serving)
+        event.listen(engine.sync_engine, "connect", prepare_sqlite_for_serving)
+        _LOCK_WAITS[engine.sync_engine] = timeout
         return engine
     if timeout is None or make_url(url).get_backend_name() != "postgresql":
         return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
@@ -90,7 +102,7 @@ def create_engine(url: str | URL, *, timeout: float | None = None) -> AsyncEngin
     return create_async_engine(url, pool_size=16, max_overflow=16, pool_timeout=timeout, connect_args=connect_args, hide_parameters=True)
 
 
-def _sqlite_for_serving(dbapi_connection: Any, _record: Any) -> None:
+def prepare_sqlite_for_serving(dbapi_connection: Any, _record: Any) -> None:
     """Write-ahead log, synced at checkpoints: a turn's state write no longer waits for two
     fsyncs of a rollback journal (25 ms of a 31 ms read-and-write on a busy disk), and readers
     never wait for a writer. A power cut may lose the last moments' state (never corrupt the

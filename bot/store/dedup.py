@@ -13,13 +13,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any, Final, cast
+from typing import Final
 
-from sqlalchemy import CursorResult, DateTime, String
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy import DateTime, String
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.store.db import Base, dialect_insert
+from bot.store.db import Base
+from bot.store.turn_rows import rows_for
 
 DEDUP_WINDOW: Final = timedelta(minutes=10)
 """Longer than Teams' retries of one activity (a few attempts within about a minute)."""
@@ -40,20 +41,11 @@ def activity_key(channel_id: str, conversation_id: str, activity_id: str) -> str
 
 class ActivityLog:
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
-        self._engine: AsyncEngine = sessionmaker.kw["bind"]
+        # Runs on every turn: a fixed statement at the driver (`turn_rows`).
+        self._rows = rows_for(sessionmaker.kw["bind"])
         self._now = now
 
     async def first_time(self, channel_id: str, conversation_id: str, activity_id: str) -> bool:
         """Record the activity; True when it was not seen within the window (run its turn)."""
         now = self._now()
-        # A Core connection, not an ORM session: this runs on every turn, and the session's
-        # ORM-enabled insert cost more CPU than the statement itself.
-        async with self._engine.begin() as connection:
-            insert = dialect_insert(connection)
-            table = SeenActivity.__table__
-            statement = insert(table).values(key=activity_key(channel_id, conversation_id, activity_id), seen_at=now)
-            # A row older than the window is taken over (counts as new); a fresh one is left
-            # alone, and then no row changes.
-            statement = statement.on_conflict_do_update(index_elements=["key"], set_={"seen_at": now}, where=table.c.seen_at < now - DEDUP_WINDOW)
-            result = cast(CursorResult[Any], await connection.execute(statement))
-            return result.rowcount == 1
+        return await self._rows.first_seen(activity_key(channel_id, conversation_id, activity_id), now, now - DEDUP_WINDOW)
