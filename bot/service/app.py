@@ -83,7 +83,7 @@ def create_app(
     """
     app = web.Application(client_max_size=settings.max_body_bytes)
     app[SETTINGS] = settings
-    app[KNOWLEDGE] = knowledge or KnowledgeProvider(settings.knowledge_root)
+    app[KNOWLEDGE] = knowledge or KnowledgeProvider(settings.knowledge_root, settings.knowledge_cache)
     app[METRICS] = Metrics()
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_connector)

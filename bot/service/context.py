@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.service.settings import Settings
+from bot.store.snapshot_cache import cached_snapshot
 from bot.ui.i18n import Strings
 from domain.logs import log_event
 from domain.snapshot import Snapshot, build_snapshot
@@ -36,12 +37,13 @@ class KnowledgeProvider:
     invalid, so a service never starts without knowledge.
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, cache: Path | None = None) -> None:
         self._root = root
         # A reload runs in a worker thread (SIGHUP, the admin endpoint) while turns keep
         # reading `snapshot`; the lock only keeps two reloads from racing each other.
         self._reload_lock = threading.Lock()
-        self._snapshot = self._snapshot_of(load_knowledge_base(root))
+        # At start-up only: a reload validates afresh, so its problems are reported.
+        self._snapshot = cached_snapshot(root, cache, lambda: self._snapshot_of(load_knowledge_base(root)))
 
     @property
     def root(self) -> Path:

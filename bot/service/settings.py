@@ -20,6 +20,7 @@ from sqlalchemy.exc import ArgumentError
 DEFAULT_PORT: Final = 3978
 DEFAULT_HOST: Final = "127.0.0.1"
 DEFAULT_DATABASE_URL: Final = "sqlite+aiosqlite:///./data/palveluopas.db"
+DEFAULT_KNOWLEDGE_CACHE: Final = "./data/cache"
 DEFAULT_KNOWLEDGE_ROOT: Final = Path(__file__).resolve().parents[2] / "knowledge"
 DEFAULT_MAX_BODY_BYTES: Final = 256 * 1024
 """Teams caps a message at about 28 KB; a quarter megabyte leaves room for card submits and
@@ -51,6 +52,9 @@ class Settings:
     port: int = DEFAULT_PORT
     database_url: str = DEFAULT_DATABASE_URL
     knowledge_root: Path = DEFAULT_KNOWLEDGE_ROOT
+    knowledge_cache: Path | None = None
+    """`KNOWLEDGE_CACHE_DIR` (`./data/cache`; `off` for none): where the indexed knowledge
+    base is kept between starts (`bot/store/snapshot_cache.py`)."""
     log_level: str = "INFO"
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     admin_token: str = ""
@@ -115,6 +119,7 @@ class Settings:
             port=_integer(environ, "PORT", DEFAULT_PORT, low=1, high=65535),
             database_url=text("DATABASE_URL", DEFAULT_DATABASE_URL),
             knowledge_root=Path(text("KNOWLEDGE_ROOT", str(DEFAULT_KNOWLEDGE_ROOT))),
+            knowledge_cache=None if text("KNOWLEDGE_CACHE_DIR").lower() == "off" else Path(text("KNOWLEDGE_CACHE_DIR", DEFAULT_KNOWLEDGE_CACHE)),
             log_level=log_level,
             max_body_bytes=_integer(environ, "MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, low=1024, high=64 * 1024 * 1024),
             admin_token=text("ADMIN_TOKEN"),

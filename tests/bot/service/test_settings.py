@@ -80,3 +80,10 @@ def test_retention_is_90_days_unless_retention_days_says_otherwise() -> None:
     assert Settings.from_env({"RETENTION_DAYS": "30"}).retention_days == 30
     with pytest.raises(SettingsError, match="RETENTION_DAYS"):
         Settings.from_env({"RETENTION_DAYS": "0"})
+
+
+def test_the_knowledge_cache_sits_beside_the_data_unless_moved_or_turned_off() -> None:
+    assert Settings.from_env({}).knowledge_cache == Path("./data/cache")
+    assert Settings.from_env({"KNOWLEDGE_CACHE_DIR": "/var/cache/pv"}).knowledge_cache == Path("/var/cache/pv")
+    assert Settings.from_env({"KNOWLEDGE_CACHE_DIR": "off"}).knowledge_cache is None
+    assert Settings().knowledge_cache is None
