@@ -19,6 +19,7 @@ from types import MappingProxyType
 
 from domain.age import age_option
 from domain.criteria import Assessment, CheckAnswer, assess, resolve_alternatives
+from domain.memo import KbMemo
 from knowledge.model import ContraIndication, Criterion, FinderQuestion, KnowledgeBase, ServiceCard
 
 Answers = Mapping[str, str]
@@ -123,6 +124,12 @@ def _ruled_out(kb: KnowledgeBase, card: ServiceCard, a: Assessment) -> RuledOut:
     return RuledOut(service=card, reason=a.unmet[0], alternatives=())
 
 
+_RECOMMENDATIONS: KbMemo[Recommendation] = KbMemo(size=4096)
+"""A finder turn asks for the recommendation of every option of every open question (to
+know which questions can still change the result): dozens of assessments of every card,
+the same for every worker who gives the same answers."""
+
+
 def recommend(kb: KnowledgeBase, answers: Answers) -> Recommendation:
     """Rank the services for the finder answers given so far.
 
@@ -131,6 +138,11 @@ def recommend(kb: KnowledgeBase, answers: Answers) -> Recommendation:
     below every service with evidence; it is listed only while nothing rules it out.
     """
     known = _known_answers(kb, answers)
+    # Keyed in the answers' order, which `Recommendation.answers` keeps.
+    return _RECOMMENDATIONS.get(kb, tuple(known.items()), lambda: _recommend(kb, known))
+
+
+def _recommend(kb: KnowledgeBase, known: dict[str, str]) -> Recommendation:
     need = presenting_need(kb, known)
     fits: list[tuple[RankedService, int]] = []
     ruled_out: list[RuledOut] = []

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Final
 
+from domain.memo import KbMemo
 from domain.qna.answer import read_age
 from domain.qna.index import AGE_QUESTION, QnaIndex
 from domain.qna.normalize import age_in, fold, normalize
@@ -286,10 +286,16 @@ def _named_services(kb: KnowledgeBase, text: str) -> frozenset[str]:
     return frozenset(named)
 
 
-@lru_cache(maxsize=2)
+_TOPICS: KbMemo[tuple[tuple[str, str, str, frozenset[str]], ...]] = KbMemo(size=1)
+
+
 def _condition_topics(kb: KnowledgeBase) -> tuple[tuple[str, str, str, frozenset[str]], ...]:
     """(card, `kind:id`, kind, topics) of every criterion and contra-indication, the topics read
     from its Finnish wording with the same cues as a description."""
+    return _TOPICS.get(kb, None, lambda: _read_condition_topics(kb))
+
+
+def _read_condition_topics(kb: KnowledgeBase) -> tuple[tuple[str, str, str, frozenset[str]], ...]:
     out: list[tuple[str, str, str, frozenset[str]]] = []
     for card in kb.services:
         for kind, conditions in (("criterion", card.criteria), ("contra", card.contraindications)):
