@@ -259,8 +259,11 @@ def touched(index: QnaIndex, kb: KnowledgeBase, text: str, lang: str, age: int |
     for ref in best_conditions:
         if service_of.get(ref) in named:
             best_conditions[ref] += NAMED_WEIGHT
-    services = tuple(sorted(best, key=lambda s: -best[s])[:MAX_SERVICES])
-    conditions = tuple(sorted(best_conditions, key=lambda c: -best_conditions[c])[:MAX_CONDITIONS])
+    # Ties in card order and condition id: the same description reads the same in every
+    # process (the sets above iterate in an order that varies from one process to another).
+    card_order = {card.id: n for n, card in enumerate(kb.services)}
+    services = tuple(sorted(best, key=lambda s: (-best[s], card_order.get(s, len(card_order)), s))[:MAX_SERVICES])
+    conditions = tuple(sorted(best_conditions, key=lambda c: (-best_conditions[c], c))[:MAX_CONDITIONS])
     return services, conditions
 
 
