@@ -21,7 +21,9 @@ Two structures serve the two stages of a question (see `retrieve.py`):
 
 - `postings`: key -> ((record, factor), ...), the inverted index the shortlist is scored from;
   its length is the number of records that contain the key, whatever the number of texts;
-- `record_docs`: record -> its documents, which only the shortlisted records are scored on.
+- `record_docs`: record -> its documents, which only the shortlisted records are scored on,
+  and `doc_postings`: key -> documents, so that only their texts that share a key with the
+  question are.
 
 The index is immutable; its tokenizer memoises pure functions of the knowledge base (compound
 splits, glossary look-ups, near spellings of unknown words, the last bounded), so a question
@@ -195,6 +197,9 @@ class QnaIndex:
     """Per record, the positions of its documents in `docs`."""
     postings: Mapping[str, tuple[tuple[int, float], ...]]
     """key -> (record, best factor of the key in any of the record's texts)."""
+    doc_postings: Mapping[str, frozenset[int]]
+    """key -> the positions in `docs` of the texts that hold it: a shortlisted record's texts
+    that share no key with the question are not looked at (most of them)."""
     twins: tuple[tuple[int, ...], ...]
     """Per record, the other records with the same answer text (a step of both tracks)."""
     idf: Mapping[str, float]
@@ -783,6 +788,10 @@ def build_index(kb: KnowledgeBase, morphology: Morphology = "lemma") -> QnaIndex
     twins = tuple(tuple(t for t in twins_of[answer] if t != pos) if answer else () for pos, answer in enumerate(collected.answers))
 
     postings = {k: tuple(sorted(row.items())) for k, row in best_factor.items()}
+    doc_postings: dict[str, set[int]] = defaultdict(set)
+    for position, indexed in enumerate(docs):
+        for held in indexed.matches:
+            doc_postings[held].add(position)
     vocabulary = tuple(sorted(k for k in postings if not k.startswith("@")))
     tokenizer.set_vocabulary(vocabulary)
 
@@ -792,6 +801,7 @@ def build_index(kb: KnowledgeBase, morphology: Morphology = "lemma") -> QnaIndex
         docs=tuple(docs),
         record_docs=tuple(tuple(d) for d in by_record),
         postings=MappingProxyType(postings),
+        doc_postings=MappingProxyType({k: frozenset(v) for k, v in doc_postings.items()}),
         twins=twins,
         idf=MappingProxyType(idf),
         max_idf=max_idf,

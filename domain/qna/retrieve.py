@@ -260,8 +260,9 @@ def _dot(weights: tuple[float, ...], row: dict[int, float]) -> float:
     return sum(weights[i] * row[i] for i in sorted(row))
 
 
-def _score_record(index: QnaIndex, rec: int, query: _Query, w: Weights) -> tuple[float, int]:
-    """(score, best document) of one record; (0, -1) when none of its texts matches."""
+def _score_record(index: QnaIndex, rec: int, query: _Query, w: Weights, shared: set[int]) -> tuple[float, int]:
+    """(score, best document) of one record; (0, -1) when none of its texts matches.
+    `shared`: the documents that share a key with the question (no other can match)."""
     hits = query.hits
     fields = w.field
     best_score, best_doc = 0.0, -1
@@ -272,6 +273,8 @@ def _score_record(index: QnaIndex, rec: int, query: _Query, w: Weights) -> tuple
     """Per question slot, its best match in any of the record's own texts."""
     best_row: dict[int, float] = {}
     for pos in index.record_docs[rec]:
+        if pos not in shared:
+            continue
         doc = index.docs[pos]
         seen = query.matched.get(doc.text_id)
         if seen is None:
@@ -386,9 +389,11 @@ def _rank(index: QnaIndex, text: str, lang: str, weights: Weights = WEIGHTS) -> 
     shortlist = _shortlist(index, query, weights.shortlist)
     named = {rec for key in query.hits for rec in index.named_by.get(key, ())}
     shortlist.extend(sorted(named.difference(shortlist)))
+    doc_postings = index.doc_postings
+    shared: set[int] = set().union(*(doc_postings.get(key, ()) for key in query.hits))
     scored: list[tuple[float, int, int]] = []
     for rec in shortlist:
-        score, best = _score_record(index, rec, query, weights)
+        score, best = _score_record(index, rec, query, weights, shared)
         if best >= 0:
             scored.append((score, rec, best))
     scored.sort(key=lambda item: (-item[0], item[1]))
