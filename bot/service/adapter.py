@@ -50,6 +50,7 @@ from bot.service.connector import BotConnector, BotFrameworkTokens
 from bot.service.delivery import TurnDelivery
 from bot.service.failures import is_unavailable
 from bot.service.settings import Settings
+from bot.service.turn_context import ReplyContext
 from bot.service.unwinding import Unwinding
 from bot.service.validation import TURN_INVOKES, Rejection, check_activity, invoke_answer, parse_body
 from bot.service.wire import from_json, to_json
@@ -188,7 +189,7 @@ class PalveluopasAdapter(CloudAdapter):
         if isinstance(result, str):
             result = await self.bot_framework_authentication.authenticate_request(activity, result)
         activity.caller_id = result.caller_id
-        context = TurnContext(self, activity)
+        context = ReplyContext(self, activity)
         context.turn_state[self.BOT_IDENTITY_KEY] = result.claims_identity
         context.turn_state[self.BOT_CALLBACK_HANDLER_KEY] = logic
         context.turn_state[self.CONNECTOR_FACTORY_KEY] = result.connector_factory

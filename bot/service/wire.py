@@ -5,8 +5,9 @@ walks a card's content through its generic object serializer: about 1-2 ms for o
 with an Adaptive Card, paid for every reply in the expectReplies body, every reply POSTed to
 a connector and the size check of every card message. The models we send are built by our
 own code from plain values, so this walks `_attribute_map` directly: the JSON keys msrest
-would write, values as they are, `None`s left out, datetimes in msrest's own ISO format. A
-test checks it against `serialize()` on real replies.
+would write, values as they are, `None`s left out, datetimes in msrest's own ISO format; a
+free-form dict (a card's content) is taken as it is. A test checks it against `serialize()`
+on real replies.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ def to_json(value: Any) -> Any:
             item = getattr(value, attribute, None)
             if item is None or attribute in readonly:
                 continue
-            out[spec["key"]] = to_json(item)
+            # A free-form value (a card's content, channel data) is JSON already as we
+            # build it: walking a card's every node was most of this function's time.
+            out[spec["key"]] = item if spec["type"] == "object" and type(item) is dict else to_json(item)
         return out
     if isinstance(value, str | int | float | bool) or value is None:
         return value.value if isinstance(value, Enum) else value

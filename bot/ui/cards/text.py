@@ -128,17 +128,20 @@ def _sends_inputs(action: Mapping[str, Any]) -> bool:
     return action.get("associatedInputs") != "none"
 
 
-def _toggle_targets(node: Any) -> list[str]:
-    if isinstance(node, Mapping):
-        found = (
-            [t if isinstance(t, str) else str(t.get("elementId", "")) for t in node.get("targetElements") or () if isinstance(t, str | Mapping)]
-            if node.get("type") == "Action.ToggleVisibility"
-            else []
-        )
-        return found + [target for value in node.values() for target in _toggle_targets(value)]
-    if isinstance(node, list):
-        return [target for value in node for target in _toggle_targets(value)]
-    return []
+def _toggle_targets(card: Any) -> list[str]:
+    """Every element id a toggle on the card names. One walk with a stack: the card is
+    rendered on every turn, and building a list per node cost more than the rest."""
+    found: list[str] = []
+    stack = [card]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict | Mapping):
+            if node.get("type") == "Action.ToggleVisibility":
+                found.extend(t if isinstance(t, str) else str(t.get("elementId", "")) for t in node.get("targetElements") or () if isinstance(t, str | Mapping))
+            stack.extend(value for value in node.values() if not isinstance(value, str) and isinstance(value, dict | list | Mapping))
+        elif isinstance(node, list):
+            stack.extend(value for value in node if not isinstance(value, str) and isinstance(value, dict | list | Mapping))
+    return found
 
 
 def _line(out: _Rendering, indent: str, text: str) -> None:
