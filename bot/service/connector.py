@@ -26,7 +26,6 @@ covers waiting for a slot, connecting, sending and reading the answer.
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from typing import Any, Final, Protocol
 from urllib.parse import quote
 
 import aiohttp
+import orjson
 from botframework.connector.auth import AuthenticationConstants, ServiceClientCredentialsFactory
 from msrest.serialization import Model
 
@@ -246,7 +246,7 @@ class BotConnector:
                     authorization = await self._tokens.authorization(audience)
                     if authorization:
                         headers["Authorization"] = authorization
-                data = b"" if payload is None else json.dumps(_as_json(payload), ensure_ascii=False, separators=(",", ":")).encode()
+                data = b"" if payload is None else orjson.dumps(_as_json(payload))
                 started = True
                 return await self._request(method, url, headers, data)
         except TimeoutError:
@@ -330,7 +330,7 @@ def _outcome(status: int, headers: Mapping[str, str], body: bytes) -> Outcome:
 
 def _json_or_none(body: bytes) -> Any:
     try:
-        return json.loads(body) if body else None
+        return orjson.loads(body) if body else None
     except ValueError:
         return None
 

@@ -7,10 +7,10 @@ there mentions that worker.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any, Final
 
+import orjson
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, Mention
 
@@ -53,9 +53,10 @@ def card_message(screen: Screen) -> Activity:
     `text` (unless the screen has a line above the card): Teams would show a second message."""
     assert screen.card is not None
     summary = screen_text(screen)
-    # The card and the line above it, measured as plain JSON (the C encoder: a turn's card is
-    # rendered once, not walked again as an activity), plus room for the envelope's ids.
-    budget = MAX_ACTIVITY_BYTES - ENVELOPE_BYTES - len(json.dumps([screen.card, screen.text], ensure_ascii=False).encode())
+    # The card and the line above it, measured as the JSON they go out as (orjson: compact
+    # UTF-8, a turn's card rendered once, not walked again as an activity), plus room for the
+    # envelope's ids.
+    budget = MAX_ACTIVITY_BYTES - ENVELOPE_BYTES - len(orjson.dumps([screen.card, screen.text]))
     if len(summary.encode()) > budget:
         summary = summary.encode()[: max(budget - 3, 0)].decode(errors="ignore").rstrip() + "…"
     return card_activity(screen.card, text=screen.text or None, summary=summary)
