@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-import threading
 import weakref
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -101,7 +100,8 @@ def _marks(keys: Sequence[str]) -> str:
 
 class SqliteTurnRows(TurnRows):
     def __init__(self, path: str, wait: float) -> None:
-        self._local = threading.local()
+        self._connection: sqlite3.Connection | None = None
+        """Opened, used and closed on the one thread only."""
         self._path = path
         self._wait = wait
         # One thread: SQLite has one writer at a time anyway, and one connection needs no
@@ -118,13 +118,11 @@ class SqliteTurnRows(TurnRows):
             raise StoreUnavailable(str(error)) from error
 
     def _call(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
-        if connection is None:
+        if self._connection is None:
             # Autocommit mode: transactions are begun and ended here, not by the module.
-            connection = sqlite3.connect(self._path, timeout=self._wait, isolation_level=None, check_same_thread=False)
-            prepare_sqlite_for_serving(connection, None)
-            self._local.connection = connection
-        return work(connection)
+            self._connection = sqlite3.connect(self._path, timeout=self._wait, isolation_level=None, check_same_thread=False)
+            prepare_sqlite_for_serving(self._connection, None)
+        return work(self._connection)
 
     async def read_states(self, keys: Sequence[str]) -> list[tuple[str, str, str]]:
         statement = f"SELECT key, etag, document FROM bot_state WHERE key IN ({_marks(keys)})"  # noqa: S608 (only "?" marks)
@@ -158,10 +156,9 @@ class SqliteTurnRows(TurnRows):
 
     async def close(self) -> None:
         def close(_nothing: None) -> None:
-            connection = getattr(self._local, "connection", None)
-            if connection is not None:
-                connection.close()
-                self._local.connection = None
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
 
         try:
             await asyncio.get_running_loop().run_in_executor(self._thread, close, None)
