@@ -66,6 +66,30 @@ async def test_typed_commands_in_finnish_swedish_and_english_start_the_dialogs(c
     assert expected in await chat.say(command)
 
 
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Välj en tjänst", FINDER_QUESTION),
+        ("Kontrollera tjänstens kriterier", CRITERIA_PICK),
+        ("Processanvisningar", PROCESS_PICK),
+        ("Visa tjänstekort", CARD_PICK),
+        ("Choose a service", FINDER_QUESTION),
+        ("Check a service's criteria", CRITERIA_PICK),
+        ("Process instructions", PROCESS_PICK),
+        ("Show a service card", CARD_PICK),
+        ("Tarkista palvelun kriteerit", CRITERIA_PICK),
+        ("Prosessiohjeet", PROCESS_PICK),
+        ("Näytä palvelukortti", CARD_PICK),
+    ],
+)
+async def test_a_menu_button_title_typed_as_shown_starts_its_dialog(chat: AdapterConversation, title: str, expected: str) -> None:
+    # A worker who types what the button says (in a client that shows no buttons, or out of
+    # habit) gets that dialog, not a Q&A answer to the words.
+    await chat.say("hei")
+
+    assert expected in await chat.say(title)
+
+
 async def test_a_command_typed_mid_dialog_switches_to_that_dialog(chat: AdapterConversation) -> None:
     await chat.say("valitse palvelu")
     await chat.press("10–17-vuotias")
