@@ -58,17 +58,7 @@ async def test_each_welcome_button_starts_its_dialog(chat: AdapterConversation, 
         ("process", PROCESS_PICK),
         ("näytä kortti", CARD_PICK),
         ("show card", CARD_PICK),
-    ],
-)
-async def test_typed_commands_in_finnish_swedish_and_english_start_the_dialogs(chat: AdapterConversation, command: str, expected: str) -> None:
-    await chat.say("hei")
-
-    assert expected in await chat.say(command)
-
-
-@pytest.mark.parametrize(
-    ("title", "expected"),
-    [
+        # Each menu button's title, typed as shown (a client without buttons, or habit).
         ("Välj en tjänst", FINDER_QUESTION),
         ("Kontrollera tjänstens kriterier", CRITERIA_PICK),
         ("Processanvisningar", PROCESS_PICK),
@@ -82,12 +72,10 @@ async def test_typed_commands_in_finnish_swedish_and_english_start_the_dialogs(c
         ("Näytä palvelukortti", CARD_PICK),
     ],
 )
-async def test_a_menu_button_title_typed_as_shown_starts_its_dialog(chat: AdapterConversation, title: str, expected: str) -> None:
-    # A worker who types what the button says (in a client that shows no buttons, or out of
-    # habit) gets that dialog, not a Q&A answer to the words.
+async def test_typed_commands_in_finnish_swedish_and_english_start_the_dialogs(chat: AdapterConversation, command: str, expected: str) -> None:
     await chat.say("hei")
 
-    assert expected in await chat.say(title)
+    assert expected in await chat.say(command)
 
 
 async def test_a_command_typed_mid_dialog_switches_to_that_dialog(chat: AdapterConversation) -> None:
