@@ -83,7 +83,7 @@ LONG_FIELDS: Final = frozenset({"summary", "answer", "step-what", "definition", 
 """Paragraphs: scored only on how much of the question they cover, since a question never
 repeats a whole paragraph. Short fields (questions, names, terms) are also scored on how much
 of *them* the question covers."""
-DEFINITION_FIELDS: Final = frozenset({"term", "expansion", "synonym"})
+DEFINITION_FIELDS: Final = frozenset({"term", "expansion", "synonym", "name"})
 """Fields that name a thing: "mikä on X" / "what is X" asks for exactly them, so question
 words do not count against them (see `retrieve`)."""
 CONTEXT_FIELDS: Final = frozenset({"process", "owner"})

@@ -38,6 +38,18 @@ _ENTRIES: Final[dict[str, tuple[str, ...]]] = {
     "perhekuntout": ("perhekuntoutus",),
     "kuntoutukse": ("perhekuntoutus",),
     "rehab": ("perhekuntoutus",),
+    # --- time and projects: workers' words for the sources' "nykyinen", "kokeilu"
+    "hetkell": ("nykyinen",),
+    "nykyaan": ("nykyinen",),
+    "pilot": ("kokeilu",),
+    "kokeil": ("pilotti",),
+    # --- age: workers ask about "ikä", the cards state "10-17-vuotias"
+    "ika=": ("vuotias",),
+    "ikan": ("vuotias",),
+    "ikai": ("vuotias",),
+    "ikara": ("vuotias",),
+    "alder": ("vuotias", "åldersgräns"),
+    "age=": ("vuotias",),
     # --- home and housing
     "asunno": ("koti", "asunto"),
     "koditon": ("koti",),

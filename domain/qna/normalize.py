@@ -159,6 +159,11 @@ STOP_WORDS: Final[dict[str, frozenset[str]]] = {
             "niinku",
             "niinkun",
             "ihan",
+            "käytännössä",
+            "puolesta",
+            "suomeksi",
+            "ruotsiksi",
+            "englanniksi",
             "aika",
             "oikein",
             "just",
@@ -264,6 +269,9 @@ STOP_WORDS: Final[dict[str, frozenset[str]]] = {
             "mer",
             "än",
             "då",
+            "finska",
+            "svenska",
+            "engelska",
         ]
     ),
     "en": frozenset(
@@ -547,9 +555,14 @@ _AGE: Final = re.compile(
 )
 
 
+# A situation, then the service as a question of its own: "vanhemmat opiskelee molemmat
+# täyspäiväisesti, perhekuntoutus?" asks whether it fits as plainly as "sopiiko" would.
+_SITUATION_THEN_SERVICE: Final = re.compile(r"^\s*\S+(?:\s+\S+){2,}[,.:;!]\s+(?:[\w.]+\s*){1,3}\?+\s*$")
+
+
 def is_fit_question(text: str) -> bool:
-    """Whether `text` asks if something fits (see `_FIT_QUESTION`)."""
-    return _FIT_QUESTION.search(text) is not None
+    """Whether `text` asks if something fits (see `_FIT_QUESTION`, `_SITUATION_THEN_SERVICE`)."""
+    return _FIT_QUESTION.search(text) is not None or _SITUATION_THEN_SERVICE.match(text) is not None
 
 
 def age_in(text: str) -> int | None:

@@ -40,7 +40,7 @@ from typing import Final, Literal
 from rapidfuzz import fuzz
 
 from domain.qna.bands import CONFIDENT_MARGIN, CONFIDENT_SCORE, LIKELY_MARGIN, UNSURE_SCORE
-from domain.qna.index import CONTEXT_FIELDS, Doc, QnaIndex, RecordRef
+from domain.qna.index import CONTEXT_FIELDS, DEFINITION_FIELDS, Doc, QnaIndex, RecordRef
 from domain.qna.normalize import age_in, comparable, detect_language, is_definition_question, is_fit_question, is_negation_question
 from domain.qna.weights import WEIGHTS, Weights
 
@@ -50,6 +50,10 @@ two; unsure: a choice between close candidates; none: nothing relevant (menu, re
 
 COMPLETE: Final = 0.99
 """Both coverages at least this: the question and the text are the same words."""
+CARD_NAME_SCORE: Final = 0.999
+"""A card's name that is the question word for word: still a complete match, but an FAQ
+phrasing that is the same question ("Mikä on tukiperhe?") was written to answer it, so it
+leads the card (see `_without_same_concept`)."""
 SEARCH_WORD_FIELDS: Final = frozenset({"keyword"})
 MAX_CANDIDATES: Final = 5
 SITUATION_SHARE: Final = 0.5
@@ -283,7 +287,7 @@ def _score_record(index: QnaIndex, rec: int, query: _Query, w: Weights, shared: 
         row, covered, similar = seen
         if not covered:
             continue
-        if doc.names:
+        if doc.names and (query.definition or doc.field != "name"):
             q_cov = _dot(query.content, row) / query.content_total
         elif doc.long:
             # An interrogative in a paragraph ("the source does not say what ...") is weak
@@ -300,8 +304,8 @@ def _score_record(index: QnaIndex, rec: int, query: _Query, w: Weights, shared: 
                 # The question is this text, word for word (up to inflection): whatever the
                 # field, nothing answers it better. Not so for a card's search word: it says
                 # the topic is the card's, not that the card answers the question.
-                score = 1.0
-                named |= doc.names
+                score = CARD_NAME_SCORE if doc.field == "name" else 1.0
+                named |= doc.names and (query.definition or doc.field != "name")
             else:
                 score = weight * (w.short_query_coverage * q_cov + (1.0 - w.short_query_coverage) * d_cov)
                 if w.fuzzy_share:
@@ -327,7 +331,7 @@ def _score_record(index: QnaIndex, rec: int, query: _Query, w: Weights, shared: 
     support += max((v for f, v in per_field.items() if f in CONTEXT_FIELDS), default=0.0)
     kind = index.records[rec].ref.kind
     # A question that asks what something is, or that is nothing but a term, wants the term.
-    prior = w.definition_term if kind == "term" and (query.definition or named) else w.kind[kind]
+    prior = (1.0 if named else w.definition_term) if kind == "term" and (query.definition or named) else w.kind[kind]
     bonus = w.evidence_bonus * support
     if w.complement:
         # The words of the question that the best text lacks but another text of the record
@@ -362,7 +366,7 @@ def _situation_first(index: QnaIndex, scored: list[tuple[float, int, int]]) -> l
         return scored
     score, rec, _doc = scored[0]
     top = index.records[rec]
-    if top.service is None or not (top.negative or top.ref.kind == "service"):
+    if top.service is None or top.ref.kind in ("criterion", "contra") or not (top.negative or top.ref.kind == "service"):
         # Only a list leads to one of its conditions: a FAQ entry that answers the question
         # as asked ("voiko 8v saada ...": the age entry) stays first.
         return scored
@@ -437,8 +441,10 @@ def _competing(index: QnaIndex, candidates: tuple[Candidate, ...]) -> tuple[Cand
     """The candidates that compete with the best: when it is one condition of a card, the
     card's own lists (its "when not suitable" page, the card) hold that same condition, so
     they are not another answer and the margin is measured past them."""
-    if not candidates or candidates[0].ref.kind not in ("criterion", "contra"):
+    if not candidates:
         return candidates
+    if candidates[0].ref.kind not in ("criterion", "contra"):
+        return _without_same_concept(candidates)
     top = index.record(candidates[0].ref)
     if top is None or top.service is None:
         return candidates
@@ -453,6 +459,22 @@ def _competing(index: QnaIndex, candidates: tuple[Candidate, ...]) -> tuple[Cand
         )
     )
     return (candidates[0], *rest)
+
+
+def _without_same_concept(candidates: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
+    """Records that all match the question word for word, one of them a glossary term or a
+    card by its name ("mikä on PTA": the term and the card "Palvelutarpeen arviointi"; "mikä
+    oli yee": the term and the project's entry), are one concept told two ways, not answers
+    to choose between: the margin is measured past the term or the card."""
+    top = candidates[0]
+    if top.score < COMPLETE:
+        return candidates
+
+    def named(c: Candidate) -> bool:
+        return c.ref.kind in ("term", "service") and c.score >= COMPLETE and c.field in DEFINITION_FIELDS
+
+    rest = tuple(c for c in candidates[1:] if not (c.score >= COMPLETE and (named(c) or named(top)) and c.ref.kind != top.ref.kind))
+    return (top, *rest)
 
 
 def ask(index: QnaIndex, text: str, locale_lang: str = "fi") -> QnaResult:

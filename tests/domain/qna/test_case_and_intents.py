@@ -125,3 +125,56 @@ def test_a_reading_names_tied_services_in_card_order_whatever_the_process(kb: Kn
     assert readings == {",".join(services)}
     assert len(services) >= 2
     assert sorted(services[:2], key=card_order.index) == list(services[:2])
+
+
+@pytest.mark.parametrize(
+    ("text", "fit"),
+    [
+        ("isä on työtön ja juo joka päivä, perhekuntoutus?", True),
+        ("nuori tarvis vaan jonkun aikuisen juttukaveriksi. tukihenkilö?", True),
+        ("perhekuntoutus?", False),
+        ("mikä on PTA?", False),
+        ("kuka päättää, miten?", False),
+    ],
+)
+def test_a_situation_followed_by_a_service_as_its_own_question_asks_if_it_fits(text: str, fit: bool) -> None:
+    assert is_fit_question(text) is fit
+
+
+def test_asking_what_a_card_is_gets_the_card(index: QnaIndex) -> None:
+    result = index.ask("mikä on ammatillinen tukihenkilö", "fi")
+    assert result.top is not None
+    assert str(result.top.ref) == "service:ammatillinen-tukihenkilo"
+
+
+@pytest.mark.parametrize(
+    ("text", "pair"),
+    [
+        ("mikä on PTA", {"service:palvelutarpeen-arviointi", "term:termi.palvelutarpeen-arviointi"}),
+        ("mikä oli yee", {"faq:faq.yee-hanke", "term:termi.yee"}),
+    ],
+)
+def test_a_term_and_a_record_that_both_match_word_for_word_are_one_answer_not_a_choice(index: QnaIndex, text: str, pair: set[str]) -> None:
+    result = index.ask(text, "fi")
+    assert {str(c.ref) for c in result.candidates[:2]} == pair
+    assert result.band == "confident"
+
+
+def test_two_terms_an_abbreviation_may_stand_for_stay_a_choice(index: QnaIndex) -> None:
+    result = index.ask("mitä LS tarkoittaa", "fi")
+    assert result.band == "unsure"
+    assert {str(c.ref) for c in result.candidates[:2]} == {"term:termi.lsl", "term:termi.lastensuojelu"}
+
+
+def test_a_question_that_is_only_a_term_gets_the_term(index: QnaIndex) -> None:
+    result = index.ask("palveluvalikko", "fi")
+    assert result.top is not None
+    assert str(result.top.ref) == "term:termi.palveluvalikko"
+
+
+def test_a_situation_that_touches_a_contra_indication_keeps_it_ahead_of_the_cards_criteria(index: QnaIndex) -> None:
+    # The contra-indication is not a list of the card's conditions, so no criterion is
+    # promoted over it.
+    result = index.ask("huoltaja ei kykene hoitamaan lasta, sopiiko perhekuntoutus?", "fi")
+    assert result.top is not None
+    assert str(result.top.ref) == "contra:perhekuntoutus.huoltaja-ei-kykene-hoitoon"
