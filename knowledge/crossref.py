@@ -7,10 +7,11 @@ id" for every reference to it: fix the schema errors first, then this layer spea
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from pydantic import BaseModel
 from rapidfuzz import fuzz
@@ -91,6 +92,7 @@ def check_cross_references(kb: CrossRefInput) -> list[Problem]:
         *_completeness(kb),
         *_glossary(kb),
         *_translations(kb),
+        *_bare_yes_or_no(kb),
         *phrasing_problems(kb.faq_files),
     ]
 
@@ -348,6 +350,25 @@ def _translations(kb: CrossRefInput) -> Iterator[Problem]:
                     (*path, "fi"),
                     f"no {' or '.join(missing)} text for '{_preview(text.fi)}': add {', '.join(f'{lang}:' for lang in missing)} in the project's own words",
                 )
+
+
+# "Kyllä." / "Ja," / "No." as an answer's first word: an entry answers several phrasings, and
+# a worker whose question was another of them (or a situation matched to the entry) reads it
+# as agreeing with their own question.
+_BARE_YES_OR_NO: Final = re.compile(r"^\s*(kyllä|joo|ei|ja|nej|yes|no)\s*[.,!:;–-]", re.IGNORECASE)
+
+
+def _bare_yes_or_no(kb: CrossRefInput) -> Iterator[Problem]:
+    for faq in kb.faq_files:
+        for i, entry in enumerate(faq.model.entries):
+            for lang in ("fi", "sv", "en"):
+                text = getattr(entry.answer, lang)
+                if text and (match := _BARE_YES_OR_NO.match(text)):
+                    yield faq.problem(
+                        "KB250",
+                        ("entries", i, "answer", lang),
+                        f"the answer opens with a bare '{match.group(1)}', which reads as agreeing with whatever was asked: say what is true in a full sentence",
+                    )
 
 
 def _localized(node: object, path: YamlPath) -> Iterator[tuple[YamlPath, Localized]]:

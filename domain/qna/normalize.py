@@ -565,10 +565,18 @@ def is_fit_question(text: str) -> bool:
     return _FIT_QUESTION.search(text) is not None or _SITUATION_THEN_SERVICE.match(text) is not None
 
 
+# "lapsi on vasta 9", "pojka är 14", "the girl is 12": a bare number said of the child.
+_AGE_OF_CHILD: Final = re.compile(
+    r"\b(?:lapsi|poika|tyttö|tyttö|nuori|vauva|barnet|pojken|flickan|den\s+unga|child|boy|girl|kid)\s+(?:on|är|is)\s+"
+    r"(?:vasta|jo|nyt|vain|bara|redan|nu|only|just|already|now)?\s*(\d{1,2})\b(?![.,]\d|\s*(?:%|€|e\b|kk|h\b|min|tun|vko|viik|pv|päiv))",
+    re.IGNORECASE,
+)
+
+
 def age_in(text: str) -> int | None:
-    """The age a question or description mentions ("8v", "17-vuotias", "15-årig", "a 13-year-old"),
-    or None; only plausible ages of a child or young adult (0-30)."""
-    match = _AGE.search(text)
+    """The age a question or description mentions ("8v", "17-vuotias", "15-årig", "a 13-year-old",
+    "lapsi on vasta 9"), or None; only plausible ages of a child or young adult (0-30)."""
+    match = _AGE.search(text) or _AGE_OF_CHILD.search(text)
     if match is None:
         return None
     age = int(match.group(1))

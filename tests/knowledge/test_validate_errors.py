@@ -455,6 +455,15 @@ EDITS: dict[str, Edit] = {
         "- id: tukihenkilo.ymparivuorokautinen",
         "no statement",
     ),
+    "FAQ answer opening with a bare yes": Edit(
+        FAQ,
+        "fi: Aikuinen, joka tukee nuorta arjessa.",
+        "fi: Kyllä. Aikuinen, joka tukee nuorta arjessa.",
+        "KB250",
+        "entries[0].answer.fi",
+        "fi: Kyllä.",
+        "bare 'Kyllä'",
+    ),
     "glossary synonym shared by two terms": Edit(
         "glossary.yaml",
         "lasu-laki]",
