@@ -204,7 +204,7 @@ class QnaDialog(Dialog):
         question = turn.kb.finder_question(AGE_QUESTION)
         if question is not None and reading.age_option:
             age_label = next((o.label.get(lang) for o in question.options if o.id == reading.age_option), None)
-        services = [(sid, card.name.get(lang)) for sid in case.get("services", ()) if (card := turn.kb.service(sid)) is not None]
+        services = [(sid, card.name.get(lang), card.summary.get(lang)) for sid in case.get("services", ()) if (card := turn.kb.service(sid)) is not None]
         answers = [(q.id, reading.finder[q.id]) for q in turn.kb.finder.questions if q.id in reading.finder]
         conditions = [a for raw in case.get("conditions", ()) if (ref := RecordRef.parse(raw)) and (a := compose(turn.kb, ref, lang)) is not None]
         return Screen(case_card(_ui(turn), reading, age_label, services, answers, conditions))

@@ -135,6 +135,8 @@ async def test_a_case_description_offers_the_finder_prefilled_and_is_never_echoe
     finder = next(d for d in submits(chat) if d.get("pv", {}).get("value") == "finder")
     assert "ika=10-17" in finder["finder"].split(";")
     assert "Tarkista kriteerit: Ympärivuorokautinen perhekuntoutus" in chat.button_titles
+    # Each touched card says what it is, so the worker can tell which to check.
+    assert "Koko perheen tavoitteellinen kuntoutus kodin ulkopuolella" in shown
     assert "oireilee" not in caplog.text
     async with sessionmaker() as session:
         assert not (await session.execute(select(QnaUnanswered))).scalars().all()

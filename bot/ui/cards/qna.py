@@ -157,12 +157,14 @@ def case_card(
     ui: QnaUi,
     reading: CaseReading,
     age_label: str | None,
-    services: Sequence[tuple[str, str]],
+    services: Sequence[tuple[str, str, str]],
     finder_answers: Sequence[tuple[str, str]],
     conditions: Sequence[Answer] = (),
 ) -> Card:
     """A client situation understood: one line of what was understood (never the text), the
-    service finder with those answers filled in, and the services the situation touches."""
+    service finder with those answers filled in, and the services the situation touches
+    (id, name, summary), each with what it is in one line, so the worker can tell which are
+    worth checking without opening them all."""
     parts = [age_label or ui("case.no_age")]
     parts += [ui(f"case.topic.{topic}") for topic in reading.topics]
     body: list[Element] = [
@@ -194,7 +196,9 @@ def case_card(
         body += action_sets([link_action(ui, link) for link in {(a.kind, a.id): a for a in alternatives}.values()])
     if services:
         body.append({**text(ui("case.touches"), spacing="Medium"), "weight": "Bolder"})
-        body += action_sets([link_action(ui, Link("criteria", service_id, None, name)) for service_id, name in services])
+        for service_id, name, summary in services:
+            body.append({**text(summary, spacing="Small"), "size": "Small"})
+            body += action_sets([link_action(ui, Link("criteria", service_id, None, name))])
     body.append({**text(ui("case.privacy"), subtle=True), "size": "Small", "separator": True})
     return card(body, fallback=ui("case.title"))
 

@@ -178,3 +178,17 @@ def test_a_situation_that_touches_a_contra_indication_keeps_it_ahead_of_the_card
     result = index.ask("huoltaja ei kykene hoitamaan lasta, sopiiko perhekuntoutus?", "fi")
     assert result.top is not None
     assert str(result.top.ref) == "contra:perhekuntoutus.huoltaja-ei-kykene-hoitoon"
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("lapsi on vasta 9, pitäiskö miettiä perhetyötä", 9),
+        ("pojken är 14 och vill inte gå i skolan", 14),
+        ("the girl is 12 and lives with her father", 12),
+        ("lapsi on 3 kk ja äiti väsynyt", None),
+        ("vauva on 2 viikkoa vanha", None),
+    ],
+)
+def test_an_age_said_of_the_child_without_a_unit_is_an_age_and_a_duration_is_not(text: str, age: int | None) -> None:
+    assert age_in(text) == age
