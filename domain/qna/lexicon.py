@@ -46,10 +46,15 @@ _ENTRIES: Final[dict[str, tuple[str, ...]]] = {
     # --- age: workers ask about "ikä", the cards state "10-17-vuotias"
     "ika=": ("vuotias",),
     "ikan": ("vuotias",),
+    "ikaa": ("vuotias",),
     "ikai": ("vuotias",),
     "ikara": ("vuotias",),
     "alder": ("vuotias", "åldersgräns"),
     "age=": ("vuotias",),
+    # --- client: workers say "asiakas", the cards' conditions "asiakkuus"
+    "asiakas=": ("asiakkuus",),
+    "asiakkaa": ("asiakkuus",),
+    "asiakkai": ("asiakkuus",),
     # --- home and housing
     "asunno": ("koti", "asunto"),
     "koditon": ("koti",),
@@ -62,6 +67,9 @@ _ENTRIES: Final[dict[str, tuple[str, ...]]] = {
     "home=": ("koti",),
     "hem=": ("koti",),
     "bostad": ("koti",),
+    "asuu=": ("koti",),
+    "asuvat=": ("koti",),
+    "luona=": ("koti",),
     # --- work and study
     "kokopaiv": ("täysipäiväinen", "työ"),
     "kokoaika": ("täysipäiväinen", "työ"),

@@ -61,6 +61,9 @@ SITUATION_LIST_FACTOR: Final = 0.9
 """The list a situation's condition was promoted over keeps this share of its score, so the
 condition leads it clearly (the list is still offered under the answer)."""
 """A condition of the card must score at least this share of the best to lead a situation."""
+AGE_QUESTION_MAX_WORDS: Final = 8
+"""A question of at most this many words that gives an age and names a card asks whether the
+age fits (see `_age_first`); a longer one describes a situation, whose answer reads the age too."""
 QUESTION_MAX_CHARS: Final = 1000
 """Longer input is cut before matching: nobody asks a page, and matching cost grows with it."""
 
@@ -380,6 +383,28 @@ def _situation_first(index: QnaIndex, scored: list[tuple[float, int, int]]) -> l
     return scored
 
 
+def _age_first(index: QnaIndex, query: _Query, w: Weights, scored: list[tuple[float, int, int]], cards: frozenset[str]) -> list[tuple[float, int, int]]:
+    """A short question that gives an age and names a card ("12v poika, voiko hakea amm
+    tukihenkilöä") asks whether that age fits the card: the card's age rule leads, at the best
+    score, unless an answer about age already does. Its texts share few words with such a
+    question (the age is a number, the card's name is the rule's context), so it is added here
+    even when the shortlist missed it."""
+    if not scored:
+        return scored
+    top_score, top_rec, _doc = scored[0]
+    if index.records[top_rec].age_rule:
+        return scored
+    rules = [rec for rec, info in enumerate(index.records) if info.age_rule and info.service in cards]
+    if len(rules) != 1:
+        return scored
+    rule = rules[0]
+    docs = [pos for pos in index.record_docs[rule] if not index.docs[pos].context]
+    if not docs:
+        return scored
+    rest = [item for item in scored if item[1] != rule]
+    return [(top_score, rule, docs[0]), *((round(score * SITUATION_LIST_FACTOR, 4), rec, doc) for score, rec, doc in rest[:1]), *rest[1:]]
+
+
 def rank(index: QnaIndex, text: str, lang: str, weights: Weights = WEIGHTS) -> tuple[Candidate, ...]:
     """Distinct answers that match `text`, best first, without a band."""
     return _rank(index, text, lang, weights)[0]
@@ -413,6 +438,8 @@ def _rank(index: QnaIndex, text: str, lang: str, weights: Weights = WEIGHTS) -> 
         scored.sort(key=lambda item: (-item[0], item[1]))
     if query.fit and not query.negation:
         scored = _situation_first(index, scored)
+    if query.age is not None and named_cards and len(query.weights) <= AGE_QUESTION_MAX_WORDS:
+        scored = _age_first(index, query, weights, scored, named_cards)
 
     candidates: list[Candidate] = []
     taken: set[int] = set()

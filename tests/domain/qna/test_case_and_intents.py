@@ -192,3 +192,9 @@ def test_a_situation_that_touches_a_contra_indication_keeps_it_ahead_of_the_card
 )
 def test_an_age_said_of_the_child_without_a_unit_is_an_age_and_a_duration_is_not(text: str, age: int | None) -> None:
     assert age_in(text) == age
+
+
+def test_a_short_question_with_an_age_and_a_card_gets_the_cards_age_rule(index: QnaIndex) -> None:
+    result = index.ask("11v poika, voisko hakea amm tukihenkilöä", "fi")
+    assert result.top is not None
+    assert str(result.top.ref) == "criterion:ammatillinen-tukihenkilo.ika"
