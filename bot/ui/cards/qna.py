@@ -196,8 +196,9 @@ def case_card(
         body += action_sets([link_action(ui, link) for link in {(a.kind, a.id): a for a in alternatives}.values()])
     if services:
         body.append({**text(ui("case.touches"), spacing="Medium"), "weight": "Bolder"})
-        for service_id, name, summary in services:
-            body.append({**text(summary, spacing="Small"), "size": "Small"})
+        for number, (service_id, name, summary) in enumerate(services):
+            # A line between the cards, so each summary reads as its button's.
+            body.append({**text(summary, spacing="Small" if number == 0 else "Medium"), "size": "Small", "separator": number > 0})
             body += action_sets([link_action(ui, Link("criteria", service_id, None, name))])
     body.append({**text(ui("case.privacy"), subtle=True), "size": "Small", "separator": True})
     return card(body, fallback=ui("case.title"))
