@@ -37,6 +37,7 @@ from domain.qna.answer import compose
 from domain.qna.case import CaseReading, is_case_description, read_case
 from domain.qna.index import AGE_QUESTION, RecordRef
 from domain.qna.normalize import LANGUAGES, age_in, detect_language
+from domain.qna.retrieve import Candidate
 
 MAX_OFFERS: Final = 3
 
@@ -91,12 +92,12 @@ class QnaDialog(Dialog):
         data = turn.data
         data.update(question=redact_and_cap(question), lang=result.lang, feedback=False, follow_ups=[], also=[], age=age_in(question))
         if result.band == "confident" and top is not None:
-            data.update(answer=str(top.ref), offers=[], matched=top.phrasing)
+            data.update(answer=str(top.ref), offers=[], matched=_matched(top, result.lang))
             return Goto("answer")
         if result.band == "likely" and top is not None:
             # Clearly ahead but not certain: the answer, and the next two as "or did you mean".
             also = [str(c.ref) for c in result.candidates[1:MAX_OFFERS]]
-            data.update(answer=str(top.ref), offers=[], also=also, matched=top.phrasing)
+            data.update(answer=str(top.ref), offers=[], also=also, matched=_matched(top, result.lang))
             return Goto("answer")
         if result.band == "unsure":
             data.update(answer=None, offers=[str(c.ref) for c in result.candidates[:MAX_OFFERS]])
@@ -237,3 +238,9 @@ def _lang(turn: Turn) -> str:
 
 def _ui(turn: Turn) -> QnaUi:
     return QnaUi(turn.strings, _lang(turn))
+
+
+def _matched(top: Candidate, lang: str) -> str | None:
+    """The question the answer answers, shown above it: only in the reader's language (a
+    Swedish question may have matched the record's English or Finnish text)."""
+    return top.phrasing if top.lang == lang else None

@@ -77,6 +77,8 @@ class Candidate:
     field: str
     twins: tuple[RecordRef, ...] = ()
     """Other records with the same answer text (the same step in the other track)."""
+    lang: str = ""
+    """The language of `phrasing` (a Swedish question may match a record's Finnish text)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -457,6 +459,7 @@ def _rank(index: QnaIndex, text: str, lang: str, weights: Weights = WEIGHTS) -> 
                 phrasing=doc.text,
                 field=doc.field,
                 twins=tuple(index.records[t].ref for t in twins),
+                lang=doc.lang,
             )
         )
         if len(candidates) == MAX_CANDIDATES:

@@ -191,3 +191,13 @@ async def test_noise_is_not_kept_for_the_curators(client: TestClient, sessionmak
     async with sessionmaker() as session:
         rows = (await session.execute(select(QnaUnanswered))).scalars().all()
     assert [json.dumps(r.question) for r in rows] == []
+
+
+async def test_a_swedish_age_question_gets_the_age_rule_read_in_swedish_without_another_languages_text(client: TestClient) -> None:
+    chat = new_chat(client, "sv-FI")
+    shown = await chat.say("pojken är 13, passar en professionell stödperson?")
+    assert "13 år: åldern passar" in shown
+    # The question it answers is shown only in the reader's language; here the matched text
+    # was the rule's English or Finnish one, so the line is left out.
+    assert "Svar på frågan" not in shown
+    assert "The child" not in shown and "Lapsi tai nuori" not in shown
