@@ -386,8 +386,8 @@ def _situation_first(index: QnaIndex, scored: list[tuple[float, int, int]]) -> l
 
 
 def _age_first(index: QnaIndex, query: _Query, w: Weights, scored: list[tuple[float, int, int]], cards: frozenset[str]) -> list[tuple[float, int, int]]:
-    """A short question that gives an age and names a card ("12v poika, voiko hakea amm
-    tukihenkilöä") asks whether that age fits the card: the card's age rule leads, at the best
+    """A short question that gives an age and names one card ("12v poika, voiko hakea amm
+    tukihenkilöä") asks whether that age fits the card (one that names two compares them): the card's age rule leads, at the best
     score, unless an answer about age already does. Its texts share few words with such a
     question (the age is a number, the card's name is the rule's context), so it is added here
     even when the shortlist missed it."""
@@ -440,7 +440,7 @@ def _rank(index: QnaIndex, text: str, lang: str, weights: Weights = WEIGHTS) -> 
         scored.sort(key=lambda item: (-item[0], item[1]))
     if query.fit and not query.negation:
         scored = _situation_first(index, scored)
-    if query.age is not None and named_cards and len(query.weights) <= AGE_QUESTION_MAX_WORDS:
+    if query.age is not None and len(named_cards) == 1 and len(query.weights) <= AGE_QUESTION_MAX_WORDS:
         scored = _age_first(index, query, weights, scored, named_cards)
 
     candidates: list[Candidate] = []
