@@ -26,6 +26,7 @@ from domain.qna.answer import read_age
 from domain.qna.index import AGE_QUESTION, QnaIndex
 from domain.qna.normalize import age_in, fold, normalize
 from domain.qna.retrieve import rank
+from domain.qna.topics import topics_in
 from knowledge.model import KnowledgeBase
 
 MIN_WORDS: Final = 14
@@ -43,74 +44,6 @@ CONTRA_WEIGHT: Final = 0.05
 NAMED_WEIGHT: Final = 0.5
 """A card the description names ("sopisiko perhekuntoutus?") and its conditions come first."""
 
-TOPICS: Final[dict[str, tuple[str, ...]]] = {
-    "substances": (
-        "päihte",
-        "paihte",
-        "päihd",
-        "paihd",
-        "humala",
-        "alkoho",
-        "huume",
-        "viina",
-        "kanna",
-        "amfe",
-        "juo ",
-        "juopo",
-        "missbruk",
-        "drog",
-        "substance",
-        "drug",
-        "drink",
-    ),
-    "mental_health": ("masenn", "psyyk", "mielenterv", "itsetuho", "viilt", "ahdist", "psykisk", "depress", "mental", "self-harm", "självskad", "sjalvskad"),
-    "housing": (
-        "asunno",
-        "koditon",
-        "kodittom",
-        "nurki",
-        "majoitu",
-        "tilapäise",
-        "tilapaise",
-        "omaa kotia",
-        "ei kotia",
-        "ei ole kotia",
-        "puuttuu koti",
-        "hemlös",
-        "inget eget hem",
-        "bostad",
-        "homeless",
-        "no home",
-    ),
-    "school": ("koulu", "skola", "skolan", "school"),
-    "violence": ("väkival", "vakival", "lyö", "lyo", "våld", "vald", "violen"),
-    "parenting": ("rajo", "rajat", "vanhemmuu", "keinot", "keinoja", "gränser", "föräldraskap", "boundar", "parenting"),
-    "conflict": ("riid", "riitel", "ristiriit", "bråk", "brak", "konflikt", "conflict", "argu"),
-    "exhaustion": ("uupu", "väsyn", "vasyn", "jaksa", "orkar", "exhaust", "burn"),
-    "pregnancy": ("raskaa", "odottaa vauvaa", "gravid", "pregnan"),
-    "full_time_work": ("kokopäiv", "kokopaiv", "kokoaika", "täysipäiv", "taysipaiv", "täyspäiv", "heltid", "full-time", "full time"),
-    "placement_risk": ("sijoitu", "huostaan", "placering", "omhänder", "placement", "custody"),
-    "symptoms": ("oireil", "oirehti", "symptom"),
-    "family_change": (
-        "lähivanhem",
-        "lahivanhem",
-        "asumaan isä",
-        "asumaan äidi",
-        "muuttaa isälle",
-        "muuttaa äidille",
-        "kotiutu",
-        "byter förälder",
-        "flyttar till sin pappa",
-        "flyttar till sin mamma",
-        "bo hos pappa",
-        "bo hos mamma",
-        "moves in with",
-        "move in with",
-        "reunif",
-    ),
-    "withdrawal": ("vetäyty", "vetayty", "eristäyty", "yksinäi", "drar sig undan", "dragit sig undan", "isolat", "withdr"),
-}
-"""Topic -> beginnings of words (or phrases) that show it, in the three languages."""
 
 _CHILD_FOCUS: Final = ("school", "withdrawal", "mental_health")
 _PARENT_FOCUS: Final = ("parenting",)
@@ -154,12 +87,6 @@ def is_case_description(text: str) -> bool:
     if len(tokens) < MIN_WORDS or len(sentences(text)) < MIN_SENTENCES:
         return False
     return age_in(text) is not None or len(topics_in(text)) >= 2
-
-
-def topics_in(text: str) -> tuple[str, ...]:
-    low = f" {text.casefold()} "
-    folded = fold(low)
-    return tuple(topic for topic, cues in TOPICS.items() if any(cue in low or fold(cue) in folded for cue in cues))
 
 
 def age_option(kb: KnowledgeBase, age: int | None, pregnancy: bool = False) -> str | None:

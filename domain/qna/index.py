@@ -58,6 +58,7 @@ from domain.qna.normalize import (
     words,
 )
 from domain.qna.spelling import NearSpellings
+from domain.qna.topics import topics_in
 from knowledge.model import ContraIndication, Criterion, KnowledgeBase, Source
 
 if TYPE_CHECKING:
@@ -184,6 +185,9 @@ class RecordInfo:
     """The card a criterion, contra-indication or card record belongs to."""
     age_rule: bool = False
     """A criterion about the child's age: an age in the question looks for these."""
+    topics: frozenset[str] = frozenset()
+    """What a criterion, contra-indication or FAQ entry is about (`topics.topics_in` of its
+    Finnish wording): a described situation that shows the topic touches it."""
 
 
 @dataclass(frozen=True)
@@ -267,9 +271,12 @@ class _Collected:
         negative: bool = False,
         service: str | None = None,
         age_rule: bool = False,
+        topics: frozenset[str] = frozenset(),
     ) -> None:
         pos = len(self.records)
-        self.records.append(RecordInfo(ref=ref, title=MappingProxyType(dict(title)), source=source, negative=negative, service=service, age_rule=age_rule))
+        self.records.append(
+            RecordInfo(ref=ref, title=MappingProxyType(dict(title)), source=source, negative=negative, service=service, age_rule=age_rule, topics=topics)
+        )
         self.answers.append(answer)
         self.docs.extend(_RawDoc(pos, fld, lang, text) for fld, lang, text in texts if text and text.strip())
 
@@ -297,6 +304,7 @@ def _collect(kb: KnowledgeBase) -> _Collected:
             answer=comparable(entry.answer.fi),
             negative=any(is_negation_question(p) for p in entry.phrasings.fi),
             service=next((rid for rid in entry.related if kb.service(rid) is not None), None),
+            topics=frozenset(topics_in(" ".join((*entry.phrasings.fi, entry.answer.fi)))),
         )
 
     for card in kb.services:
@@ -328,6 +336,7 @@ def _collect(kb: KnowledgeBase) -> _Collected:
                 negative=kind == "contra",
                 service=card.id,
                 age_rule=age_rule,
+                topics=frozenset(topics_in(" ".join(x for x in (condition.statement.fi if condition.statement else "", condition.question.fi) if x))),
             )
         if card.contraindications:
             # "When is X not suitable": the card's contra-indications together. Found by the

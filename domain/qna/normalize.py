@@ -563,7 +563,7 @@ def is_negation_question(text: str) -> bool:
 # contra-indication it touches, not to a general page about the service.
 _FIT_QUESTION: Final = re.compile(
     r"\b(sopi\w*|sovel\w*|käy(kö|ks|kö)?|kävis\w*|onnistu\w*|voi(ko|ks|si|siko|sko)|kannatta\w*|pitäis\w*|pitäisi\w*|"
-    r"riittä\w*|vaihtoeh\w*|oikea|passar|lämpar|lämplig|kan\s+\w+\s+få|suitable|possible|option|fit|can\s+\w+(\s+\w+)?\s+(get|go|have|be))\b",
+    r"riittä\w*|vaihtoeh\w*|oikea|passar|lämpar|lämplig|kan\s+\w+\s+få|suitable|possible|option|fit|can\s+\w+(\s+\w+)?\s+(get|go|have|be|start|begin|join|receive))\b",
     re.IGNORECASE,
 )
 _AGE: Final = re.compile(

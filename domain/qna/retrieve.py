@@ -42,6 +42,7 @@ from rapidfuzz import fuzz
 from domain.qna.bands import CONFIDENT_MARGIN, CONFIDENT_SCORE, LIKELY_MARGIN, UNSURE_SCORE
 from domain.qna.index import CONTEXT_FIELDS, DEFINITION_FIELDS, Doc, QnaIndex, RecordRef
 from domain.qna.normalize import age_in, comparable, detect_language, is_definition_question, is_fit_question, is_negation_question
+from domain.qna.topics import topics_in
 from domain.qna.weights import WEIGHTS, Weights
 
 Band = Literal["confident", "likely", "unsure", "none"]
@@ -134,6 +135,8 @@ class _Query:
     fit: bool
     """The question asks whether something fits (`normalize.is_fit_question`)."""
     age: int | None
+    topics: frozenset[str]
+    """What the question shows of a situation (`topics.topics_in`)."""
     matched: dict[int, tuple[dict[int, float], float, float]] = field(default_factory=dict)
     """Per distinct text (`Doc.text_id`) already matched: its row, the share of it covered and
     its character similarity to the question (-1 until needed). Filled while scoring."""
@@ -199,6 +202,7 @@ def _query(index: QnaIndex, text: str, lang: str, w: Weights) -> _Query | None:
         negation=is_negation_question(text),
         fit=is_fit_question(text),
         age=age_in(text),
+        topics=frozenset(topics_in(text)),
     )
 
 
@@ -385,6 +389,37 @@ def _situation_first(index: QnaIndex, scored: list[tuple[float, int, int]]) -> l
     return scored
 
 
+def _topic_condition_first(index: QnaIndex, query: _Query, scored: list[tuple[float, int, int]], card: str) -> list[tuple[float, int, int]]:
+    """A situation and one card's name ("isä käyttää huumeita päivittäin, sopiiko
+    perhekuntoutus"): the card's condition about what the situation shows (substances) leads,
+    its contra-indication before its criterion. The condition's texts do not name the card
+    and the worker's words for the situation are not the card's, so on words alone the card's
+    FAQ entries and steps lead. Only when exactly one condition of each kind shares the most
+    topics (two equally good are a matter for the full criteria check), and not over an answer
+    that speaks of all the situation shows."""
+    if not scored:
+        return scored
+    touched = [
+        (len(info.topics & query.topics), info.ref.kind == "contra", rec)
+        for rec, info in enumerate(index.records)
+        if info.service == card and info.topics & query.topics
+    ]
+    if not touched:
+        return scored
+    most = max(touched)
+    if sum(1 for t in touched if t[:2] == most[:2]) > 1:
+        return scored
+    rec = most[2]
+    if scored[0][1] == rec or query.topics <= index.records[scored[0][1]].topics:
+        # Already first, or the best answer speaks of all the situation shows (the entry
+        # "Voiko raskaana oleva ..." for a pregnant mother who uses substances).
+        return scored
+    docs = [pos for pos in index.record_docs[rec] if not index.docs[pos].context]
+    top_score = scored[0][0]
+    rest = [item for item in scored if item[1] != rec]
+    return [(top_score, rec, docs[0]), *((round(score * SITUATION_LIST_FACTOR, 4), r, d) for score, r, d in rest[:1]), *rest[1:]]
+
+
 def _age_first(index: QnaIndex, query: _Query, w: Weights, scored: list[tuple[float, int, int]], cards: frozenset[str]) -> list[tuple[float, int, int]]:
     """A short question that gives an age and names one card ("12v poika, voiko hakea amm
     tukihenkilöä") asks whether that age fits the card (one that names two compares them): the card's age rule leads, at the best
@@ -440,6 +475,8 @@ def _rank(index: QnaIndex, text: str, lang: str, weights: Weights = WEIGHTS) -> 
         scored.sort(key=lambda item: (-item[0], item[1]))
     if query.fit and not query.negation:
         scored = _situation_first(index, scored)
+        if len(named_cards) == 1 and query.topics:
+            scored = _topic_condition_first(index, query, scored, next(iter(named_cards)))
     if query.age is not None and len(named_cards) == 1 and len(query.weights) <= AGE_QUESTION_MAX_WORDS:
         scored = _age_first(index, query, weights, scored, named_cards)
 

@@ -198,3 +198,24 @@ def test_a_short_question_with_an_age_and_a_card_gets_the_cards_age_rule(index: 
     result = index.ask("11v poika, voisko hakea amm tukihenkilöä", "fi")
     assert result.top is not None
     assert str(result.top.ref) == "criterion:ammatillinen-tukihenkilo.ika"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("mamman dricker varje kväll, kan familjen få familjerehabilitering?", "sv", "contra:perhekuntoutus.akuutti-paihdeongelma"),
+        ("the parents are homeless at the moment, can the family begin family rehabilitation", "en", "contra:perhekuntoutus.ei-kotia"),
+    ],
+)
+def test_a_situation_and_one_card_get_the_cards_condition_about_what_the_situation_shows(index: QnaIndex, text: str, lang: str, expected: str) -> None:
+    result = index.ask(text, lang)
+    assert result.top is not None
+    assert str(result.top.ref) == expected
+
+
+def test_an_entry_that_speaks_of_all_the_situation_shows_stays_first(index: QnaIndex) -> None:
+    # Pregnancy and substances: the entry on pregnancy names both, so no single condition
+    # is put before it.
+    result = index.ask("raskaana oleva äiti käyttää päihteitä, voiko hänelle tarjota perhekuntoutusta", "fi")
+    assert result.top is not None
+    assert str(result.top.ref) == "faq:faq.perhekuntoutus-raskaus"

@@ -151,7 +151,7 @@ def test_related_records_and_follow_ups_are_tiles_whose_text_wraps() -> None:
 
 
 def test_every_topic_a_case_description_can_show_has_words_in_each_language() -> None:
-    from domain.qna.case import TOPICS
+    from domain.qna.topics import TOPICS
 
     missing = [(lang, topic) for lang in ("fi", "sv", "en") for topic in TOPICS if f"qna.case.topic.{topic}" not in STRINGS.keys(lang)]
 
