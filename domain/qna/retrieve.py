@@ -389,10 +389,10 @@ def _situation_first(index: QnaIndex, scored: list[tuple[float, int, int]]) -> l
     return scored
 
 
-def _topic_condition_first(index: QnaIndex, query: _Query, scored: list[tuple[float, int, int]], card: str) -> list[tuple[float, int, int]]:
-    """A situation and one card's name ("isä käyttää huumeita päivittäin, sopiiko
-    perhekuntoutus"): the card's condition about what the situation shows (substances) leads,
-    its contra-indication before its criterion. The condition's texts do not name the card
+def _topic_condition_first(index: QnaIndex, query: _Query, scored: list[tuple[float, int, int]], cards: frozenset[str]) -> list[tuple[float, int, int]]:
+    """A situation and a card's name ("isä käyttää huumeita päivittäin, sopiiko
+    perhekuntoutus"): the named card's condition about what the situation shows (substances)
+    leads, a contra-indication before a criterion. The condition's texts do not name the card
     and the worker's words for the situation are not the card's, so on words alone the card's
     FAQ entries and steps lead. Only when exactly one condition of each kind shares the most
     topics (two equally good are a matter for the full criteria check), and not over an answer
@@ -402,7 +402,7 @@ def _topic_condition_first(index: QnaIndex, query: _Query, scored: list[tuple[fl
     touched = [
         (len(info.topics & query.topics), info.ref.kind == "contra", rec)
         for rec, info in enumerate(index.records)
-        if info.service == card and info.topics & query.topics
+        if info.service in cards and info.ref.kind in ("criterion", "contra") and info.topics & query.topics
     ]
     if not touched:
         return scored
@@ -475,8 +475,8 @@ def _rank(index: QnaIndex, text: str, lang: str, weights: Weights = WEIGHTS) -> 
         scored.sort(key=lambda item: (-item[0], item[1]))
     if query.fit and not query.negation:
         scored = _situation_first(index, scored)
-        if len(named_cards) == 1 and query.topics:
-            scored = _topic_condition_first(index, query, scored, next(iter(named_cards)))
+        if named_cards and query.topics:
+            scored = _topic_condition_first(index, query, scored, named_cards)
     if query.age is not None and len(named_cards) == 1 and len(query.weights) <= AGE_QUESTION_MAX_WORDS:
         scored = _age_first(index, query, weights, scored, named_cards)
 
