@@ -396,7 +396,7 @@ def _topic_condition_first(index: QnaIndex, query: _Query, scored: list[tuple[fl
     and the worker's words for the situation are not the card's, so on words alone the card's
     FAQ entries and steps lead. Only when exactly one condition of each kind shares the most
     topics (two equally good are a matter for the full criteria check), and not over an answer
-    that speaks of all the situation shows."""
+    that speaks of more of what the situation shows."""
     if not scored:
         return scored
     touched = [
@@ -410,9 +410,9 @@ def _topic_condition_first(index: QnaIndex, query: _Query, scored: list[tuple[fl
     if sum(1 for t in touched if t[:2] == most[:2]) > 1:
         return scored
     rec = most[2]
-    if scored[0][1] == rec or query.topics <= index.records[scored[0][1]].topics:
-        # Already first, or the best answer speaks of all the situation shows (the entry
-        # "Voiko raskaana oleva ..." for a pregnant mother who uses substances).
+    if scored[0][1] == rec or len(query.topics & index.records[scored[0][1]].topics) > most[0]:
+        # Already first, or the best answer speaks of more of what the situation shows (the
+        # entry "Voiko raskaana oleva ..." for a pregnant mother who uses substances).
         return scored
     docs = [pos for pos in index.record_docs[rec] if not index.docs[pos].context]
     top_score = scored[0][0]
