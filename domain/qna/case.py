@@ -21,7 +21,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Final
 
-from domain.memo import KbMemo
 from domain.qna.answer import read_age
 from domain.qna.index import AGE_QUESTION, QnaIndex
 from domain.qna.normalize import age_in, fold, normalize
@@ -165,7 +164,7 @@ def touched(index: QnaIndex, kb: KnowledgeBase, text: str, lang: str, age: int |
                 best_conditions[key] = max(best_conditions.get(key, 0.0), cand.score * weight)
     topics = set(topics_in(text))
     retrieved = set(best)
-    conditions_of_kb = _condition_topics(kb)
+    conditions_of_kb = _condition_topics(index)
     for service_id, ref, kind, condition_topics in conditions_of_kb:
         shared = topics & condition_topics
         if not shared:
@@ -216,22 +215,11 @@ def _named_services(kb: KnowledgeBase, text: str) -> frozenset[str]:
     return frozenset(named)
 
 
-_TOPICS: KbMemo[tuple[tuple[str, str, str, frozenset[str]], ...]] = KbMemo(size=1)
-
-
-def _condition_topics(kb: KnowledgeBase) -> tuple[tuple[str, str, str, frozenset[str]], ...]:
-    """(card, `kind:id`, kind, topics) of every criterion and contra-indication, the topics read
-    from its Finnish wording with the same cues as a description."""
-    return _TOPICS.get(kb, None, lambda: _read_condition_topics(kb))
-
-
-def _read_condition_topics(kb: KnowledgeBase) -> tuple[tuple[str, str, str, frozenset[str]], ...]:
-    out: list[tuple[str, str, str, frozenset[str]]] = []
-    for card in kb.services:
-        for kind, conditions in (("criterion", card.criteria), ("contra", card.contraindications)):
-            for condition in conditions:
-                wording = " ".join(x for x in (condition.statement.get("fi") if condition.statement else "", condition.question.get("fi")) if x)
-                found = frozenset(topics_in(wording))
-                if found:
-                    out.append((card.id, f"{kind}:{condition.id}", kind, found))
-    return tuple(out)
+def _condition_topics(index: QnaIndex) -> list[tuple[str, str, str, frozenset[str]]]:
+    """(card, `kind:id`, kind, topics) of every criterion and contra-indication that is about a
+    topic, in card order: the index read the topics from each one's Finnish wording."""
+    return [
+        (info.service, str(info.ref), info.ref.kind, info.topics)
+        for info in index.records
+        if info.service is not None and info.ref.kind in ("criterion", "contra") and info.topics
+    ]

@@ -579,7 +579,7 @@ def is_fit_question(text: str) -> bool:
 
 # "lapsi on vasta 9", "pojka är 14", "the girl is 12": a bare number said of the child.
 _AGE_OF_CHILD: Final = re.compile(
-    r"\b(?:lapsi|poika|tyttö|tyttö|nuori|vauva|barnet|pojken|flickan|den\s+unga|child|boy|girl|kid)\s+(?:on|är|is)\s+"
+    r"\b(?:lapsi|poika|tyttö|nuori|vauva|barnet|pojken|flickan|den\s+unga|child|boy|girl|kid)\s+(?:on|är|is)\s+"
     r"(?:vasta|jo|nyt|vain|bara|redan|nu|only|just|already|now)?\s*(\d{1,2})\b(?![.,]\d|\s*(?:%|€|e\b|kk|h\b|min|tun|vko|viik|pv|päiv))",
     re.IGNORECASE,
 )

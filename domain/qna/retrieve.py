@@ -296,7 +296,9 @@ def _score_record(index: QnaIndex, rec: int, query: _Query, w: Weights, shared: 
         row, covered, similar = seen
         if not covered:
             continue
-        if doc.names and (query.definition or doc.field != "name"):
+        # A card's name is a name only when the question asks what something is.
+        names = doc.names and (query.definition or doc.field != "name")
+        if names:
             q_cov = _dot(query.content, row) / query.content_total
         elif doc.long:
             # An interrogative in a paragraph ("the source does not say what ...") is weak
@@ -314,7 +316,7 @@ def _score_record(index: QnaIndex, rec: int, query: _Query, w: Weights, shared: 
                 # field, nothing answers it better. Not so for a card's search word: it says
                 # the topic is the card's, not that the card answers the question.
                 score = CARD_NAME_SCORE if doc.field == "name" else 1.0
-                named |= doc.names and (query.definition or doc.field != "name")
+                named |= names
             else:
                 score = weight * (w.short_query_coverage * q_cov + (1.0 - w.short_query_coverage) * d_cov)
                 if w.fuzzy_share:
@@ -414,32 +416,27 @@ def _topic_condition_first(index: QnaIndex, query: _Query, scored: list[tuple[fl
         # Already first, or the best answer speaks of more of what the situation shows (the
         # entry "Voiko raskaana oleva ..." for a pregnant mother who uses substances).
         return scored
-    docs = [pos for pos in index.record_docs[rec] if not index.docs[pos].context]
-    top_score = scored[0][0]
-    rest = [item for item in scored if item[1] != rec]
-    return [(top_score, rec, docs[0]), *((round(score * SITUATION_LIST_FACTOR, 4), r, d) for score, r, d in rest[:1]), *rest[1:]]
+    return _lead_with(index, scored, rec)
 
 
-def _age_first(index: QnaIndex, query: _Query, w: Weights, scored: list[tuple[float, int, int]], cards: frozenset[str]) -> list[tuple[float, int, int]]:
+def _age_first(index: QnaIndex, scored: list[tuple[float, int, int]], cards: frozenset[str]) -> list[tuple[float, int, int]]:
     """A short question that gives an age and names one card ("12v poika, voiko hakea amm
-    tukihenkilöä") asks whether that age fits the card (one that names two compares them): the card's age rule leads, at the best
-    score, unless an answer about age already does. Its texts share few words with such a
-    question (the age is a number, the card's name is the rule's context), so it is added here
-    even when the shortlist missed it."""
-    if not scored:
-        return scored
-    top_score, top_rec, _doc = scored[0]
-    if index.records[top_rec].age_rule:
+    tukihenkilöä") asks whether that age fits the card (one that names two compares them):
+    the card's age rule leads, unless an answer about age already does. Its texts share few
+    words with such a question (the age is a number, the card's name is the rule's context),
+    so it is added here even when the shortlist missed it."""
+    if not scored or index.records[scored[0][1]].age_rule:
         return scored
     rules = [rec for rec, info in enumerate(index.records) if info.age_rule and info.service in cards]
-    if len(rules) != 1:
-        return scored
-    rule = rules[0]
-    docs = [pos for pos in index.record_docs[rule] if not index.docs[pos].context]
-    if not docs:
-        return scored
-    rest = [item for item in scored if item[1] != rule]
-    return [(top_score, rule, docs[0]), *((round(score * SITUATION_LIST_FACTOR, 4), rec, doc) for score, rec, doc in rest[:1]), *rest[1:]]
+    return _lead_with(index, scored, rules[0]) if len(rules) == 1 else scored
+
+
+def _lead_with(index: QnaIndex, scored: list[tuple[float, int, int]], rec: int) -> list[tuple[float, int, int]]:
+    """`rec` first at the best score (with its first own text), the former best second at
+    `SITUATION_LIST_FACTOR` of its score so that `rec` leads it clearly, the rest as they were."""
+    doc = next(pos for pos in index.record_docs[rec] if not index.docs[pos].context)
+    rest = [item for item in scored if item[1] != rec]
+    return [(scored[0][0], rec, doc), *((round(score * SITUATION_LIST_FACTOR, 4), r, d) for score, r, d in rest[:1]), *rest[1:]]
 
 
 def rank(index: QnaIndex, text: str, lang: str, weights: Weights = WEIGHTS) -> tuple[Candidate, ...]:
@@ -478,7 +475,7 @@ def _rank(index: QnaIndex, text: str, lang: str, weights: Weights = WEIGHTS) -> 
         if named_cards and query.topics:
             scored = _topic_condition_first(index, query, scored, named_cards)
     if query.age is not None and len(named_cards) == 1 and len(query.weights) <= AGE_QUESTION_MAX_WORDS:
-        scored = _age_first(index, query, weights, scored, named_cards)
+        scored = _age_first(index, scored, named_cards)
 
     candidates: list[Candidate] = []
     taken: set[int] = set()

@@ -34,6 +34,12 @@ def index(kb: KnowledgeBase) -> QnaIndex:
     return build_index(kb)
 
 
+def top_of(index: QnaIndex, text: str, lang: str = "fi") -> str:
+    result = index.ask(text, lang)
+    assert result.top is not None, f"no candidates for {text!r}"
+    return str(result.top.ref)
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -142,9 +148,7 @@ def test_a_situation_followed_by_a_service_as_its_own_question_asks_if_it_fits(t
 
 
 def test_asking_what_a_card_is_gets_the_card(index: QnaIndex) -> None:
-    result = index.ask("mikä on ammatillinen tukihenkilö", "fi")
-    assert result.top is not None
-    assert str(result.top.ref) == "service:ammatillinen-tukihenkilo"
+    assert top_of(index, "mikä on ammatillinen tukihenkilö") == "service:ammatillinen-tukihenkilo"
 
 
 @pytest.mark.parametrize(
@@ -167,17 +171,13 @@ def test_two_terms_an_abbreviation_may_stand_for_stay_a_choice(index: QnaIndex) 
 
 
 def test_a_question_that_is_only_a_term_gets_the_term(index: QnaIndex) -> None:
-    result = index.ask("palveluvalikko", "fi")
-    assert result.top is not None
-    assert str(result.top.ref) == "term:termi.palveluvalikko"
+    assert top_of(index, "palveluvalikko") == "term:termi.palveluvalikko"
 
 
 def test_a_situation_that_touches_a_contra_indication_keeps_it_ahead_of_the_cards_criteria(index: QnaIndex) -> None:
     # The contra-indication is not a list of the card's conditions, so no criterion is
     # promoted over it.
-    result = index.ask("huoltaja ei kykene hoitamaan lasta, sopiiko perhekuntoutus?", "fi")
-    assert result.top is not None
-    assert str(result.top.ref) == "contra:perhekuntoutus.huoltaja-ei-kykene-hoitoon"
+    assert top_of(index, "huoltaja ei kykene hoitamaan lasta, sopiiko perhekuntoutus?") == "contra:perhekuntoutus.huoltaja-ei-kykene-hoitoon"
 
 
 @pytest.mark.parametrize(
@@ -195,9 +195,7 @@ def test_an_age_said_of_the_child_without_a_unit_is_an_age_and_a_duration_is_not
 
 
 def test_a_short_question_with_an_age_and_a_card_gets_the_cards_age_rule(index: QnaIndex) -> None:
-    result = index.ask("11v poika, voisko hakea amm tukihenkilöä", "fi")
-    assert result.top is not None
-    assert str(result.top.ref) == "criterion:ammatillinen-tukihenkilo.ika"
+    assert top_of(index, "11v poika, voisko hakea amm tukihenkilöä") == "criterion:ammatillinen-tukihenkilo.ika"
 
 
 @pytest.mark.parametrize(
@@ -208,14 +206,10 @@ def test_a_short_question_with_an_age_and_a_card_gets_the_cards_age_rule(index: 
     ],
 )
 def test_a_situation_and_one_card_get_the_cards_condition_about_what_the_situation_shows(index: QnaIndex, text: str, lang: str, expected: str) -> None:
-    result = index.ask(text, lang)
-    assert result.top is not None
-    assert str(result.top.ref) == expected
+    assert top_of(index, text, lang) == expected
 
 
 def test_an_entry_that_speaks_of_all_the_situation_shows_stays_first(index: QnaIndex) -> None:
     # Pregnancy and substances: the entry on pregnancy names both, so no single condition
     # is put before it.
-    result = index.ask("raskaana oleva äiti käyttää päihteitä, voiko hänelle tarjota perhekuntoutusta", "fi")
-    assert result.top is not None
-    assert str(result.top.ref) == "faq:faq.perhekuntoutus-raskaus"
+    assert top_of(index, "raskaana oleva äiti käyttää päihteitä, voiko hänelle tarjota perhekuntoutusta") == "faq:faq.perhekuntoutus-raskaus"
