@@ -534,13 +534,15 @@ _FIT_STEMS: Final = (
 _EXCLUSION: Final = re.compile(r"poissulk|vasta-?aihe|kontraindik|este(?:e|i)t?\b|unsuitab|inappropr|olämpl|olampl|contra-?indic|exclusion", re.IGNORECASE)
 
 
+_FOLDED_WHEN: Final = frozenset(w.translate(_FOLD) for w in _WHEN_WORDS)
+
+
 def is_negation_question(text: str) -> bool:
     """Whether `text` asks when something is not suitable (see the comment above)."""
     if _EXCLUSION.search(text):
         return True
-    tokens = [fold(t) for t in normalize(text).split()]
-    folded_when = {fold(w) for w in _WHEN_WORDS}
-    has_when = any(t in folded_when for t in tokens[:4]) or "tilanteissa" in tokens or "situations" in tokens
+    tokens = fold(normalize(text)).split()
+    has_when = any(t in _FOLDED_WHEN for t in tokens[:4]) or "tilanteissa" in tokens or "situations" in tokens
     for i, t in enumerate(tokens):
         if t not in _NEGATION_WORDS and not t.endswith("n't"):
             continue

@@ -128,6 +128,8 @@ class _Query:
     content_total: float
     hits: dict[str, list[tuple[int, float]]]
     """Index key -> (question slot, match strength) for every key the question may mean."""
+    keys: frozenset[str]
+    """The keys of `hits`."""
     plain: str
     definition: bool
     negation: bool
@@ -197,6 +199,7 @@ def _query(index: QnaIndex, text: str, lang: str, w: Weights) -> _Query | None:
         total=total,
         content_total=sum(content) or total,
         hits=hits,
+        keys=frozenset(hits),
         plain=comparable(text),
         definition=is_definition_question(text),
         negation=is_negation_question(text),
@@ -244,55 +247,61 @@ def _best_per_record(lists: list[tuple[int, tuple[tuple[int, float], ...], float
     return best
 
 
-def _match(doc: Doc, hits: dict[str, list[tuple[int, float]]]) -> tuple[dict[int, float], float]:
+def _match(doc: Doc, hits: dict[str, list[tuple[int, float]]], keys: frozenset[str]) -> tuple[dict[int, float], float]:
     """(question slot -> its best match in `doc`, IDF-weighted share of `doc` the question
-    covers). Only the keys the two share are visited; the sums run in slot order, as over the
-    dense rows, so the scores are the same to the last bit."""
-    if hits.keys().isdisjoint(doc.matches):
-        # Most texts of a shortlisted record share no word with the question.
-        return {}, 0.0
+    covers). Only the keys the two share are visited (the caller passes only texts that share
+    one); the sums run in slot order, as over the dense rows, so the scores are the same to the
+    last bit."""
+    matches = doc.matches
     row: dict[int, float] = {}
     slot_best: dict[int, float] = {}
-    for key in doc.matches.keys() & hits.keys():
+    row_get = row.get
+    for key in doc.key_set & keys:
         found = hits[key]
-        for s, factor in doc.matches[key]:
+        for s, factor in matches[key]:
+            best = slot_best.get(s, 0.0)
             for i, value in found:
                 x = value * factor
-                if x > row.get(i, 0.0):
+                if x > row_get(i, 0.0):
                     row[i] = x
-                if x > slot_best.get(s, 0.0):
-                    slot_best[s] = x
+                if x > best:
+                    best = x
+            if best:
+                slot_best[s] = best
     covered = 0.0
-    slots = doc.slots
+    weights = doc.slot_weights
     for s in sorted(slot_best):
-        covered += slots[s].weight * slot_best[s]
+        covered += weights[s] * slot_best[s]
     return row, covered
 
 
 def _dot(weights: tuple[float, ...], row: dict[int, float]) -> float:
-    return sum(weights[i] * row[i] for i in sorted(row))
+    total = 0.0
+    for i in sorted(row):
+        total += weights[i] * row[i]
+    return total
 
 
-def _score_record(index: QnaIndex, rec: int, query: _Query, w: Weights, shared: set[int]) -> tuple[float, int]:
+def _score_record(index: QnaIndex, rec: int, query: _Query, w: Weights, own: list[int]) -> tuple[float, int]:
     """(score, best document) of one record; (0, -1) when none of its texts matches.
-    `shared`: the documents that share a key with the question (no other can match)."""
+    `own`: the record's documents that share a key with the question (no other can match)."""
     hits = query.hits
     fields = w.field
+    matched = query.matched
+    docs = index.docs
     best_score, best_doc = 0.0, -1
     per_field: dict[str, float] = {}
     named = False
     """The question is exactly one of the record's names (a glossary term, its synonym)."""
-    union: dict[int, float] = {}
-    """Per question slot, its best match in any of the record's own texts."""
+    rows: list[dict[int, float]] = []
+    """The rows of the record's own texts that match (for the complement below)."""
     best_row: dict[int, float] = {}
-    for pos in index.record_docs[rec]:
-        if pos not in shared:
-            continue
-        doc = index.docs[pos]
-        seen = query.matched.get(doc.text_id)
+    for pos in own:
+        doc = docs[pos]
+        seen = matched.get(doc.text_id)
         if seen is None:
-            row, covered = _match(doc, hits)
-            seen = query.matched[doc.text_id] = (row, covered, -1.0)
+            row, covered = _match(doc, hits, query.keys)
+            seen = matched[doc.text_id] = (row, covered, -1.0)
         row, covered, similar = seen
         if not covered:
             continue
@@ -322,35 +331,47 @@ def _score_record(index: QnaIndex, rec: int, query: _Query, w: Weights, shared: 
                 if w.fuzzy_share:
                     if similar < 0.0:
                         similar = fuzz.token_sort_ratio(query.plain, doc.plain) / 100.0
-                        query.matched[doc.text_id] = (row, covered, similar)
+                        matched[doc.text_id] = (row, covered, similar)
                     score = (1.0 - w.fuzzy_share) * score + w.fuzzy_share * weight * similar
         if score > per_field.get(doc.field, 0.0):
             per_field[doc.field] = score
         if not doc.context:
-            if w.complement:
-                for i, x in row.items():
-                    if x > union.get(i, 0.0):
-                        union[i] = x
+            rows.append(row)
             if score > best_score:
                 best_score, best_doc, best_row = score, pos, row
     if best_doc < 0:
         return 0.0, -1
-    top_field = index.docs[best_doc].field
+    top_field = docs[best_doc].field
     # Another field that also speaks to the question, and where the record sits (a step's
     # process: "lastensuojelussa ..." picks that track's step), each add a share.
-    support = max((v for f, v in per_field.items() if f != top_field and f not in CONTEXT_FIELDS), default=0.0)
-    support += max((v for f, v in per_field.items() if f in CONTEXT_FIELDS), default=0.0)
-    kind = index.records[rec].ref.kind
+    other = context = 0.0
+    for f, v in per_field.items():
+        if f in CONTEXT_FIELDS:
+            context = max(context, v)
+        elif f != top_field:
+            other = max(other, v)
+    support = other + context
+    info = index.records[rec]
+    kind = info.ref.kind
     # A question that asks what something is, or that is nothing but a term, wants the term.
     prior = (1.0 if named else w.definition_term) if kind == "term" and (query.definition or named) else w.kind[kind]
     bonus = w.evidence_bonus * support
-    if w.complement:
+    if w.complement and len(rows) > 1:
         # The words of the question that the best text lacks but another text of the record
         # has ("how many months ..." : the phrasing names family rehabilitation, the answer
         # the months): the record as a whole answers more of the question than its best text.
-        bonus += w.complement * sum(query.weights[i] * max(0.0, union[i] - best_row.get(i, 0.0)) for i in sorted(union)) / query.total
+        # (With one text there is nothing to add.)
+        union: dict[int, float] = {}
+        for row in rows:
+            for i, x in row.items():
+                if x > union.get(i, 0.0):
+                    union[i] = x
+        weights = query.weights
+        lacking = 0.0
+        for i in sorted(union):
+            lacking += weights[i] * max(0.0, union[i] - best_row.get(i, 0.0))
+        bonus += w.complement * lacking / query.total
     score = min(1.0, best_score + bonus) * prior
-    info = index.records[rec]
     if query.negation:
         score = min(1.0, score + w.negation_bonus) if info.negative else score * w.negation_penalty
     elif query.fit and kind in ("criterion", "contra"):
@@ -455,8 +476,12 @@ def _rank(index: QnaIndex, text: str, lang: str, weights: Weights = WEIGHTS) -> 
     doc_postings = index.doc_postings
     shared: set[int] = set().union(*(doc_postings.get(key, ()) for key in query.hits))
     scored: list[tuple[float, int, int]] = []
+    record_docs = index.record_docs
     for rec in shortlist:
-        score, best = _score_record(index, rec, query, weights, shared)
+        own = [pos for pos in record_docs[rec] if pos in shared]
+        if not own:
+            continue
+        score, best = _score_record(index, rec, query, weights, own)
         if best >= 0:
             scored.append((score, rec, best))
     scored.sort(key=lambda item: (-item[0], item[1]))

@@ -80,7 +80,11 @@ TOPICS: Final[dict[str, tuple[str, ...]]] = {
 """Topic -> beginnings of words (or phrases) that show it, in the three languages."""
 
 
+_FOLDED: Final = {topic: tuple(dict.fromkeys(fold(cue) for cue in cues)) for topic, cues in TOPICS.items()}
+"""The cues as met in a text without diacritics (folded once: this runs on every question)."""
+
+
 def topics_in(text: str) -> tuple[str, ...]:
     low = f" {text.casefold()} "
     folded = fold(low)
-    return tuple(topic for topic, cues in TOPICS.items() if any(cue in low or fold(cue) in folded for cue in cues))
+    return tuple(topic for topic, cues in TOPICS.items() if any(cue in low for cue in cues) or any(cue in folded for cue in _FOLDED[topic]))
