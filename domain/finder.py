@@ -113,8 +113,12 @@ def _known_answers(kb: KnowledgeBase, answers: Answers) -> dict[str, str]:
     Dialog state outlives content edits; a stale answer is treated as not given (and so is
     asked again) rather than silently matching nothing.
     """
-    options = {q.id: {o.id for o in q.options} for q in kb.finder.questions}
+    options = _OPTIONS.get(kb, None, lambda: {q.id: frozenset(o.id for o in q.options) for q in kb.finder.questions})
     return {q: o for q, o in answers.items() if o in options.get(q, ())}
+
+
+_OPTIONS: KbMemo[dict[str, frozenset[str]]] = KbMemo(size=1)
+"""Question id -> its option ids: read on every `recommend`, dozens of times a finder turn."""
 
 
 def _ruled_out(kb: KnowledgeBase, card: ServiceCard, a: Assessment) -> RuledOut:
@@ -200,17 +204,8 @@ def next_question(kb: KnowledgeBase, answers: Answers) -> FinderQuestion | None:
     every option of which gives the same outcome is skipped. None when no remaining question
     can change the result. Deterministic: the same answers always give the same question.
     """
-    known = _known_answers(kb, answers)
-    in_play = frozenset(r.service.id for r in recommend(kb, known).fits)
-    if not in_play:
-        return None
-    for question in kb.finder.questions:
-        if question.id in known:
-            continue
-        outcomes = {_outcome(recommend(kb, {**known, question.id: option.id}), in_play) for option in question.options}
-        if len(outcomes) > 1:
-            return question
-    return None
+    open_ids = _open_questions(kb, answers)
+    return next((q for q in kb.finder.questions if q.id == open_ids[0]), None) if open_ids else None
 
 
 def is_age_question(question: FinderQuestion) -> bool:
@@ -223,12 +218,27 @@ def questions_left(kb: KnowledgeBase, answers: Answers) -> int:
     """How many questions may still be asked at most: the unanswered ones whose answer can
     change the result now. Later answers may settle some of them, never add one, so this is
     an honest upper bound for "question 2 of at most 5"."""
+    return len(_open_questions(kb, answers))
+
+
+_OPEN_QUESTIONS: KbMemo[tuple[str, ...]] = KbMemo(size=4096)
+"""A finder turn asks for the next question and how many are left: each tries every option
+of every open question (a recommendation each), the same for every worker with the same
+answers, whatever order they were given in."""
+
+
+def _open_questions(kb: KnowledgeBase, answers: Answers) -> tuple[str, ...]:
+    """The unanswered questions (finder order) whose answer can change the result now."""
     known = _known_answers(kb, answers)
+    return _OPEN_QUESTIONS.get(kb, frozenset(known.items()), lambda: _find_open_questions(kb, known))
+
+
+def _find_open_questions(kb: KnowledgeBase, known: dict[str, str]) -> tuple[str, ...]:
     in_play = frozenset(r.service.id for r in recommend(kb, known).fits)
     if not in_play:
-        return 0
-    return sum(
-        1
+        return ()
+    return tuple(
+        question.id
         for question in kb.finder.questions
         if question.id not in known and len({_outcome(recommend(kb, {**known, question.id: option.id}), in_play) for option in question.options}) > 1
     )
