@@ -7,6 +7,8 @@ there mentions that worker.
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any, Final
 
@@ -41,10 +43,32 @@ def supports_cards(context: TurnContext) -> bool:
 def screen_text(screen: Screen) -> str:
     if screen.card is None:
         return screen.text
-    rendered = render_card_text(screen.card)
+    return _with_lines(screen, render_card_text(screen.card))
+
+
+def _with_lines(screen: Screen, rendered: str) -> str:
     if screen.text:
         rendered = f"{screen.text}\n\n{rendered}"
     return f"{rendered}\n\n{screen.extra_text}" if screen.extra_text else rendered
+
+
+_RENDERED: OrderedDict[bytes, str] = OrderedDict()
+"""Text renderings of recent cards by a digest of their JSON: most cards a turn sends (the
+help card, a service card, a finder question) are the same card again, and rendering one
+walks all of it in Python."""
+RENDERED_KEPT: Final = 512
+
+
+def _rendered(card: dict[str, Any], encoded: bytes) -> str:
+    key = hashlib.blake2b(encoded, digest_size=16).digest()
+    found = _RENDERED.get(key)
+    if found is None:
+        found = _RENDERED[key] = render_card_text(card)
+        if len(_RENDERED) > RENDERED_KEPT:
+            _RENDERED.popitem(last=False)
+    else:
+        _RENDERED.move_to_end(key)
+    return found
 
 
 def card_message(screen: Screen) -> Activity:
@@ -52,11 +76,12 @@ def card_message(screen: Screen) -> Activity:
     notification, shows); cut to fit the message size limit when the card is long. Not as
     `text` (unless the screen has a line above the card): Teams would show a second message."""
     assert screen.card is not None
-    summary = screen_text(screen)
     # The card and the line above it, measured as the JSON they go out as (orjson: compact
     # UTF-8, a turn's card rendered once, not walked again as an activity), plus room for the
     # envelope's ids.
-    budget = MAX_ACTIVITY_BYTES - ENVELOPE_BYTES - len(orjson.dumps([screen.card, screen.text]))
+    encoded = orjson.dumps(screen.card)
+    summary = _with_lines(screen, _rendered(screen.card, encoded))
+    budget = MAX_ACTIVITY_BYTES - ENVELOPE_BYTES - (len(encoded) + len(orjson.dumps(screen.text)) + len(b"[,]"))
     if len(summary.encode()) > budget:
         summary = summary.encode()[: max(budget - 3, 0)].decode(errors="ignore").rstrip() + "…"
     return card_activity(screen.card, text=screen.text or None, summary=summary)
