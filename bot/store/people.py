@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.columns import UtcDateTime
 from bot.store.db import Base, dialect_insert
+from bot.store.turn_rows import Visit, rows_for
 from domain.feedback import utc_now
 
 AAD_PLACEHOLDER = "aad:"
@@ -162,12 +163,28 @@ class PeopleStore:
     # users ------------------------------------------------------------------------------------
 
     async def remember(self, who: Identity, address: ConversationAddress | None = None, language: str | None = None) -> int:
-        """Record the user (their language, and the conversation they wrote in): the user's id."""
-        async with self._sessionmaker() as session, session.begin():
-            user_id = await _user_id(session, who, self._now(), language)
-            if address is not None:
-                await _upsert_reference(session, address, user_id if address.conversation_type == "personal" else None, self._now())
-            return user_id
+        """Record the user (their language, and the conversation they wrote in): the user's id.
+
+        Every conversation's first turn runs this, so it goes to the driver in one transaction
+        (`turn_rows`): through the ORM it cost a first turn more than the rest of it."""
+        now = self._now()
+        reference, update = _reference_values(address, now) if address is not None else (None, ())
+        visit = Visit(
+            channel_user_id=who.channel_user_id,
+            aad_object_id=who.aad_object_id or None,
+            new_user={
+                "aad_object_id": who.aad_object_id or None,
+                "channel_user_id": who.channel_user_id,
+                "first_seen": now,
+                "last_seen": now,
+                "language": language,
+            },
+            changes=lambda aad, channel: _user_changes(who, now, language, aad, channel),
+            reference=reference,
+            reference_update=update,
+            personal=address is not None and address.conversation_type == "personal",
+        )
+        return await rows_for(self._sessionmaker.kw["bind"]).remember(visit)
 
     async def set_display_name(self, user_id: int, name: str) -> None:
         async with self._sessionmaker() as session, session.begin():
@@ -322,20 +339,28 @@ async def _user_id(session: AsyncSession, who: Identity, now: datetime, language
             # Another turn of the same user added them at the same moment.
             user = (await session.execute(select(User).where(or_(*conditions)))).scalars().one()
         return user.id
-    user.last_seen = now
-    if language:
-        user.language = language
-    if who.aad_object_id and user.aad_object_id is None:
-        user.aad_object_id = who.aad_object_id
-    if user.channel_user_id is None or (user.channel_user_id.startswith(AAD_PLACEHOLDER) and not who.channel_user_id.startswith(AAD_PLACEHOLDER)):
-        # Granted a role by Entra id before they ever wrote: now their Teams id is known.
-        user.channel_user_id = who.channel_user_id
+    for column, value in _user_changes(who, now, language, user.aad_object_id, user.channel_user_id).items():
+        setattr(user, column, value)
     return user.id
 
 
-async def _upsert_reference(session: AsyncSession, address: ConversationAddress, user_id: int | None, now: datetime) -> None:
-    insert = dialect_insert(session)
+def _user_changes(who: Identity, now: datetime, language: str | None, aad_object_id: str | None, channel_user_id: str | None) -> dict[str, Any]:
+    """What a known user's row takes from their turn, given what it holds."""
+    changes: dict[str, Any] = {"last_seen": now}
+    if language:
+        changes["language"] = language
+    if who.aad_object_id and aad_object_id is None:
+        changes["aad_object_id"] = who.aad_object_id
+    if channel_user_id is None or (channel_user_id.startswith(AAD_PLACEHOLDER) and not who.channel_user_id.startswith(AAD_PLACEHOLDER)):
+        # Granted a role by Entra id before they ever wrote: now their Teams id is known.
+        changes["channel_user_id"] = who.channel_user_id
+    return changes
+
+
+def _reference_values(address: ConversationAddress, now: datetime) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """(the reference's columns, conversation id first; the columns an existing one takes)."""
     values: dict[str, Any] = {
+        "conversation_id": address.conversation_id,
         "conversation_type": address.conversation_type,
         "channel_id": address.channel_id,
         "service_url": address.service_url,
@@ -346,10 +371,17 @@ async def _upsert_reference(session: AsyncSession, address: ConversationAddress,
     }
     # A turn that does not say the tenant or team (a card invoke from some clients) keeps
     # what an earlier turn said.
-    update = {k: v for k, v in values.items() if v is not None or k not in ("tenant_id", "team_id")}
+    update = tuple(k for k, v in values.items() if k != "conversation_id" and (v is not None or k not in ("tenant_id", "team_id")))
+    return values, update
+
+
+async def _upsert_reference(session: AsyncSession, address: ConversationAddress, user_id: int | None, now: datetime) -> None:
+    insert = dialect_insert(session)
+    values, columns = _reference_values(address, now)
+    update = {k: values[k] for k in columns}
     if user_id is not None:
         values["user_id"] = update["user_id"] = user_id
-    statement = insert(ConversationRef).values(conversation_id=address.conversation_id, **values)
+    statement = insert(ConversationRef).values(**values)
     await session.execute(statement.on_conflict_do_update(index_elements=["conversation_id"], set_=update))
 
 

@@ -1,4 +1,5 @@
-"""The statements every turn runs (the activity check, the state's read and write), at the driver.
+"""The statements every turn runs (the activity check, the state's read and write) and every
+conversation's first turn (the user and the conversation reference), at the driver.
 
 Through SQLAlchemy these three statements cost more CPU than the rest of a turn: on SQLite
 5.5 ms a turn (aiosqlite sends each cursor call, fetch and commit to its thread and back, 16
@@ -13,7 +14,8 @@ they are fixed SQL text sent straight to the driver:
   cache: 1.0 ms CPU a turn. A connection that broke is invalidated, as SQLAlchemy would.
 
 The tables stay declared and migrated by SQLAlchemy (`storage.BotStateRow`,
-`dedup.SeenActivity`); times are written in the format SQLAlchemy's SQLite dialect reads back.
+`dedup.SeenActivity`, `people.User`, `people.ConversationRef`); times are written in the
+format SQLAlchemy's SQLite dialect reads back.
 Driver errors that mean "the database is away" are raised as `StoreUnavailable`.
 """
 
@@ -22,10 +24,10 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import asyncpg
@@ -59,6 +61,61 @@ class StateWrite:
     at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class Visit:
+    """A user's turn in a conversation, to be recorded (`PeopleStore.remember` says what)."""
+
+    channel_user_id: str
+    aad_object_id: str | None
+    new_user: Mapping[str, Any]
+    """The `users` columns of a user seen for the first time."""
+    changes: Callable[[str | None, str | None], Mapping[str, Any]]
+    """(stored Entra id, stored channel id) of the user found -> the columns to set on them."""
+    reference: Mapping[str, Any] | None
+    """The `conversation_refs` columns of the conversation (its id included), if any."""
+    reference_update: tuple[str, ...] = ()
+    """The columns an existing reference takes from `reference`."""
+    personal: bool = False
+    """The reference's `user_id` is the user's (a 1:1 conversation)."""
+
+
+_USER_COLUMNS = frozenset({"aad_object_id", "channel_user_id", "display_name", "first_seen", "last_seen", "language"})
+_REFERENCE_COLUMNS = frozenset({"conversation_id", "conversation_type", "channel_id", "service_url", "tenant_id", "bot_id", "team_id", "updated_at", "user_id"})
+
+
+def _columns(names: Sequence[str], allowed: frozenset[str]) -> str:
+    # Statements are built from column names, never from values: only known names pass.
+    unknown = set(names) - allowed
+    if unknown:
+        raise ValueError(f"not a column here: {sorted(unknown)}")
+    return ", ".join(names)
+
+
+def _visit_statements(visit: Visit, mark: Callable[[int], str]) -> tuple[str, str]:
+    """(insert of a new user, upsert of the reference) with `mark(n)` as the n-th parameter."""
+    user_columns = list(visit.new_user)
+    insert_user = f"INSERT INTO users ({_columns(user_columns, _USER_COLUMNS)}) VALUES ({', '.join(mark(n) for n in range(1, len(user_columns) + 1))})"  # noqa: S608
+    if visit.reference is None:
+        return insert_user, ""
+    columns = [*visit.reference, *(["user_id"] if visit.personal else [])]
+    update = [*visit.reference_update, *(["user_id"] if visit.personal else [])]
+    _columns(update, _REFERENCE_COLUMNS)
+    upsert = (
+        f"INSERT INTO conversation_refs ({_columns(columns, _REFERENCE_COLUMNS)}) VALUES ({', '.join(mark(n) for n in range(1, len(columns) + 1))}) "  # noqa: S608
+        f"ON CONFLICT (conversation_id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in update)}"
+    )
+    return insert_user, upsert
+
+
+def _update_user(columns: Sequence[str], mark: Callable[[int], str]) -> str:
+    _columns(columns, _USER_COLUMNS)
+    sets = ", ".join(f"{column} = {mark(n)}" for n, column in enumerate(columns, start=1))
+    return f"UPDATE users SET {sets} WHERE id = {mark(len(columns) + 1)}"  # noqa: S608
+
+
+_FIND_USER = "SELECT id, aad_object_id, channel_user_id FROM users WHERE channel_user_id = {0} OR aad_object_id = {1} ORDER BY id LIMIT 1"
+
+
 class TurnRows:
     async def read_states(self, keys: Sequence[str]) -> list[tuple[str, str, str]]:
         """(key, etag, document) of the stored keys."""
@@ -73,6 +130,11 @@ class TurnRows:
 
     async def first_seen(self, key: str, now: datetime, cutoff: datetime) -> bool:
         """Record the activity key; True when no row newer than `cutoff` had it."""
+        raise NotImplementedError
+
+    async def remember(self, visit: Visit) -> int:
+        """The user's id (found by either id, or added) after recording the visit, all in one
+        transaction."""
         raise NotImplementedError
 
     async def close(self) -> None:
@@ -153,6 +215,36 @@ class SqliteTurnRows(TurnRows):
     async def first_seen(self, key: str, now: datetime, cutoff: datetime) -> bool:
         values = (key, now.strftime(_SQLITE_TIME), cutoff.strftime(_SQLITE_TIME))
         return await self._run(lambda connection: connection.execute(self._seen, values).rowcount == 1)
+
+    async def remember(self, visit: Visit) -> int:
+        def value(v: Any) -> Any:
+            return v.astimezone(UTC).strftime(_SQLITE_TIME) if isinstance(v, datetime) else v
+
+        def mark(_n: int) -> str:
+            return "?"
+
+        insert_user, upsert = _visit_statements(visit, mark)
+
+        def record(connection: sqlite3.Connection) -> int:
+            # IMMEDIATE: no other writer between finding the user and adding them.
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                found = connection.execute(_FIND_USER.format("?", "?"), (visit.channel_user_id, visit.aad_object_id)).fetchone()
+                if found is None:
+                    user_id = int(connection.execute(insert_user, tuple(value(v) for v in visit.new_user.values())).lastrowid or 0)
+                else:
+                    user_id = int(found[0])
+                    changes = visit.changes(found[1], found[2])
+                    connection.execute(_update_user(list(changes), mark), (*(value(v) for v in changes.values()), user_id))
+                if visit.reference is not None:
+                    connection.execute(upsert, (*(value(v) for v in visit.reference.values()), *((user_id,) if visit.personal else ())))
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+            return user_id
+
+        return await self._run(record)
 
     async def close(self) -> None:
         def close(_nothing: None) -> None:
@@ -244,6 +336,33 @@ class PostgresTurnRows(TurnRows):
             return bool(await driver.execute(self._seen, key, now, cutoff) == "INSERT 0 1")
 
         result: bool = await self._run(seen)
+        return result
+
+    async def remember(self, visit: Visit) -> int:
+        def mark(n: int) -> str:
+            return f"${n}"
+
+        insert_user, upsert = _visit_statements(visit, mark)
+        find = _FIND_USER.format("$1", "$2")
+
+        async def record(driver: Any) -> int:
+            async with driver.transaction():
+                found = await driver.fetchrow(find, visit.channel_user_id, visit.aad_object_id)
+                if found is None:
+                    # Another turn of the same user may add them at the same moment: then
+                    # theirs is the row (the conflict waits for it to be committed).
+                    user_id = await driver.fetchval(insert_user + " ON CONFLICT DO NOTHING RETURNING id", *visit.new_user.values())
+                    if user_id is None:
+                        user_id = (await driver.fetchrow(find, visit.channel_user_id, visit.aad_object_id))[0]
+                else:
+                    user_id = found[0]
+                    changes = visit.changes(found[1], found[2])
+                    await driver.execute(_update_user(list(changes), mark), *changes.values(), user_id)
+                if visit.reference is not None:
+                    await driver.execute(upsert, *visit.reference.values(), *((user_id,) if visit.personal else ()))
+                return int(user_id)
+
+        result: int = await self._run(record)
         return result
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.store.people import ConversationAddress, Grant, Identity, PeopleStore
+from bot.store.people import AAD_PLACEHOLDER, ConversationAddress, ConversationRef, Grant, Identity, PeopleStore, User
 
 CHANNEL = ConversationAddress(
     "19:channel@thread.tacv2;messageid=1", "channel", "msteams", "https://smba.example/emea/", "28:bot", "tenant-1", "19:team@thread.tacv2"
@@ -60,3 +64,50 @@ async def test_registering_a_channel_routes_the_line_and_makes_the_admin_a_membe
     assert await people.team_conversation("perhesosiaalityo") is None
     assert await people.lines_of_channel(CHANNEL.conversation_id) == {"lastensuojelu"}
     assert await people.is_member(admin, "lastensuojelu")
+
+
+async def test_a_worker_granted_a_role_by_entra_id_gets_their_teams_id_when_they_first_write(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    people = PeopleStore(sessionmaker)
+    granted = await people.ensure_user(Identity(AAD_PLACEHOLDER + "aad-new", "aad-new"))
+
+    wrote = await people.remember(Identity("29:new", "aad-new"), PERSONAL, "sv")
+
+    assert wrote == granted
+    user = await people.user(granted)
+    assert user is not None and (user.channel_user_id, user.aad_object_id) == ("29:new", "aad-new")
+
+
+async def test_a_users_row_keeps_when_they_came_and_takes_their_latest_language(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    moments = iter(datetime(2026, 12, 7, 8, 0, tzinfo=UTC) + timedelta(minutes=n) for n in range(3))
+    people = PeopleStore(sessionmaker, now=lambda: next(moments))
+
+    user_id = await people.remember(Identity("29:worker"), CHANNEL, "sv")
+    await people.remember(Identity("29:worker"), CHANNEL, None)
+    await people.remember(Identity("29:worker", "aad-worker"), CHANNEL, "fi")
+
+    async with sessionmaker() as session:
+        user = await session.get(User, user_id)
+    assert user is not None
+    assert (user.first_seen, user.last_seen) == (datetime(2026, 12, 7, 8, 0, tzinfo=UTC), datetime(2026, 12, 7, 8, 2, tzinfo=UTC))
+    assert (user.language, user.aad_object_id) == ("fi", "aad-worker")
+
+
+async def test_only_a_personal_conversation_points_to_its_user(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    people = PeopleStore(sessionmaker)
+
+    user_id = await people.remember(Identity("29:worker"), CHANNEL)
+    await people.remember(Identity("29:worker"), PERSONAL)
+
+    async with sessionmaker() as session:
+        refs = dict((await session.execute(select(ConversationRef.conversation_id, ConversationRef.user_id))).all())
+    assert refs == {CHANNEL.conversation_id: None, PERSONAL.conversation_id: user_id}
+
+
+async def test_a_new_users_turns_at_the_same_moment_make_one_user(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    people = PeopleStore(sessionmaker)
+
+    ids = await asyncio.gather(*(people.remember(Identity("29:twice"), PERSONAL) for _ in range(4)))
+
+    async with sessionmaker() as session:
+        users = (await session.execute(select(func.count()).select_from(User))).scalar_one()
+    assert len(set(ids)) == 1 and users == 1
