@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.store.db import create_engine, create_sessionmaker, sqlite_file
 from bot.store.dedup import ActivityLog, SeenActivity
+from bot.store.people import Identity, PeopleStore
 from bot.store.storage import BotStateRow, SqlStorage
 from bot.store.turn_rows import StoreUnavailable, close_rows, rows_for
 
@@ -50,6 +51,27 @@ async def test_a_locked_sqlite_file_is_reported_unavailable_and_the_write_lands_
         assert (await storage.read(["conv-1"]))["conv-1"]["stack"] == ["kept"]
     finally:
         holder.close()
+        await close_rows(engine)
+        await engine.dispose()
+
+
+async def test_recording_a_visit_leaves_no_read_open_on_sqlite(database_url: str) -> None:
+    """A statement left open holds its snapshot: the write-ahead log could then never be
+    folded back into the database file, and would grow for as long as the bot runs."""
+    path = sqlite_file(database_url)
+    if path is None:
+        pytest.skip("SQLite only: PostgreSQL's statements end with their transaction")
+    engine = create_engine(database_url)
+    people = PeopleStore(create_sessionmaker(engine))
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        await people.remember(Identity("29:worker"))
+        await people.remember(Identity("29:worker"), language="sv")
+
+        busy, _pages, _moved = other.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        assert busy == 0
+    finally:
+        other.close()
         await close_rows(engine)
         await engine.dispose()
 
