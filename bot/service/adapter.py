@@ -16,6 +16,7 @@
   so one slow `serviceUrl` stalled every conversation. No msrest client is built per turn;
   botbuilder features that read `BOT_CONNECTOR_CLIENT_KEY` or `USER_TOKEN_CLIENT_KEY` from
   the turn state (TeamsInfo, OAuthPrompt) are not used by this bot;
+* at most `turns_in_flight` turns run at once, the rest wait in arrival order (`_admitted`);
 * the bot's logic runs under a deadline (`turn_timeout`): a turn that cannot finish (the
   database frozen) is left behind and the user told that the service is briefly away;
 * the request body is checked before anything else (`bot/service/validation.py`: size 413,
@@ -127,6 +128,8 @@ class PalveluopasAdapter(CloudAdapter):
         self.unwinding = Unwinding() if unwinding is None else unwinding
         self._turn_invokes = turn_invokes
         self._seen = seen
+        self._gate = asyncio.Semaphore(settings.turns_in_flight)
+        self._gate_wait = settings.turn_timeout
         self.on_turn_error = self._on_turn_error
 
     async def process(self, request: web.Request, bot: Bot, ws_response: web.WebSocketResponse | None = None) -> web.Response:
@@ -142,7 +145,29 @@ class PalveluopasAdapter(CloudAdapter):
         # turn; the turn id is ours, since channels may repeat or omit activity ids.
         conversation_id = activity.conversation.id if activity.conversation else None
         with bound_fields(conversation_id=conversation_id, turn_id=uuid.uuid4().hex[:12]):
-            return await self._authenticate_and_run(request, bot, activity, body)
+            if not await self._admitted():
+                return await self._authenticate_and_run(request, bot, activity, body)
+            try:
+                return await self._authenticate_and_run(request, bot, activity, body)
+            finally:
+                self._gate.release()
+
+    async def _admitted(self) -> bool:
+        """Wait for one of the `turns_in_flight` places, in arrival order; False (run anyway)
+        after `turn_timeout` of waiting.
+
+        Every turn awaits the database several times, and at each await it queues behind every
+        other turn in progress: with hundreds at once, a turn's time grew with how many it met
+        at each step, and the slowest took several times the median. Holding the rest at the
+        door, first come first served, keeps each admitted turn's path short and the order fair.
+        A turn that waited a whole deadline runs ungated rather than be dropped (Teams would
+        resend it)."""
+        try:
+            await asyncio.wait_for(self._gate.acquire(), self._gate_wait)
+        except TimeoutError:
+            log_event(log, "turn_gate_full", level=logging.WARNING)
+            return False
+        return True
 
     async def _authenticate_and_run(self, request: web.Request, bot: Bot, activity: Activity, body: dict[str, Any]) -> web.Response:
         try:

@@ -30,6 +30,7 @@ DEFAULT_RETENTION_DAYS: Final = 90
 APP_TYPES: Final = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
 DEFAULT_TURN_TIMEOUT: Final = 4.0
 """Teams resends a message after 15 s; a turn gives up well before, with a friendly reply."""
+DEFAULT_TURNS_IN_FLIGHT: Final = 16
 DEFAULT_DATABASE_TIMEOUT: Final = 2.0
 DEFAULT_CONNECTOR_TIMEOUT: Final = 3.0
 
@@ -62,6 +63,8 @@ class Settings:
     admins: tuple[str, ...] = ()
     """`PALVELUOPAS_ADMINS`: Entra object ids of the users who may register channels and grant roles."""
     turn_timeout: float = DEFAULT_TURN_TIMEOUT
+    turns_in_flight: int = DEFAULT_TURNS_IN_FLIGHT
+    """`TURNS_IN_FLIGHT`: turns an instance runs at once; more wait their turn in arrival order."""
     database_timeout: float = DEFAULT_DATABASE_TIMEOUT
     """Seconds for one statement, for a pooled connection, for connecting (and SQLite's busy wait)."""
     connector_timeout: float = DEFAULT_CONNECTOR_TIMEOUT
@@ -126,6 +129,7 @@ class Settings:
             admins=tuple(part for part in text("PALVELUOPAS_ADMINS").replace(",", " ").split() if part),
             retention_days=_integer(environ, "RETENTION_DAYS", DEFAULT_RETENTION_DAYS, low=1, high=3650),
             turn_timeout=_seconds(environ, "TURN_TIMEOUT_SECONDS", DEFAULT_TURN_TIMEOUT),
+            turns_in_flight=_integer(environ, "TURNS_IN_FLIGHT", DEFAULT_TURNS_IN_FLIGHT, low=1, high=1024),
             database_timeout=_seconds(environ, "DATABASE_TIMEOUT_SECONDS", DEFAULT_DATABASE_TIMEOUT),
             connector_timeout=_seconds(environ, "CONNECTOR_TIMEOUT_SECONDS", DEFAULT_CONNECTOR_TIMEOUT),
             public_url=text("PUBLIC_URL").rstrip("/"),

@@ -8,6 +8,7 @@ became a 500 (microsoft/botbuilder-python#2156).
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from aiohttp import web
@@ -80,3 +81,41 @@ async def test_botbuilder_cloud_adapter_still_has_the_defect(aiohttp_client: Any
     response = await client.post(MESSAGES_PATH, json=activity(text="hei"))
 
     assert response.status == 500
+
+
+class _HeldBot(ActivityHandler):
+    """Test-only: records the order turns start in; the turn "eka" waits until released."""
+
+    def __init__(self) -> None:
+        self.started: list[str] = []
+        self.release = asyncio.Event()
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        self.started.append(turn_context.activity.text or "")
+        if turn_context.activity.text == "eka":
+            await self.release.wait()
+        await turn_context.send_activity("vastaus")
+
+
+async def test_turns_past_the_limit_wait_and_run_in_the_order_they_came(aiohttp_client: Any) -> None:
+    adapter = PalveluopasAdapter(Settings(turns_in_flight=1), Strings.load(), _no_state)
+    bot = _HeldBot()
+
+    async def messages(request: web.Request) -> web.Response:
+        return await adapter.process(request, bot)
+
+    app = web.Application()
+    app.router.add_post(MESSAGES_PATH, messages)
+    client = await aiohttp_client(app)
+
+    sent = []
+    for text in ("eka", "toka", "kolmas"):
+        sent.append(asyncio.ensure_future(client.post(MESSAGES_PATH, json=activity(text=text))))
+        await asyncio.sleep(0.2)
+    assert bot.started == ["eka"]
+
+    bot.release.set()
+    responses = await asyncio.gather(*sent)
+
+    assert [r.status for r in responses] == [200, 200, 200]
+    assert bot.started == ["eka", "toka", "kolmas"]

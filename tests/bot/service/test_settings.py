@@ -87,3 +87,10 @@ def test_the_knowledge_cache_sits_beside_the_data_unless_moved_or_turned_off() -
     assert Settings.from_env({"KNOWLEDGE_CACHE_DIR": "/var/cache/pv"}).knowledge_cache == Path("/var/cache/pv")
     assert Settings.from_env({"KNOWLEDGE_CACHE_DIR": "off"}).knowledge_cache is None
     assert Settings().knowledge_cache is None
+
+
+def test_an_instance_runs_16_turns_at_once_unless_turns_in_flight_says_otherwise() -> None:
+    assert Settings.from_env({}).turns_in_flight == 16
+    assert Settings.from_env({"TURNS_IN_FLIGHT": "4"}).turns_in_flight == 4
+    with pytest.raises(SettingsError, match="TURNS_IN_FLIGHT"):
+        Settings.from_env({"TURNS_IN_FLIGHT": "0"})
