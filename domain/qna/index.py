@@ -761,16 +761,18 @@ def build_index(kb: KnowledgeBase, morphology: Morphology = "lemma") -> QnaIndex
     idf = {k: math.log(1.0 + n_records / len(row)) for k, row in best_factor.items()}
     max_idf = math.log(1.0 + n_records)
 
-    built_texts: list[tuple[tuple[Slot, ...], float, str, Mapping[str, tuple[tuple[int, float], ...]]]] = []
+    # Per distinct text, shared by every document of that text (a process name on each step).
+    built_texts: list[tuple[tuple[Slot, ...], float, str, Mapping[str, tuple[tuple[int, float], ...]], frozenset[str], tuple[float, ...]]] = []
     for (text, _lang), spec in zip(distinct, specs, strict=True):
         built = tuple(Slot(weight=idf.get(main, max_idf) * factor, keys=tuple(alts)) for alts, main, factor, _cue in spec)
-        built_texts.append((built, sum(s.weight for s in built), comparable(text), _slots_by_key(built)))
+        by_key = _slots_by_key(built)
+        built_texts.append((built, sum(s.weight for s in built), comparable(text), by_key, frozenset(by_key), tuple(slot.weight for slot in built)))
 
     docs: list[Doc] = []
     by_record: list[list[int]] = [[] for _ in records]
     named_by: dict[str, set[int]] = defaultdict(set)
     for doc, pos in zip(raw, doc_text, strict=True):
-        built, total, plain, matches = built_texts[pos]
+        built, total, plain, matches, key_set, slot_weights = built_texts[pos]
         if not built:
             continue
         if doc.field in DEFINITION_FIELDS and len(built) == 1:
@@ -784,14 +786,14 @@ def build_index(kb: KnowledgeBase, morphology: Morphology = "lemma") -> QnaIndex
                 lang=doc.lang,
                 text=doc.text.strip(),
                 slots=built,
-                slot_weights=tuple(slot.weight for slot in built),
+                slot_weights=slot_weights,
                 long=doc.field in LONG_FIELDS,
                 names=doc.field in DEFINITION_FIELDS,
                 context=doc.field in CONTEXT_FIELDS,
                 total_weight=total,
                 plain=plain,
                 matches=matches,
-                key_set=frozenset(matches),
+                key_set=key_set,
                 text_id=pos,
             )
         )
