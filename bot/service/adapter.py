@@ -162,6 +162,10 @@ class PalveluopasAdapter(CloudAdapter):
         door, first come first served, keeps each admitted turn's path short and the order fair.
         A turn that waited a whole deadline runs ungated rather than be dropped (Teams would
         resend it)."""
+        if not self._gate.locked():
+            # A free place and nobody waiting: taken without wait_for's task.
+            await self._gate.acquire()
+            return True
         try:
             await asyncio.wait_for(self._gate.acquire(), self._gate_wait)
         except TimeoutError:

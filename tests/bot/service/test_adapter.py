@@ -9,8 +9,10 @@ became a 500 (microsoft/botbuilder-python#2156).
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
+import pytest
 from aiohttp import web
 from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
@@ -119,3 +121,43 @@ async def test_turns_past_the_limit_wait_and_run_in_the_order_they_came(aiohttp_
 
     assert [r.status for r in responses] == [200, 200, 200]
     assert bot.started == ["eka", "toka", "kolmas"]
+
+
+class _StuckBot(ActivityHandler):
+    """Test-only: a turn whose text starts with "odota" never finishes by itself."""
+
+    def __init__(self) -> None:
+        self.started: list[tuple[str, float]] = []
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        self.started.append((turn_context.activity.text or "", time.monotonic()))
+        if (turn_context.activity.text or "").startswith("odota"):
+            await asyncio.Event().wait()
+        await turn_context.send_activity("vastaus")
+
+
+async def test_a_turn_that_waited_a_whole_deadline_runs_anyway(aiohttp_client: Any, caplog: pytest.LogCaptureFixture) -> None:
+    adapter = PalveluopasAdapter(Settings(turns_in_flight=1, turn_timeout=1.0), Strings.load(), _no_state)
+    bot = _StuckBot()
+
+    async def messages(request: web.Request) -> web.Response:
+        return await adapter.process(request, bot)
+
+    app = web.Application()
+    app.router.add_post(MESSAGES_PATH, messages)
+    client = await aiohttp_client(app)
+
+    began = time.monotonic()
+    sent = []
+    for text in ("odota 1", "odota 2", "kolmas"):
+        sent.append(asyncio.ensure_future(client.post(MESSAGES_PATH, json=activity(text=text))))
+        await asyncio.sleep(0.2)
+    responses = await asyncio.gather(*sent)
+
+    # "odota 2" got the place when "odota 1" hit its deadline (at 1 s) and holds it until its
+    # own (at 2 s); "kolmas" had waited a whole deadline by 1.4 s and ran without the place.
+    started = {text: at - began for text, at in bot.started}
+    assert list(started) == ["odota 1", "odota 2", "kolmas"]
+    assert 1.3 < started["kolmas"] < 1.9
+    assert [r.status for r in responses] == [200, 200, 200]
+    assert "turn_gate_full" in caplog.text
