@@ -33,8 +33,8 @@ class EchoTypeBot(ActivityHandler):
         await turn_context.send_activity("vastaus")
 
 
-def _app(adapter: CloudAdapter) -> web.Application:
-    bot = EchoTypeBot()
+def _app(adapter: CloudAdapter, bot: ActivityHandler | None = None) -> web.Application:
+    bot = bot or EchoTypeBot()
 
     async def messages(request: web.Request) -> web.Response:
         response = await adapter.process(request, bot)
@@ -85,6 +85,16 @@ async def test_botbuilder_cloud_adapter_still_has_the_defect(aiohttp_client: Any
     assert response.status == 500
 
 
+async def _sent_apart(client: Any, texts: tuple[str, ...]) -> list[asyncio.Future[Any]]:
+    """The messages sent 0.2 s apart, so each reaches the adapter before the next; their
+    responses still to come."""
+    sent = []
+    for text in texts:
+        sent.append(asyncio.ensure_future(client.post(MESSAGES_PATH, json=activity(text=text))))
+        await asyncio.sleep(0.2)
+    return sent
+
+
 class _HeldBot(ActivityHandler):
     """Test-only: records the order turns start in; the turn "eka" waits until released."""
 
@@ -100,20 +110,10 @@ class _HeldBot(ActivityHandler):
 
 
 async def test_turns_past_the_limit_wait_and_run_in_the_order_they_came(aiohttp_client: Any) -> None:
-    adapter = PalveluopasAdapter(Settings(turns_in_flight=1), Strings.load(), _no_state)
     bot = _HeldBot()
+    client = await aiohttp_client(_app(PalveluopasAdapter(Settings(turns_in_flight=1), Strings.load(), _no_state), bot))
 
-    async def messages(request: web.Request) -> web.Response:
-        return await adapter.process(request, bot)
-
-    app = web.Application()
-    app.router.add_post(MESSAGES_PATH, messages)
-    client = await aiohttp_client(app)
-
-    sent = []
-    for text in ("eka", "toka", "kolmas"):
-        sent.append(asyncio.ensure_future(client.post(MESSAGES_PATH, json=activity(text=text))))
-        await asyncio.sleep(0.2)
+    sent = await _sent_apart(client, ("eka", "toka", "kolmas"))
     assert bot.started == ["eka"]
 
     bot.release.set()
@@ -137,22 +137,11 @@ class _StuckBot(ActivityHandler):
 
 
 async def test_a_turn_that_waited_a_whole_deadline_runs_anyway(aiohttp_client: Any, caplog: pytest.LogCaptureFixture) -> None:
-    adapter = PalveluopasAdapter(Settings(turns_in_flight=1, turn_timeout=1.0), Strings.load(), _no_state)
     bot = _StuckBot()
-
-    async def messages(request: web.Request) -> web.Response:
-        return await adapter.process(request, bot)
-
-    app = web.Application()
-    app.router.add_post(MESSAGES_PATH, messages)
-    client = await aiohttp_client(app)
+    client = await aiohttp_client(_app(PalveluopasAdapter(Settings(turns_in_flight=1, turn_timeout=1.0), Strings.load(), _no_state), bot))
 
     began = time.monotonic()
-    sent = []
-    for text in ("odota 1", "odota 2", "kolmas"):
-        sent.append(asyncio.ensure_future(client.post(MESSAGES_PATH, json=activity(text=text))))
-        await asyncio.sleep(0.2)
-    responses = await asyncio.gather(*sent)
+    responses = await asyncio.gather(*await _sent_apart(client, ("odota 1", "odota 2", "kolmas")))
 
     # "odota 2" got the place when "odota 1" hit its deadline (at 1 s) and holds it until its
     # own (at 2 s); "kolmas" had waited a whole deadline by 1.4 s and ran without the place.
