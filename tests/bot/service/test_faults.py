@@ -128,8 +128,8 @@ async def test_a_locked_sqlite_database_gets_the_friendly_reply_within_5_s_and_r
     age = await _start_finder(client)
     holder = sqlite3.connect(sqlite_path, timeout=10, check_same_thread=False)
     # Taken in a thread, as another process would: taken on the loop, it would freeze the bot
-    # while it waits, and a write the bot had begun (the retention job at start-up) could
-    # then never finish and let it in.
+    # while it waits, and a write the bot had begun (such as the retention job's, which starts
+    # with the app) could then never finish and let it in.
     await asyncio.to_thread(holder.execute, "BEGIN EXCLUSIVE")
     try:
         elapsed, replies = await _timed_send(client, value=age)
