@@ -19,7 +19,6 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, ForeignKey, Integer, String, UniqueConstraint, delete, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -204,8 +203,8 @@ class PeopleStore:
             return None if user is None else _info(user)
 
     async def ensure_user(self, who: Identity) -> int:
-        async with self._sessionmaker() as session, session.begin():
-            return await _user_id(session, who, self._now())
+        """The user's id, added if new: `remember` without a conversation or a language."""
+        return await self.remember(who)
 
     # roles ------------------------------------------------------------------------------------
 
@@ -322,26 +321,6 @@ class PeopleStore:
                 .first()
             )
             return None if ref is None else _address_of(ref)
-
-
-async def _user_id(session: AsyncSession, who: Identity, now: datetime, language: str | None = None) -> int:
-    """Find the user by either id (filling in the other), or add them."""
-    conditions = [User.channel_user_id == who.channel_user_id]
-    if who.aad_object_id:
-        conditions.append(User.aad_object_id == who.aad_object_id)
-    user = (await session.execute(select(User).where(or_(*conditions)).order_by(User.id))).scalars().first()
-    if user is None:
-        user = User(aad_object_id=who.aad_object_id or None, channel_user_id=who.channel_user_id, first_seen=now, last_seen=now, language=language)
-        try:
-            async with session.begin_nested():
-                session.add(user)
-        except IntegrityError:
-            # Another turn of the same user added them at the same moment.
-            user = (await session.execute(select(User).where(or_(*conditions)))).scalars().one()
-        return user.id
-    for column, value in _user_changes(who, now, language, user.aad_object_id, user.channel_user_id).items():
-        setattr(user, column, value)
-    return user.id
 
 
 def _user_changes(who: Identity, now: datetime, language: str | None, aad_object_id: str | None, channel_user_id: str | None) -> dict[str, Any]:

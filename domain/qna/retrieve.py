@@ -58,10 +58,10 @@ leads the card (see `_without_same_concept`)."""
 SEARCH_WORD_FIELDS: Final = frozenset({"keyword"})
 MAX_CANDIDATES: Final = 5
 SITUATION_SHARE: Final = 0.5
+"""A condition of the card must score at least this share of the best to lead a situation."""
 SITUATION_LIST_FACTOR: Final = 0.9
 """The list a situation's condition was promoted over keeps this share of its score, so the
 condition leads it clearly (the list is still offered under the answer)."""
-"""A condition of the card must score at least this share of the best to lead a situation."""
 AGE_QUESTION_MAX_WORDS: Final = 8
 """A question of at most this many words that gives an age and names a card asks whether the
 age fits (see `_age_first`); a longer one describes a situation, whose answer reads the age too."""
