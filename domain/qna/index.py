@@ -55,6 +55,7 @@ from domain.qna.normalize import (
     is_question_word,
     is_stop_anywhere,
     keys_of,
+    word_sorted,
     words,
 )
 from domain.qna.spelling import NearSpellings
@@ -165,7 +166,7 @@ class Doc:
     """A CONTEXT_FIELDS text."""
     total_weight: float
     plain: str
-    """The text as compared character by character (normalised, diacritics folded)."""
+    """The text as compared character by character (`normalize.word_sorted`)."""
     matches: Mapping[str, tuple[tuple[int, float], ...]]
     """key -> (slot position, factor) of every slot the key matches: scoring intersects these
     keys with the question's instead of walking every slot's keys."""
@@ -766,7 +767,7 @@ def build_index(kb: KnowledgeBase, morphology: Morphology = "lemma") -> QnaIndex
     for (text, _lang), spec in zip(distinct, specs, strict=True):
         built = tuple(Slot(weight=idf.get(main, max_idf) * factor, keys=tuple(alts)) for alts, main, factor, _cue in spec)
         by_key = _slots_by_key(built)
-        built_texts.append((built, sum(s.weight for s in built), comparable(text), by_key, frozenset(by_key), tuple(slot.weight for slot in built)))
+        built_texts.append((built, sum(s.weight for s in built), word_sorted(text), by_key, frozenset(by_key), tuple(slot.weight for slot in built)))
 
     docs: list[Doc] = []
     by_record: list[list[int]] = [[] for _ in records]

@@ -748,6 +748,14 @@ def comparable(text: str) -> str:
     return fold(normalize(text))
 
 
+def word_sorted(text: str) -> str:
+    """`comparable(text)` with its words in sorted order: what rapidfuzz's `token_sort_ratio`
+    compares, made once per text so that scoring calls the plain `ratio` (a third of the time;
+    the same figure for every pair, as `ratio(word_sorted(a), word_sorted(b)) ==
+    token_sort_ratio(comparable(a), comparable(b))`)."""
+    return " ".join(sorted(comparable(text).split()))
+
+
 @lru_cache(maxsize=8)
 def _stemmer(lang: str) -> Any:
     return snowballstemmer.stemmer(_STEMMER_NAMES.get(lang, "finnish"))

@@ -41,7 +41,7 @@ from rapidfuzz import fuzz
 
 from domain.qna.bands import CONFIDENT_MARGIN, CONFIDENT_SCORE, LIKELY_MARGIN, UNSURE_SCORE
 from domain.qna.index import CONTEXT_FIELDS, DEFINITION_FIELDS, Doc, QnaIndex, RecordRef
-from domain.qna.normalize import age_in, comparable, detect_language, is_definition_question, is_fit_question, is_negation_question
+from domain.qna.normalize import age_in, detect_language, is_definition_question, is_fit_question, is_negation_question, word_sorted
 from domain.qna.topics import topics_in
 from domain.qna.weights import WEIGHTS, Weights
 
@@ -200,7 +200,7 @@ def _query(index: QnaIndex, text: str, lang: str, w: Weights) -> _Query | None:
         content_total=sum(content) or total,
         hits=hits,
         keys=frozenset(hits),
-        plain=comparable(text),
+        plain=word_sorted(text),
         definition=is_definition_question(text),
         negation=is_negation_question(text),
         fit=is_fit_question(text),
@@ -330,7 +330,7 @@ def _score_record(index: QnaIndex, rec: int, query: _Query, w: Weights, own: lis
                 score = weight * (w.short_query_coverage * q_cov + (1.0 - w.short_query_coverage) * d_cov)
                 if w.fuzzy_share:
                     if similar < 0.0:
-                        similar = fuzz.token_sort_ratio(query.plain, doc.plain) / 100.0
+                        similar = fuzz.ratio(query.plain, doc.plain) / 100.0
                         matched[doc.text_id] = (row, covered, similar)
                     score = (1.0 - w.fuzzy_share) * score + w.fuzzy_share * weight * similar
         if score > per_field.get(doc.field, 0.0):
