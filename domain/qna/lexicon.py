@@ -55,8 +55,14 @@ _ENTRIES: Final[dict[str, tuple[str, ...]]] = {
     "asiakas=": ("asiakkuus",),
     "asiakkaa": ("asiakkuus",),
     "asiakkai": ("asiakkuus",),
+    # --- how a client comes to a service: workers "end up", the sources "are referred"
+    "paaty": ("ohjautua",),
+    "paady": ("ohjautua",),
     # --- home and housing
     "asunno": ("koti", "asunto"),
+    "asunto": ("koti",),
+    "haad": ("koti",),
+    "haato": ("koti",),
     "koditon": ("koti",),
     "nurki": ("koti",),
     "nurkka": ("koti",),
