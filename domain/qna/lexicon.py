@@ -55,6 +55,9 @@ _ENTRIES: Final[dict[str, tuple[str, ...]]] = {
     "asiakas=": ("asiakkuus",),
     "asiakkaa": ("asiakkuus",),
     "asiakkai": ("asiakkuus",),
+    # --- feedback: workers get "huonoa palautetta", the process speaks of problems
+    "huono=": ("ongelma",),
+    "huonoa=": ("ongelma",),
     # --- how a client comes to a service: workers "end up", the sources "are referred"
     "paaty": ("ohjautua",),
     "paady": ("ohjautua",),
