@@ -131,3 +131,27 @@ def test_a_glossary_form_with_function_words_is_found_in_text() -> None:
     tokens = index.tokenizer.slots("vem beslutar om barn i behov av särskilt stöd", "sv")
     assert any(key == "@erityinen-tuki" for alts, _main, _factor, _cue in tokens for key, _f in alts)
     assert _top(index, "vem beslutar om barn i behov av särskilt stöd", "sv") in {"faq.erityinen", "erityinen-tuki"}
+
+
+def test_a_pronoun_form_is_not_a_topic_word() -> None:
+    # "niillä" is rare in a knowledge base, so as a topic word it would outweigh the topic.
+    index = _index(
+        _faq("faq.niilla", ["Mitä niillä lomakkeilla tehdään?", "Minne niillä lomakkeilla mennään?"], "Ne arkistoidaan."),
+        _faq("faq.asunto", ["Mitä tehdään, kun perheellä ei ole kotia?", "Perheellä ei ole kotia: mitä nyt?"], "Selvitetään asuminen."),
+    )
+    slots = index.tokenizer.slots("niillä ei oo kotia, mitä tehdään", "fi", query=True)
+    assert "niil" not in {main for _alts, main, _factor, _cue in slots}
+    assert _top(index, "niillä ei oo kotia, mitä tehdään") == "faq.asunto"
+
+
+def test_workers_words_for_housing_waiting_and_bad_feedback_meet_the_sources_words() -> None:
+    index = _index(
+        _faq("faq.koti", ["Sopiiko palvelu, jos perheeltä puuttuu koti?", "Entä jos kotia ei ole?"], "Ei yleensä."),
+        _faq("faq.jono", ["Onko tukiperheisiin jonoa?", "Kauanko jono kestää?"], "On."),
+        _faq("faq.ongelma", ["Mitä tapahtuu, jos palautteessa ilmenee ongelma?", "Ongelma palautteessa: mitä sitten?"], "Valvonta käynnistyy."),
+        _faq("faq.palaute", ["Miten palautetta annetaan?", "Mihin palaute kirjataan?"], "Lomakkeella."),
+        _faq("faq.perhe", ["Sopiiko palvelu koko perheelle?", "Onko palvelu perheille?"], "Sopii."),
+    )
+    assert _top(index, "perhe on häädetty eikä niillä oo asuntoa, sopiiko palvelu") == "faq.koti"
+    assert _top(index, "är det lång väntetid till tukiperhe?", "sv") == "faq.jono"
+    assert _top(index, "tuottajasta tulee huonoa palautetta, mitä tapahtuu") == "faq.ongelma"
