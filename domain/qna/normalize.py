@@ -588,8 +588,11 @@ def is_negation_question(text: str) -> bool:
 # saada", "passar", "can ... get"): a described situation is then matched to the criterion or
 # contra-indication it touches, not to a general page about the service.
 _FIT_QUESTION: Final = re.compile(
-    r"\b(sopi\w*|sovel\w*|käy(kö|ks|kö)?|kävis\w*|onnistu\w*|voi(ko|ks|si|siko|sko)|kannatta\w*|pitäis\w*|pitäisi\w*|"
-    r"riittä\w*|vaihtoeh\w*|oikea|passar|lämpar|lämplig|kan\s+\w+\s+få|suitable|possible|option|fit|can\s+\w+(\s+\w+)?\s+(get|go|have|be|start|begin|join|receive))\b",
+    r"\b(sopi\w*|sovel\w*|käy(kö|ks|kö)?|kävis\w*|onnistu\w*|voi(ko|ks|s|si|siko|sko|sko)|kannatta\w*|pitäis\w*|pitäisi\w*|"
+    r"sais(ko|kohan|iko)?|pääse(e|is)?(kö|ks)|"
+    r"riittä\w*|vaihtoeh\w*|oikea|passar|lämpar|lämplig|kan\s+\w+\s+få|ska\s+\w+\s+få|kan\s+(vi|man|ni)\s+(\w+\s+){0,2}(föreslå|ordna|ansöka|ge|erbjuda)|"
+    r"suitable|possible|option|fit|right\s+(call|choice|service)|good\s+idea|"
+    r"can\s+(\w+\s+){1,4}(get|go|have|be|start|begin|join|receive))\b",
     re.IGNORECASE,
 )
 _AGE: Final = re.compile(
