@@ -343,6 +343,7 @@ TUNING_GRID: Final[dict[str, tuple[float, ...]]] = {
     "complement": (0.0, 0.1, 0.2, 0.3, 0.4),
     "derivation": (0.0, 0.5, 0.6, 0.7, 0.8),
     "paragraph_question_words": (0.0, 0.5, 1.0),
+    "foreign_text": (0.5, 0.7, 0.8, 0.9, 1.0),
 }
 """The values `tune` tries for each weight: coarse on purpose, so that a few dozen dev
 questions cannot pull a weight to a value only they like.
@@ -410,6 +411,7 @@ _SCALAR_WEIGHTS: Final = (
     "negation_penalty",
     "situation_bonus",
     "age_bonus",
+    "foreign_text",
 )
 
 

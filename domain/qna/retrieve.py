@@ -139,6 +139,8 @@ class _Query:
     age: int | None
     topics: frozenset[str]
     """What the question shows of a situation (`topics.topics_in`)."""
+    lang: str = "fi"
+    """The question's language."""
     matched: dict[int, tuple[dict[int, float], float, float]] = field(default_factory=dict)
     """Per distinct text (`Doc.text_id`) already matched: its row, the share of it covered and
     its character similarity to the question (-1 until needed). Filled while scoring."""
@@ -206,6 +208,7 @@ def _query(index: QnaIndex, text: str, lang: str, w: Weights) -> _Query | None:
         fit=is_fit_question(text),
         age=age_in(text),
         topics=frozenset(topics_in(text)),
+        lang=lang,
     )
 
 
@@ -316,6 +319,8 @@ def _score_record(index: QnaIndex, rec: int, query: _Query, w: Weights, own: lis
         else:
             q_cov = _dot(query.weights, row) / query.total
         weight = fields[doc.field]
+        if doc.lang != query.lang and doc.lang != "fi":
+            weight *= w.foreign_text
         if doc.long:
             score = weight * q_cov
         else:
