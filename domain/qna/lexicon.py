@@ -57,6 +57,8 @@ _ENTRIES: Final[dict[str, tuple[str, ...]]] = {
     "asiakkai": ("asiakkuus",),
     # --- feedback: workers get "huonoa palautetta", the process speaks of problems
     "huono=": ("ongelma",),
+    "huolestutta": ("ongelma",),
+    "negatiivi": ("ongelma",),
     "huonoa=": ("ongelma",),
     # --- how a client comes to a service: workers "end up", the sources "are referred"
     "paaty": ("ohjautua",),
