@@ -139,6 +139,14 @@ _ENTRIES: Final[dict[str, tuple[str, ...]]] = {
     "raskau": ("raskaana",),
     "gravid": ("raskaana",),
     "pregnan": ("raskaana",),
+    # --- coercion: the cards say the family takes part voluntarily
+    "velvoit": ("vapaaehtoinen",),
+    "pakott": ("vapaaehtoinen",),
+    "pakko=": ("vapaaehtoinen",),
+    "tvinga": ("vapaaehtoinen",),
+    "force": ("vapaaehtoinen",),
+    "compel": ("vapaaehtoinen",),
+    "mandator": ("vapaaehtoinen",),
     # --- who the child needs
     "juttukaver": ("luotettava", "aikuinen"),
     "frivillig": ("vapaaehtoinen",),
