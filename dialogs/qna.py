@@ -178,15 +178,36 @@ class QnaDialog(Dialog):
     # 4. case --------------------------------------------------------------------------------
 
     def _case(self, turn: Turn, description: str) -> Outcome:
-        """A client situation: read for ids only; its text is neither stored nor logged."""
+        """A client situation: read for ids only; its text is neither stored nor logged.
+
+        A description usually ends in a question ("sopiiko perhekuntoutus?", "kuinka usein
+        lapsi on tukiperheessä?"). When the Q&A answers it clearly (confident or likely), that
+        answer comes first, above the reading: the worker asked something and gets it
+        answered, with the prefilled finder for the wider look."""
         reading = read_case(turn.snapshot.qna, turn.kb, description, turn.lang)
-        log_event(log, "qna_case", outcome="understood", topics=len(reading.topics), services=len(reading.services), age_band=reading.age_option)
+        result = turn.snapshot.qna.ask(description, turn.lang)
+        top = result.top if result.band in ("confident", "likely") else None
+        log_event(
+            log,
+            "qna_case",
+            outcome="understood",
+            topics=len(reading.topics),
+            services=len(reading.services),
+            age_band=reading.age_option,
+            answer=str(top.ref) if top else None,
+        )
+        if top is not None:
+            turn.count("qna_answered", result.band)
+        also = [str(c.ref) for c in result.candidates[1:MAX_OFFERS]] if top is not None and result.band == "likely" else []
         turn.data.update(
             question="",
             lang=detect_language(description, turn.lang),
-            answer=None,
+            answer=str(top.ref) if top else None,
+            matched=_matched(top, result.lang) if top else None,
+            feedback=False,
+            follow_ups=[],
             offers=[],
-            also=[],
+            also=also,
             case={
                 "age_option": reading.age_option,
                 "topics": list(reading.topics),
@@ -207,12 +228,23 @@ class QnaDialog(Dialog):
             age_label = next((o.label.get(lang) for o in question.options if o.id == reading.age_option), None)
         services = [(sid, card.name.get(lang), card.summary.get(lang)) for sid in case.get("services", ()) if (card := turn.kb.service(sid)) is not None]
         answers = [(q.id, reading.finder[q.id]) for q in turn.kb.finder.questions if q.id in reading.finder]
-        conditions = [a for raw in case.get("conditions", ()) if (ref := RecordRef.parse(raw)) and (a := compose(turn.kb, ref, lang)) is not None]
+        answered = turn.data.get("answer")
+        if answered:
+            # The answer to the description's question first (`_case`); shown once, so the
+            # conditions list below leaves it out.
+            answer_screen = self.show_answer(turn)
+            if isinstance(answer_screen, Screen):
+                turn.say(answer_screen)
+        conditions = [
+            a for raw in case.get("conditions", ()) if raw != answered and (ref := RecordRef.parse(raw)) and (a := compose(turn.kb, ref, lang)) is not None
+        ]
         return Screen(case_card(_ui(turn), reading, age_label, services, answers, conditions))
 
     async def act_on_case(self, turn: Turn, submit: Submit) -> Outcome:
         if submit.action == Action.MENU:
             return End(Result.TO_MENU)
+        if turn.data.get("answer") and submit.action in (Action.HELPFUL, Action.NOT_HELPFUL, Action.PICK, Action.FOLLOW_UP):
+            return await self.act_on_answer(turn, submit)
         return Stay(turn.text("qna.stale"), show=False)
 
     # Helpers ------------------------------------------------------------------------------------

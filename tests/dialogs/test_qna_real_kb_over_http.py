@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.service.app import create_app
 from bot.service.context import KnowledgeProvider
 from bot.service.settings import Settings
-from bot.store.qna_store import QnaUnanswered
+from bot.store.qna_store import QnaFeedback, QnaUnanswered
 from tests.dialogs.conversation import HttpConversation
 
 REAL_KB = Path(__file__).resolve().parents[2] / "knowledge"
@@ -147,6 +147,32 @@ async def test_a_case_description_offers_the_finder_prefilled_and_is_never_echoe
     # The finder starts with those answers: the age question is not asked again.
     shown = await chat.submit(finder)
     assert "Minkä ikäinen lapsi" not in shown
+
+
+async def test_a_case_description_that_asks_something_gets_the_answer_above_the_prefilled_finder(
+    client: TestClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    chat = new_chat(client)
+    shown = await chat.say(
+        "Yksinhuoltajaäiti on ihan uupunut ja 6-vuotias tarvitsisi säännöllisesti hengähdystaukoa kodin "
+        "ulkopuolella. Tukiperhe voisi auttaa. Kuinka usein lapsi yleensä on tukiperheessä?"
+    )
+
+    assert answered(chat) == "faq:faq.tukiperhe-kuinka-usein"
+    assert "viikonlop" in shown.casefold()
+    # ... and the description read as a case, with the finder prefilled for the wider look.
+    assert "Ymmärsin tilanteesta: Alle 7-vuotias" in shown
+    finder = next(d for d in submits(chat) if d.get("pv", {}).get("value") == "finder")
+    assert "ika=alle-7" in finder["finder"].split(";")
+    assert "uupunut" not in shown
+
+    helpful = next(d for d in submits(chat) if d.get("pv", {}).get("action") == "helpful")
+    assert "Kiitos" in await chat.submit(helpful)
+    async with sessionmaker() as session:
+        feedback = (await session.execute(select(QnaFeedback.answer_id, QnaFeedback.helpful))).all()
+        assert [tuple(row) for row in feedback] == [("faq:faq.tukiperhe-kuinka-usein", 1)]
+        # The description is never stored, not even for the curators.
+        assert not (await session.execute(select(QnaUnanswered))).scalars().all()
 
 
 async def test_a_case_description_names_the_contra_indications_it_touches_of_the_service_it_asks_about(client: TestClient) -> None:
