@@ -66,6 +66,8 @@ LABELS: dict[str, dict[str, str]] = {
         "nonsense": "Mikä on lounaslistan hinta?",
         "case": "Perheessä 9- ja 12-vuotias. Äiti ei enää jaksa ja isä juo joka päivä, usein lasten nähden. "
         "Lapset ovat paljon pois koulusta. Mietin perhekuntoutusta, sopisiko?",
+        "case_question": "Yksinhuoltajaäiti on ihan uupunut ja 6-vuotias tarvitsisi hengähdystaukoa kodin "
+        "ulkopuolella. Tukiperhe voisi auttaa. Kuinka usein lapsi yleensä on tukiperheessä?",
         "cancel": "peruuta",
         "help": "apu",
         "why": "Miksi?",
@@ -118,6 +120,8 @@ LABELS: dict[str, dict[str, str]] = {
         "nonsense": "Vad kostar lunchen?",
         "case": "Familjen har en 14-årig son som dragit sig undan och inte går till skolan. Båda föräldrarna "
         "jobbar heltid och orkar inte sätta gränser. Skulle familjerehabilitering passa?",
+        "case_question": "Ensamstående mamman är helt slut och 6-åringen skulle behöva andrum utanför hemmet. "
+        "En stödfamilj kunde hjälpa. Hur ofta brukar barnet vara i stödfamiljen?",
         "cancel": "avbryt",
         "help": "hjälp",
         "why": "Varför?",
@@ -210,6 +214,7 @@ def flows(lang: str) -> dict[str, list[Step]]:
             {"say": t["vague"], "slug": "qna-did-you-mean"},
             {"say": t["nonsense"], "slug": "qna-no-match"},
             {"say": t["case"], "slug": "qna-case"},
+            {"say": t["case_question"], "slug": "qna-case-question"},
         ],
         # A whole feedback report: the form steps' fields are filled in and sent with Next.
         "feedback": [

@@ -209,7 +209,9 @@ def also_block(ui: QnaUi, offers: Sequence[tuple[RecordRef, str]], step: str) ->
     if not offers:
         return []
     body: list[Element] = [{**text(ui("also_title"), spacing="Medium"), "weight": "Bolder"}]
-    body += [{"type": "ActionSet", "actions": [_own(title, step, Action.PICK, str(ref))]} for ref, title in offers]
+    # Tiles, not buttons: a question is often longer than a button's one line (a Swedish one
+    # was cut off in Web Chat); a tile's text wraps.
+    body += [choice(_own(title, step, Action.PICK, str(ref))) for ref, title in offers]
     return body
 
 
