@@ -49,9 +49,9 @@ def test_the_set_is_large_varied_and_has_a_separate_held_out_part(questions: lis
     assert len(questions) >= 300
     parts = Counter(q.part for q in questions)
     # Large enough to measure on its own; the tuning part grows by new batches written to find
-    # what the earlier ones no longer show, so the held-out share is a floor, not a fixed third.
+    # what the earlier ones no longer show, so the held-out share is a floor (a sixth or more), not a fixed third.
     assert parts[HELD_OUT] >= 120
-    assert parts[HELD_OUT] / len(questions) >= 0.20
+    assert parts[HELD_OUT] / len(questions) >= 0.15
     languages = Counter(q.lang for q in questions)
     assert languages["sv"] + languages["en"] >= 60
     kinds = Counter(q.kind for q in questions)
