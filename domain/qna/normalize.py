@@ -307,6 +307,13 @@ STOP_WORDS: Final[dict[str, frozenset[str]]] = {
             "någon",
             "något",
             "några",
+            # particles and auxiliaries: rare in the short Swedish texts, so without this their
+            # IDF outweighed the topic ("i vilket skede tas ... upp")
+            "tas",
+            "upp",
+            "kommer",
+            "finns",
+            "brukar",
             "alla",
             "varje",
             "mer",
@@ -462,6 +469,7 @@ QUESTION_WORDS: Final = frozenset(
         "vem",
         "vilka",
         "vilken",
+        "vilket",
         "hur",
         "när",
         "var",

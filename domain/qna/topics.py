@@ -51,6 +51,11 @@ TOPICS: Final[dict[str, tuple[str, ...]]] = {
     ),
     "housing": (
         "asunno",
+        "asunto",
+        "häädet",
+        "häätö",
+        "vräk",
+        "evict",
         "koditon",
         "kodittom",
         "nurki",
