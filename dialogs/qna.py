@@ -119,7 +119,10 @@ class QnaDialog(Dialog):
         turn.data["follow_ups"] = [faq_id for faq_id, _ in answer.follow_ups]
         matched = turn.data.pop("matched", None)
         lang = _lang(turn)
-        also = [(r, turn.snapshot.qna.title(r, lang)) for raw in turn.data.get("also", ()) if (r := RecordRef.parse(raw))]
+        # An offer the card already makes as a follow-up or a related card would show twice.
+        shown = {f"faq:{faq_id}" for faq_id, _ in answer.follow_ups}
+        shown |= {f"{link.kind}:{link.id}" for link in answer.related if link.kind in ("service", "step")}
+        also = [(r, turn.snapshot.qna.title(r, lang)) for raw in turn.data.get("also", ()) if raw not in shown and (r := RecordRef.parse(raw))]
         return Screen(answer_card(_ui(turn), answer, turn.origin.step, matched=matched, also=also))
 
     async def act_on_answer(self, turn: Turn, submit: Submit) -> Outcome:

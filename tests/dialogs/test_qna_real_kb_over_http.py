@@ -227,3 +227,14 @@ async def test_a_swedish_age_question_gets_the_age_rule_read_in_swedish_without_
     # was the rule's English or Finnish one, so the line is left out.
     assert "Svar på frågan" not in shown
     assert "The child" not in shown and "Lapsi tai nuori" not in shown
+
+
+async def test_an_answer_offers_each_other_question_once(client: TestClient) -> None:
+    # "Kuinka usein" is ahead of "Mikä on tukiperhe?", which is also its follow-up: the
+    # worker sees it under "Voit myös kysyä" and not again under "Vai tarkoititko".
+    chat = new_chat(client)
+    await chat.say("kuinka usein lapsi menee tukiperheeseen")
+    assert answered(chat) == "faq:faq.tukiperhe-kuinka-usein"
+    titles = chat.button_titles
+    assert "Mikä on tukiperhe?" in titles
+    assert len(titles) == len(set(titles)), titles
