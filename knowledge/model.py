@@ -141,6 +141,17 @@ class ImpliedBy(Record):
 # --- Principle cards ----------------------------------------------------------------------
 
 
+class Situations(Record):
+    """How workers describe a client situation that a condition is about ("tyttö kaipaa
+    lähinnä turvallista aikuista harrastuksiin"), for the Q&A matcher only: never shown.
+    A situation is matched to the condition it touches, and workers describe situations in
+    the family's words, not in the card's."""
+
+    fi: tuple[NonEmpty, ...] = ()
+    sv: tuple[NonEmpty, ...] = ()
+    en: tuple[NonEmpty, ...] = ()
+
+
 class Criterion(Record):
     """One 'when this is the right service' condition, asked as a yes/no question."""
 
@@ -157,6 +168,7 @@ class Criterion(Record):
     erityisellä harkinnalla." (the statement itself would then be false). KB224 warns where
     it is missing."""
     implied_by: ImpliedBy | None = None
+    situations: Situations | None = None
 
 
 class ContraIndication(Record):
@@ -173,6 +185,7 @@ class ContraIndication(Record):
     """Service ids to consider instead. Empty where the source names none (say so in the
     explanation)."""
     implied_by: ImpliedBy | None = None
+    situations: Situations | None = None
 
 
 class AgeRange(Record):

@@ -78,7 +78,7 @@ FIELDS: Final = (
     "name", "keyword", "criterion", "summary", "description",
     "step-title", "step-what", "process",
     "term", "expansion", "synonym", "definition",
-    "statement", "explanation", "owner",
+    "statement", "explanation", "owner", "situation",
 )  # fmt: skip
 """Every field a document can come from; `Weights.field` gives each its weight."""
 LONG_FIELDS: Final = frozenset({"summary", "answer", "step-what", "definition", "description", "explanation"})
@@ -88,6 +88,9 @@ of *them* the question covers."""
 DEFINITION_FIELDS: Final = frozenset({"term", "expansion", "synonym", "name"})
 """Fields that name a thing: "mikä on X" / "what is X" asks for exactly them, so question
 words do not count against them (see `retrieve`)."""
+MATCHER_ONLY_FIELDS: Final = frozenset({"situation"})
+"""Texts written for the matcher alone: a worker never sees them, not even as the question
+an answer answers."""
 CONTEXT_FIELDS: Final = frozenset({"process", "owner"})
 """Where a record sits (a step's process, a criterion's card): evidence for the record, never
 its best match."""
@@ -331,6 +334,8 @@ def _collect(kb: KnowledgeBase) -> _Collected:
                 for fld, value in (("criterion", condition.question), ("explanation", condition.explanation), ("statement", condition.statement)):
                     if value is not None and (localized := getattr(value, lang)):
                         texts.append((fld, lang, localized))
+                if condition.situations is not None:
+                    texts += [("situation", lang, text) for text in getattr(condition.situations, lang)]
             label = condition.statement or condition.question
             age_rule = condition.implied_by is not None and condition.implied_by.question == AGE_QUESTION
             out.add(
@@ -772,8 +777,17 @@ def build_index(kb: KnowledgeBase, morphology: Morphology = "lemma") -> QnaIndex
     docs: list[Doc] = []
     by_record: list[list[int]] = [[] for _ in records]
     named_by: dict[str, set[int]] = defaultdict(set)
+    owner_keys: dict[int, set[str]] = defaultdict(set)
     for doc, pos in zip(raw, doc_text, strict=True):
         built, total, plain, matches, key_set, slot_weights = built_texts[pos]
+        if doc.field == "owner":
+            owner_keys[doc.record].update(slot.keys[0][0] for slot in built)
+        elif doc.field == "situation":
+            # "... käykö ammatillinen tukihenkilö?": the card is the owner's evidence; in a
+            # situation its name would make every question about the card a near match.
+            built = tuple(slot for slot in built if owner_keys[doc.record].isdisjoint(key for key, _f in slot.keys))
+            matches = _slots_by_key(built)
+            key_set, slot_weights, total = frozenset(matches), tuple(slot.weight for slot in built), sum(slot.weight for slot in built)
         if not built:
             continue
         if doc.field in DEFINITION_FIELDS and len(built) == 1:

@@ -114,6 +114,7 @@ WEIGHTS: Final = Weights(
             "statement": 0.9,
             "explanation": 0.6,
             "owner": 0.5,
+            "situation": 0.9,
         }
     ),
     kind=_frozen({"faq": 1.0, "service": 1.0, "step": 0.95, "term": 0.6, "criterion": 0.9, "contra": 0.9, "unsuitable": 0.7}),

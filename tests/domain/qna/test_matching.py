@@ -155,3 +155,27 @@ def test_workers_words_for_housing_waiting_and_bad_feedback_meet_the_sources_wor
     assert _top(index, "perhe on häädetty eikä niillä oo asuntoa, sopiiko palvelu") == "faq.koti"
     assert _top(index, "är det lång väntetid till tukiperhe?", "sv") == "faq.jono"
     assert _top(index, "tuottajasta tulee huonoa palautetta, mitä tapahtuu") == "faq.ongelma"
+
+
+def _with_contra(situations: dict[str, list[str]] | None) -> QnaIndex:
+    data = small_kb_data()
+    card: dict[str, Any] = data["services"][0]  # type: ignore[index]
+    contra: dict[str, Any] = {
+        "id": "ammatillinen-tukihenkilo.vapaaehtoinen-riittaa",
+        "question": {"fi": "Tarvitseeko nuori ennemmin luotettavan aikuisen ilman muutostyön tavoitetta?"},
+        "explanation": {"fi": "Silloin vapaaehtoinen tukihenkilö riittää."},
+        "alternatives": ["tukiperhe"],
+    }
+    if situations is not None:
+        contra["situations"] = situations
+    card["contraindications"] = [contra]
+    return build_index(KnowledgeBase.model_validate(data))
+
+
+def test_a_situation_in_the_familys_words_finds_the_condition_through_its_situations() -> None:
+    asked = "tyttö kaipaa vain jotakuta jonka kanssa käydä kahvilla ja elokuvissa"
+    situations = {"fi": ["Tyttö kaipaa lähinnä kaveria, jonka kanssa käydä kahvilla tai elokuvissa."], "sv": ["Flickan vill mest ha någon att fika med."]}
+    assert _top(_with_contra(situations), asked) == "ammatillinen-tukihenkilo.vapaaehtoinen-riittaa"
+    assert _top(_with_contra(situations), "flickan vill ha någon att fika med", "sv") == "ammatillinen-tukihenkilo.vapaaehtoinen-riittaa"
+    without = rank(_with_contra(None), asked, "fi")
+    assert all(c.ref.id != "ammatillinen-tukihenkilo.vapaaehtoinen-riittaa" for c in without[:1])
