@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any, Final, Literal
 
 from bot.store.qna_store import QnaStore, Reason
@@ -34,8 +35,8 @@ from dialogs.engine import Dialog, End, Goto, Outcome, Screen, Stay, Step, Turn
 from domain.logs import log_event
 from domain.privacy import redact_and_cap
 from domain.qna.answer import compose
-from domain.qna.case import CaseReading, is_case_description, read_case
-from domain.qna.index import AGE_QUESTION, RecordRef
+from domain.qna.case import CaseReading, closing_fact_question, is_case_description, read_case
+from domain.qna.index import AGE_QUESTION, MATCHER_ONLY_FIELDS, RecordRef
 from domain.qna.normalize import LANGUAGES, age_in, detect_language
 from domain.qna.retrieve import Candidate
 
@@ -116,13 +117,19 @@ class QnaDialog(Dialog):
             # The record left the knowledge base since it was answered.
             turn.say(turn.text("qna.unknown_record"))
             return End()
+        lang = _lang(turn)
+        also_refs = [r for raw in turn.data.get("also", ()) if (r := RecordRef.parse(raw))]
+        # "Or did you mean" names each runner-up once: the card leaves it out of its follow-up
+        # questions and its related links, where it would show a second time.
+        offered = {str(r) for r in also_refs}
+        answer = replace(
+            answer,
+            follow_ups=tuple(f for f in answer.follow_ups if f"faq:{f[0]}" not in offered),
+            related=tuple(link for link in answer.related if f"{link.kind}:{link.id}" not in offered),
+        )
         turn.data["follow_ups"] = [faq_id for faq_id, _ in answer.follow_ups]
         matched = turn.data.pop("matched", None)
-        lang = _lang(turn)
-        # An offer the card already makes as a follow-up or a related card would show twice.
-        shown = {f"faq:{faq_id}" for faq_id, _ in answer.follow_ups}
-        shown |= {f"{link.kind}:{link.id}" for link in answer.related if link.kind in ("service", "step")}
-        also = [(r, turn.snapshot.qna.title(r, lang)) for raw in turn.data.get("also", ()) if raw not in shown and (r := RecordRef.parse(raw))]
+        also = [(r, turn.snapshot.qna.title(r, lang)) for r in also_refs]
         return Screen(answer_card(_ui(turn), answer, turn.origin.step, matched=matched, also=also))
 
     async def act_on_answer(self, turn: Turn, submit: Submit) -> Outcome:
@@ -188,7 +195,12 @@ class QnaDialog(Dialog):
         answer comes first, above the reading: the worker asked something and gets it
         answered, with the prefilled finder for the wider look."""
         reading = read_case(turn.snapshot.qna, turn.kb, description, turn.lang)
-        result = turn.snapshot.qna.ask(description, turn.lang)
+        # A closing question of its own is answered by its own words; otherwise the situation
+        # with it (`closing_fact_question`).
+        closing = closing_fact_question(description)
+        result = turn.snapshot.qna.ask(closing, turn.lang) if closing is not None else None
+        if result is None or result.band not in ("confident", "likely"):
+            result = turn.snapshot.qna.ask(description, turn.lang)
         top = result.top if result.band in ("confident", "likely") else None
         log_event(
             log,
@@ -278,4 +290,4 @@ def _ui(turn: Turn) -> QnaUi:
 def _matched(top: Candidate, lang: str) -> str | None:
     """The question the answer answers, shown above it: only in the reader's language (a
     Swedish question may have matched the record's English or Finnish text)."""
-    return top.phrasing if top.lang == lang else None
+    return top.phrasing if top.lang == lang and top.field not in MATCHER_ONLY_FIELDS else None

@@ -23,7 +23,7 @@ from typing import Final
 
 from domain.qna.answer import read_age
 from domain.qna.index import AGE_QUESTION, QnaIndex
-from domain.qna.normalize import age_in, fold, normalize
+from domain.qna.normalize import age_in, fold, is_fit_question, normalize
 from domain.qna.retrieve import rank
 from domain.qna.topics import topics_in
 from knowledge.model import KnowledgeBase
@@ -55,6 +55,8 @@ _CLIENTSHIP: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     ("perhesosiaalityo", re.compile(r"perhesosiaality|perhesossu|lapsiperheiden sosiaality|familjesocial|family social work", re.I)),
 )
 _SPECIAL_SUPPORT: Final = re.compile(r"erityisen tuen tarv|särskilt stöd|sarskilt stod|special support", re.I)
+CLOSING_QUESTION_MIN_WORDS: Final = 3
+"""Shorter ("Mitä teen?", "Mitä palveluja?") asks about the situation, not a fact of its own."""
 _SENTENCE_END: Final = re.compile(r"[.!?]+(?:\s|$)")
 _BAND: Final = re.compile(r"^(?:(\d+)-(\d+)|alle-(\d+))$")
 
@@ -77,6 +79,24 @@ class CaseReading:
 
 def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+def closing_fact_question(text: str) -> str | None:
+    """The description's last sentence when it is a question of its own about a fact ("Kuinka
+    usein lapsi yleensä on tukiperheessä?"), else None. Such a question is answered by its own
+    words: the situation before it would pull the answer towards the conditions it touches. A
+    question whether a service fits ("sopiiko perhekuntoutus?") is not one: it needs the
+    situation."""
+    stripped = text.strip()
+    if not stripped.endswith("?"):
+        return None
+    parts = sentences(stripped)
+    if len(parts) < 2:
+        return None
+    last = parts[-1]
+    if is_fit_question(last) or len(normalize(last).split()) < CLOSING_QUESTION_MIN_WORDS:
+        return None
+    return last
 
 
 def is_case_description(text: str) -> bool:

@@ -91,7 +91,7 @@ async def test_a_situation_gets_the_contra_indication_in_plain_words_and_the_che
 
 async def test_a_situation_names_the_alternative_and_opens_it(client: TestClient) -> None:
     chat = new_chat(client)
-    shown = await chat.say("vanhemmat tarvitsevat itse tukea vanhemmuuteen eikä lapseen keskittyvää työtä, sopiiko ammatillinen tukihenkilö")
+    shown = await chat.say("koko perhe tarvitsee muutostyötä jotta vanhemmat pystyisivät tukemaan lasta, sopiiko ammatillinen tukihenkilö")
     assert answered(chat) == "contra:ammatillinen-tukihenkilo.perheen-muutostyo"
     assert "Ei yleensä sovellu:" in shown and "Harkitse sen sijaan: Perhetyö" in shown
     assert "Kortti: Perhetyö" in chat.button_titles
@@ -231,10 +231,20 @@ async def test_a_swedish_age_question_gets_the_age_rule_read_in_swedish_without_
 
 async def test_an_answer_offers_each_other_question_once(client: TestClient) -> None:
     # "Kuinka usein" is ahead of "Mikä on tukiperhe?", which is also its follow-up: the
-    # worker sees it under "Voit myös kysyä" and not again under "Vai tarkoititko".
+    # worker sees it under "Vai tarkoititko" and not again under "Voit myös kysyä".
     chat = new_chat(client)
     await chat.say("kuinka usein lapsi menee tukiperheeseen")
     assert answered(chat) == "faq:faq.tukiperhe-kuinka-usein"
     titles = chat.button_titles
     assert "Mikä on tukiperhe?" in titles
     assert len(titles) == len(set(titles)), titles
+
+
+async def test_a_situation_in_everyday_words_reaches_the_condition_and_its_examples_stay_unseen(client: TestClient) -> None:
+    # Nothing of "kaipais vaan aikuista ... uimassa" is in the card's own sentences: the
+    # condition's situations carry it, and a worker never sees them.
+    chat = new_chat(client)
+    shown = await chat.say("tytöllä ei oo mitään isompaa muutettavaa, kaipais vaan aikuista jonka kanssa käydä uimassa, käykö amm tukihenkilö")
+    assert answered(chat) == "contra:ammatillinen-tukihenkilo.vapaaehtoinen-riittaa"
+    assert "Ei yleensä sovellu:" in shown and "Vapaaehtoinen tukihenkilö" in shown
+    assert "Vastaus kysymykseen" not in shown

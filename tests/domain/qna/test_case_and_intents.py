@@ -11,7 +11,7 @@ import pytest
 
 from domain.qna import QnaIndex, build_index
 from domain.qna.answer import compose, read_age
-from domain.qna.case import is_case_description, read_case
+from domain.qna.case import closing_fact_question, is_case_description, read_case
 from domain.qna.index import RecordRef
 from domain.qna.nonsense import is_nonsense
 from domain.qna.normalize import age_in, is_fit_question, is_negation_question
@@ -213,3 +213,17 @@ def test_an_entry_that_speaks_of_all_the_situation_shows_stays_first(index: QnaI
     # Pregnancy and substances: the entry on pregnancy names both, so no single condition
     # is put before it.
     assert top_of(index, "raskaana oleva äiti käyttää päihteitä, voiko hänelle tarjota perhekuntoutusta") == "faq:faq.perhekuntoutus-raskaus"
+
+
+@pytest.mark.parametrize(
+    ("text", "closing"),
+    [
+        ("Äiti on uupunut ja 6-vuotias tarvitsee hengähdystaukoa. Kuinka usein lapsi yleensä on tukiperheessä?", "Kuinka usein lapsi yleensä on tukiperheessä"),
+        ("Isä käyttää päihteitä ja äiti on väsynyt. Sopiiko perhekuntoutus?", None),
+        ("Poika on 14 ja jää pois koulusta. Mitä teen?", None),
+        ("Poika on 14 ja jää pois koulusta. Kuinka usein lapsi on tukiperheessä.", None),
+        ("Kuinka usein lapsi on tukiperheessä?", None),
+    ],
+)
+def test_a_description_closing_with_a_fact_question_of_its_own_gives_that_question(text: str, closing: str | None) -> None:
+    assert closing_fact_question(text) == closing
