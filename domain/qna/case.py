@@ -23,7 +23,7 @@ from typing import Final
 
 from domain.qna.answer import read_age
 from domain.qna.index import AGE_QUESTION, QnaIndex
-from domain.qna.normalize import age_in, fold, is_fit_question, normalize
+from domain.qna.normalize import age_in, fold, is_fit_question, is_question_word, normalize
 from domain.qna.retrieve import rank
 from domain.qna.topics import topics_in
 from knowledge.model import KnowledgeBase
@@ -88,13 +88,14 @@ def closing_fact_question(text: str) -> str | None:
     question whether a service fits ("sopiiko perhekuntoutus?") is not one: it needs the
     situation."""
     stripped = text.strip()
-    if not stripped.endswith("?"):
-        return None
     parts = sentences(stripped)
     if len(parts) < 2:
         return None
     last = parts[-1]
-    if is_fit_question(last) or len(normalize(last).split()) < CLOSING_QUESTION_MIN_WORDS:
+    words = normalize(last).split()
+    # Typed in a chat, a question often has no question mark: its first word says it asks.
+    asks = stripped.endswith("?") or (bool(words) and is_question_word(words[0]))
+    if not asks or is_fit_question(last) or len(words) < CLOSING_QUESTION_MIN_WORDS:
         return None
     return last
 

@@ -221,7 +221,8 @@ def test_an_entry_that_speaks_of_all_the_situation_shows_stays_first(index: QnaI
         ("Äiti on uupunut ja 6-vuotias tarvitsee hengähdystaukoa. Kuinka usein lapsi yleensä on tukiperheessä?", "Kuinka usein lapsi yleensä on tukiperheessä"),
         ("Isä käyttää päihteitä ja äiti on väsynyt. Sopiiko perhekuntoutus?", None),
         ("Poika on 14 ja jää pois koulusta. Mitä teen?", None),
-        ("Poika on 14 ja jää pois koulusta. Kuinka usein lapsi on tukiperheessä.", None),
+        ("Poika on 14 ja jää pois koulusta. kuinka usein lapsi on tukiperheessä", "kuinka usein lapsi on tukiperheessä"),
+        ("Poika on 14 ja jää pois koulusta. Lapsi on tukiperheessä kuukauden.", None),
         ("Kuinka usein lapsi on tukiperheessä?", None),
     ],
 )
