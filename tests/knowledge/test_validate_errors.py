@@ -523,6 +523,17 @@ def test_similar_phrasings_across_entries_are_a_warning(kb_tree: KbTree) -> None
     assert problem.severity is Severity.WARNING
 
 
+def test_the_same_phrasing_in_another_language_of_another_entry_is_an_error(kb_tree: KbTree) -> None:
+    # Only a name or an abbreviation reads the same in two languages; the matcher still
+    # cannot tell the entries apart.
+    kb_tree.replace(FAQ, "- Mihin järjestelmään esitys kirjataan?", "- What does a support person do?")
+
+    problem = only(validate(kb_tree.root), "KB230")
+
+    assert problem.path == "entries[1].phrasings.fi[1]"
+    assert "faq.mika-tukihenkilo" in problem.message
+
+
 def test_same_phrasing_twice_in_one_entry_is_a_warning(kb_tree: KbTree) -> None:
     kb_tree.replace(FAQ, "- Mitä tukihenkilö tekee?", "- mikä on  tukihenkilö")
 
