@@ -27,6 +27,11 @@ def language_of(locale: str | None) -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
+_SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader where PyYAML was built with it: the same documents, parsed about ten
+times faster (the locales are a tenth of a second of every start in pure Python)."""
+
+
 class Strings:
     """Immutable table of UI strings, loaded once at start-up."""
 
@@ -39,7 +44,7 @@ class Strings:
         for lang in LANGUAGES:
             entries: dict[str, str] = {}
             for path in sorted((directory / lang).glob("*.yaml")):
-                data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+                data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER) or {}  # noqa: S506 (a safe loader)
                 if not isinstance(data, dict):
                     raise ValueError(f"{path}: expected a mapping of keys to strings")
                 for key, value in _flatten(data):
