@@ -431,6 +431,9 @@ class Tokenizer:
         self._concept_cache: _Lru[tuple[str, ...]] = _Lru(FUZZY_CACHE_SIZE * 4)
         self._fuzzy_cache: _Lru[tuple[tuple[str, float], ...]] = _Lru(FUZZY_CACHE_SIZE)
         self._family_cache: _Lru[tuple[str, ...]] = _Lru(FUZZY_CACHE_SIZE)
+        self.build_words: dict[tuple[str, str], list[tuple[str, float]]] | None = {}
+        """A word's alternatives while the index is built (the knowledge base repeats its
+        words thousands of times); None afterwards, so questions never grow it."""
 
     def split_compound(self, word: str) -> tuple[str, ...]:
         """Keys of the parts of a compound, when every part is a word of the knowledge base.
@@ -568,9 +571,13 @@ class Tokenizer:
         per_word: list[list[tuple[str, float]]] = []
         factors: list[float] = []
         cues: list[bool] = []
+        memo = None if query else self.build_words
         for w in kept:
             factors.append(QUESTION_WORD_FACTOR if is_question_word(w) else 1.0)
             cues.append(is_definition_cue(w))
+            if memo is not None and (known := memo.get((w, lang))) is not None:
+                per_word.append(known)
+                continue
             alts: dict[str, float] = {}
             for k in keys_of(w, lang):
                 alts.setdefault(k, 1.0)
@@ -598,6 +605,8 @@ class Tokenizer:
                         if alts.get(key, 0.0) < LEXICON_FACTOR:
                             alts[key] = LEXICON_FACTOR
             per_word.append(list(alts.items()))
+            if memo is not None:
+                memo[(w, lang)] = per_word[-1]
         return self._merge_concepts(per_word, factors, cues)
 
     def _merge_concepts(self, per_word: list[list[tuple[str, float]]], factors: list[float], cues: list[bool]) -> list[SlotSpec]:
@@ -825,6 +834,7 @@ def build_index(kb: KnowledgeBase, morphology: Morphology = "lemma") -> QnaIndex
         for held in indexed.matches:
             doc_postings[held].add(position)
     vocabulary = tuple(sorted(k for k in postings if not k.startswith("@")))
+    tokenizer.build_words = None
     tokenizer.set_vocabulary(vocabulary)
 
     return QnaIndex(
