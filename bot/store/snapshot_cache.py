@@ -68,12 +68,22 @@ def _digest_files(digest: Any, folder: Path, files: Iterable[Path]) -> None:
         digest.update(path.read_bytes() + b"\0")
 
 
+def snapshot_path(root: Path, folder: Path) -> Path:
+    return folder / f"{PREFIX}{fingerprint(root)[:40]}.pickle"
+
+
+def saved_snapshot(root: Path, folder: Path) -> Path | None:
+    """The file a start would read the snapshot of `root` from, when there is one."""
+    path = snapshot_path(root, folder)
+    return path if path.is_file() else None
+
+
 def cached_snapshot(root: Path, folder: Path | None, build: Callable[[], Snapshot]) -> Snapshot:
     """The snapshot of `root`: from `folder` when one was saved for these inputs, else built
     (and saved). `build` raises as it would without the cache (an invalid base is never saved)."""
     if folder is None:
         return build()
-    path = folder / f"{PREFIX}{fingerprint(root)[:40]}.pickle"
+    path = snapshot_path(root, folder)
     try:
         with path.open("rb") as stream:
             found = pickle.load(stream)  # noqa: S301 (our own file in our own private folder; see the module's docstring)

@@ -130,3 +130,12 @@ def test_the_entry_point_migrates_a_new_database_then_serves_and_the_health_chec
     assert f"Database upgraded from an empty database to revision {head_revision()}" in stdout
     # `exec`: the server replaced the shell, so SIGTERM reached it and it stopped cleanly.
     assert server.returncode in (0, -signal.SIGTERM)
+
+
+def test_the_image_holds_the_knowledge_index_built_as_the_service_user() -> None:
+    # After USER: the index lands in the service user's ./data/cache, readable at run time
+    # on the read-only root file system.
+    final = _stages()[-1]
+    kinds = [kind for kind, _args in final]
+    prepare = final.index(("RUN", "palveluopas run --prepare"))
+    assert kinds.index("USER") < prepare

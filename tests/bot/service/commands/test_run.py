@@ -15,6 +15,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from bot.store.snapshot_cache import cached_snapshot
+
 REPO_ROOT = Path(__file__).resolve().parents[4]
 
 
@@ -111,3 +113,38 @@ def test_the_server_refuses_to_start_on_an_invalid_knowledge_base(database_url: 
     assert result.returncode == 2
     assert "knowledge base" in result.stderr and "finder.yaml" in result.stderr and "[KB004]" in result.stderr
     assert len(result.stderr.splitlines()) <= 25, "the problems fit on one screen"
+
+
+def _prepare(kb: Path, cache: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "KNOWLEDGE_ROOT": str(kb), "KNOWLEDGE_CACHE_DIR": cache}
+    return subprocess.run(
+        [sys.executable, "-m", "bot.service.cli", "run", "--prepare"], env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def test_prepare_saves_the_index_a_start_then_reads_instead_of_building(kb_root: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    result = _prepare(kb_root, str(cache))
+
+    assert result.returncode == 0, result.stderr
+    assert "indexed" in result.stdout
+    [saved] = cache.glob("snapshot-*.pickle")
+    assert saved.name in result.stdout
+
+    def must_not_build() -> Any:
+        raise AssertionError("the start built the index although --prepare had saved it")
+
+    assert cached_snapshot(kb_root, cache, must_not_build).kb.faq
+
+
+def test_prepare_refuses_an_invalid_knowledge_base_and_a_cache_that_is_off(kb_root: Path, tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    shutil.copytree(kb_root, kb)
+    (kb / "finder.yaml").write_text("questions: [\n", encoding="utf-8")
+
+    broken = _prepare(kb, str(tmp_path / "cache"))
+    off = _prepare(kb_root, "off")
+
+    assert broken.returncode == 2 and "[KB004]" in broken.stderr
+    assert not (tmp_path / "cache").exists() or not list((tmp_path / "cache").glob("snapshot-*"))
+    assert off.returncode == 2 and "KNOWLEDGE_CACHE_DIR is off" in off.stderr
