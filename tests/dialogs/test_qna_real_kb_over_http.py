@@ -248,3 +248,12 @@ async def test_a_situation_in_everyday_words_reaches_the_condition_and_its_examp
     assert answered(chat) == "contra:ammatillinen-tukihenkilo.vapaaehtoinen-riittaa"
     assert "Ei yleensä sovellu:" in shown and "Vapaaehtoinen tukihenkilö" in shown
     assert "Vastaus kysymykseen" not in shown
+
+
+async def test_a_swedish_situation_is_answered_in_swedish_down_to_the_cards_name_in_the_source(client: TestClient) -> None:
+    chat = new_chat(client, locale="sv-SE")
+    shown = await chat.say("mamman har ingen egen bostad just nu och bor hos en kompis med barnen, kan de få familjerehabilitering?")
+    assert answered(chat) == "contra:perhekuntoutus.ei-kotia"
+    assert "Passar vanligtvis inte:" in shown
+    assert "Källa: tjänstekortet Familjerehabilitering dygnet runt" in shown
+    assert "Ympärivuorokautinen" not in shown
