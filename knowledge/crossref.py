@@ -32,6 +32,7 @@ from knowledge.model import (
 )
 from knowledge.problems import Problem
 from knowledge.similarity import phrasing_problems
+from knowledge.situations import situation_problems
 from knowledge.text import normalise
 from knowledge.yaml_lines import YamlPath
 
@@ -94,6 +95,7 @@ def check_cross_references(kb: CrossRefInput) -> list[Problem]:
         *_translations(kb),
         *_bare_yes_or_no(kb),
         *phrasing_problems(kb.faq_files),
+        *situation_problems(kb.services),
     ]
 
 

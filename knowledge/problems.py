@@ -65,6 +65,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "KB231": (_W, "FAQ phrasing very close to another entry's (>= 90)"),
     "KB232": (_W, "the same phrasing twice in one FAQ entry"),
     "KB233": (_W, "glossary synonym (or term) shared by two terms"),
+    "KB234": (_W, "a condition's situation repeated, or very close to another condition's on the card (>= 90)"),
 }
 """Code -> (severity, meaning). `knowledge/README.md` repeats this table for authors."""
 

@@ -544,6 +544,48 @@ def test_same_phrasing_twice_in_one_entry_is_a_warning(kb_tree: KbTree) -> None:
     assert "KB230" not in codes(result)
 
 
+# --- Situations of a card's conditions ---------------------------------------------------
+
+SERVICE = "services/tukihenkilo.yaml"
+CRITERION_END = "      no: [alle-7]\ncontraindications:"
+CONTRA_END = "      no: [viikoittainen]\nprerequisites:"
+
+
+def _with_situations(kb_tree: KbTree, criterion: list[str], contra: list[str]) -> None:
+    def block(texts: list[str]) -> str:
+        return "    situations:\n      fi:\n" + "".join(f"        - {t}\n" for t in texts)
+
+    kb_tree.replace(SERVICE, CRITERION_END, "      no: [alle-7]\n" + block(criterion) + "contraindications:")
+    kb_tree.replace(SERVICE, CONTRA_END, "      no: [viikoittainen]\n" + block(contra) + "prerequisites:")
+
+
+def test_a_situation_close_to_a_sibling_conditions_is_a_warning_at_its_line(kb_tree: KbTree) -> None:
+    _with_situations(kb_tree, ["Poika on kahdeksan ja tarvitsee aikuisen tukea arkeen"], ["Poika on kahdeksan ja tarvitsee aikuisen tukea arkeen joka päivä"])
+
+    result = validate(kb_tree.root)
+    problem = only(result, "KB234")
+
+    assert problem.path == "contraindications[0].situations.fi[0]"
+    assert problem.line == kb_tree.line_of(SERVICE, "arkeen joka päivä")
+    assert "tukihenkilo.ika" in problem.message and not problem.is_error
+    assert result.kb is not None
+
+
+def test_a_situation_twice_in_one_condition_is_a_warning(kb_tree: KbTree) -> None:
+    _with_situations(kb_tree, ["Tyttö on 9 ja koulu jännittää", "tyttö on 9, ja koulu jännittää!"], ["Perhe tarvitsee apua yölläkin"])
+
+    problem = only(validate(kb_tree.root), "KB234")
+
+    assert problem.path == "criteria[0].situations.fi[1]"
+    assert "repeats" in problem.message
+
+
+def test_distinct_situations_of_siblings_pass(kb_tree: KbTree) -> None:
+    _with_situations(kb_tree, ["Tyttö on 9 ja koulu jännittää"], ["Perhe tarvitsee apua yölläkin"])
+
+    assert "KB234" not in codes(validate(kb_tree.root))
+
+
 # --- Errors, warnings and the command line ------------------------------------------------
 
 
