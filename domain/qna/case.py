@@ -38,6 +38,11 @@ MAX_CONDITIONS: Final = 3
 SENTENCE_WEIGHT: Final = 0.8
 SENTENCE_TOUCH_SCORE: Final = 0.5
 """One sentence alone matches short conditions too easily; it must match clearly to count."""
+ASKING_SENTENCE_MAX_WORDS: Final = 5
+"""A question this short in a description ("Skulle familjerehabilitering passa?", "Mietin
+perhekuntoutusta, sopisiko?") names the card and nothing of the family: on its own it matches
+any condition whose text says "passar" or "sopii", so it touches nothing by itself."""
+_QUESTION_SENTENCE: Final = re.compile(r"([^.!?]+)\?+(?:\s|$)")
 TOPIC_WEIGHT: Final = 0.1
 CONTRA_WEIGHT: Final = 0.05
 NAMED_WEIGHT: Final = 0.5
@@ -171,7 +176,10 @@ def touched(index: QnaIndex, kb: KnowledgeBase, text: str, lang: str, age: int |
     named = _named_services(kb, text)
     best: dict[str, float] = {}
     best_conditions: dict[str, float] = {}
+    asking = {m.group(1).strip() for m in _QUESTION_SENTENCE.finditer(text)}
     for n, part in enumerate([text, *sentences(text)]):
+        if n > 0 and (part in asking or is_fit_question(part)) and len(normalize(part).split()) <= ASKING_SENTENCE_MAX_WORDS:
+            continue
         weight = 1.0 if n == 0 else SENTENCE_WEIGHT
         for cand in rank(index, part, lang):
             info = index.record(cand.ref)

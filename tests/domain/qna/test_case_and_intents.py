@@ -228,3 +228,15 @@ def test_an_entry_that_speaks_of_all_the_situation_shows_stays_first(index: QnaI
 )
 def test_a_description_closing_with_a_fact_question_of_its_own_gives_that_question(text: str, closing: str | None) -> None:
     assert closing_fact_question(text) == closing
+
+
+def test_a_short_closing_question_touches_nothing_by_itself(index: QnaIndex, kb: KnowledgeBase) -> None:
+    # "Skulle familjerehabilitering passa?" alone matched a contra-indication whose
+    # explanation says "passa"; the family described shows nothing of a child in danger.
+    text = (
+        "Familjen har en 14-årig son som dragit sig undan och inte går till skolan. "
+        "Båda föräldrarna jobbar heltid och orkar inte sätta gränser. Skulle familjerehabilitering passa?"
+    )
+    reading = read_case(index, kb, text, "sv")
+    assert "contra:perhekuntoutus.ei-aikaa-kuntoutukseen" in reading.conditions
+    assert "contra:perhekuntoutus.lapsi-akuutissa-vaarassa" not in reading.conditions
