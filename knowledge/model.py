@@ -87,6 +87,7 @@ class Localized(Record):
 
 TRANSLATED_LANGUAGES: tuple[str, ...] = ("sv", "en")
 """Languages besides Finnish that worker-facing content is expected in (KB240)."""
+CONTENT_LANGUAGES: tuple[str, ...] = ("fi", *TRANSLATED_LANGUAGES)
 
 
 class Source(Record):

@@ -19,14 +19,13 @@ from rapidfuzz import fuzz
 from rapidfuzz import process as fuzzy
 
 from knowledge.files import LoadedFile
-from knowledge.model import FaqFile
+from knowledge.model import CONTENT_LANGUAGES, FaqFile
 from knowledge.problems import Problem
 from knowledge.text import normalise
 from knowledge.yaml_lines import YamlPath
 
 ERROR_SCORE = 95.0
 WARNING_SCORE = 90.0
-LANGUAGES = ("fi", "sv", "en")
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,7 @@ def _by_entry(faq_files: Sequence[LoadedFile[FaqFile]]) -> Iterator[list[_Phrasi
     for loaded in faq_files:
         for i, entry in enumerate(loaded.model.entries):
             phrasings: list[_Phrasing] = []
-            for lang in LANGUAGES:
+            for lang in CONTENT_LANGUAGES:
                 for j, text in enumerate(getattr(entry.phrasings, lang)):
                     path: YamlPath = ("entries", i, "phrasings", lang, j)
                     phrasings.append(_Phrasing(entry.id, lang, text, normalise(text), loaded, path))
@@ -77,13 +76,7 @@ def _by_entry(faq_files: Sequence[LoadedFile[FaqFile]]) -> Iterator[list[_Phrasi
 def _across_entries(phrasings: list[_Phrasing]) -> Iterator[Problem]:
     """Pairs of different entries in file order (the first named in the message is the
     earlier one), within each language by score, across languages by identical text."""
-    found: list[tuple[int, int, float]] = []
-    for lang in LANGUAGES:
-        positions = [n for n, p in enumerate(phrasings) if p.lang == lang]
-        texts = [phrasings[n].normalised for n in positions]
-        for i, first_at in enumerate(positions):
-            matches = fuzzy.extract(texts[i], texts[i + 1 :], scorer=fuzz.token_set_ratio, score_cutoff=WARNING_SCORE, limit=None)
-            found.extend((first_at, positions[i + 1 + offset], score) for _text, score, offset in matches)
+    found = list(close_pairs([(p.lang, p.normalised) for p in phrasings]))
     first_of_text: dict[str, int] = {}
     for n, phrasing in enumerate(phrasings):
         earlier = first_of_text.setdefault(phrasing.normalised, n)
@@ -93,6 +86,17 @@ def _across_entries(phrasings: list[_Phrasing]) -> Iterator[Problem]:
         first, second = phrasings[first_at], phrasings[second_at]
         if second.entry_id != first.entry_id:
             yield _pair_problem(first, second, score)
+
+
+def close_pairs(texts: Sequence[tuple[str, str]]) -> Iterator[tuple[int, int, float]]:
+    """(earlier, later, score) of the (language, normalised text) pairs of one language that
+    score at least WARNING_SCORE in `token_set_ratio`, each pair once."""
+    for lang in CONTENT_LANGUAGES:
+        positions = [n for n, (text_lang, _text) in enumerate(texts) if text_lang == lang]
+        same = [texts[n][1] for n in positions]
+        for i, first_at in enumerate(positions):
+            for _text, score, offset in fuzzy.extract(same[i], same[i + 1 :], scorer=fuzz.token_set_ratio, score_cutoff=WARNING_SCORE, limit=None):
+                yield first_at, positions[i + 1 + offset], score
 
 
 def _pair_problem(first: _Phrasing, second: _Phrasing, score: float) -> Problem:

@@ -13,13 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-from rapidfuzz import process as fuzzy
-
 from knowledge.files import LoadedFile
-from knowledge.model import ContraIndication, Criterion, ServiceCard
+from knowledge.model import CONTENT_LANGUAGES, ContraIndication, Criterion, ServiceCard
 from knowledge.problems import Problem
-from knowledge.similarity import LANGUAGES, WARNING_SCORE
+from knowledge.similarity import close_pairs
 from knowledge.text import normalise
 from knowledge.yaml_lines import YamlPath
 
@@ -48,7 +45,7 @@ def _situations(card: ServiceCard) -> Iterator[_Situation]:
         for i, condition in enumerate(conditions):
             if condition.situations is None:
                 continue
-            for lang in LANGUAGES:
+            for lang in CONTENT_LANGUAGES:
                 for j, text in enumerate(getattr(condition.situations, lang)):
                     yield _Situation(condition.id, lang, text, normalise(text), (key, i, "situations", lang, j))
 
@@ -62,16 +59,12 @@ def _repeated(loaded: LoadedFile[ServiceCard], situations: list[_Situation]) -> 
 
 
 def _close_to_a_sibling(loaded: LoadedFile[ServiceCard], situations: list[_Situation]) -> Iterator[Problem]:
-    for lang in LANGUAGES:
-        same_language = [s for s in situations if s.lang == lang]
-        texts = [s.normalised for s in same_language]
-        for i, first in enumerate(same_language):
-            for _text, score, offset in fuzzy.extract(first.normalised, texts[i + 1 :], scorer=fuzz.token_set_ratio, score_cutoff=WARNING_SCORE, limit=None):
-                second = same_language[i + 1 + offset]
-                if second.condition_id != first.condition_id:
-                    yield loaded.problem(
-                        "KB234",
-                        second.path,
-                        f"situation {second.text!r} scores {score:.0f} against {first.text!r} of '{first.condition_id}' "
-                        f"({loaded.location(first.path)}); the matcher may confuse the two conditions",
-                    )
+    for first_at, second_at, score in close_pairs([(s.lang, s.normalised) for s in situations]):
+        first, second = situations[first_at], situations[second_at]
+        if second.condition_id != first.condition_id:
+            yield loaded.problem(
+                "KB234",
+                second.path,
+                f"situation {second.text!r} scores {score:.0f} against {first.text!r} of '{first.condition_id}' "
+                f"({loaded.location(first.path)}); the matcher may confuse the two conditions",
+            )

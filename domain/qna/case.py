@@ -92,17 +92,21 @@ def closing_fact_question(text: str) -> str | None:
     words: the situation before it would pull the answer towards the conditions it touches. A
     question whether a service fits ("sopiiko perhekuntoutus?") is not one: it needs the
     situation."""
-    stripped = text.strip()
-    parts = sentences(stripped)
+    parts = sentences(text)
     if len(parts) < 2:
         return None
     last = parts[-1]
     words = normalize(last).split()
     # Typed in a chat, a question often has no question mark: its first word says it asks.
-    asks = stripped.endswith("?") or (bool(words) and is_question_word(words[0]))
+    asks = last in asked_sentences(text) or (bool(words) and is_question_word(words[0]))
     if not asks or is_fit_question(last) or len(words) < CLOSING_QUESTION_MIN_WORDS:
         return None
     return last
+
+
+def asked_sentences(text: str) -> frozenset[str]:
+    """The sentences of `text` (as `sentences` gives them) that end in a question mark."""
+    return frozenset(m.group(1).strip() for m in _QUESTION_SENTENCE.finditer(text))
 
 
 def is_case_description(text: str) -> bool:
@@ -176,7 +180,7 @@ def touched(index: QnaIndex, kb: KnowledgeBase, text: str, lang: str, age: int |
     named = _named_services(kb, text)
     best: dict[str, float] = {}
     best_conditions: dict[str, float] = {}
-    asking = {m.group(1).strip() for m in _QUESTION_SENTENCE.finditer(text)}
+    asking = asked_sentences(text)
     for n, part in enumerate([text, *sentences(text)]):
         if n > 0 and (part in asking or is_fit_question(part)) and len(normalize(part).split()) <= ASKING_SENTENCE_MAX_WORDS:
             continue

@@ -789,6 +789,7 @@ def build_index(kb: KnowledgeBase, morphology: Morphology = "lemma") -> QnaIndex
     owner_keys: dict[int, set[str]] = defaultdict(set)
     for doc, pos in zip(raw, doc_text, strict=True):
         built, total, plain, matches, key_set, slot_weights = built_texts[pos]
+        # A condition's owner texts come before its situations (`_collect` lists them first).
         if doc.field == "owner":
             owner_keys[doc.record].update(slot.keys[0][0] for slot in built)
         elif doc.field == "situation":
