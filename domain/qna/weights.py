@@ -83,7 +83,7 @@ class Weights:
     (every record's own language, which a Swedish or English question may use for its terms).
     A Finnish question's word that is near an English or Swedish word ("runko" / "run") is
     not evidence that the record answers it."""
-    shortlist: int = 30
+    shortlist: int = 20
     """Records scored in full after the inverted-index shortlist."""
     extra: Mapping[str, float] = dataclasses.field(default_factory=lambda: _frozen({}))
 
