@@ -33,6 +33,9 @@ _FOLD: Final = str.maketrans({"ä": "a", "ö": "o", "å": "a", "é": "e", "è": 
 # multi-word forms, so an abbreviation written with or without the hyphen meets the same
 # concept.
 _WORD: Final = re.compile(r"[^\W_]+|§", re.UNICODE)
+_ABBREVIATION_ENDING: Final = re.compile(r"(?<=[^\W\d_]|§):[^\W\d_]{1,4}\b")
+"""A Finnish case ending after an abbreviation's colon ("LS:ssä", "PTA:n", "hki:ssa"): part of
+the abbreviation, not a word of its own (as one, "ssä" was an unknown word weighing the most)."""
 
 # Spoken Finnish as typed in chat, mapped to the written form the stemmer knows. Only whole
 # words, only forms that cannot be anything else.
@@ -786,7 +789,7 @@ def normalize(text: str) -> str:
     precomposed letter.
     """
     text = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join(_WORD.findall(text))
+    return " ".join(_WORD.findall(_ABBREVIATION_ENDING.sub("", text)))
 
 
 def words(text: str, lang: str = "fi") -> list[str]:

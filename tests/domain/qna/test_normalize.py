@@ -10,7 +10,17 @@ from domain.qna.normalize import comparable, detect_language, fold, is_definitio
 def test_normalize_folds_case_punctuation_and_whitespace() -> None:
     assert normalize("  Mikä   on SHL?!  ") == "mikä on shl"
     assert normalize("LS-ilmoitus") == "ls ilmoitus"
-    assert normalize("SHL 36 §:n mukainen") == "shl 36 § n mukainen"
+    assert normalize("SHL 36 §:n mukainen") == "shl 36 § mukainen"
+
+
+@pytest.mark.parametrize(("typed", "expected"), [("LS:ssä", "ls"), ("PTA:n jälkeen", "pta jälkeen"), ("hki:ssa on", "hki on"), ("SHL:n 28 §:ssä", "shl 28 §")])
+def test_an_abbreviations_case_ending_is_not_a_word_of_its_own(typed: str, expected: str) -> None:
+    assert normalize(typed) == expected
+
+
+def test_a_colon_between_words_or_numbers_still_separates_them() -> None:
+    assert normalize("klo 12:30") == "klo 12 30"
+    assert normalize("Huom: kysymys:tukiperhe") == "huom kysymys tukiperhe"
 
 
 def test_normalize_composes_combining_diacritics() -> None:
