@@ -102,6 +102,8 @@ head: in Finnish and Swedish the last part says what the thing is (`tukiperhejon
 `työtehtävä` a task), the parts before it only which one."""
 CONCEPT_COMPONENT_FACTOR: Final = 0.6
 """A word of a multi-word glossary form alone matches only part of the concept."""
+OWN_KEYWORD_SHARE: Final = 0.5
+"""See `_own_word`; chosen on the tuning part (0.3: +2 top-1, 0.5 to 1: +6, 0.5 the best top-3)."""
 FUZZY_CUTOFF: Final = 80.0
 """rapidfuzz ratio (0-100) below which two keys are different words."""
 FUZZY_FLOOR: Final = 0.6
@@ -716,11 +718,15 @@ def _slots_by_key(slots: tuple[Slot, ...]) -> dict[str, tuple[tuple[int, float],
     return {key: tuple(at) for key, at in found.items()}
 
 
-def _service_names(records: list[RecordInfo], docs: list[Doc]) -> dict[str, tuple[tuple[str, tuple[frozenset[str], ...]], ...]]:
+def _service_names(
+    records: list[RecordInfo], docs: list[Doc], postings: Mapping[str, tuple[tuple[int, float], ...]]
+) -> dict[str, tuple[tuple[str, tuple[frozenset[str], ...]], ...]]:
     by_first: dict[str, list[tuple[str, tuple[frozenset[str], ...]]]] = defaultdict(list)
     for doc in docs:
         service = records[doc.record].service
         if records[doc.record].ref.kind != "service" or service is None or doc.field not in ("name", "keyword") or not doc.slots:
+            continue
+        if doc.field == "keyword" and len(doc.slots) == 1 and not _own_word(doc.slots[0].keys[0][0], service, records, postings):
             continue
         words = tuple(
             frozenset([*(key for key, factor in slot.keys[:1] if factor >= 1.0), *(key for key, _f in slot.keys if key.startswith("@"))]) for slot in doc.slots
@@ -728,6 +734,16 @@ def _service_names(records: list[RecordInfo], docs: list[Doc]) -> dict[str, tupl
         for key in words[0]:
             by_first[key].append((service, words))
     return {key: tuple(names) for key, names in by_first.items()}
+
+
+def _own_word(key: str, service: str, records: list[RecordInfo], postings: Mapping[str, tuple[tuple[int, float], ...]]) -> bool:
+    """A one-word keyword names its card only when the word is mostly the card's: at least
+    `OWN_KEYWORD_SHARE` of the records that hold it are about the card. "aikuissosiaalityö"
+    is a keyword of the card "Aikuissosiaalityö lapsiperheiden vanhemmille", but a question
+    about the adult social work instructor in Helsinki's assessment teams does not name that
+    card, and naming it would push the teams' own entries down (`Weights.other_service`)."""
+    holders = postings.get(key, ())
+    return bool(holders) and sum(1 for rec, _f in holders if records[rec].service == service) >= OWN_KEYWORD_SHARE * len(holders)
 
 
 def build_index(kb: KnowledgeBase, morphology: Morphology = "lemma") -> QnaIndex:
@@ -850,7 +866,7 @@ def build_index(kb: KnowledgeBase, morphology: Morphology = "lemma") -> QnaIndex
         max_idf=max_idf,
         named_by=MappingProxyType({k: tuple(sorted(v)) for k, v in named_by.items()}),
         vocabulary=vocabulary,
-        service_names=MappingProxyType(_service_names(records, docs)),
+        service_names=MappingProxyType(_service_names(records, docs, postings)),
         tokenizer=tokenizer,
         _by_ref=MappingProxyType({info.ref: i for i, info in enumerate(records)}),
     )

@@ -10,6 +10,7 @@ from typing import Any
 
 from domain.qna import QnaIndex, build_index
 from domain.qna.index import HEAD_PART_FACTOR, MODIFIER_PART_FACTOR
+from domain.qna.normalize import keys_of
 from domain.qna.retrieve import rank
 from domain.qna.weights import WEIGHTS
 from knowledge.model import KnowledgeBase
@@ -179,3 +180,23 @@ def test_a_situation_in_the_familys_words_finds_the_condition_through_its_situat
     assert _top(_with_contra(situations), "flickan vill ha någon att fika med", "sv") == "ammatillinen-tukihenkilo.vapaaehtoinen-riittaa"
     without = rank(_with_contra(None), asked, "fi")
     assert all(c.ref.id != "ammatillinen-tukihenkilo.vapaaehtoinen-riittaa" for c in without[:1])
+
+
+def test_a_one_word_keyword_names_its_card_only_when_the_word_is_mostly_the_cards() -> None:
+    # "viikonloppu" is a keyword of the support family card, but most records that say it
+    # are about something else: a question with it does not name the card.
+    data = small_kb_data()
+    services: list[dict[str, Any]] = data["services"]  # type: ignore[assignment]
+    services[1]["keywords"] = ["viikonloppu"]
+    data["faq"] = [  # type: ignore[assignment]
+        *data["faq"],  # type: ignore[misc]
+        *(
+            _faq(f"faq.viikonloppu-{n}", [f"Kuka päivystää viikonloppuna {place}?", f"Viikonlopun päivystys {place}"], "Päivystys.")
+            for n, place in enumerate(("Espoossa", "Vantaalla", "Lohjalla"))
+        ),
+    ]
+    index = build_index(KnowledgeBase.model_validate(data))
+    named = {service for names in index.service_names.values() for service, _words in names}
+    assert "ammatillinen-tukihenkilo" in named  # by its name and by "tukari", which is its own
+    assert "tukiperhe" not in {service for service, _words in index.service_names.get(keys_of("viikonloppu", "fi")[0], ())}
+    assert index.service_names.get(keys_of("tukari", "fi")[0])
