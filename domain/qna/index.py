@@ -47,14 +47,13 @@ from domain.qna.lexicon import LEXICON_FACTOR, expansions
 from domain.qna.morphology import analyse
 from domain.qna.normalize import (
     LANGUAGES,
-    QUESTION_WORD_FACTOR,
     comparable,
     fold,
     is_definition_cue,
     is_negation_question,
-    is_question_word,
     is_stop_anywhere,
     keys_of,
+    question_word_factor,
     word_sorted,
     words,
 )
@@ -575,7 +574,7 @@ class Tokenizer:
         cues: list[bool] = []
         memo = None if query else self.build_words
         for w in kept:
-            factors.append(QUESTION_WORD_FACTOR if is_question_word(w) else 1.0)
+            factors.append(question_word_factor(w))
             cues.append(is_definition_cue(w))
             if memo is not None and (known := memo.get((w, lang))) is not None:
                 per_word.append(known)

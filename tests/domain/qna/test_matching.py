@@ -200,3 +200,13 @@ def test_a_one_word_keyword_names_its_card_only_when_the_word_is_mostly_the_card
     assert "ammatillinen-tukihenkilo" in named  # by its name and by "tukari", which is its own
     assert "tukiperhe" not in {service for service, _words in index.service_names.get(keys_of("viikonloppu", "fi")[0], ())}
     assert index.service_names.get(keys_of("tukari", "fi")[0])
+
+
+def test_an_interrogative_that_asks_for_a_time_picks_the_entry_that_answers_when() -> None:
+    # Both entries name the whole subject; only the interrogative tells them apart.
+    index = _index(
+        _faq("faq.kokeilu", ["Mikä oli Kuopion perheneuvolan kokeilu?", "Mistä Kuopion perheneuvolan kokeilussa oli kyse?"], "Kokeilu."),
+        _faq("faq.kokeilu-aikataulu", ["Milloin Kuopion perheneuvolan kokeilua toteutettiin?", "Kokeilun aikataulu"], "Keväällä."),
+    )
+    assert _top(index, "milloin kuopion perheneuvolan kokeilu oli") == "faq.kokeilu-aikataulu"
+    assert _top(index, "mikä kuopion perheneuvolan kokeilu oli") == "faq.kokeilu"

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from domain.qna.normalize import comparable, detect_language, fold, is_definition_question, is_question_word, is_stop_anywhere, keys_of, normalize, words
+from domain.qna.normalize import (
+    comparable,
+    detect_language,
+    fold,
+    is_definition_question,
+    is_question_word,
+    is_stop_anywhere,
+    keys_of,
+    normalize,
+    question_word_factor,
+    words,
+)
 
 
 def test_normalize_folds_case_punctuation_and_whitespace() -> None:
@@ -109,3 +120,9 @@ def test_a_fit_verb_is_not_a_question_word(word: str) -> None:
     # "sopiiko ammatillinen tukihenkilö" after a situation: at a question word's weight the
     # verb no longer held the answer to the condition the situation touches.
     assert not is_question_word(word)
+
+
+def test_an_interrogative_that_asks_for_one_kind_of_fact_weighs_more_than_a_general_one() -> None:
+    assert question_word_factor("perhekuntoutus") == 1.0
+    assert question_word_factor("mikä") < question_word_factor("milloin") < 1.0
+    assert question_word_factor("milloin") == question_word_factor("när") == question_word_factor("when") == question_word_factor("kenelle")
