@@ -17,7 +17,8 @@ What is redacted is what can be detected reliably, in this order:
 3. Phone numbers: Google's libphonenumber (`phonenumbers`, Finnish numbering plan, VALID
    leniency) finds formatted numbers (`044.555.1212`, `+358 44 718 3703`); any run of 7 to 15
    digits left after that is redacted as well (`puh0447183703`), since E.164 numbers have at
-   most 15 digits and section numbers, years and counts have fewer than 7.
+   most 15 digits and section numbers, years and counts have fewer than 7. A span of years
+   ("2022–2023") is the one run of eight that is kept.
 
 Identity codes go first because their digits would otherwise read as a phone number.
 Invisible format characters (zero-width space, soft hyphen, ...) are dropped before
@@ -121,13 +122,25 @@ _EMAIL: Final = re.compile(r"(?<![\w.+-])[\w.+-]+" + _AT + r"[\w-]+(?:" + _DOT +
 
 _REGION: Final = "FI"
 _DIGIT_RUN: Final = re.compile(r"(?<![0-9])\+?[0-9](?:[ \-\u2013()]?[0-9]){6,14}(?![0-9])")
+_YEAR_SPAN: Final = re.compile(r"((?:19|20)[0-9]{2}) ?[-\u2013] ?((?:19|20)[0-9]{2})")
+_YEAR_SPAN_MAX: Final = 30
+"""A span of years ("vuosina 2022–2023") has eight digits like a phone number, but no Finnish
+number is written as two years with the second the later by at most this many."""
+
+
+def _digit_run(match: re.Match[str]) -> str:
+    run = match.group()
+    span = _YEAR_SPAN.fullmatch(run)
+    if span is not None and 0 < int(span.group(2)) - int(span.group(1)) <= _YEAR_SPAN_MAX:
+        return run
+    return PHONE_MARK
 
 
 def _phones(text: str) -> str:
     found = [(m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(text, _REGION, leniency=phonenumbers.Leniency.VALID)]
     for start, end in reversed(found):
         text = text[:start] + PHONE_MARK + text[end:]
-    return _DIGIT_RUN.sub(PHONE_MARK, text)
+    return _DIGIT_RUN.sub(_digit_run, text)
 
 
 # --- the public functions -------------------------------------------------------------------

@@ -171,6 +171,9 @@ def test_any_form_of_a_valid_code_leaves_no_fragment(
         "look at this.",
         "meet at 5 pm",
         "lapsi 0–17 v, nuori 18–25 v",
+        "pilotti vuosina 2022–2023",
+        "kaudella 2017-2018",
+        "v. 2018 – 2019",
     ],
 )
 def test_ordinary_text_is_kept(text: str) -> None:
@@ -210,6 +213,11 @@ def test_an_impossible_day_or_month_is_no_identity_code_but_its_digits_are_redac
 def test_phone_numbers_are_redacted(phone: str) -> None:
     out = redact(f"soita {phone} huomenna")
     assert out == f"soita {PHONE_MARK} huomenna"
+
+
+@pytest.mark.parametrize("text", ["2023-2022", "2022-2099", "2020 2021", "1999-1998"])
+def test_eight_digits_that_are_no_span_of_years_are_still_redacted(text: str) -> None:
+    assert redact(f"nro {text}") == f"nro {PHONE_MARK}"
 
 
 @pytest.mark.parametrize("text", ["puh0447183703", "puh.0447183703x", "nro:0447183703.", "0447183703kiitos"])
