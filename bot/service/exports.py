@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from http import HTTPStatus
 
 from aiohttp import web
-from openpyxl import Workbook
 
 from bot.service.campaign_keys import CLOCK, SERVICES
 from bot.store.export_links import ExportLinks
@@ -100,6 +99,10 @@ def export_labels(strings: Strings, lang: str, aspects: Sequence[tuple[str, str]
 
 
 def workbook_bytes(sheet_title: str, header: Sequence[str], body: Sequence[Sequence[Cell]]) -> bytes:
+    # Imported here: openpyxl takes a tenth of a second to import, at every start, for a
+    # download a supervisor asks for now and then.
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title[:31])
     sheet.append(list(header))
