@@ -115,7 +115,7 @@ def is_case_description(text: str) -> bool:
     tokens = normalize(text).split()
     if len(tokens) < MIN_WORDS or len(sentences(text)) < MIN_SENTENCES:
         return False
-    return age_in(text) is not None or len(topics_in(text)) >= 2
+    return age_in(text) is not None or len(topics_in(text, present_only=True)) >= 2
 
 
 def age_option(kb: KnowledgeBase, age: int | None, pregnancy: bool = False) -> str | None:
@@ -140,7 +140,7 @@ def age_option(kb: KnowledgeBase, age: int | None, pregnancy: bool = False) -> s
 
 def read_case(index: QnaIndex, kb: KnowledgeBase, text: str, lang: str = "fi") -> CaseReading:
     age = age_in(text)
-    topics = topics_in(text)
+    topics = topics_in(text, present_only=True)
     finder: dict[str, str] = {}
     band = age_option(kb, age, pregnancy="pregnancy" in topics)
     if band:
@@ -195,7 +195,7 @@ def touched(index: QnaIndex, kb: KnowledgeBase, text: str, lang: str, age: int |
             if cand.score >= bar and cand.ref.kind in ("criterion", "contra") and not info.age_rule:
                 key = str(cand.ref)
                 best_conditions[key] = max(best_conditions.get(key, 0.0), cand.score * weight)
-    topics = set(topics_in(text))
+    topics = set(topics_in(text, present_only=True))
     retrieved = set(best)
     conditions_of_kb = _condition_topics(index)
     for service_id, ref, kind, condition_topics in conditions_of_kb:

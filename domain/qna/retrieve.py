@@ -207,7 +207,7 @@ def _query(index: QnaIndex, text: str, lang: str, w: Weights) -> _Query | None:
         negation=is_negation_question(text),
         fit=is_fit_question(text),
         age=age_in(text),
-        topics=frozenset(topics_in(text)),
+        topics=frozenset(topics_in(text, present_only=True)),
         lang=lang,
     )
 

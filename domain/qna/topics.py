@@ -5,6 +5,7 @@ principle card's criterion or contra-indication is about, so the two can be matc
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 from domain.qna.normalize import fold
@@ -32,6 +33,7 @@ TOPICS: Final[dict[str, tuple[str, ...]]] = {
     ),
     "mental_health": (
         "masenn",
+        "masent",
         "psyyk",
         "psykoo",
         "psykiatr",
@@ -44,6 +46,7 @@ TOPICS: Final[dict[str, tuple[str, ...]]] = {
         "ahdist",
         "psykisk",
         "depress",
+        "deprim",
         "mental",
         "self-harm",
         "självskad",
@@ -153,7 +156,43 @@ _FOLDED: Final = {topic: tuple(dict.fromkeys(fold(cue) for cue in cues)) for top
 """The cues as met in a text without diacritics (folded once: this runs on every question)."""
 
 
-def topics_in(text: str) -> tuple[str, ...]:
+NEGATABLE: Final = frozenset({"substances", "mental_health", "violence", "conflict", "full_time_work"})
+"""Topics whose words, negated, say the family does NOT show them ("ei päihteitä", "no drug
+use", "inga droger"). Not so for the others: "ei jaksa" is exhaustion, "ei asuntoa" housing,
+"ei kykene" care capacity, "ei käy koulua" school."""
+_NEGATORS: Final = frozenset({"ei", "eikä", "eika", "ilman", "no", "not", "never", "without", "inga", "ingen", "inget", "inte", "utan", "aldrig"})
+_TRANSPARENT: Final = frozenset({"ole", "oo", "ollut", "ollu", "mitään", "mitaan", "any", "is", "are", "has", "have", "är", "har", "några", "nagra"})
+"""Words between a negator and the topic word that keep the negation ("ei ole mitään päihteitä")."""
+_NEGATION_WINDOW: Final = 2
+_CLAUSE_END: Final = re.compile(r"[.,;:!?()]|\b(?:mut|mutta|but|men|ja|and|och)\b")
+
+
+def topics_in(text: str, *, present_only: bool = False) -> tuple[str, ...]:
+    """The topics `text` shows. With `present_only` (a worker's description, not a record's
+    wording), a topic of NEGATABLE whose every mention is negated within its clause ("ei
+    päihteitä", "no substance use") is not shown: a case description that rules substances
+    out must not touch the substance contra-indication."""
     low = f" {text.casefold()} "
     folded = fold(low)
-    return tuple(topic for topic, cues in TOPICS.items() if any(cue in low for cue in cues) or any(cue in folded for cue in _FOLDED[topic]))
+    found: list[str] = []
+    for topic, cues in TOPICS.items():
+        hits = [(low, cue) for cue in cues if cue in low] + [(folded, cue) for cue in _FOLDED[topic] if cue in folded]
+        if not hits:
+            continue
+        if present_only and topic in NEGATABLE and all(_negated(where, cue) for where, cue in hits):
+            continue
+        found.append(topic)
+    return tuple(found)
+
+
+def _negated(text: str, cue: str) -> bool:
+    """Every mention of `cue` in `text` follows a negator in its clause, at most
+    _NEGATION_WINDOW words before it (not counting _TRANSPARENT words)."""
+    start = text.find(cue)
+    while start >= 0:
+        before = _CLAUSE_END.split(text[:start])[-1].split()
+        words = [w for w in before if w not in _TRANSPARENT][-_NEGATION_WINDOW:]
+        if not any(w in _NEGATORS for w in words):
+            return False
+        start = text.find(cue, start + 1)
+    return True

@@ -15,6 +15,7 @@ from domain.qna.case import closing_fact_question, is_case_description, read_cas
 from domain.qna.index import RecordRef
 from domain.qna.nonsense import is_nonsense
 from domain.qna.normalize import age_in, is_fit_question, is_negation_question
+from domain.qna.topics import topics_in
 from knowledge.loader import load_knowledge_base
 from knowledge.model import KnowledgeBase
 
@@ -100,6 +101,31 @@ def test_a_case_description_is_read_for_ids_only(index: QnaIndex, kb: KnowledgeB
 def test_a_description_of_an_expected_child_is_the_expecting_band(index: QnaIndex, kb: KnowledgeBase) -> None:
     text = "Äiti on raskaana ja käyttää päihteitä. Isä on työtön ja perheellä on paljon riitoja. Mitä voisi tarjota?"
     assert read_case(index, kb, text).finder.get("ika") == "odotusaika"
+
+
+def test_a_description_that_rules_substances_out_does_not_touch_the_substance_condition(index: QnaIndex, kb: KnowledgeBase) -> None:
+    ruled_out = read_case(index, kb, "Raskaana oleva 19v, ei päihteitä mut arki on ihan hukassa. Huoli miten pärjää vauvan kanssa.")
+    assert "substances" not in ruled_out.topics and "pregnancy" in ruled_out.topics
+    assert "contra:perhekuntoutus.akuutti-paihdeongelma" not in ruled_out.conditions
+    shown = read_case(index, kb, "Raskaana oleva 19v, käyttää päihteitä ja arki on ihan hukassa. Huoli miten pärjää vauvan kanssa.")
+    assert "substances" in shown.topics
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("ei päihteitä mut arki hukassa", set()),
+        ("ei ole mitään päihteitä", set()),
+        ("no substance use, parents argue a lot", {"conflict"}),
+        ("inga droger men mamma är deprimerad", {"mental_health"}),
+        ("äiti ei ole raitistunut, juo edelleen", {"substances"}),
+        ("isä käyttää huumeita eikä äiti jaksa", {"substances", "exhaustion"}),
+        ("äiti ei jaksa eikä kykene hoitamaan lasta", {"exhaustion", "care_capacity"}),
+        ("perheellä ei ole kotia", {"housing"}),
+    ],
+)
+def test_a_negated_problem_is_not_shown_but_a_problem_said_with_not_is(text: str, shown: set[str]) -> None:
+    assert set(topics_in(text, present_only=True)) == shown
 
 
 @pytest.mark.parametrize(
