@@ -158,6 +158,15 @@ def test_workers_words_for_housing_waiting_and_bad_feedback_meet_the_sources_wor
     assert _top(index, "tuottajasta tulee huonoa palautetta, mitä tapahtuu") == "faq.ongelma"
 
 
+def test_a_place_name_as_workers_shorten_it_meets_the_sources_name() -> None:
+    index = _index(
+        _faq("faq.helsinki", ["Montako arviointitiimiä Helsingissä on?", "Helsingin arviointitiimit"], "Seitsemän."),
+        _faq("faq.espoo", ["Montako arviointitiimiä Espoossa on?", "Espoon arviointitiimit"], "Kolme."),
+    )
+    assert _top(index, "montako arviointitiimiä hesassa on") == "faq.helsinki"
+    assert _top(index, "montako arviointitiimiä hki:ssa") == "faq.helsinki"
+
+
 def _with_contra(situations: dict[str, list[str]] | None) -> QnaIndex:
     data = small_kb_data()
     card: dict[str, Any] = data["services"][0]  # type: ignore[index]

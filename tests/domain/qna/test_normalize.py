@@ -76,6 +76,10 @@ def test_swedish_and_english_function_words_are_no_topic() -> None:
     assert not any(is_stop_anywhere(w) for w in ("into", "some", "tukiperhe"))
 
 
+def test_finnish_function_words_as_workers_type_them_are_no_topic() -> None:
+    assert all(is_stop_anywhere(w) for w in ("mut", "jotain", "kai", "sit", "vai", "eiks"))
+
+
 @pytest.mark.parametrize(
     ("text", "locale", "expected"),
     [
