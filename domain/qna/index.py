@@ -635,7 +635,8 @@ class Tokenizer:
 
     def _concept_at(self, per_word: list[list[tuple[str, float]]], i: int) -> tuple[int, list[str]] | None:
         """The longest glossary form starting at word `i`: (words spanned, term ids)."""
-        best_len = 0
+        best: tuple[int, bool] = (0, False)
+        """(words spanned, the first word is the form's own, not a near or inflected one)"""
         best_terms: list[str] = []
         for key, factor in per_word[i]:
             if factor < 1.0:
@@ -643,13 +644,18 @@ class Tokenizer:
             for first in self.concept_candidates(key):
                 for form, term_ids in self.concept_forms[first].items():
                     n = len(form)
-                    if n < best_len or i + n > len(per_word):
+                    if n < best[0] or i + n > len(per_word):
                         continue
                     if all(_word_matches(per_word[i + j], form[j]) for j in range(1, n)):
-                        if n > best_len:
-                            best_len, best_terms = n, []
-                        best_terms.extend(t for t in term_ids if t not in best_terms)
-        return (best_len, best_terms) if best_len else None
+                        # At equal length a form met as written wins over one the word only
+                        # resembles: "lastensuojelulaki" is the term LSL, not also an
+                        # inflection of "lastensuojelu" (their stems share all but "lak").
+                        rank = (n, first == key)
+                        if rank > best:
+                            best, best_terms = rank, []
+                        if rank == best:
+                            best_terms.extend(t for t in term_ids if t not in best_terms)
+        return (best[0], best_terms) if best[0] else None
 
 
 class _Lru(Generic[V]):
