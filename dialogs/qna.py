@@ -35,7 +35,7 @@ from dialogs.engine import Dialog, End, Goto, Outcome, Screen, Stay, Step, Turn
 from domain.logs import log_event
 from domain.privacy import redact_and_cap
 from domain.qna.answer import compose
-from domain.qna.case import CaseReading, closing_fact_question, is_case_description, read_case
+from domain.qna.case import CaseReading, asked_condition, closing_fact_question, is_case_description, read_case
 from domain.qna.index import AGE_QUESTION, MATCHER_ONLY_FIELDS, RecordRef
 from domain.qna.normalize import LANGUAGES, age_in, detect_language
 from domain.qna.retrieve import Candidate
@@ -202,6 +202,9 @@ class QnaDialog(Dialog):
         if result is None or result.band not in ("confident", "likely"):
             result = turn.snapshot.qna.ask(description, turn.lang)
         top = result.top if result.band in ("confident", "likely") else None
+        # No clear answer to the words, but the description asks whether a card it names
+        # fits and touches one of that card's conditions: that condition's verdict answers it.
+        condition = asked_condition(turn.snapshot.qna, reading, description) if top is None else None
         log_event(
             log,
             "qna_case",
@@ -209,15 +212,17 @@ class QnaDialog(Dialog):
             topics=len(reading.topics),
             services=len(reading.services),
             age_band=reading.age_option,
-            answer=str(top.ref) if top else None,
+            answer=str(top.ref) if top else condition,
         )
         if top is not None:
             turn.count("qna_answered", result.band)
+        elif condition is not None:
+            turn.count("qna_answered", "likely")
         also = [str(c.ref) for c in result.candidates[1:MAX_OFFERS]] if top is not None and result.band == "likely" else []
         turn.data.update(
             question="",
             lang=detect_language(description, turn.lang),
-            answer=str(top.ref) if top else None,
+            answer=str(top.ref) if top else condition,
             matched=_matched(top, result.lang) if top else None,
             feedback=False,
             follow_ups=[],

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from domain.qna.answer import read_age
-from domain.qna.index import AGE_QUESTION, QnaIndex
+from domain.qna.index import AGE_QUESTION, QnaIndex, RecordRef
 from domain.qna.normalize import age_in, fold, is_fit_question, is_question_word, normalize
 from domain.qna.retrieve import rank
 from domain.qna.topics import topics_in
@@ -80,6 +80,8 @@ class CaseReading:
     """Services whose criteria or contra-indications the description touches, best first."""
     conditions: tuple[str, ...] = ()
     """The criteria and contra-indications it touches most (`kind:id`), best first."""
+    named: tuple[str, ...] = ()
+    """The cards the description names, in card order."""
 
 
 def sentences(text: str) -> list[str]:
@@ -163,7 +165,32 @@ def read_case(index: QnaIndex, kb: KnowledgeBase, text: str, lang: str = "fi") -
         finder["erityinen-tuki"] = "kylla"
     finder = {q: o for q, o in finder.items() if (fq := kb.finder_question(q)) is not None and o in {opt.id for opt in fq.options}}
     services, conditions = touched(index, kb, text, lang, age)
-    return CaseReading(age=age, age_option=band, topics=topics, finder=finder, services=services, conditions=conditions)
+    named = _named_services(kb, text)
+    return CaseReading(
+        age=age,
+        age_option=band,
+        topics=topics,
+        finder=finder,
+        services=services,
+        conditions=conditions,
+        named=tuple(card.id for card in kb.services if card.id in named),
+    )
+
+
+def asked_condition(index: QnaIndex, reading: CaseReading, text: str) -> str | None:
+    """The condition that answers a description which asks whether a card it names fits
+    ("äiti juo joka päivä, lapset 2v ja 5v. saisko koko perheen perhekuntoutukseen"): the
+    first criterion or contra-indication of a named card that the description touches (a
+    contra-indication before a criterion, see `touched`). None when the description asks
+    nothing of the kind or touches no condition of a card it names."""
+    if not reading.named or not is_fit_question(text):
+        return None
+    for raw in reading.conditions:
+        ref = RecordRef.parse(raw)
+        info = index.record(ref) if ref is not None else None
+        if info is not None and info.service in reading.named:
+            return raw
+    return None
 
 
 def touched(index: QnaIndex, kb: KnowledgeBase, text: str, lang: str, age: int | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -189,6 +189,27 @@ async def test_a_case_description_names_the_contra_indications_it_touches_of_the
     assert "Tarkista kriteerit: Lastensuojelun jälkihuolto" not in chat.button_titles
 
 
+async def test_a_case_description_that_asks_whether_a_card_fits_gets_the_verdict_as_its_answer(client: TestClient) -> None:
+    # The words answer nothing clearly, but the description asks whether the card it names
+    # fits and touches one of its contra-indications: that verdict is the answer, with its
+    # feedback buttons, above the prefilled finder.
+    chat = new_chat(client)
+    shown = await chat.say("Äiti juo tällä hetkellä rajusti joka päivä, lapset 2v ja 5v. Saisko koko perheen ympärivuorokautiseen perhekuntoutukseen?")
+
+    assert answered(chat) == "contra:perhekuntoutus.akuutti-paihdeongelma"
+    assert shown.count("Ei yleensä sovellu: Huoltajalla on akuutti päihdeongelma.") == 1
+    assert "Ymmärsin tilanteesta: Alle 7-vuotias" in shown
+    assert "juo tällä hetkellä" not in shown
+
+
+async def test_a_case_description_that_asks_nothing_of_a_card_gets_no_verdict_as_an_answer(client: TestClient) -> None:
+    chat = new_chat(client)
+    shown = await chat.say("Äiti juo tällä hetkellä rajusti joka päivä, lapset 2v ja 5v. Isä on töissä ja väsynyt.")
+
+    assert answered(chat) is None
+    assert "Ymmärsin tilanteesta: Alle 7-vuotias" in shown
+
+
 async def test_a_swedish_case_description_gets_the_cards_points_in_swedish(client: TestClient) -> None:
     chat = new_chat(client, "sv-FI")
     shown = await chat.say(
