@@ -36,7 +36,7 @@ from domain.logs import log_event
 from domain.privacy import redact_and_cap
 from domain.qna.answer import compose
 from domain.qna.case import CaseReading, asked_condition, closing_fact_question, is_case_description, read_case
-from domain.qna.index import AGE_QUESTION, MATCHER_ONLY_FIELDS, RecordRef
+from domain.qna.index import AGE_QUESTION, MATCHER_ONLY_FIELDS, QnaIndex, RecordRef
 from domain.qna.normalize import LANGUAGES, age_in, detect_language
 from domain.qna.retrieve import Candidate
 
@@ -202,9 +202,16 @@ class QnaDialog(Dialog):
         if result is None or result.band not in ("confident", "likely"):
             result = turn.snapshot.qna.ask(description, turn.lang)
         top = result.top if result.band in ("confident", "likely") else None
-        # No clear answer to the words, but the description asks whether a card it names
-        # fits and touches one of that card's conditions: that condition's verdict answers it.
-        condition = asked_condition(turn.snapshot.qna, reading, description) if top is None else None
+        # The description asks whether a card it names fits and touches one of that card's
+        # conditions: that condition's verdict answers it when the words answer nothing
+        # clearly, and a contra-indication answers it before anything else of the card (what
+        # would rule the service out is what the worker must not miss).
+        condition = asked_condition(turn.snapshot.qna, reading, description)
+        if top is not None and not _leads(turn.snapshot.qna, condition, top):
+            condition = None
+        also_from = [c for c in result.candidates if str(c.ref) != condition] if condition and top else result.candidates[1:]
+        if condition is not None:
+            top = None
         log_event(
             log,
             "qna_case",
@@ -218,7 +225,7 @@ class QnaDialog(Dialog):
             turn.count("qna_answered", result.band)
         elif condition is not None:
             turn.count("qna_answered", "likely")
-        also = [str(c.ref) for c in result.candidates[1:MAX_OFFERS]] if top is not None and result.band == "likely" else []
+        also = [str(c.ref) for c in also_from[: MAX_OFFERS - 1]] if result.band == "likely" and (top is not None or condition is not None) else []
         turn.data.update(
             question="",
             lang=detect_language(description, turn.lang),
@@ -279,6 +286,18 @@ class QnaDialog(Dialog):
             await QnaStore(turn.ports.sessionmaker).record_unanswered(question, reason, _lang(turn), answer_id=answer_id)
         except Exception as exc:
             log_event(log, "qna_store", level=logging.ERROR, outcome="failed", error=type(exc).__name__)
+
+
+def _leads(index: QnaIndex, condition: str | None, top: Candidate) -> bool:
+    """Whether `condition` (see `asked_condition`) answers a case before the Q&A's `top`: a
+    contra-indication before a criterion of the same card or the card itself. Not before an
+    FAQ entry, which answers the question as asked ("voiko perhekuntoutusta tarjota jo
+    raskausaikana": the entry about pregnancy, not the substance contra-indication)."""
+    ref = RecordRef.parse(condition) if condition else None
+    if ref is None or ref.kind != "contra" or top.ref.kind not in ("criterion", "service", "unsuitable"):
+        return False
+    mine, theirs = index.record(ref), index.record(top.ref)
+    return mine is not None and theirs is not None and mine.service == theirs.service
 
 
 def _lang(turn: Turn) -> str:

@@ -180,17 +180,17 @@ def read_case(index: QnaIndex, kb: KnowledgeBase, text: str, lang: str = "fi") -
 def asked_condition(index: QnaIndex, reading: CaseReading, text: str) -> str | None:
     """The condition that answers a description which asks whether a card it names fits
     ("äiti juo joka päivä, lapset 2v ja 5v. saisko koko perheen perhekuntoutukseen"): the
-    first criterion or contra-indication of a named card that the description touches (a
-    contra-indication before a criterion, see `touched`). None when the description asks
+    first contra-indication of a named card that the description touches, else its first
+    criterion (`touched` orders them best first). None when the description asks
     nothing of the kind or touches no condition of a card it names."""
     if not reading.named or not is_fit_question(text):
         return None
-    for raw in reading.conditions:
-        ref = RecordRef.parse(raw)
-        info = index.record(ref) if ref is not None else None
-        if info is not None and info.service in reading.named:
-            return raw
-    return None
+    of_named = [
+        raw
+        for raw in reading.conditions
+        if (ref := RecordRef.parse(raw)) is not None and (info := index.record(ref)) is not None and info.service in reading.named
+    ]
+    return next((raw for raw in of_named if raw.startswith("contra:")), of_named[0] if of_named else None)
 
 
 def touched(index: QnaIndex, kb: KnowledgeBase, text: str, lang: str, age: int | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:

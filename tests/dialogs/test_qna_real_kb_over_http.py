@@ -183,7 +183,10 @@ async def test_a_case_description_names_the_contra_indications_it_touches_of_the
     )
 
     assert "Tarkista nämä periaatekorttien kohdat, joita kuvaus koskettaa:" in shown
-    assert "Ei yleensä sovellu: Huoltajalla on akuutti päihdeongelma." in shown
+    # The contra-indication answers the question, before the criterion the words match best:
+    # what would rule the service out is what the worker must not miss.
+    assert answered(chat) == "contra:perhekuntoutus.akuutti-paihdeongelma"
+    assert shown.count("Ei yleensä sovellu: Huoltajalla on akuutti päihdeongelma.") == 1
     assert "juo joka päivä" not in shown
     # Aftercare is for 18-25-year-olds: a description of children does not touch it.
     assert "Tarkista kriteerit: Lastensuojelun jälkihuolto" not in chat.button_titles
@@ -200,6 +203,14 @@ async def test_a_case_description_that_asks_whether_a_card_fits_gets_the_verdict
     assert shown.count("Ei yleensä sovellu: Huoltajalla on akuutti päihdeongelma.") == 1
     assert "Ymmärsin tilanteesta: Alle 7-vuotias" in shown
     assert "juo tällä hetkellä" not in shown
+
+
+async def test_a_case_description_whose_question_an_faq_entry_answers_keeps_that_answer_first(client: TestClient) -> None:
+    chat = new_chat(client)
+    await chat.say(
+        "Raskaana oleva äiti on aiemmin käyttänyt päihteitä, nyt huoli siitä miten hän pärjää vauvan kanssa. Voiko perhekuntoutukseen päästä jo raskausaikana?"
+    )
+    assert answered(chat) == "faq:faq.perhekuntoutus-raskaus"
 
 
 async def test_a_case_description_that_asks_nothing_of_a_card_gets_no_verdict_as_an_answer(client: TestClient) -> None:
