@@ -204,14 +204,17 @@ class QnaDialog(Dialog):
         top = result.top if result.band in ("confident", "likely") else None
         # The description asks whether a card it names fits and touches one of that card's
         # conditions: that condition's verdict answers it when the words answer nothing
-        # clearly, and a contra-indication answers it before anything else of the card (what
-        # would rule the service out is what the worker must not miss).
+        # clearly, and a contra-indication answers before the card's criterion or the card
+        # itself (what would rule the service out is what the worker must not miss).
         condition = asked_condition(turn.snapshot.qna, reading, description)
-        if top is not None and not _leads(turn.snapshot.qna, condition, top):
-            condition = None
-        also_from = [c for c in result.candidates if str(c.ref) != condition] if condition and top else result.candidates[1:]
-        if condition is not None:
-            top = None
+        if condition is not None and (top is None or _leads(turn.snapshot.qna, condition, top)):
+            answer, matched, band = condition, None, "likely"
+            also = [str(c.ref) for c in result.candidates if str(c.ref) != condition][: MAX_OFFERS - 1] if top is not None else []
+        elif top is not None:
+            answer, matched, band = str(top.ref), _matched(top, result.lang), result.band
+            also = [str(c.ref) for c in result.candidates[1:MAX_OFFERS]] if result.band == "likely" else []
+        else:
+            answer, matched, band, also = None, None, result.band, []
         log_event(
             log,
             "qna_case",
@@ -219,18 +222,15 @@ class QnaDialog(Dialog):
             topics=len(reading.topics),
             services=len(reading.services),
             age_band=reading.age_option,
-            answer=str(top.ref) if top else condition,
+            answer=answer,
         )
-        if top is not None:
-            turn.count("qna_answered", result.band)
-        elif condition is not None:
-            turn.count("qna_answered", "likely")
-        also = [str(c.ref) for c in also_from[: MAX_OFFERS - 1]] if result.band == "likely" and (top is not None or condition is not None) else []
+        if answer is not None:
+            turn.count("qna_answered", band)
         turn.data.update(
             question="",
             lang=detect_language(description, turn.lang),
-            answer=str(top.ref) if top else condition,
-            matched=_matched(top, result.lang) if top else None,
+            answer=answer,
+            matched=matched,
             feedback=False,
             follow_ups=[],
             offers=[],
