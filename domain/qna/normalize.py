@@ -265,6 +265,9 @@ STOP_WORDS: Final[dict[str, frozenset[str]]] = {
     ),
     "sv": frozenset(
         [
+            # "vad gör X" asks what X does, as "what does X do": the verb is the frame, not the topic
+            "gör",
+            "göra",
             "och",
             "eller",
             "är",
