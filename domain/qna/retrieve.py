@@ -504,7 +504,10 @@ def _rank(index: QnaIndex, text: str, lang: str, weights: Weights = WEIGHTS) -> 
         scored = _situation_first(index, scored)
         if named_cards and query.topics:
             scored = _topic_condition_first(index, query, scored, named_cards)
-    if query.age is not None and len(named_cards) == 1 and len(query.weights) <= AGE_QUESTION_MAX_WORDS:
+    if query.age is not None and len(named_cards) == 1 and len(query.weights) <= AGE_QUESTION_MAX_WORDS and not query.topics:
+        # An age and a card ask whether the age fits; with a problem the situation shows
+        # ("äiti juo joka päivä, lapset 3v ja 6v, sopisiko ..."), the age is context and the
+        # condition about the problem answers (`_topic_condition_first`).
         scored = _age_first(index, scored, named_cards)
 
     candidates: list[Candidate] = []

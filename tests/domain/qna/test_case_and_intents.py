@@ -227,6 +227,11 @@ def test_a_short_question_with_an_age_and_a_card_gets_the_cards_age_rule(index: 
     assert top_of(index, "11v poika, voisko hakea amm tukihenkilöä") == "criterion:ammatillinen-tukihenkilo.ika"
 
 
+def test_a_short_situation_with_an_age_and_a_card_gets_the_condition_about_the_problem(index: QnaIndex) -> None:
+    # The age is context here: the mother's drinking is what the question is about.
+    assert top_of(index, "Äiti juo joka päivä, lapset 3v ja 6v. Sopisiko ympärivuorokautinen perhekuntoutus?") == "contra:perhekuntoutus.akuutti-paihdeongelma"
+
+
 @pytest.mark.parametrize(
     ("text", "lang", "expected"),
     [
