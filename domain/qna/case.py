@@ -164,8 +164,8 @@ def read_case(index: QnaIndex, kb: KnowledgeBase, text: str, lang: str = "fi") -
     if _SPECIAL_SUPPORT.search(text):
         finder["erityinen-tuki"] = "kylla"
     finder = {q: o for q, o in finder.items() if (fq := kb.finder_question(q)) is not None and o in {opt.id for opt in fq.options}}
-    services, conditions = touched(index, kb, text, lang, age)
     named = _named_services(kb, text)
+    services, conditions = touched(index, kb, text, lang, age, named)
     return CaseReading(
         age=age,
         age_option=band,
@@ -193,7 +193,7 @@ def asked_condition(index: QnaIndex, reading: CaseReading, text: str) -> str | N
     return next((raw for raw in of_named if raw.startswith("contra:")), of_named[0] if of_named else None)
 
 
-def touched(index: QnaIndex, kb: KnowledgeBase, text: str, lang: str, age: int | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def touched(index: QnaIndex, kb: KnowledgeBase, text: str, lang: str, age: int | None, named: frozenset[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(cards, conditions) the description touches, best first: cards through their conditions
     or themselves, conditions (criteria, contra-indications) as `kind:id`.
 
@@ -202,9 +202,9 @@ def touched(index: QnaIndex, kb: KnowledgeBase, text: str, lang: str, age: int |
     drinking touches "acute substance problem" and "serious problems ... substances"). A card
     the described age is far from does not count at all: a 13-year-old does not touch
     aftercare's 18-25. Cards the description names come first, and their contra-indications
-    before their criteria: what would rule a service out is what a worker must not miss."""
+    before their criteria: what would rule a service out is what a worker must not miss.
+    `named`: the cards the description names (`_named_services`, read once by `read_case`)."""
     excluded = _out_of_age(kb, age)
-    named = _named_services(kb, text)
     best: dict[str, float] = {}
     best_conditions: dict[str, float] = {}
     asking = asked_sentences(text)
