@@ -173,6 +173,23 @@ def test_a_situation_followed_by_a_service_as_its_own_question_asks_if_it_fits(t
     assert is_fit_question(text) is fit
 
 
+@pytest.mark.parametrize(
+    ("text", "fit"),
+    [
+        ("ska vi ändå söka stödperson för barnet?", True),
+        ("borde man ansöka om familjerehabilitering redan nu?", True),
+        ("lönar det sig att ordna en stödfamilj?", True),
+        ("should we still apply for a support person?", True),
+        ("is family rehab worth it here?", True),
+        ("när ska man inte välja familjerehabilitering", False),
+        ("vem ska man kontakta om eftervården?", False),
+        ("should the form be filled in by the worker?", False),
+    ],
+)
+def test_asking_whether_to_apply_for_a_service_asks_if_it_fits_in_swedish_and_english(text: str, fit: bool) -> None:
+    assert is_fit_question(text) is fit
+
+
 def test_asking_what_a_card_is_gets_the_card(index: QnaIndex) -> None:
     assert top_of(index, "mikä on ammatillinen tukihenkilö") == "service:ammatillinen-tukihenkilo"
 
