@@ -194,6 +194,14 @@ def test_asking_what_a_card_is_gets_the_card(index: QnaIndex) -> None:
     assert top_of(index, "mikä on ammatillinen tukihenkilö") == "service:ammatillinen-tukihenkilo"
 
 
+def test_a_card_named_by_its_clipped_swedish_name_is_the_card(index: QnaIndex) -> None:
+    assert top_of(index, "vad är familjerehab?", "sv") == "service:perhekuntoutus"
+    text = "pappan har flyttat ut och barnen bor nu hos mamma, det är kaos hemma. kan familjerehab dygnet runt komma i fråga?"
+    result = index.ask(text, "sv")
+    assert result.band != "none"
+    assert result.top is not None and str(result.top.ref) == "criterion:perhekuntoutus.vakavat-ongelmat-tai-muutostilanne"
+
+
 @pytest.mark.parametrize(
     ("text", "pair"),
     [
