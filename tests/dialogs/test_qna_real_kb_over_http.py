@@ -89,6 +89,20 @@ async def test_a_situation_gets_the_contra_indication_in_plain_words_and_the_che
     assert "Tarkista kriteerit: Ympärivuorokautinen perhekuntoutus" in chat.button_titles
 
 
+@pytest.mark.parametrize(
+    ("locale", "question", "none_named"),
+    [
+        ("fi-FI", "perhe asuu kavereiden nurkissa eikä niillä oo omaa kotia, onnistuuko perhekuntoutus", "Lähde ei nimeä"),
+        ("sv-SE", "familjen bor hos kompisar och har inget eget hem, passar familjerehabilitering?", "Källan nämner ingen alternativ"),
+    ],
+)
+async def test_a_contra_indication_without_an_alternative_says_so_once(client: TestClient, locale: str, question: str, none_named: str) -> None:
+    chat = new_chat(client, locale)
+    shown = await chat.say(question)
+    assert answered(chat) == "contra:perhekuntoutus.ei-kotia"
+    assert shown.count(none_named) == 1
+
+
 async def test_a_situation_names_the_alternative_and_opens_it(client: TestClient) -> None:
     chat = new_chat(client)
     shown = await chat.say("koko perhe tarvitsee muutostyötä jotta vanhemmat pystyisivät tukemaan lasta, sopiiko ammatillinen tukihenkilö")

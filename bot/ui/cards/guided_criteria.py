@@ -180,6 +180,10 @@ def summary_card(ui: Ui, result: CheckResult, justification: str | None, origin:
             ui("criteria.alternatives"),
             *[choice(origin.button(ui("common.open_card", service=s.name.get(ui.lang)), Action.CARD, s.id)) for s in result.alternatives],
         )
+    elif result.applying:
+        # What to consider instead is the contra-indications' to say; an unmet criterion
+        # names none, and "the source names none" would be read as said of it too.
+        body.append(text(ui("common.no_alternative"), subtle=True))
     if not ruled_out:
         # Tasks and duration only for a service that may be arranged.
         body += section(ui("criteria.prerequisites"), bullets(f"☐ {ui.loc(p.text)}" for p in result.prerequisites))

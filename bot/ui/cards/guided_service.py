@@ -108,9 +108,11 @@ def conditions(kb: KnowledgeBase, ui: Ui, items: Sequence[Criterion | ContraIndi
     """Criteria or contra-indications as what they are: conditions, each shown once as its
     statement (the question where the card has none) under a lead saying what it means,
     the explanation beneath as secondary text. Items sharing one explanation (and the same
-    alternatives) are listed together with it once, so a generic 'the source names no
-    alternative' is not repeated. With `hide_as`, the explanations start hidden and their
-    ids are added to it (for the card's toggle)."""
+    alternatives) are listed together with it once, so a generic explanation ("according to
+    the source the service does not suit then") is not repeated. A contra-indication's group
+    says what to consider instead, or that the source names nothing (the card's data says so,
+    not the explanation's prose). With `hide_as`, the explanations start hidden and their ids
+    are added to it (for the card's toggle)."""
     groups: dict[tuple[str, tuple[str, ...]], list[Criterion | ContraIndication]] = {}
     for item in items:
         alternatives = item.alternatives if isinstance(item, ContraIndication) else ()
@@ -121,7 +123,12 @@ def conditions(kb: KnowledgeBase, ui: Ui, items: Sequence[Criterion | ContraIndi
     for (explanation, alternatives), grouped in groups.items():
         instead = service_names(kb, ui, alternatives)
         explained: Element = {**text(explanation, subtle=True, spacing="None"), "size": "Small"}
-        instead_line = text(ui("common.instead", services=", ".join(instead)), subtle=True, spacing="None") if instead else None
+        if instead:
+            instead_line: Element | None = text(ui("common.instead", services=", ".join(instead)), subtle=True, spacing="None")
+        elif all(isinstance(item, ContraIndication) for item in grouped):
+            instead_line = text(ui("common.no_alternative"), subtle=True, spacing="None")
+        else:
+            instead_line = None
         if hide_as is not None:
             for block in filter(None, (explained, instead_line)):
                 block |= {"id": f"why-{len(hide_as) + 1}", "isVisible": False}

@@ -262,6 +262,28 @@ def test_family_rehabilitation_lists_its_five_contraindications_and_says_the_sha
     assert "\n- Silloin" not in rendered
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_card_says_once_per_explanation_that_the_source_names_no_alternative(lang: str) -> None:
+    kb = load("real")
+    none_named = Ui(strings(), lang)("common.no_alternative")
+    for service in kb.services:
+        rendered = render_card_text(service_card(kb, Ui(strings(), lang), service, ORIGIN))
+        groups = {c.explanation.get(lang) for c in service.contraindications if not c.alternatives}
+        assert rendered.count(none_named) == len(groups), service.id
+
+
+def test_a_ruled_out_check_says_the_source_names_no_alternative_only_for_a_contraindication() -> None:
+    kb = load("real")
+    service = kb.service("perhekuntoutus")
+    assert service is not None
+    ui = Ui(strings(), "fi")
+    homeless = evaluate(kb, service, {"perhekuntoutus.ei-kotia": CheckAnswer.YES})
+    assert render_card_text(summary_card(ui, homeless, None, ORIGIN)).count("Lähde ei nimeä tähän vaihtoehtoista palvelua.") == 1
+    unmet = next(c for c in service.criteria)
+    not_met = evaluate(kb, service, {unmet.id: CheckAnswer.NO})
+    assert "Lähde ei nimeä" not in render_card_text(summary_card(ui, not_met, None, ORIGIN))
+
+
 def test_an_unmet_criterion_naming_an_alternative_is_not_followed_by_no_alternative() -> None:
     kb = load("real")
     rendered = render_card_text(result_card(kb, Ui(strings(), "fi"), recommend(kb, {"muutoksen-kohde": "lapsi"}), ORIGIN))
