@@ -235,6 +235,23 @@ async def test_a_case_description_that_asks_nothing_of_a_card_gets_no_verdict_as
     assert "Ymmärsin tilanteesta: Alle 7-vuotias" in shown
 
 
+@pytest.mark.parametrize(
+    ("locale", "question", "said"),
+    [
+        ("sv-FI", "när tar eftervården slut", "Källan säger inte när eftervården börjar eller upphör"),
+        ("fi-FI", "milloin jälkihuolto päättyy", "Lähde ei kerro, milloin jälkihuolto alkaa tai päättyy"),
+    ],
+)
+async def test_when_aftercare_ends_gets_what_the_source_says_of_its_age_not_when_a_project_ended(
+    client: TestClient, locale: str, question: str, said: str
+) -> None:
+    chat = new_chat(client, locale)
+    shown = await chat.say(question)
+    assert answered(chat) == "faq:faq.jalkihuolto-ika"
+    assert said in " ".join(shown.split())
+    assert "18–25" in shown
+
+
 async def test_a_swedish_case_description_gets_the_cards_points_in_swedish(client: TestClient) -> None:
     chat = new_chat(client, "sv-FI")
     shown = await chat.say(
