@@ -659,7 +659,7 @@ _FIT_QUESTION: Final = re.compile(
     r"riittä\w*|vaihtoeh\w*|oikea|passar|lämpar|lämplig|kan\s+\w+\s+få|ska\s+\w+\s+få|kan\s+(vi|man|ni)\s+(\w+\s+){0,2}(föreslå|ordna|ansöka|ge|erbjuda)|"
     r"(ska|skall|borde|bör)\s+(vi|man|ni|jag)\s+(\w+\s+){0,2}(söka|ansöka|ordna|föreslå|erbjuda)|lönar\s+det\s+sig|(är|vore)\s+det\s+(\w+\s+)?(värt|lönt)|"
     r"suitable|possible|option|fit|right\s+(call|choice|service)|good\s+idea|worth|should\s+(we|i)\s+(\w+\s+){0,2}(apply|ask|go|look|refer|try|offer|choose|pick)|"
-    r"can\s+(\w+\s+){1,4}(get|go|have|be|start|begin|join|receive))\b",
+    r"can\s+(\w+\s+){1,6}(get|go|have|be|start|begin|join|receive))\b",
     re.IGNORECASE,
 )
 _AGE: Final = re.compile(

@@ -181,6 +181,7 @@ def test_a_situation_followed_by_a_service_as_its_own_question_asks_if_it_fits(t
         ("lönar det sig att ordna en stödfamilj?", True),
         ("should we still apply for a support person?", True),
         ("is family rehab worth it here?", True),
+        ("can the whole family of five still be offered rehab?", True),
         ("när ska man inte välja familjerehabilitering", False),
         ("vem ska man kontakta om eftervården?", False),
         ("should the form be filled in by the worker?", False),
