@@ -678,6 +678,20 @@ def is_fit_question(text: str) -> bool:
     return _FIT_QUESTION.search(text) is not None or _SITUATION_THEN_SERVICE.match(text) is not None
 
 
+# "onks tukihenkilö oikee palvelu tän ikäselle", "för ung för", "too old for": the question is
+# whether the age fits, however much of the situation comes with it.
+_AGE_ASKED: Final = re.compile(
+    r"\b(t[äa]n|t[äa]m[äa]n|sen)\s+ik[äa]i?s\w*|ik[äa]ns[äa]\s+puolesta|i[äa]n\s+puolesta|liian\s+(nuori|vanha)|"
+    r"i\s+den\s+[åa]ldern|f[öo]r\s+(ung|gammal)\b|(too|this)\s+(young|old)\b|at\s+(this|that|his|her)\s+age\b",
+    re.IGNORECASE,
+)
+
+
+def asks_about_age(text: str) -> bool:
+    """Whether `text` asks if an age fits (see `_AGE_ASKED`)."""
+    return _AGE_ASKED.search(text) is not None
+
+
 # "lapsi on vasta 9", "pojka är 14", "the girl is 12": a bare number said of the child.
 _AGE_OF_CHILD: Final = re.compile(
     r"\b(?:lapsi|poika|tyttö|nuori|vauva|barnet|pojken|flickan|den\s+unga|child|boy|girl|kid)\s+(?:on|är|is)\s+"

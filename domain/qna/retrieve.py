@@ -41,7 +41,7 @@ from rapidfuzz import fuzz
 
 from domain.qna.bands import CONFIDENT_MARGIN, CONFIDENT_SCORE, LIKELY_MARGIN, UNSURE_SCORE
 from domain.qna.index import CONTEXT_FIELDS, DEFINITION_FIELDS, Doc, QnaIndex, RecordRef
-from domain.qna.normalize import age_in, detect_language, is_definition_question, is_fit_question, is_negation_question, word_sorted
+from domain.qna.normalize import age_in, asks_about_age, detect_language, is_definition_question, is_fit_question, is_negation_question, word_sorted
 from domain.qna.topics import topics_in
 from domain.qna.weights import WEIGHTS, Weights
 
@@ -137,6 +137,8 @@ class _Query:
     fit: bool
     """The question asks whether something fits (`normalize.is_fit_question`)."""
     age: int | None
+    age_asked: bool
+    """The question says it asks whether the age fits (`normalize.asks_about_age`)."""
     topics: frozenset[str]
     """What the question shows of a situation (`topics.topics_in`)."""
     lang: str = "fi"
@@ -207,6 +209,7 @@ def _query(index: QnaIndex, text: str, lang: str, w: Weights) -> _Query | None:
         negation=is_negation_question(text),
         fit=is_fit_question(text),
         age=age_in(text),
+        age_asked=asks_about_age(text),
         topics=frozenset(topics_in(text, present_only=True)),
         lang=lang,
     )
@@ -504,10 +507,11 @@ def _rank(index: QnaIndex, text: str, lang: str, weights: Weights = WEIGHTS) -> 
         scored = _situation_first(index, scored)
         if named_cards and query.topics:
             scored = _topic_condition_first(index, query, scored, named_cards)
-    if query.age is not None and len(named_cards) == 1 and len(query.weights) <= AGE_QUESTION_MAX_WORDS and not query.topics:
+    if query.age is not None and len(named_cards) == 1 and (query.age_asked or (len(query.weights) <= AGE_QUESTION_MAX_WORDS and not query.topics)):
         # An age and a card ask whether the age fits; with a problem the situation shows
         # ("äiti juo joka päivä, lapset 3v ja 6v, sopisiko ..."), the age is context and the
-        # condition about the problem answers (`_topic_condition_first`).
+        # condition about the problem answers (`_topic_condition_first`), unless the question
+        # says it asks about the age ("... oikee palvelu tän ikäselle").
         scored = _age_first(index, scored, named_cards)
 
     candidates: list[Candidate] = []

@@ -14,7 +14,7 @@ from domain.qna.answer import compose, read_age
 from domain.qna.case import closing_fact_question, is_case_description, read_case
 from domain.qna.index import RecordRef
 from domain.qna.nonsense import is_nonsense
-from domain.qna.normalize import age_in, is_fit_question, is_negation_question
+from domain.qna.normalize import age_in, asks_about_age, is_fit_question, is_negation_question
 from domain.qna.topics import topics_in
 from knowledge.loader import load_knowledge_base
 from knowledge.model import KnowledgeBase
@@ -189,6 +189,32 @@ def test_a_situation_followed_by_a_service_as_its_own_question_asks_if_it_fits(t
 )
 def test_asking_whether_to_apply_for_a_service_asks_if_it_fits_in_swedish_and_english(text: str, fit: bool) -> None:
     assert is_fit_question(text) is fit
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "17v poika tarvis apua arjen hallintaan ja harrastuksiin, onko liian vanha ammatilliselle tukihenkilölle",
+        "9v tyttö tarvitsisi aikuisen tueksi muutostyöhön, sopiiko ammatillinen tukihenkilö tämän ikäiselle",
+    ],
+)
+def test_a_situation_that_asks_whether_the_age_fits_gets_the_cards_age_rule(index: QnaIndex, text: str) -> None:
+    assert top_of(index, text) == "criterion:ammatillinen-tukihenkilo.ika"
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("onks amm. tukihenkilö oikee palvelu tän ikäselle", True),
+        ("käykö tukihenkilö ikänsä puolesta", True),
+        ("är han för ung för en stödperson?", True),
+        ("is she too old for family work?", True),
+        ("13v poika ei käy koulua, sopiiko tukihenkilö", False),
+        ("mikä on jälkihuollon ikäraja", False),
+    ],
+)
+def test_a_question_that_says_it_asks_about_the_age_is_read_so(text: str, asked: bool) -> None:
+    assert asks_about_age(text) is asked
 
 
 def test_asking_what_a_card_is_gets_the_card(index: QnaIndex) -> None:
