@@ -151,6 +151,11 @@ _ENTRIES: Final[dict[str, tuple[str, ...]]] = {
     "force": ("vapaaehtoinen",),
     "compel": ("vapaaehtoinen",),
     "mandator": ("vapaaehtoinen",),
+    # --- transport: workers "kyyditsee", "ger skjuts", the job description "kuljettaa"
+    "kyydi": ("kuljettaminen",),
+    "kyyti": ("kuljettaminen",),
+    "kyyd": ("kuljettaminen",),
+    "skjuts": ("kuljettaminen",),
     # --- who the child needs
     "juttukaver": ("luotettava", "aikuinen"),
     "frivillig": ("vapaaehtoinen",),

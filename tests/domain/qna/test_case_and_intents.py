@@ -217,6 +217,12 @@ def test_a_question_that_says_it_asks_about_the_age_is_read_so(text: str, asked:
     assert asks_about_age(text) is asked
 
 
+def test_giving_a_lift_is_the_instructors_task_of_driving_a_client_to_services(index: QnaIndex) -> None:
+    result = index.ask("saako jälkihuollon ohjaaja kyyditä nuoren lääkäriin", "fi")
+    assert result.top is not None and str(result.top.ref) == "faq:faq.jalkihuolto-ohjaajan-tehtavat"
+    assert result.top.score >= 0.6
+
+
 def test_asking_what_a_card_is_gets_the_card(index: QnaIndex) -> None:
     assert top_of(index, "mikä on ammatillinen tukihenkilö") == "service:ammatillinen-tukihenkilo"
 
