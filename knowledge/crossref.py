@@ -19,6 +19,7 @@ from rapidfuzz import process as fuzzy
 
 from knowledge.files import LoadedFile
 from knowledge.model import (
+    TRANSLATED_LANGUAGES,
     ContraIndication,
     Criterion,
     FaqFile,
@@ -93,6 +94,7 @@ def check_cross_references(kb: CrossRefInput) -> list[Problem]:
         *_completeness(kb),
         *_glossary(kb),
         *_translations(kb),
+        *_translated_numbers(kb),
         *_bare_yes_or_no(kb),
         *phrasing_problems(kb.faq_files),
         *situation_problems(kb.services),
@@ -352,6 +354,34 @@ def _translations(kb: CrossRefInput) -> Iterator[Problem]:
                     (*path, "fi"),
                     f"no {' or '.join(missing)} text for '{_preview(text.fi)}': add {', '.join(f'{lang}:' for lang in missing)} in the project's own words",
                 )
+
+
+_NUMBER: Final = re.compile(r"\d+")
+
+
+def _translated_numbers(kb: CrossRefInput) -> Iterator[Problem]:
+    """A translation that leaves out a number of the Finnish text (a deadline, an age, a
+    section of a law, a count, a report's year) tells a Swedish- or English-speaking worker
+    less than a Finnish one: a summary where a translation belongs. Numbers written as words
+    count as left out, so the check stays this simple."""
+    sources: list[LoadedFile[Any]] = [*kb.services, *kb.processes, *kb.faq_files]
+    for extra in (kb.finder, kb.glossary):
+        if extra is not None:
+            sources.append(extra)
+    for source in sources:
+        for path, text in _localized(source.model, ()):
+            numbers = set(_NUMBER.findall(text.fi))
+            if not numbers:
+                continue
+            for lang in TRANSLATED_LANGUAGES:
+                translated = getattr(text, lang)
+                left = sorted(numbers - set(_NUMBER.findall(translated)), key=int) if translated else []
+                if left:
+                    yield source.problem(
+                        "KB241",
+                        (*path, lang),
+                        f"the {lang} text leaves out {', '.join(left)} of the Finnish '{_preview(text.fi)}': translate all of it, numbers as digits",
+                    )
 
 
 # "Kyllä." / "Ja," / "No." as an answer's first word: an entry answers several phrasings, and

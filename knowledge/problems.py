@@ -60,6 +60,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "KB223": (_W, "criterion or contra-indication without a statement (affirmative sentence)"),
     "KB224": (_W, "criterion with implied_by.consider but no consider_statement"),
     "KB240": (_W, "worker-facing text without its Swedish or English translation"),
+    "KB241": (_W, "a Swedish or English text that leaves out a number of the Finnish"),
     "KB250": (_W, "FAQ answer that opens with a bare yes or no (Kyllä., Ja, No.)"),
     "KB230": (_E, "FAQ phrasing a fuzzy matcher cannot tell from another entry's (>= 95)"),
     "KB231": (_W, "FAQ phrasing very close to another entry's (>= 90)"),

@@ -455,6 +455,15 @@ EDITS: dict[str, Edit] = {
         "- id: tukihenkilo.ymparivuorokautinen",
         "no statement",
     ),
+    "translation that leaves out a number": Edit(
+        CARD,
+        "sv: Barnet är 7–17 år.,",
+        "sv: Barnet är ett skolbarn.,",
+        "KB241",
+        "criteria[0].statement.sv",
+        "sv: Barnet är ett skolbarn.",
+        "the sv text leaves out 7, 17",
+    ),
     "FAQ answer opening with a bare yes": Edit(
         FAQ,
         "fi: Aikuinen, joka tukee nuorta arjessa.",
