@@ -50,6 +50,7 @@ from domain.qna.normalize import (
     comparable,
     fold,
     is_definition_cue,
+    is_fit_question,
     is_negation_question,
     is_stop_anywhere,
     keys_of,
@@ -192,6 +193,9 @@ class RecordInfo:
     them, an FAQ entry asked as a negation): a negation in the question looks for these."""
     service: str | None = None
     """The card a criterion, contra-indication or card record belongs to."""
+    fits: bool = False
+    """An FAQ entry asked as whether its card fits ("Sopiiko perhekuntoutus huostaanoton
+    purkamisen tueksi?"), not as a negation: it says what the card's criteria say."""
     age_rule: bool = False
     """A criterion about the child's age: an age in the question looks for these."""
     topics: frozenset[str] = frozenset()
@@ -278,13 +282,16 @@ class _Collected:
         answer: str = "",
         *,
         negative: bool = False,
+        fits: bool = False,
         service: str | None = None,
         age_rule: bool = False,
         topics: frozenset[str] = frozenset(),
     ) -> None:
         pos = len(self.records)
         self.records.append(
-            RecordInfo(ref=ref, title=MappingProxyType(dict(title)), source=source, negative=negative, service=service, age_rule=age_rule, topics=topics)
+            RecordInfo(
+                ref=ref, title=MappingProxyType(dict(title)), source=source, negative=negative, fits=fits, service=service, age_rule=age_rule, topics=topics
+            )
         )
         self.answers.append(answer)
         self.docs.extend(_RawDoc(pos, fld, lang, text) for fld, lang, text in texts if text and text.strip())
@@ -312,6 +319,7 @@ def _collect(kb: KnowledgeBase) -> _Collected:
             texts,
             answer=comparable(entry.answer.fi),
             negative=any(is_negation_question(p) for p in entry.phrasings.fi),
+            fits=not any(is_negation_question(p) for p in entry.phrasings.fi) and any(is_fit_question(p) for p in entry.phrasings.fi),
             service=next((rid for rid in entry.related if kb.service(rid) is not None), None),
             topics=frozenset(topics_in(" ".join((*entry.phrasings.fi, entry.answer.fi)))),
         )

@@ -540,15 +540,26 @@ def _rank(index: QnaIndex, text: str, lang: str, weights: Weights = WEIGHTS) -> 
 
 def _competing(index: QnaIndex, candidates: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
     """The candidates that compete with the best: when it is one condition of a card, the
-    card's own lists (its "when not suitable" page, the card) hold that same condition, so
-    they are not another answer and the margin is measured past them."""
+    card's own lists (its "when not suitable" page, the card, and for a criterion the FAQ
+    entries that ask whether the card fits) hold that same condition, so they are not
+    another answer and the margin is measured past them."""
     if not candidates:
         return candidates
+    first = index.record(candidates[0].ref)
+    if first is not None and first.fits and first.service is not None:
+        # The other way round: an entry asking whether the card fits, and the card's criteria.
+        return _without_same_concept(
+            (
+                candidates[0],
+                *(c for c in candidates[1:] if not (c.ref.kind == "criterion" and (i := index.record(c.ref)) is not None and i.service == first.service)),
+            )
+        )
     if candidates[0].ref.kind not in ("criterion", "contra"):
         return _without_same_concept(candidates)
     top = index.record(candidates[0].ref)
     if top is None or top.service is None:
         return candidates
+    criterion = candidates[0].ref.kind == "criterion"
     rest = tuple(
         c
         for c in candidates[1:]
@@ -556,7 +567,7 @@ def _competing(index: QnaIndex, candidates: tuple[Candidate, ...]) -> tuple[Cand
             (info := index.record(c.ref)) is not None
             and info.service == top.service
             and c.ref.kind in ("unsuitable", "service", "faq")
-            and (info.negative or c.ref.kind == "service")
+            and (info.negative or c.ref.kind == "service" or (criterion and info.fits))
         )
     )
     return (candidates[0], *rest)

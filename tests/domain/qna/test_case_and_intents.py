@@ -223,6 +223,17 @@ def test_giving_a_lift_is_the_instructors_task_of_driving_a_client_to_services(i
     assert result.top.score >= 0.6
 
 
+def test_an_entry_asking_whether_the_card_fits_and_the_cards_criterion_are_one_answer_not_a_choice(index: QnaIndex) -> None:
+    # "Sopiiko perhekuntoutus huostaanoton purkamisen tueksi?" and the criterion that lists
+    # the same situation say the same: the worker gets an answer, the other below it.
+    result = index.ask("huostaanottoa puretaan ja 5v palaa isälle kotiin, auttaisko perhekuntoutus siinä", "fi")
+    assert result.band == "likely"
+    assert [str(c.ref) for c in result.candidates[:2]] == [
+        "faq:faq.perhekuntoutus-milloin-oikea",
+        "criterion:perhekuntoutus.vakavat-ongelmat-tai-muutostilanne",
+    ]
+
+
 def test_asking_what_a_card_is_gets_the_card(index: QnaIndex) -> None:
     assert top_of(index, "mikä on ammatillinen tukihenkilö") == "service:ammatillinen-tukihenkilo"
 
