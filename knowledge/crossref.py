@@ -94,7 +94,6 @@ def check_cross_references(kb: CrossRefInput) -> list[Problem]:
         *_completeness(kb),
         *_glossary(kb),
         *_translations(kb),
-        *_translated_numbers(kb),
         *_bare_yes_or_no(kb),
         *phrasing_problems(kb.faq_files),
         *situation_problems(kb.services),
@@ -340,48 +339,43 @@ def _note(source: LoadedFile[Any], path: YamlPath, complete: bool, note: object)
 
 
 def _translations(kb: CrossRefInput) -> Iterator[Problem]:
-    """Every worker-facing text of services, processes and the finder in Swedish and English,
-    so a Swedish- or English-speaking worker never meets Finnish content unannounced."""
-    sources: list[LoadedFile[Any]] = [*kb.services, *kb.processes]
-    if kb.finder is not None:
-        sources.append(kb.finder)
-    for source in sources:
+    """Every worker-facing text of services, processes and the finder in Swedish and English
+    (KB240), so a Swedish- or English-speaking worker never meets Finnish content unannounced;
+    and every translation, FAQ answers and glossary terms too, whole (KB241). One walk."""
+    required: list[LoadedFile[Any]] = [*kb.services, *kb.processes, *filter(None, [kb.finder])]
+    optional: list[LoadedFile[Any]] = [*kb.faq_files, *filter(None, [kb.glossary])]
+    for n, source in enumerate((*required, *optional)):
         for path, text in _localized(source.model, ()):
-            missing = text.missing()
+            missing = text.missing() if n < len(required) else ()
             if missing:
                 yield source.problem(
                     "KB240",
                     (*path, "fi"),
                     f"no {' or '.join(missing)} text for '{_preview(text.fi)}': add {', '.join(f'{lang}:' for lang in missing)} in the project's own words",
                 )
+            yield from _numbers_left_out(source, path, text)
 
 
 _NUMBER: Final = re.compile(r"\d+")
 
 
-def _translated_numbers(kb: CrossRefInput) -> Iterator[Problem]:
+def _numbers_left_out(source: LoadedFile[Any], path: YamlPath, text: Localized) -> Iterator[Problem]:
     """A translation that leaves out a number of the Finnish text (a deadline, an age, a
     section of a law, a count, a report's year) tells a Swedish- or English-speaking worker
-    less than a Finnish one: a summary where a translation belongs. Numbers written as words
-    count as left out, so the check stays this simple."""
-    sources: list[LoadedFile[Any]] = [*kb.services, *kb.processes, *kb.faq_files]
-    for extra in (kb.finder, kb.glossary):
-        if extra is not None:
-            sources.append(extra)
-    for source in sources:
-        for path, text in _localized(source.model, ()):
-            numbers = set(_NUMBER.findall(text.fi))
-            if not numbers:
-                continue
-            for lang in TRANSLATED_LANGUAGES:
-                translated = getattr(text, lang)
-                left = sorted(numbers - set(_NUMBER.findall(translated)), key=int) if translated else []
-                if left:
-                    yield source.problem(
-                        "KB241",
-                        (*path, lang),
-                        f"the {lang} text leaves out {', '.join(left)} of the Finnish '{_preview(text.fi)}': translate all of it, numbers as digits",
-                    )
+    less than a Finnish one: a summary where a translation belongs (KB241). Numbers written as
+    words count as left out, so the check stays this simple."""
+    numbers = set(_NUMBER.findall(text.fi))
+    if not numbers:
+        return
+    for lang in TRANSLATED_LANGUAGES:
+        translated = getattr(text, lang)
+        left = sorted(numbers - set(_NUMBER.findall(translated)), key=int) if translated else []
+        if left:
+            yield source.problem(
+                "KB241",
+                (*path, lang),
+                f"the {lang} text leaves out {', '.join(left)} of the Finnish '{_preview(text.fi)}': translate all of it, numbers as digits",
+            )
 
 
 # "Kyllä." / "Ja," / "No." as an answer's first word: an entry answers several phrasings, and

@@ -312,14 +312,15 @@ def _collect(kb: KnowledgeBase) -> _Collected:
             answer = getattr(entry.answer, lang)
             if answer:
                 texts.append(("answer", lang, answer))
+        negative = any(is_negation_question(p) for p in entry.phrasings.fi)
         out.add(
             RecordRef("faq", entry.id),
             titles,
             entry.source,
             texts,
             answer=comparable(entry.answer.fi),
-            negative=any(is_negation_question(p) for p in entry.phrasings.fi),
-            fits=not any(is_negation_question(p) for p in entry.phrasings.fi) and any(is_fit_question(p) for p in entry.phrasings.fi),
+            negative=negative,
+            fits=not negative and any(is_fit_question(p) for p in entry.phrasings.fi),
             service=next((rid for rid in entry.related if kb.service(rid) is not None), None),
             topics=frozenset(topics_in(" ".join((*entry.phrasings.fi, entry.answer.fi)))),
         )

@@ -545,18 +545,17 @@ def _competing(index: QnaIndex, candidates: tuple[Candidate, ...]) -> tuple[Cand
     another answer and the margin is measured past them."""
     if not candidates:
         return candidates
-    first = index.record(candidates[0].ref)
-    if first is not None and first.fits and first.service is not None:
+    top = index.record(candidates[0].ref)
+    if top is not None and top.fits and top.service is not None:
         # The other way round: an entry asking whether the card fits, and the card's criteria.
         return _without_same_concept(
             (
                 candidates[0],
-                *(c for c in candidates[1:] if not (c.ref.kind == "criterion" and (i := index.record(c.ref)) is not None and i.service == first.service)),
+                *(c for c in candidates[1:] if not (c.ref.kind == "criterion" and (i := index.record(c.ref)) is not None and i.service == top.service)),
             )
         )
     if candidates[0].ref.kind not in ("criterion", "contra"):
         return _without_same_concept(candidates)
-    top = index.record(candidates[0].ref)
     if top is None or top.service is None:
         return candidates
     criterion = candidates[0].ref.kind == "criterion"
