@@ -186,6 +186,7 @@ _ENTRIES: Final[dict[str, tuple[str, ...]]] = {
     "stödfamil": ("tukiperhe",),
     "support": ("tuki",),
     "avbokning": ("peruutusehdot",),
+    "framstall": ("esitys", "förslag"),
     "vantetid": ("jono",),
     "vantelist": ("jono",),
     "waiting": ("jono",),

@@ -655,7 +655,7 @@ def is_negation_question(text: str) -> bool:
 # contra-indication it touches, not to a general page about the service.
 _FIT_QUESTION: Final = re.compile(
     r"\b(sopi\w*|sovel\w*|käy(kö|ks|kö)?|kävis\w*|onnistu\w*|voi(ko|ks|s|si|siko|sko|sko)|kannatta\w*|pitäis\w*|pitäisi\w*|"
-    r"sais(ko|kohan|iko)?|pääse(e|is)?(kö|ks)|"
+    r"sais(ko|kohan|iko)?|pääse(e|is)?(kö|ks)|(voi(n|mme)|voisi(n|mme)|saa(n|mme)?|saisi(n|mme))(ko|kö|ks)\s+(\w+\s+){0,2}(hake\w*|esittä\w*|ehdotta\w*|tarjot\w*|tarjo\w*)|"
     r"riittä\w*|vaihtoeh\w*|oikea|passar|lämpar|lämplig|kan\s+\w+\s+få|ska\s+\w+\s+få|kan\s+(vi|man|ni)\s+(\w+\s+){0,2}(föreslå|ordna|ansöka|ge|erbjuda)|"
     r"(ska|skall|borde|bör)\s+(vi|man|ni|jag)\s+(\w+\s+){0,2}(söka|ansöka|ordna|föreslå|erbjuda)|lönar\s+det\s+sig|(är|vore)\s+det\s+(\w+\s+)?(värt|lönt)|"
     r"suitable|possible|option|fit|right\s+(call|choice|service)|good\s+idea|worth|should\s+(we|i)\s+(\w+\s+){0,2}(apply|ask|go|look|refer|try|offer|choose|pick)|"

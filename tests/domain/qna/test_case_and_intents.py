@@ -192,6 +192,33 @@ def test_asking_whether_to_apply_for_a_service_asks_if_it_fits_in_swedish_and_en
 
 
 @pytest.mark.parametrize(
+    ("text", "fit"),
+    [
+        ("voinko silti hakea niille perhekuntoutusta?", True),
+        ("voimmeko esittää tukiperhettä jo nyt", True),
+        ("saako hakea amm. tukihenkilöä, jos nuori ei halua", True),
+        ("saanko ehdottaa perhetyötä", True),
+        ("miten voin hakea ohjeen", False),
+        ("voin hakea ne paperit huomenna", False),
+    ],
+)
+def test_asking_whether_i_may_apply_for_a_service_asks_if_it_fits_in_finnish(text: str, fit: bool) -> None:
+    assert is_fit_question(text) is fit
+
+
+def test_a_situation_closing_with_may_i_apply_gets_the_contra_indication_it_touches(index: QnaIndex) -> None:
+    # Read as a fit question, the housing situation leads to the card's contra-indication
+    # rather than the card's list of them.
+    text = "perheellä ei ole nyt omaa asuntoa, yöpyvät mummolassa. voinko silti hakea heille perhekuntoutusta?"
+    assert top_of(index, text) == "contra:perhekuntoutus.ei-kotia"
+
+
+def test_a_framstallning_in_swedish_is_the_proposal_made_in_laava(index: QnaIndex) -> None:
+    # Finland-Swedish officialese says "framställning" where the knowledge base says "förslag".
+    assert top_of(index, "var gör man framställningen om en köptjänst?", "sv") == "faq:faq.laava-esitys"
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "17v poika tarvis apua arjen hallintaan ja harrastuksiin, onko liian vanha ammatilliselle tukihenkilölle",
