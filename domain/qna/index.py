@@ -39,7 +39,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Final, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Final, Generic, Literal, NamedTuple, TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -146,8 +146,11 @@ class RecordRef:
         return cls(kind, record_id)  # type: ignore[arg-type]  # `kind` was checked against QNA_KINDS just above
 
 
-@dataclass(frozen=True, slots=True)
-class Slot:
+class Slot(NamedTuple):
+    """One word of a text. A tuple rather than a slotted dataclass: the index holds some
+    30,000 of them, and a tuple is what pickle writes and reads fastest (the saved index of a
+    start: a dataclass's generic state methods were most of loading it)."""
+
     weight: float
     """IDF of the slot's main key, times its question-word factor."""
     keys: tuple[tuple[str, float], ...]

@@ -262,10 +262,22 @@ def _match(doc: Doc, hits: dict[str, list[tuple[int, float]]], keys: frozenset[s
     row: dict[int, float] = {}
     slot_best: dict[int, float] = {}
     row_get = row.get
+    best_get = slot_best.get
     for key in doc.key_set & keys:
         found = hits[key]
-        for s, factor in matches[key]:
-            best = slot_best.get(s, 0.0)
+        pairs = matches[key]
+        if len(found) == 1 and len(pairs) == 1:
+            # Nine keys in ten: one slot of the question meets one slot of the text.
+            i, value = found[0]
+            s, factor = pairs[0]
+            x = value * factor
+            if x > row_get(i, 0.0):
+                row[i] = x
+            if x > best_get(s, 0.0):
+                slot_best[s] = x
+            continue
+        for s, factor in pairs:
+            best = best_get(s, 0.0)
             for i, value in found:
                 x = value * factor
                 if x > row_get(i, 0.0):
