@@ -370,3 +370,11 @@ def test_a_short_closing_question_touches_nothing_by_itself(index: QnaIndex, kb:
     reading = read_case(index, kb, text, "sv")
     assert "contra:perhekuntoutus.ei-aikaa-kuntoutukseen" in reading.conditions
     assert "contra:perhekuntoutus.lapsi-akuutissa-vaarassa" not in reading.conditions
+
+
+def test_the_rise_cooperation_is_answered_from_helsinkis_adult_social_work_priorities(index: QnaIndex) -> None:
+    # The priorities' answer once summarised the special-support clients and left out the
+    # RISE cooperation the source names; a worker asking about it got no record that said it.
+    result = index.ask("vad är RISE-samarbetet i vuxensocialt arbete", "sv")
+    assert result.top is not None and str(result.top.ref) == "faq:faq.aikuissosiaalityon-kehittamisen-karjet"
+    assert result.top.score >= 0.6
