@@ -261,6 +261,13 @@ STOP_WORDS: Final[dict[str, frozenset[str]]] = {
             "teillä",
             "eikö",
             "eiks",
+            # how the worker wants it said, not what about: "mikä on X lyhyesti" asks what X is
+            "lyhyesti",
+            "pähkinänkuoressa",
+            "oikeasti",
+            "oikeesti",
+            "oikeastaan",
+            "oikeestaan",
         ]
     ),
     "sv": frozenset(
@@ -354,6 +361,9 @@ STOP_WORDS: Final[dict[str, frozenset[str]]] = {
             "finska",
             "svenska",
             "engelska",
+            "kortfattat",
+            "egentligen",
+            "typ",
         ]
     ),
     "en": frozenset(
@@ -435,6 +445,10 @@ STOP_WORDS: Final[dict[str, frozenset[str]]] = {
             "am",
             "get",
             "got",
+            "briefly",
+            "actually",
+            "basically",
+            "really",
         ]
     ),
 }

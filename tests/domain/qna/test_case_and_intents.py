@@ -383,3 +383,19 @@ def test_the_rise_cooperation_is_answered_from_helsinkis_adult_social_work_prior
     result = index.ask("vad är RISE-samarbetet i vuxensocialt arbete", "sv")
     assert result.top is not None and str(result.top.ref) == "faq:faq.aikuissosiaalityon-kehittamisen-karjet"
     assert result.top.score >= 0.6
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("mitä lapsen hyvinvoinnin viitekehys oikeastaan tarkoittaa, lyhyesti", "fi"),
+        ("vad är lapsen hyvinvoinnin viitekehys egentligen, kortfattat", "sv"),
+    ],
+)
+def test_asking_for_it_briefly_or_actually_does_not_change_what_is_asked(index: QnaIndex, text: str, lang: str) -> None:
+    # "lyhyesti", "oikeastaan", "kortfattat": how the worker wants it said, in no record's
+    # wording, so as unknown words they outweighed the term itself.
+    result = index.ask(text, lang)
+    assert result.band == "confident"
+    assert result.top is not None
+    assert str(result.top.ref) in ("term:termi.lapsen-hyvinvoinnin-viitekehys", "faq:faq.lapsen-hyvinvoinnin-viitekehys")
