@@ -164,9 +164,9 @@ class Doc:
     field: str
     lang: str
     text: str
-    slots: tuple[Slot, ...]
     slot_weights: tuple[float, ...]
-    """Each slot's weight, read per match without an attribute look-up per slot."""
+    """Each slot's weight (the text's words' `Slot`s are dropped after the build: `matches`
+    holds what scoring reads of them, and the slots were a fifth of the index's memory)."""
     long: bool
     names: bool
     """A DEFINITION_FIELDS text."""
@@ -736,17 +736,17 @@ def _slots_by_key(slots: tuple[Slot, ...]) -> dict[str, tuple[tuple[int, float],
 
 
 def _service_names(
-    records: list[RecordInfo], docs: list[Doc], postings: Mapping[str, tuple[tuple[int, float], ...]]
+    records: list[RecordInfo], name_slots: list[tuple[int, str, tuple[Slot, ...]]], postings: Mapping[str, tuple[tuple[int, float], ...]]
 ) -> dict[str, tuple[tuple[str, tuple[frozenset[str], ...]], ...]]:
     by_first: dict[str, list[tuple[str, tuple[frozenset[str], ...]]]] = defaultdict(list)
-    for doc in docs:
-        service = records[doc.record].service
-        if records[doc.record].ref.kind != "service" or service is None or doc.field not in ("name", "keyword") or not doc.slots:
+    for record, field_name, slots in name_slots:
+        service = records[record].service
+        if service is None or not slots:
             continue
-        if doc.field == "keyword" and len(doc.slots) == 1 and not _own_word(doc.slots[0].keys[0][0], service, records, postings):
+        if field_name == "keyword" and len(slots) == 1 and not _own_word(slots[0].keys[0][0], service, records, postings):
             continue
         words = tuple(
-            frozenset([*(key for key, factor in slot.keys[:1] if factor >= 1.0), *(key for key, _f in slot.keys if key.startswith("@"))]) for slot in doc.slots
+            frozenset([*(key for key, factor in slot.keys[:1] if factor >= 1.0), *(key for key, _f in slot.keys if key.startswith("@"))]) for slot in slots
         )
         for key in words[0]:
             by_first[key].append((service, words))
@@ -817,6 +817,8 @@ def build_index(kb: KnowledgeBase, morphology: Morphology = "lemma") -> QnaIndex
         built_texts.append((built, sum(s.weight for s in built), word_sorted(text), by_key, frozenset(by_key), tuple(slot.weight for slot in built)))
 
     docs: list[Doc] = []
+    name_slots: list[tuple[int, str, tuple[Slot, ...]]] = []
+    """(record, field, slots) of the cards' names and keywords, for `_service_names`."""
     by_record: list[list[int]] = [[] for _ in records]
     named_by: dict[str, set[int]] = defaultdict(set)
     owner_keys: dict[int, set[str]] = defaultdict(set)
@@ -837,13 +839,14 @@ def build_index(kb: KnowledgeBase, morphology: Morphology = "lemma") -> QnaIndex
             for slot_key, _factor in built[0].keys:
                 named_by[slot_key].add(doc.record)
         by_record[doc.record].append(len(docs))
+        if doc.field in ("name", "keyword") and records[doc.record].ref.kind == "service":
+            name_slots.append((doc.record, doc.field, built))
         docs.append(
             Doc(
                 record=doc.record,
                 field=doc.field,
                 lang=doc.lang,
                 text=doc.text.strip(),
-                slots=built,
                 slot_weights=slot_weights,
                 long=doc.field in LONG_FIELDS,
                 names=doc.field in DEFINITION_FIELDS,
@@ -883,7 +886,7 @@ def build_index(kb: KnowledgeBase, morphology: Morphology = "lemma") -> QnaIndex
         max_idf=max_idf,
         named_by=MappingProxyType({k: tuple(sorted(v)) for k, v in named_by.items()}),
         vocabulary=vocabulary,
-        service_names=MappingProxyType(_service_names(records, docs, postings)),
+        service_names=MappingProxyType(_service_names(records, name_slots, postings)),
         tokenizer=tokenizer,
         _by_ref=MappingProxyType({info.ref: i for i, info in enumerate(records)}),
     )
