@@ -36,7 +36,7 @@ from domain.logs import log_event
 from domain.privacy import redact_and_cap
 from domain.qna.answer import compose
 from domain.qna.case import CaseReading, asked_condition, closing_fact_question, is_case_description, read_case
-from domain.qna.index import AGE_QUESTION, MATCHER_ONLY_FIELDS, QnaIndex, RecordRef
+from domain.qna.index import AGE_QUESTION, LONG_FIELDS, MATCHER_ONLY_FIELDS, QnaIndex, RecordRef
 from domain.qna.normalize import LANGUAGES, age_in, detect_language
 from domain.qna.retrieve import Candidate
 
@@ -313,5 +313,7 @@ def _ui(turn: Turn) -> QnaUi:
 
 def _matched(top: Candidate, lang: str) -> str | None:
     """The question the answer answers, shown above it: only in the reader's language (a
-    Swedish question may have matched the record's English or Finnish text)."""
-    return top.phrasing if top.lang == lang and top.field not in MATCHER_ONLY_FIELDS else None
+    Swedish question may have matched the record's English or Finnish text), and never a
+    paragraph (a question that matched the answer's own text would see its first lines
+    twice, once as "the question")."""
+    return top.phrasing if top.lang == lang and top.field not in MATCHER_ONLY_FIELDS and top.field not in LONG_FIELDS else None

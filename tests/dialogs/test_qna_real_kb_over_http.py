@@ -320,3 +320,13 @@ async def test_a_swedish_situation_is_answered_in_swedish_down_to_the_cards_name
     assert "Passar vanligtvis inte:" in shown
     assert "Källa: tjänstekortet Familjerehabilitering dygnet runt" in shown
     assert "Ympärivuorokautinen" not in shown
+
+
+async def test_an_answer_matched_by_its_own_text_does_not_show_that_text_as_the_question(client: TestClient) -> None:
+    # Nothing asks about the RISE cooperation but the answer itself: the line "Svar på
+    # frågan: ..." would repeat the answer's first sentence above the answer.
+    chat = new_chat(client, "sv-SE")
+    shown = await chat.say("vad är RISE-samarbetet i vuxensocialt arbete")
+    assert answered(chat) == "faq:faq.aikuissosiaalityon-kehittamisen-karjet"
+    assert "RISE-samarbetet" in shown
+    assert "Svar på frågan" not in shown
