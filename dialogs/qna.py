@@ -313,7 +313,10 @@ def _ui(turn: Turn) -> QnaUi:
 
 def _matched(top: Candidate, lang: str) -> str | None:
     """The question the answer answers, shown above it: only in the reader's language (a
-    Swedish question may have matched the record's English or Finnish text), and never a
+    Swedish question may have matched the record's English or Finnish text), never a
     paragraph (a question that matched the answer's own text would see its first lines
-    twice, once as "the question")."""
-    return top.phrasing if top.lang == lang and top.field not in MATCHER_ONLY_FIELDS and top.field not in LONG_FIELDS else None
+    twice, once as "the question"), and never a phrasing in chat form: those begin with a
+    lower-case letter (`knowledge/README.md`) and are there for the matcher, with their
+    spoken forms and missing letters ("onks", "hur länge e man"), not for a worker to read."""
+    shown = top.lang == lang and top.field not in MATCHER_ONLY_FIELDS and top.field not in LONG_FIELDS
+    return top.phrasing if shown and top.phrasing[:1].isupper() else None

@@ -330,3 +330,19 @@ async def test_an_answer_matched_by_its_own_text_does_not_show_that_text_as_the_
     assert answered(chat) == "faq:faq.aikuissosiaalityon-kehittamisen-karjet"
     assert "RISE-samarbetet" in shown
     assert "Svar på frågan" not in shown
+
+
+async def test_a_question_matched_by_a_chat_form_phrasing_does_not_show_that_phrasing(client: TestClient) -> None:
+    # "hur länge e man på perhekuntoutus, 3 el 6 mån?" is written for the matcher; the worker
+    # sees the entry's own question as the heading and no "Svar på frågan" line.
+    chat = new_chat(client, "sv-SE")
+    shown = await chat.say("hur länge e man på familjerehab")
+    assert answered(chat) == "faq:faq.perhekuntoutus-kesto"
+    assert "Svar på frågan" not in shown
+
+
+async def test_a_question_matched_by_another_written_out_phrasing_says_which(client: TestClient) -> None:
+    chat = new_chat(client)
+    shown = await chat.say("otetaanko minuun yhteyttä palautteen antamisen jälkeen")
+    assert answered(chat) == "faq:faq.palaute-kasittely"
+    assert "Vastaus kysymykseen: Otetaanko minuun yhteyttä antamani palautteen jälkeen?" in shown
