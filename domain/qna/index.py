@@ -147,9 +147,10 @@ class RecordRef:
 
 
 class Slot(NamedTuple):
-    """One word of a text. A tuple rather than a slotted dataclass: the index holds some
-    30,000 of them, and a tuple is what pickle writes and reads fastest (the saved index of a
-    start: a dataclass's generic state methods were most of loading it)."""
+    """One word of a text, while the index is built: `Doc.matches` keeps what scoring reads
+    of a text's slots, and only the cards' names keep theirs until `_service_names` has read
+    them. A tuple: some 38,000 are made per build, and a tuple is the cheapest object that
+    names its fields."""
 
     weight: float
     """IDF of the slot's main key, times its question-word factor."""
@@ -165,8 +166,8 @@ class Doc:
     lang: str
     text: str
     slot_weights: tuple[float, ...]
-    """Each slot's weight (the text's words' `Slot`s are dropped after the build: `matches`
-    holds what scoring reads of them, and the slots were a fifth of the index's memory)."""
+    """Each slot's weight. The `Slot`s themselves are not kept: `matches` holds what scoring
+    reads of them, and keeping them cost a running server about 11 MB."""
     long: bool
     names: bool
     """A DEFINITION_FIELDS text."""
