@@ -344,9 +344,9 @@ def _translations(kb: CrossRefInput) -> Iterator[Problem]:
     and every translation, FAQ answers and glossary terms too, whole (KB241). One walk."""
     required: list[LoadedFile[Any]] = [*kb.services, *kb.processes, *filter(None, [kb.finder])]
     optional: list[LoadedFile[Any]] = [*kb.faq_files, *filter(None, [kb.glossary])]
-    for n, source in enumerate((*required, *optional)):
+    for source, all_languages in [*((s, True) for s in required), *((s, False) for s in optional)]:
         for path, text in _localized(source.model, ()):
-            missing = text.missing() if n < len(required) else ()
+            missing = text.missing() if all_languages else ()
             if missing:
                 yield source.problem(
                     "KB240",

@@ -322,22 +322,24 @@ async def test_a_swedish_situation_is_answered_in_swedish_down_to_the_cards_name
     assert "Ympärivuorokautinen" not in shown
 
 
-async def test_an_answer_matched_by_its_own_text_does_not_show_that_text_as_the_question(client: TestClient) -> None:
-    # Nothing asks about the RISE cooperation but the answer itself: the line "Svar på
-    # frågan: ..." would repeat the answer's first sentence above the answer.
+@pytest.mark.parametrize(
+    ("question", "record", "also_shown"),
+    [
+        # Nothing asks about the RISE cooperation but the answer itself: the line "Svar på
+        # frågan: ..." would repeat the answer's first sentence above the answer.
+        ("vad är RISE-samarbetet i vuxensocialt arbete", "faq:faq.aikuissosiaalityon-kehittamisen-karjet", ("RISE-samarbetet",)),
+        # "hur länge e man på perhekuntoutus, 3 el 6 mån?" is written for the matcher; the
+        # worker sees the entry's own question as the heading and no "Svar på frågan" line.
+        ("hur länge e man på familjerehab", "faq:faq.perhekuntoutus-kesto", ()),
+    ],
+)
+async def test_the_question_line_never_shows_the_answers_own_text_or_a_chat_form_phrasing(
+    client: TestClient, question: str, record: str, also_shown: tuple[str, ...]
+) -> None:
     chat = new_chat(client, "sv-SE")
-    shown = await chat.say("vad är RISE-samarbetet i vuxensocialt arbete")
-    assert answered(chat) == "faq:faq.aikuissosiaalityon-kehittamisen-karjet"
-    assert "RISE-samarbetet" in shown
-    assert "Svar på frågan" not in shown
-
-
-async def test_a_question_matched_by_a_chat_form_phrasing_does_not_show_that_phrasing(client: TestClient) -> None:
-    # "hur länge e man på perhekuntoutus, 3 el 6 mån?" is written for the matcher; the worker
-    # sees the entry's own question as the heading and no "Svar på frågan" line.
-    chat = new_chat(client, "sv-SE")
-    shown = await chat.say("hur länge e man på familjerehab")
-    assert answered(chat) == "faq:faq.perhekuntoutus-kesto"
+    shown = await chat.say(question)
+    assert answered(chat) == record
+    assert all(text in shown for text in also_shown)
     assert "Svar på frågan" not in shown
 
 
