@@ -11,7 +11,10 @@ Flow (the step table in `__init__`):
 2. `answer`: the answer card; helpful / not helpful, follow-ups, "or did you mean" (when the
    best answer was clearly ahead but not certain), the menu.
 3. `offers`: a choice between close candidates and "none of these".
-4. `case`: a client case description understood: what was understood in one line, the service
+4. `nearest`: no answer, said plainly, with the nearest topics under it when the knowledge
+   base has some (`retrieve.nearest_topics`): a question asked in words the matcher scores
+   low is not a dead end, and no topic is presented as the answer.
+5. `case`: a client case description understood: what was understood in one line, the service
    finder with the answers it implies, the services it touches (`domain.qna.case`).
 
 Typed text at any step is a new question. Stored: the record answered or offered, whether
@@ -38,7 +41,7 @@ from domain.qna.answer import compose
 from domain.qna.case import CaseReading, asked_condition, closing_fact_question, is_case_description, read_case
 from domain.qna.index import AGE_QUESTION, LONG_FIELDS, MATCHER_ONLY_FIELDS, QnaIndex, RecordRef
 from domain.qna.normalize import LANGUAGES, age_in, detect_language
-from domain.qna.retrieve import Candidate
+from domain.qna.retrieve import Candidate, nearest_topics
 
 MAX_OFFERS: Final = 3
 
@@ -60,6 +63,7 @@ class QnaDialog(Dialog):
             "ready": Step(show=self.show_ready, typed=self.ask),
             "answer": Step(show=self.show_answer, act=self.act_on_answer, typed=self.ask, back=lambda turn: End(), completes=True),
             "offers": Step(show=self.show_offers, act=self.act_on_offers, typed=self.ask, back=lambda turn: End()),
+            "nearest": Step(show=self.show_nearest, act=self.act_on_nearest, typed=self.ask, back=lambda turn: End()),
             "case": Step(show=self.show_case, act=self.act_on_case, typed=self.ask, back=lambda turn: End()),
         }
 
@@ -80,16 +84,20 @@ class QnaDialog(Dialog):
             return self._case(turn, question)
         result = turn.snapshot.qna.ask(question, turn.lang)
         top = result.top
+        nearest = nearest_topics(result)
+        # "none" with the nearest topics listed is told apart in logs and metrics: how often
+        # a worker gets topics instead of a dead end.
+        outcome = "nearest" if nearest else result.band
         log_event(
             log,
             "qna_ask",
-            outcome=result.band,
+            outcome=outcome,
             lang=result.lang,
             record=str(top.ref) if top else None,
             score=top.score if top else None,
             candidates=len(result.candidates),
         )
-        turn.count("qna_answered", result.band)
+        turn.count("qna_answered", outcome)
         data = turn.data
         data.update(question=redact_and_cap(question), lang=result.lang, feedback=False, follow_ups=[], also=[], age=age_in(question))
         if result.band == "confident" and top is not None:
@@ -104,6 +112,9 @@ class QnaDialog(Dialog):
             data.update(answer=None, offers=[str(c.ref) for c in result.candidates[:MAX_OFFERS]])
             return Goto("offers")
         await self._remember(turn, "no_match")
+        if nearest:
+            data.update(answer=None, offers=[str(c.ref) for c in nearest])
+            return Goto("nearest")
         turn.say(Screen(no_match_card(_ui(turn))))
         return End()
 
@@ -167,25 +178,24 @@ class QnaDialog(Dialog):
     # 3. offers -----------------------------------------------------------------------------
 
     def show_offers(self, turn: Turn) -> Screen | Outcome:
-        lang = _lang(turn)
-        offers = [(ref, turn.snapshot.qna.title(ref, lang)) for raw in turn.data.get("offers", ()) if (ref := RecordRef.parse(raw))]
-        return Screen(did_you_mean_card(_ui(turn), offers, turn.origin.step))
+        return Screen(did_you_mean_card(_ui(turn), _offered(turn), turn.origin.step))
 
     async def act_on_offers(self, turn: Turn, submit: Submit) -> Outcome:
-        offers = turn.data.get("offers", [])
-        if submit.action == Action.PICK and submit.value in offers:
-            log_event(log, "qna_button", outcome="picked", record=submit.value, position=offers.index(submit.value))
-            turn.data.update(answer=submit.value, offers=[], feedback=False)
-            return Goto("answer")
-        if submit.action == Action.NONE_OF_THESE and offers:
+        if submit.action == Action.NONE_OF_THESE and turn.data.get("offers"):
             await self._remember(turn, "none_of_these")
             turn.say(Screen(no_match_card(_ui(turn))))
             return End()
-        if submit.action == Action.MENU:
-            return End(Result.TO_MENU)
-        return Stay(turn.text("qna.stale"), show=False)
+        return _picked(turn, submit, "picked")
 
-    # 4. case --------------------------------------------------------------------------------
+    # 4. nearest ---------------------------------------------------------------------------
+
+    def show_nearest(self, turn: Turn) -> Screen | Outcome:
+        return Screen(no_match_card(_ui(turn), _offered(turn), turn.origin.step))
+
+    async def act_on_nearest(self, turn: Turn, submit: Submit) -> Outcome:
+        return _picked(turn, submit, "nearest_picked")
+
+    # 5. case --------------------------------------------------------------------------------
 
     def _case(self, turn: Turn, description: str) -> Outcome:
         """A client situation: read for ids only; its text is neither stored nor logged.
@@ -286,6 +296,25 @@ class QnaDialog(Dialog):
             await QnaStore(turn.ports.sessionmaker).record_unanswered(question, reason, _lang(turn), answer_id=answer_id)
         except Exception as exc:
             log_event(log, "qna_store", level=logging.ERROR, outcome="failed", error=type(exc).__name__)
+
+
+def _offered(turn: Turn) -> list[tuple[RecordRef, str]]:
+    """The offered records (a choice or the nearest topics) with their titles in the reader's language."""
+    lang = _lang(turn)
+    return [(ref, turn.snapshot.qna.title(ref, lang)) for raw in turn.data.get("offers", ()) if (ref := RecordRef.parse(raw))]
+
+
+def _picked(turn: Turn, submit: Submit, outcome: str) -> Outcome:
+    """A pick of an offered record leads to its answer and the menu button ends; anything else
+    (a button of an earlier card, a record not offered) is stale."""
+    offers = turn.data.get("offers", [])
+    if submit.action == Action.PICK and submit.value in offers:
+        log_event(log, "qna_button", outcome=outcome, record=submit.value, position=offers.index(submit.value))
+        turn.data.update(answer=submit.value, offers=[], feedback=False)
+        return Goto("answer")
+    if submit.action == Action.MENU:
+        return End(Result.TO_MENU)
+    return Stay(turn.text("qna.stale"), show=False)
 
 
 def _leads(index: QnaIndex, condition: str | None, top: Candidate) -> bool:

@@ -69,7 +69,7 @@ class Metrics:
             registry=r,
         )
         self._qna_answers = Counter(
-            "palveluopas_qna_answers", "Q&A questions by the matcher's confidence band (confident, likely, unsure, none).", ["band"], registry=r
+            "palveluopas_qna_answers", "Q&A questions by the matcher's confidence band (confident, likely, unsure, nearest, none).", ["band"], registry=r
         )
         self._feedback_reports = Counter("palveluopas_feedback_reports", "Service feedback reports saved, by outcome.", ["outcome"], registry=r)
         self._campaign_sends = Counter(

@@ -42,3 +42,13 @@ UNSURE_SCORE: Final = 0.48
 """Below this nothing is offered: the question is not covered."""
 LIKELY_MARGIN: Final = 0.01
 """Below confident: a lead this large shows the best answer with "did you mean" for the next two."""
+NEAREST_SCORE: Final = 0.38
+"""Below UNSURE_SCORE nothing is answered, but the candidates scoring at least this (at most
+three) are listed under "no answer" as the nearest topics, so that a question the knowledge
+base does answer, in words the matcher scores low, is not a dead end. `qna sweep` prints it
+(`evaluate.nearest_floor`): on the tuning part, the floor where the questions whose right
+record is listed, less the questions listed only topics that do not answer them (out of
+scope or not), is largest; a useless list costs one, not the two of a wrong answer shown,
+since the card says first that it found no answer. At 0.38 (2026-12-07, tuning 883): of the
+51 questions below UNSURE_SCORE, 25 have the right record listed, 4 in scope and 11 out of
+scope get a list that does not answer them; 0.39 gives 23, 4 and 10."""

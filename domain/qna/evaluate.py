@@ -364,6 +364,26 @@ def with_weight(weights: Weights, name: str, value: float) -> Weights:
     return replace(weights, **changes)
 
 
+def nearest_floor(outcomes: Sequence[Outcome], unsure: float) -> float:
+    """`bands.NEAREST_SCORE` from the dev part: among the questions scoring below `unsure`
+    (case descriptions aside: they get the case card), the floor at which the questions whose
+    right record is listed, less those listed only topics that do not answer them, is
+    largest; ties go to the higher floor (fewer lists), and with nothing worth listing it is
+    `unsure` itself."""
+    below = [o for o in outcomes if o.question.part == DEV and o.question.kind != "case" and o.best < unsure]
+    best_floor, best_gain = unsure, 0
+    for floor in reversed(_grid(0.2, unsure - 0.01, 0.01)):
+        gain = 0
+        for o in below:
+            listed = [c for c in o.candidates[:3] if c.score >= floor]
+            if listed:
+                right = any(str(c.ref) in o.question.expected or any(str(t) in o.question.expected for t in c.twins) for c in listed)
+                gain += 1 if right else -1
+        if gain > best_gain:
+            best_floor, best_gain = floor, gain
+    return best_floor
+
+
 def _objective(outcomes: Sequence[Outcome]) -> tuple[int, int, float]:
     scoped = [o for o in outcomes if o.question.in_scope]
     reciprocal = sum(1.0 / (pos + 1) for o in scoped if (pos := o.rank_of_answer()) is not None)

@@ -39,7 +39,7 @@ from typing import Final, Literal
 
 from rapidfuzz import fuzz
 
-from domain.qna.bands import CONFIDENT_MARGIN, CONFIDENT_SCORE, LIKELY_MARGIN, UNSURE_SCORE
+from domain.qna.bands import CONFIDENT_MARGIN, CONFIDENT_SCORE, LIKELY_MARGIN, NEAREST_SCORE, UNSURE_SCORE
 from domain.qna.index import CONTEXT_FIELDS, DEFINITION_FIELDS, Doc, QnaIndex, RecordRef
 from domain.qna.normalize import age_in, asks_about_age, detect_language, is_definition_question, is_fit_question, is_negation_question, word_sorted
 from domain.qna.topics import topics_in
@@ -57,6 +57,7 @@ phrasing that is the same question ("Mikä on tukiperhe?") was written to answer
 leads the card (see `_without_same_concept`)."""
 SEARCH_WORD_FIELDS: Final = frozenset({"keyword"})
 MAX_CANDIDATES: Final = 5
+NEAREST_TOPICS: Final = 3
 SITUATION_SHARE: Final = 0.5
 """A condition of the card must score at least this share of the best to lead a situation."""
 SITUATION_LIST_FACTOR: Final = 0.9
@@ -114,6 +115,14 @@ def choose_band(
     if best >= unsure:
         return "likely" if best - runner_up >= likely else "unsure"
     return "none"
+
+
+def nearest_topics(result: QnaResult, floor: float = NEAREST_SCORE) -> tuple[Candidate, ...]:
+    """With no answer, the candidates listed under it as the nearest topics (`NEAREST_SCORE`);
+    none for any other band, whose candidates are answers or a choice."""
+    if result.band != "none":
+        return ()
+    return tuple(c for c in result.candidates[:NEAREST_TOPICS] if c.score >= floor)
 
 
 @dataclass(frozen=True, slots=True)

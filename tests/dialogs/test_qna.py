@@ -141,6 +141,46 @@ async def test_no_match_is_honest_and_stored_redacted(driver: DialogDriver, sess
     assert row == ("miten kissa [henkilötunnus] ruokitaan, soita [puhelinnumero]", "no_match", "", 1)
 
 
+@pytest.fixture
+def nothing_certain(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every question scores below the unsure threshold: what is left is the nearest topics
+    (`NEAREST_SCORE`), which these tests are about."""
+    monkeypatch.setattr("domain.qna.retrieve.choose_band", lambda *args, **kwargs: "none")
+
+
+@pytest.mark.usefixtures("nothing_certain")
+async def test_no_answer_lists_the_nearest_topics_and_a_pick_leads_to_the_answer(driver: DialogDriver, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    replies = await driver.say("montako viikonloppua kuukaudessa")
+    valid(replies)
+    text = shown_text(replies)
+    assert "En löytänyt vastausta" in text and "Lähimmät aiheet" in text
+    titles = [b.title for b in buttons(replies)]
+    assert "Kuinka usein lapsi käy tukiperheessä?" in titles and "Ei mikään näistä" not in titles
+    # Still no answer for the curators: the question is stored as one.
+    assert await unanswered(sessionmaker) == [("montako viikonloppua kuukaudessa", "no_match", "", 1)]
+    replies = await driver.say(button(replies, "Kuinka usein lapsi käy tukiperheessä?"))
+    valid(replies)
+    assert "viikonloppu" in shown_text(replies)
+
+
+@pytest.mark.usefixtures("nothing_certain")
+async def test_a_question_near_nothing_gets_no_topics(driver: DialogDriver) -> None:
+    replies = await driver.say("mikä on kahvion aukioloaika")
+    text = shown_text(replies)
+    assert "En löytänyt vastausta" in text and "Lähimmät aiheet" not in text
+    assert "Kuinka usein lapsi käy tukiperheessä?" not in [b.title for b in buttons(replies)]
+
+
+@pytest.mark.usefixtures("nothing_certain")
+async def test_a_forged_pick_of_a_topic_not_listed_is_stale(driver: DialogDriver) -> None:
+    replies = await driver.say("montako viikonloppua kuukaudessa")
+    pick = button(replies, "Kuinka usein lapsi käy tukiperheessä?")
+    pick["pv"]["value"] = "faq:faq.shl-asiakassuunnitelma"
+    assert "aiempaan vastaukseen" in shown_text(await driver.say(pick))
+    replies = await driver.say(button(replies, "Päävalikko"))
+    assert "Valitse palvelu" in shown_text(replies)
+
+
 @pytest.mark.usefixtures("close_is_a_choice")
 async def test_stale_buttons_get_a_notice_and_record_nothing(driver: DialogDriver, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
     first = await driver.say(CLOSE)

@@ -348,3 +348,29 @@ async def test_a_question_matched_by_another_written_out_phrasing_says_which(cli
     shown = await chat.say("otetaanko minuun yhteyttä palautteen antamisen jälkeen")
     assert answered(chat) == "faq:faq.palaute-kasittely"
     assert "Vastaus kysymykseen: Otetaanko minuun yhteyttä antamani palautteen jälkeen?" in shown
+
+
+async def test_no_answer_lists_the_nearest_topics_and_one_leads_to_its_answer(client: TestClient, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    # Asked in words the matcher scores below the unsure threshold; the entry that answers
+    # it (one assessment for the whole family) is among the nearest topics, not shown as
+    # the answer.
+    question = "onks hesassa niin et perhe arvioidaan kerralla vaikka huolia on monenlaisia"
+    chat = new_chat(client)
+    shown = await chat.say(question)
+    assert "En löytänyt vastausta" in shown and "Lähimmät aiheet" in shown
+    assert answered(chat) is None and "Ei mikään näistä" not in chat.button_titles
+    topic = next(d for d in submits(chat) if d.get("pv", {}).get("value") == "faq:faq.monitoimijaisen-tiimin-asiakashyoty")
+    await chat.submit(topic)
+    assert answered(chat) == "faq:faq.monitoimijaisen-tiimin-asiakashyoty"
+    async with sessionmaker() as session:
+        rows = (await session.execute(select(QnaUnanswered))).scalars().all()
+    assert [(r.question, r.reason) for r in rows] == [(question, "no_match")]
+    # Operators see how often topics replaced a dead end.
+    assert 'palveluopas_qna_answers_total{band="nearest"} 1.0' in await (await client.get("/metrics")).text()
+
+
+async def test_a_question_near_nothing_in_the_knowledge_base_gets_no_topics(client: TestClient) -> None:
+    chat = new_chat(client)
+    shown = await chat.say("mikä on kahvion aukioloaika")
+    assert "En löytänyt vastausta" in shown and "Lähimmät aiheet" not in shown
+    assert not [d for d in submits(chat) if d.get("pv", {}).get("action") == "pick"]

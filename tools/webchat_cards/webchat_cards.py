@@ -64,6 +64,7 @@ LABELS: dict[str, dict[str, str]] = {
         "question": "Minkä ikäisille ammatillinen tukihenkilö sopii?",
         "vague": "tuki",
         "nonsense": "Mikä on lounaslistan hinta?",
+        "near": "onks hesassa niin et perhe arvioidaan kerralla vaikka huolia on monenlaisia",
         "case": "Perheessä 9- ja 12-vuotias. Äiti ei enää jaksa ja isä juo joka päivä, usein lasten nähden. "
         "Lapset ovat paljon pois koulusta. Mietin perhekuntoutusta, sopisiko?",
         "case_question": "Yksinhuoltajaäiti on ihan uupunut ja 6-vuotias tarvitsisi hengähdystaukoa kodin "
@@ -118,6 +119,7 @@ LABELS: dict[str, dict[str, str]] = {
         "question": "För vilken ålder passar en professionell stödperson?",
         "vague": "stöd",
         "nonsense": "Vad kostar lunchen?",
+        "near": "vem bestämmer om stödfamiljens arvode",
         "case": "Familjen har en 14-årig son som dragit sig undan och inte går till skolan. Båda föräldrarna "
         "jobbar heltid och orkar inte sätta gränser. Skulle familjerehabilitering passa?",
         "case_question": "Ensamstående mamman är helt slut och 6-åringen skulle behöva andrum utanför hemmet. "
@@ -213,6 +215,7 @@ def flows(lang: str) -> dict[str, list[Step]]:
             {"say": t["question"], "slug": "qna-answer"},
             {"say": t["vague"], "slug": "qna-did-you-mean"},
             {"say": t["nonsense"], "slug": "qna-no-match"},
+            {"say": t["near"], "slug": "qna-nearest"},
             {"say": t["case"], "slug": "qna-case"},
             {"say": t["case_question"], "slug": "qna-case-question"},
         ],

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Final
 
 from domain.qna.bands import CONFIDENT_MARGIN, CONFIDENT_SCORE, LIKELY_MARGIN, UNSURE_SCORE
-from domain.qna.evaluate import DEFAULT_EVAL_PATH, DEV, Outcome, Thresholds, describe, format_report, load_questions, report, run, sweep, tune
+from domain.qna.evaluate import DEFAULT_EVAL_PATH, DEV, Outcome, Thresholds, describe, format_report, load_questions, nearest_floor, report, run, sweep, tune
 from domain.qna.index import Morphology, QnaIndex, build_index
 from domain.qna.morphology import TABLE_PATH, recording, table_of, use_voikko
 from domain.qna.weights import WEIGHTS
@@ -135,6 +135,9 @@ def _sweep(args: argparse.Namespace) -> int:
     chosen = sweep(outcomes)
     print(format_report(report(outcomes, chosen), chosen))
     print(f"\nCONFIDENT_SCORE = {chosen.confident}\nCONFIDENT_MARGIN = {chosen.margin}\nUNSURE_SCORE = {chosen.unsure}\nLIKELY_MARGIN = {chosen.likely}")
+    # The nearest topics are listed below the unsure threshold in force, so their floor is
+    # chosen against it, not against a proposed one.
+    print(f"NEAREST_SCORE = {nearest_floor(outcomes, UNSURE_SCORE)} (below UNSURE_SCORE in force, {UNSURE_SCORE})")
     return 0
 
 

@@ -6,7 +6,8 @@ migrated SQLite database in a temporary folder; each question is POSTed to /api/
 thread. What the worker would see is read back from the replies:
 
 - the answer shown: the record of the answer card's feedback button (its value is the record);
-- the offers: "did you mean" / choice buttons (their values are records);
+- the offers: "did you mean", choice or nearest-topic buttons (their values are records); a
+  choice has "none of these", the nearest topics under "no answer" do not (band `nearest`);
 - a case description: the service finder button and the finder answers its payload carries;
 - the text: activity text and every card text, title and button title, for the item's regexes.
 
@@ -46,6 +47,8 @@ class Seen:
     offers: list[str] = field(default_factory=list)
     finder: dict[str, str] | None = None
     text: str = ""
+    none_of_these: bool = False
+    """The offers are a choice (with "none of these"), not the nearest topics under "no answer"."""
 
     @property
     def band(self) -> str:
@@ -56,7 +59,7 @@ class Seen:
         if self.shown:
             return "confident"
         if self.offers:
-            return "unsure"
+            return "unsure" if self.none_of_these else "nearest"
         return "none"
 
 
@@ -135,6 +138,8 @@ def read_replies(activities: Sequence[dict[str, Any]]) -> Seen:
                 pv = data.get(PAYLOAD_KEY) or {}
                 if pv.get("action") == Action.HELPFUL and seen.shown is None:
                     seen.shown = str(pv.get("value"))
+                elif pv.get("action") == Action.NONE_OF_THESE:
+                    seen.none_of_these = True
                 elif pv.get("action") == Action.PICK and pv.get("value"):
                     seen.offers.append(str(pv["value"]))
                 elif pv.get("action") == Action.START and pv.get("value") == DialogId.FINDER and isinstance(data.get("finder"), str):

@@ -224,15 +224,18 @@ def did_you_mean_card(ui: QnaUi, offers: Sequence[tuple[RecordRef, str]], step: 
     return card(body, [_own(ui("menu"), step, Action.MENU)], fallback=ui("did_you_mean_title"))
 
 
-def no_match_card(ui: QnaUi) -> Card:
-    """An honest "I do not know", where to ask instead, and the menu (shown by the root after)."""
-    body: list[Element] = [
-        heading(ui("no_match_title"), size="Medium"),
-        text(ui("no_match_text")),
-        text(ui("no_match_ask")),
-        {**text(ui("privacy"), subtle=True), "size": "Small"},
-    ]
-    return card(body, fallback=ui("no_match_title"))
+def no_match_card(ui: QnaUi, nearest: Sequence[tuple[RecordRef, str]] = (), step: str = "") -> Card:
+    """An honest "I do not know", where to ask instead, and the menu (shown by the root after).
+    With `nearest`, the nearest topics follow the "no answer", introduced as topics that may
+    not answer the question, and the card carries its own menu button (the dialog stays to
+    take the pick)."""
+    body: list[Element] = [heading(ui("no_match_title"), size="Medium"), text(ui("no_match_text"))]
+    if nearest:
+        body.append(text(ui("nearest_intro")))
+        body += [choice(_own(title, step, Action.PICK, str(ref))) for ref, title in nearest]
+    body += [text(ui("no_match_ask")), {**text(ui("privacy"), subtle=True), "size": "Small"}]
+    actions = [_own(ui("menu"), step, Action.MENU)] if nearest else []
+    return card(body, actions, fallback=ui("no_match_title"))
 
 
 def notice_card(message: str) -> Card:

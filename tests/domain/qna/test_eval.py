@@ -15,8 +15,10 @@ import pytest
 
 from domain.qna import QnaIndex, build_index
 from domain.qna.bands import CONFIDENT_MARGIN, CONFIDENT_SCORE, LIKELY_MARGIN, UNSURE_SCORE
-from domain.qna.evaluate import ALL, DEV, HELD_OUT, MAX_WRONG_CONFIDENT, EvalQuestion, Report, Thresholds, load_questions, report, run
+from domain.qna.evaluate import ALL, DEV, HELD_OUT, MAX_WRONG_CONFIDENT, EvalQuestion, Outcome, Report, Thresholds, load_questions, nearest_floor, report, run
+from domain.qna.index import RecordRef
 from domain.qna.normalize import comparable
+from domain.qna.retrieve import Candidate
 from knowledge.loader import load_knowledge_base
 from knowledge.model import KnowledgeBase
 
@@ -96,3 +98,26 @@ def test_confident_answers_are_rarely_wrong(eval_report: Report) -> None:
 def test_out_of_scope_questions_are_never_answered_confidently(index: QnaIndex, questions: list[EvalQuestion]) -> None:
     for question in (q for q in questions if q.kind == "out"):
         assert index.ask(question.text, question.lang).band != "confident", question.text
+
+
+def _outcome(expected: str, *scored: tuple[str, float], part: str = DEV) -> Outcome:
+    question = EvalQuestion("q", "fi", frozenset({expected} if expected else ()), part=part)
+    return Outcome(question, tuple(Candidate(RecordRef.parse(ref) or RecordRef("faq", "x"), score, "x", "phrasing") for ref, score in scored), "-")
+
+
+def test_the_nearest_floor_lists_where_the_right_topics_outnumber_the_useless_lists() -> None:
+    outcomes = [
+        _outcome("faq:faq.a", ("faq:faq.a", 0.45)),
+        _outcome("faq:faq.b", ("faq:faq.c", 0.44), ("faq:faq.b", 0.36)),
+        _outcome("", ("faq:faq.d", 0.40)),  # out of scope
+        _outcome("faq:faq.e", ("faq:faq.e", 0.35)),
+        _outcome("faq:faq.f", ("faq:faq.f", 0.30)),
+        _outcome("faq:faq.g", ("faq:faq.g", 0.60)),  # answered: above the unsure threshold
+    ]
+    # 0.45 lists one right; 0.44 adds a useless list; 0.40 another; 0.36 turns the second
+    # right; 0.35 and 0.30 add one right each: 4 - 1 = 3 at 0.30, the best.
+    assert nearest_floor(outcomes, unsure=0.48) == 0.3
+    # The held-out part never moves it.
+    assert nearest_floor([*outcomes, *(_outcome("", ("faq:faq.x", 0.25), part=HELD_OUT) for _ in range(9))], unsure=0.48) == 0.3
+    # Nothing worth listing: the floor is the unsure threshold itself (no lists).
+    assert nearest_floor([_outcome("", ("faq:faq.d", 0.40))], unsure=0.48) == 0.48

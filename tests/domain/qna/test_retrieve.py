@@ -10,7 +10,7 @@ import pytest
 
 from domain.qna import QnaIndex, RecordRef, ask, build_index
 from domain.qna.index import FUZZY_CACHE_SIZE, _Lru
-from domain.qna.retrieve import QUESTION_MAX_CHARS, Candidate, choose_band
+from domain.qna.retrieve import QUESTION_MAX_CHARS, Candidate, QnaResult, choose_band, nearest_topics
 from knowledge.model import KnowledgeBase
 from tests.domain.qna.small_kb import small_kb, small_kb_data
 
@@ -135,6 +135,17 @@ def test_band_rules() -> None:
     assert choose_band(_cands(0.5), confident=0.6, margin=0.1, unsure=0.4, likely=0.05) == "likely"
     assert choose_band(_cands(0.5, 0.48), confident=0.6, margin=0.1, unsure=0.4, likely=0.05) == "unsure"
     assert choose_band(_cands(0.3), confident=0.6, margin=0.1, unsure=0.4) == "none"
+
+
+def test_the_nearest_topics_are_only_under_no_answer_and_only_those_above_the_floor() -> None:
+    below = _cands(0.45, 0.41, 0.39, 0.38)
+    assert [c.score for c in nearest_topics(QnaResult("fi", "none", below), floor=0.40)] == [0.45, 0.41]
+    assert nearest_topics(QnaResult("fi", "none", _cands(0.3, 0.2)), floor=0.40) == ()
+    # At most three, however many reach the floor.
+    assert len(nearest_topics(QnaResult("fi", "none", _cands(0.47, 0.46, 0.45, 0.44)), floor=0.40)) == 3
+    # An answer or a choice keeps its candidates to itself.
+    for band in ("confident", "likely", "unsure"):
+        assert nearest_topics(QnaResult("fi", band, below), floor=0.40) == ()  # type: ignore[arg-type]
 
 
 def _two_track_index() -> QnaIndex:

@@ -108,6 +108,26 @@ def test_no_match_and_notice_cards(lang: str) -> None:
     assert_valid_card(notice_card("Kiitos"))
 
 
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_no_match_card_lists_the_nearest_topics_after_saying_it_has_no_answer(lang: str) -> None:
+    nearest = [(RecordRef("faq", "faq.a"), "Kuinka usein lapsi käy tukiperheessä?"), (RecordRef("service", "b"), "Tukiperhetoiminta")]
+    card = no_match_card(ui(lang), nearest, "qna:3")
+    assert_valid_card(card)
+    assert_button_titles_fit(card)
+    shown = render_card_text(card)
+    assert shown.index(ui(lang)("no_match_title")) < shown.index(ui(lang)("nearest_intro")) < shown.index("Tukiperhetoiminta")
+    submits = [parse_submit(a.data) for a in submit_actions(card)]
+    # Topics and the menu; no "none of these": nothing here claims to be the answer.
+    assert [(s.action, s.value) for s in submits if s] == [("pick", "faq:faq.a"), ("pick", "service:b"), ("menu", None)]
+    assert all(s is not None and s.step == "qna:3" for s in submits)
+
+
+def test_no_match_card_without_nearest_topics_has_no_buttons() -> None:
+    card = no_match_card(ui())
+    assert submit_actions(card) == []
+    assert ui()("nearest_intro") not in render_card_text(card)
+
+
 def test_every_qna_string_exists_in_every_language() -> None:
     keys = {lang: {k for k in STRINGS.keys(lang) if k.startswith("qna.")} for lang in ("fi", "sv", "en")}
     assert keys["fi"] and keys["fi"] == keys["sv"] == keys["en"]
