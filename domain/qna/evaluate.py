@@ -92,12 +92,12 @@ class Outcome:
             return 0.0
         return self.best - (self.candidates[1].score if len(self.candidates) > 1 else 0.0)
 
+    def answers(self, cand: Candidate) -> bool:
+        # A twin has the same answer text: showing either answers the question.
+        return str(cand.ref) in self.question.expected or any(str(t) in self.question.expected for t in cand.twins)
+
     def rank_of_answer(self) -> int | None:
-        for pos, cand in enumerate(self.candidates):
-            # A twin has the same answer text: showing either answers the question.
-            if str(cand.ref) in self.question.expected or any(str(t) in self.question.expected for t in cand.twins):
-                return pos
-        return None
+        return next((pos for pos, cand in enumerate(self.candidates) if self.answers(cand)), None)
 
     @property
     def top1(self) -> bool:
@@ -377,8 +377,7 @@ def nearest_floor(outcomes: Sequence[Outcome], unsure: float) -> float:
         for o in below:
             listed = [c for c in o.candidates[:3] if c.score >= floor]
             if listed:
-                right = any(str(c.ref) in o.question.expected or any(str(t) in o.question.expected for t in c.twins) for c in listed)
-                gain += 1 if right else -1
+                gain += 1 if any(o.answers(c) for c in listed) else -1
         if gain > best_gain:
             best_floor, best_gain = floor, gain
     return best_floor
