@@ -32,7 +32,7 @@ import yaml
 
 from domain.qna.index import FIELDS, QnaIndex
 from domain.qna.normalize import detect_language
-from domain.qna.retrieve import Band, Candidate, choose_band, rank
+from domain.qna.retrieve import Band, Candidate, QnaResult, choose_band, nearest_topics, rank
 from domain.qna.weights import WEIGHTS, Weights
 
 MAX_WRONG_CONFIDENT: Final = 0.01
@@ -375,7 +375,9 @@ def nearest_floor(outcomes: Sequence[Outcome], unsure: float) -> float:
     for floor in reversed(_grid(0.2, unsure - 0.01, 0.01)):
         gain = 0
         for o in below:
-            listed = [c for c in o.candidates[:3] if c.score >= floor]
+            # Listed as the dialog lists them: the rule (how many, above the floor) is read
+            # from `nearest_topics`, not written again here.
+            listed = nearest_topics(QnaResult(o.question.lang, "none", o.candidates), floor)
             if listed:
                 gain += 1 if any(o.answers(c) for c in listed) else -1
         if gain > best_gain:
