@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Float, and_, case, exists, func, literal, select, update
+from sqlalchemy import CursorResult, Exists, Float, and_, case, exists, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.store.campaigns import RATE_ROW, Campaign, CampaignRecipient, OutboxMessage, SendRate
@@ -115,13 +115,10 @@ class OutboxQueue:
         """Claim up to `limit` due messages and reserve one send slot for each."""
         if limit <= 0:
             return []
-        due = (
-            select(OutboxMessage.id)
-            .where(OutboxMessage.state == DeliveryState.QUEUED, OutboxMessage.not_before <= now)
-            .order_by(OutboxMessage.not_before, OutboxMessage.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
+        is_due = and_(OutboxMessage.state == DeliveryState.QUEUED, OutboxMessage.not_before <= now)
+        if not await self._any(exists().where(is_due)):
+            return []
+        due = select(OutboxMessage.id).where(is_due).order_by(OutboxMessage.not_before, OutboxMessage.id).limit(limit).with_for_update(skip_locked=True)
         async with self._writing(), self._sessionmaker() as session, session.begin():
             claimed = (
                 (
@@ -221,35 +218,46 @@ class OutboxQueue:
             )
 
     async def housekeeping(self, now: datetime) -> None:
-        """Reap expired leases and move campaigns between states by the clock."""
+        """Reap expired leases and move campaigns between states by the clock.
+
+        Nearly every poll finds nothing to do, and one read says so: the four conditional
+        UPDATEs then run in no write transaction at all (on SQLite each one took the
+        database's single write lock from the turns once a second, per poll)."""
+        expired = and_(OutboxMessage.lease_until.is_not(None), OutboxMessage.lease_until < now)
+        reap_claimed = and_(OutboxMessage.state == DeliveryState.CLAIMED, expired)
+        reap_sending = and_(OutboxMessage.state == DeliveryState.SENDING, expired)
+        starting = and_(Campaign.state == CampaignState.SCHEDULED, Campaign.send_at <= now)
+        pending_prompt = exists().where(
+            OutboxMessage.campaign_id == Campaign.id,
+            OutboxMessage.kind == MessageKind.PROMPT,
+            OutboxMessage.state.in_([s.value for s in PENDING_STATES]),
+        )
+        finished = and_(Campaign.state == CampaignState.SENDING, ~pending_prompt)
+        if not await self._any(exists().where(or_(reap_claimed, reap_sending)), exists().where(or_(starting, finished))):
+            return
         async with self._writing(), self._sessionmaker() as session, session.begin():
-            expired = and_(OutboxMessage.lease_until.is_not(None), OutboxMessage.lease_until < now)
             await session.execute(
                 update(OutboxMessage)
-                .where(OutboxMessage.state == DeliveryState.CLAIMED, expired)
+                .where(reap_claimed)
                 .values(state=DeliveryState.QUEUED, claimed_by=None, lease_until=None, updated_at=now)
                 .execution_options(synchronize_session=False)
             )
             await session.execute(
                 update(OutboxMessage)
-                .where(OutboxMessage.state == DeliveryState.SENDING, expired)
+                .where(reap_sending)
                 .values(state=DeliveryState.UNKNOWN, reason="interrupted", claimed_by=None, lease_until=None, updated_at=now)
                 .execution_options(synchronize_session=False)
             )
+            await session.execute(update(Campaign).where(starting).values(state=CampaignState.SENDING))
             await session.execute(
-                update(Campaign).where(Campaign.state == CampaignState.SCHEDULED, Campaign.send_at <= now).values(state=CampaignState.SENDING)
+                update(Campaign).where(finished).values(state=CampaignState.SENT, finished_at=now).execution_options(synchronize_session=False)
             )
-            pending_prompt = exists().where(
-                OutboxMessage.campaign_id == Campaign.id,
-                OutboxMessage.kind == MessageKind.PROMPT,
-                OutboxMessage.state.in_([s.value for s in PENDING_STATES]),
-            )
-            await session.execute(
-                update(Campaign)
-                .where(Campaign.state == CampaignState.SENDING, ~pending_prompt)
-                .values(state=CampaignState.SENT, finished_at=now)
-                .execution_options(synchronize_session=False)
-            )
+
+    async def _any(self, *conditions: Exists) -> bool:
+        """Whether any of `conditions` holds, in one read (no write lock taken)."""
+        async with self._sessionmaker() as session:
+            row = (await session.execute(select(*conditions))).one()
+        return any(row)
 
     async def depth(self) -> int:
         """Messages not sent yet, by every instance: queued (due or not) and claimed."""
