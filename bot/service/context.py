@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,12 +43,18 @@ class KnowledgeProvider:
         # A reload runs in a worker thread (SIGHUP, the admin endpoint) while turns keep
         # reading `snapshot`; the lock only keeps two reloads from racing each other.
         self._reload_lock = threading.Lock()
+        self._after_swap: list[Callable[[], None]] = []
         # At start-up only: a reload validates afresh, so its problems are reported.
         self._snapshot = cached_snapshot(root, cache, lambda: self._snapshot_of(load_knowledge_base(root)))
 
     @property
     def root(self) -> Path:
         return self._root
+
+    def after_swap(self, callback: Callable[[], None]) -> None:
+        """Call `callback` after every reload that swapped in a new snapshot (in the
+        reloading thread, once the new snapshot is served)."""
+        self._after_swap.append(callback)
 
     @property
     def snapshot(self) -> Snapshot:
@@ -65,6 +72,8 @@ class KnowledgeProvider:
             # One reference assignment: a turn reads the old snapshot or the new, never a mix.
             self._snapshot = self._snapshot_of(kb)
             log_event(log, "kb_reload", outcome="ok", version=kb.version, warnings=len(problems))
+            for callback in self._after_swap:
+                callback()
             return problems
 
     @staticmethod

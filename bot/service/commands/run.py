@@ -16,6 +16,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.service import heap
 from bot.service.app import KNOWLEDGE
 from bot.service.commands.common import load_settings, ready_app
 from bot.service.context import KnowledgeProvider
@@ -47,6 +48,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if app is None:
         return 2
     app.on_startup.append(_reload_on_sighup)
+    # Last of the start-up steps, so what they built is settled too; /readyz answers after it.
+    app.on_startup.append(_settle_heap)
     print(banner(settings, sys.argv[0]), flush=True)
     web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None)
     return 0
@@ -109,3 +112,9 @@ async def _reload_on_sighup(app: web.Application) -> None:
         loop.run_in_executor(None, knowledge.reload)
 
     loop.add_signal_handler(signal.SIGHUP, reload)
+
+
+async def _settle_heap(app: web.Application) -> None:
+    heap.prepare_first_question()
+    heap.settle()
+    app[KNOWLEDGE].after_swap(heap.settle)
