@@ -89,12 +89,18 @@ class HttpOutcome:
 
     @property
     def case_ok(self) -> bool:
-        """The prefilled finder offered, with the right age band."""
+        """The prefilled finder offered, with the right age band: one of the bands the item
+        lists, when it lists several for one question (two children, "6v ja 8v": either
+        child's band is right)."""
         finder = self.seen.finder
         if finder is None:
             return False
-        wanted = dict(item.split(".", 1) for item in self.question.finder if item.startswith("ika."))
-        return all(finder.get(q) == o for q, o in wanted.items())
+        wanted: dict[str, set[str]] = {}
+        for item in self.question.finder:
+            if item.startswith("ika."):
+                question, option = item.split(".", 1)
+                wanted.setdefault(question, set()).add(option)
+        return all(finder.get(q) in options for q, options in wanted.items())
 
     @property
     def facts_ok(self) -> bool:
