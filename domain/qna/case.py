@@ -23,7 +23,7 @@ from typing import Final
 
 from domain.qna.answer import read_age
 from domain.qna.index import AGE_QUESTION, QnaIndex, RecordRef
-from domain.qna.normalize import age_in, fold, is_fit_question, is_question_word, normalize
+from domain.qna.normalize import age_in, ages_in, fold, is_fit_question, is_question_word, normalize
 from domain.qna.retrieve import rank
 from domain.qna.topics import topics_in
 from knowledge.model import KnowledgeBase
@@ -165,7 +165,7 @@ def read_case(index: QnaIndex, kb: KnowledgeBase, text: str, lang: str = "fi") -
         finder["erityinen-tuki"] = "kylla"
     finder = {q: o for q, o in finder.items() if (fq := kb.finder_question(q)) is not None and o in {opt.id for opt in fq.options}}
     named = _named_services(kb, text)
-    services, conditions = touched(index, kb, text, lang, age, named)
+    services, conditions = touched(index, kb, text, lang, ages_in(text), named)
     return CaseReading(
         age=age,
         age_option=band,
@@ -193,18 +193,18 @@ def asked_condition(index: QnaIndex, reading: CaseReading, text: str) -> str | N
     return next((raw for raw in of_named if raw.startswith("contra:")), of_named[0] if of_named else None)
 
 
-def touched(index: QnaIndex, kb: KnowledgeBase, text: str, lang: str, age: int | None, named: frozenset[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def touched(index: QnaIndex, kb: KnowledgeBase, text: str, lang: str, ages: tuple[int, ...], named: frozenset[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(cards, conditions) the description touches, best first: cards through their conditions
     or themselves, conditions (criteria, contra-indications) as `kind:id`.
 
     A condition is touched when the whole description matches it, or one sentence clearly
     does, or when it names a topic the description shows (a parent's
     drinking touches "acute substance problem" and "serious problems ... substances"). A card
-    the described age is far from does not count at all: a 13-year-old does not touch
-    aftercare's 18-25. Cards the description names come first, and their contra-indications
+    every described age is far from does not count at all: a 13-year-old does not touch
+    aftercare's 18-25 (but "13v ja 19v" does: the card may be the older one's). Cards the description names come first, and their contra-indications
     before their criteria: what would rule a service out is what a worker must not miss.
     `named`: the cards the description names (`_named_services`, read once by `read_case`)."""
-    excluded = _out_of_age(kb, age)
+    excluded = _out_of_age(kb, ages)
     best: dict[str, float] = {}
     best_conditions: dict[str, float] = {}
     asking = asked_sentences(text)
@@ -253,10 +253,11 @@ def touched(index: QnaIndex, kb: KnowledgeBase, text: str, lang: str, age: int |
     return services, conditions
 
 
-def _out_of_age(kb: KnowledgeBase, age: int | None) -> frozenset[str]:
-    if age is None:
+def _out_of_age(kb: KnowledgeBase, ages: tuple[int, ...]) -> frozenset[str]:
+    """Cards that fit none of `ages` (none excluded when no age is given)."""
+    if not ages:
         return frozenset()
-    return frozenset(card.id for card in kb.services if (reading := read_age(card, age)) is not None and reading.verdict == "does_not_fit")
+    return frozenset(card.id for card in kb.services if all((reading := read_age(card, age)) is not None and reading.verdict == "does_not_fit" for age in ages))
 
 
 def _named_services(kb: KnowledgeBase, text: str) -> frozenset[str]:

@@ -724,6 +724,28 @@ def age_in(text: str) -> int | None:
     return age if age <= 30 else None
 
 
+def ages_in(text: str) -> tuple[int, ...]:
+    """Every child's age the text gives, in order, each once: "6v ja 8v" and "4 och 7 år" give
+    both, where `age_in` reads the first age written with its unit."""
+    found: list[tuple[int, int]] = []
+    for pattern in (_AGE, _AGE_OF_CHILD):
+        found.extend((m.start(), int(m.group(1))) for m in pattern.finditer(text))
+    for listed in _AGES_LISTED.finditer(text):
+        found.extend((listed.start(), int(n)) for n in re.findall(r"\d{1,2}", listed.group(1)))
+    ages: list[int] = []
+    for _at, age in sorted(found):
+        if age <= 30 and age not in ages:
+            ages.append(age)
+    return tuple(ages)
+
+
+# Ages that share one unit ("4 och 7 år", "2, 5 ja 9 v"): `_AGE` reads only the last.
+_AGES_LISTED: Final = re.compile(
+    r"\b((?:\d{1,2}\s*(?:,|\bja\b|\bsekä\b|\boch\b|\band\b|&)\s*)+)\d{1,2}\s*(?:-|\s)?\s*(?:v\b|v\.|vuot\w*|veej\w*|år\w*|years?\b|yrs?\b|y/?o\b|-year)",
+    re.IGNORECASE,
+)
+
+
 def is_question_word(word: str) -> bool:
     return word in QUESTION_WORDS or word in _FOLDED_QUESTION_WORDS
 

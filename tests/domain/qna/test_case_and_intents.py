@@ -14,7 +14,7 @@ from domain.qna.answer import compose, read_age
 from domain.qna.case import closing_fact_question, is_case_description, read_case
 from domain.qna.index import RecordRef
 from domain.qna.nonsense import is_nonsense
-from domain.qna.normalize import age_in, asks_about_age, is_fit_question, is_negation_question
+from domain.qna.normalize import age_in, ages_in, asks_about_age, is_fit_question, is_negation_question
 from domain.qna.topics import topics_in
 from knowledge.loader import load_knowledge_base
 from knowledge.model import KnowledgeBase
@@ -101,6 +101,36 @@ def test_a_case_description_is_read_for_ids_only(index: QnaIndex, kb: KnowledgeB
 def test_a_description_of_an_expected_child_is_the_expecting_band(index: QnaIndex, kb: KnowledgeBase) -> None:
     text = "Äiti on raskaana ja käyttää päihteitä. Isä on työtön ja perheellä on paljon riitoja. Mitä voisi tarjota?"
     assert read_case(index, kb, text).finder.get("ika") == "odotusaika"
+
+
+@pytest.mark.parametrize(
+    ("text", "ages"),
+    [
+        ("yh-äiti jolla 2 lasta, 6v ja 8v", (6, 8)),
+        ("en mamma med två barn, 4 och 7 år", (4, 7)),
+        ("lapset 2, 5 ja 9 v", (2, 5, 9)),
+        ("15v tyttö palaa kotiin ja pikkuveli 12v on jo siellä", (15, 12)),
+        ("perheessä 2v ja 3kk vauva", (2,)),
+        ("sopiiko 10-17v", (17,)),
+        ("tukiperhe 2400", ()),
+    ],
+)
+def test_every_childs_age_is_read_from_a_description_once_in_order(text: str, ages: tuple[int, ...]) -> None:
+    assert ages_in(text) == ages
+
+
+def test_a_card_that_fits_one_of_two_children_is_not_ruled_out_by_the_others_age(index: QnaIndex, kb: KnowledgeBase) -> None:
+    situation = "Isä ja äiti riitelevät paljon ja lapset oireilee. Vanhemmat eivät saa otetta arjesta ja tarvitsevat tukea muutostyöhön."
+    one = read_case(index, kb, f"Perheessä 6v. {situation}")
+    two = read_case(index, kb, f"Perheessä 6v ja 8v. {situation}")
+    older = read_case(
+        index, kb, "Äidillä 2 lasta, 13v ja 19v. Vanhempi on juuri täyttänyt 18 ja lastensuojelun sijoitus päättyi, asuu nyt yksin ja tarvitsee tukea."
+    )
+
+    assert "ammatillinen-tukihenkilo" not in one.services  # 7-17: not for a 6-year-old
+    assert "ammatillinen-tukihenkilo" in two.services  # but the 8-year-old may have it
+    assert two.finder.get("ika") == one.finder.get("ika") == "alle-7"  # the finder starts from the first child
+    assert "jalkihuolto" in older.services
 
 
 def test_a_description_that_rules_substances_out_does_not_touch_the_substance_condition(index: QnaIndex, kb: KnowledgeBase) -> None:
