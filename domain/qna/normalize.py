@@ -739,9 +739,10 @@ def ages_in(text: str) -> tuple[int, ...]:
     return tuple(ages)
 
 
-# Ages that share one unit ("4 och 7 år", "2, 5 ja 9 v"): `_AGE` reads only the last.
+# Ages that share one unit ("4 och 7 år", "2, 5 ja 9 v", "9- ja 12-vuotias"): `_AGE` reads
+# only the last.
 _AGES_LISTED: Final = re.compile(
-    r"\b((?:\d{1,2}\s*(?:,|\bja\b|\bsekä\b|\boch\b|\band\b|&)\s*)+)\d{1,2}\s*(?:-|\s)?\s*(?:v\b|v\.|vuot\w*|veej\w*|år\w*|years?\b|yrs?\b|y/?o\b|-year)",
+    r"\b((?:\d{1,2}-?\s*(?:,|\bja\b|\bsekä\b|\boch\b|\band\b|&)\s*)+)\d{1,2}\s*(?:-|\s)?\s*(?:v\b|v\.|vuot\w*|veej\w*|år\w*|years?\b|yrs?\b|y/?o\b|-year)",
     re.IGNORECASE,
 )
 
