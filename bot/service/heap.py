@@ -3,8 +3,8 @@
 The knowledge snapshot (the base, its Q&A index) is a large set of long-lived objects.
 CPython's oldest-generation collection walks every object the collector tracks, and it runs
 now and then while serving, whenever enough objects have survived: measured on the real
-knowledge base, five such collections in 5,000 turns, each a stop of 100-160 ms of the
-event loop, so every turn in flight waited that long. `gc.freeze()` moves what is alive
+knowledge base, four in the first seconds of serving, each a stop of the event loop of
+150-225 ms for every turn in flight, and more later at the same cost. `gc.freeze()` moves what is alive
 into a permanent generation that collections skip; turns' own garbage is collected as
 before.
 

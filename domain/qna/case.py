@@ -201,8 +201,9 @@ def touched(index: QnaIndex, kb: KnowledgeBase, text: str, lang: str, ages: tupl
     does, or when it names a topic the description shows (a parent's
     drinking touches "acute substance problem" and "serious problems ... substances"). A card
     every described age is far from does not count at all: a 13-year-old does not touch
-    aftercare's 18-25 (but "13v ja 19v" does: the card may be the older one's). Cards the description names come first, and their contra-indications
-    before their criteria: what would rule a service out is what a worker must not miss.
+    aftercare's 18-25 (but "13v ja 19v" does: the card may be the older one's). Cards the
+    description names come first, and their contra-indications before their criteria: what
+    would rule a service out is what a worker must not miss.
     `named`: the cards the description names (`_named_services`, read once by `read_case`)."""
     excluded = _out_of_age(kb, ages)
     best: dict[str, float] = {}

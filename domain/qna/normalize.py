@@ -731,7 +731,7 @@ def ages_in(text: str) -> tuple[int, ...]:
     for pattern in (_AGE, _AGE_OF_CHILD):
         found.extend((m.start(), int(m.group(1))) for m in pattern.finditer(text))
     for listed in _AGES_LISTED.finditer(text):
-        found.extend((listed.start(), int(n)) for n in re.findall(r"\d{1,2}", listed.group(1)))
+        found.extend((listed.start(1) + n.start(), int(n.group())) for n in re.finditer(r"\d{1,2}", listed.group(1)))
     ages: list[int] = []
     for _at, age in sorted(found):
         if age <= 30 and age not in ages:

@@ -110,6 +110,7 @@ def test_a_description_of_an_expected_child_is_the_expecting_band(index: QnaInde
         ("en mamma med två barn, 4 och 7 år", (4, 7)),
         ("lapset 2, 5 ja 9 v", (2, 5, 9)),
         ("Perheessä 9- ja 12-vuotias", (9, 12)),
+        ("lapset 8 ja 6 v", (8, 6)),
         ("15v tyttö palaa kotiin ja pikkuveli 12v on jo siellä", (15, 12)),
         ("perheessä 2v ja 3kk vauva", (2,)),
         ("sopiiko 10-17v", (17,)),
