@@ -676,10 +676,12 @@ _FIT_QUESTION: Final = re.compile(
     r"can\s+(\w+\s+){1,6}(get|go|have|be|start|begin|join|receive))\b",
     re.IGNORECASE,
 )
-_AGE: Final = re.compile(
-    r"\b(\d{1,2})\s*(?:-|\s)?\s*(?:v\b|v\.|vuot\w*|veej\w*|år\w*|years?\b|yrs?\b|y/?o\b|-year)",
-    re.IGNORECASE,
-)
+_AGE_UNIT: Final = r"\s*(?:-|\s)?\s*(?:v\b|v\.|vuot\w*|veej\w*|år\w*|years?\b|yrs?\b|y/?o\b|-year)"
+"""What follows a number that is an age: "8v", "17-vuotias", "15-årig", "13-year-old"."""
+_AGE: Final = re.compile(r"\b(\d{1,2})" + _AGE_UNIT, re.IGNORECASE)
+# Ages that share one unit ("4 och 7 år", "2, 5 ja 9 v", "9- ja 12-vuotias"): `_AGE` reads
+# only the last.
+_AGES_LISTED: Final = re.compile(r"\b((?:\d{1,2}-?\s*(?:,|\bja\b|\bsekä\b|\boch\b|\band\b|&)\s*)+)\d{1,2}" + _AGE_UNIT, re.IGNORECASE)
 
 
 # A situation, then the service as a question of its own: "vanhemmat opiskelee molemmat
@@ -737,14 +739,6 @@ def ages_in(text: str) -> tuple[int, ...]:
         if age <= 30 and age not in ages:
             ages.append(age)
     return tuple(ages)
-
-
-# Ages that share one unit ("4 och 7 år", "2, 5 ja 9 v", "9- ja 12-vuotias"): `_AGE` reads
-# only the last.
-_AGES_LISTED: Final = re.compile(
-    r"\b((?:\d{1,2}-?\s*(?:,|\bja\b|\bsekä\b|\boch\b|\band\b|&)\s*)+)\d{1,2}\s*(?:-|\s)?\s*(?:v\b|v\.|vuot\w*|veej\w*|år\w*|years?\b|yrs?\b|y/?o\b|-year)",
-    re.IGNORECASE,
-)
 
 
 def is_question_word(word: str) -> bool:
